@@ -1,0 +1,53 @@
+// Tree walks for materials and products. A walk never follows symlinks, never opens FIFOs,
+// sockets or devices, records unreadable and vanished files as warnings, and applies excludes
+// while walking so an excluded subtree is never read. Hashing runs on a pool of worker threads
+// with a bounded queue. A second walk given the first one's snapshot reuses a file's digests
+// when (dev, inode, size, mtime_ns, ctime_ns) are unchanged, so an untouched tree costs a stat
+// pass only.
+#pragma once
+
+#include "hallmark/hash/digest.hpp"
+#include "hallmark/model/step_record.hpp"
+#include "hallmark/util/result.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace hallmark {
+
+struct StatKey {
+  uint64_t dev = 0, ino = 0, size = 0;
+  int64_t mtime_ns = 0, ctime_ns = 0;
+  bool operator==(const StatKey&) const = default;
+};
+
+struct WalkOptions {
+  std::vector<std::filesystem::path> roots;   // files or directories to walk
+  std::filesystem::path base;                 // entry paths are relative to this (the workspace)
+  std::vector<std::string> excludes;          // globs against the relative path, '**' allowed
+  std::vector<std::string> dirhash;           // globs: matching directories become one entry
+  std::vector<std::filesystem::path> skip;    // absolute paths never entered (.git, record dir)
+  bool respect_gitignore = false;             // libgit2 ignore rules of the enclosing repo
+  DigestSet digests;
+  unsigned threads = 0;                       // 0: one per core
+};
+
+struct TreeSnapshot {
+  std::vector<FileEntry> entries;             // sorted by path
+  std::vector<Warning> warnings;
+  std::unordered_map<std::string, StatKey> stats;  // path -> stat at hashing time
+};
+
+// `previous`: a snapshot of the same tree taken earlier (digest reuse), or nullptr.
+Result<TreeSnapshot> walk_tree(const WalkOptions& options, const TreeSnapshot* previous = nullptr);
+
+struct TreeDiff {
+  std::vector<FileEntry> products;  // created, or content (digest/type/target) changed
+  std::vector<std::string> deleted;
+};
+TreeDiff diff_snapshots(const TreeSnapshot& before, const TreeSnapshot& after);
+
+} // namespace hallmark

@@ -1,0 +1,58 @@
+// The record dir holds the current pipeline run: run.json (id, start, trace id, closed flag)
+// and one file per step under steps/. `hallmark run` processes running in parallel in one
+// workspace each write their own step file atomically, and agree on the run through an flock'd
+// run.json, so no record is ever lost or torn. A closed run (after `attest`) or a run whose CI
+// run id differs from the current one is moved to runs/<id>/ when the next step starts.
+#pragma once
+
+#include "hallmark/context/environment.hpp"
+#include "hallmark/model/step_record.hpp"
+#include "hallmark/util/result.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hallmark {
+
+struct RunInfo {
+  std::string id;            // CI run id (+ "-" attempt) or a generated time-ordered id
+  std::string started;       // RFC 3339 ms
+  std::string trace_id;      // 32 hex: the telemetry trace of this run
+  std::string ci_platform;   // empty outside CI
+  bool closed = false;
+};
+
+class RecordDir {
+public:
+  // --record-dir, else $HALLMARK_DIR, else <workspace>/.hallmark.
+  static std::filesystem::path locate(const std::filesystem::path& workspace,
+                                      const std::string& flag, const EnvMap& env);
+
+  explicit RecordDir(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  const std::filesystem::path& path() const { return dir_; }
+
+  // Opens the current run, starting a new one if there is none, it is closed, or `ci_run_id`
+  // (non-empty) differs from its id. `trace_id` seeds a new run's trace id (empty: random).
+  Result<RunInfo> open_run(const std::string& ci_run_id, const std::string& ci_platform,
+                           const std::string& trace_id);
+  // The current run without creating one.
+  Result<RunInfo> current_run() const;
+  Status close_run();
+
+  // Writes a step record atomically under steps/; returns its path.
+  Result<std::filesystem::path> write_step(const StepRecord& record);
+  // Steps of the current run, ordered by start time; unreadable files are errors naming them.
+  Result<std::vector<StepRecord>> read_steps() const;
+  std::vector<std::filesystem::path> step_files() const;
+
+private:
+  Status ensure_dirs() const;
+  std::filesystem::path dir_;
+};
+
+// A time-ordered unique id: 20261126T102145Z-<12 hex random>.
+std::string generate_run_id();
+
+} // namespace hallmark

@@ -1,0 +1,37 @@
+// A fixed pool of worker threads with a bounded queue: submit() blocks when the queue is full
+// (back-pressure, never dropping work), wait() returns when every submitted task has run.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace hallmark {
+
+class ThreadPool {
+public:
+  explicit ThreadPool(unsigned threads = 0, size_t max_queue = 1024);  // 0: hardware concurrency
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  void submit(std::function<void()> task);
+  void wait();
+  unsigned size() const { return unsigned(workers_.size()); }
+
+private:
+  void work();
+  std::vector<std::thread> workers_;
+  std::deque<std::function<void()>> queue_;
+  std::mutex mu_;
+  std::condition_variable not_empty_, not_full_, idle_;
+  size_t max_queue_;
+  size_t running_ = 0;
+  bool stop_ = false;
+};
+
+} // namespace hallmark

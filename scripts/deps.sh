@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what building and testing hallmark needs on Debian 12 (idempotent; root or sudo).
+set -euo pipefail
+pkgs=(g++ meson ninja-build pkg-config cmake git
+      libgit2-dev libssl-dev nlohmann-json3-dev libarchive-dev libcli11-dev doctest-dev
+      libcurl4-openssl-dev zlib1g-dev libsqlite3-dev libyaml-cpp-dev libtomlplusplus-dev libpugixml-dev
+      python3 python3-jsonschema python3-cryptography python3-securesystemslib python3-protobuf
+      protobuf-compiler openssl nodejs in-toto strace)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]})); then
+  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

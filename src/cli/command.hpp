@@ -1,0 +1,34 @@
+// The CLI is a thin layer: each subcommand file turns flags into a library options struct,
+// calls the library, and prints the outcome. Subcommands are listed once, in main.cpp.
+#pragma once
+
+#include "hallmark/context/environment.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace hallmark::cli {
+
+// Shared by all subcommands: verbosity and the environment read once at startup.
+struct Globals {
+  int verbosity = 1;  // 0 quiet (-q), 1 summary, 2 detail (-v)
+  EnvMap env;
+};
+
+// A subcommand registers its options on `sub` and returns the function that runs it; the
+// function's return value is the process exit status.
+using Runner = std::function<int()>;
+using Setup = Runner (*)(CLI::App& sub, Globals& globals);
+
+struct Command {
+  const char* name;
+  const char* help;
+  Setup setup;
+};
+
+// One line to stderr, prefixed "hallmark: ". The only way the CLI reports errors.
+void say(const std::string& line);
+void say_error(const std::string& line);
+
+} // namespace hallmark::cli

@@ -1,0 +1,56 @@
+#include "command.hpp"
+
+#include "hallmark_config.h"
+
+#include <cstdio>
+#include <iostream>
+
+namespace hallmark::cli {
+
+Runner setup_run(CLI::App&, Globals&);
+Runner setup_steps(CLI::App&, Globals&);
+
+// Every subcommand, in the order `--help` lists them. Adding one is one file and one line.
+static const Command kCommands[] = {
+    {"run", "Run a build step under observation and record it", setup_run},
+    {"steps", "List the steps recorded in the current pipeline run", setup_steps},
+};
+
+void say(const std::string& line) { std::fprintf(stderr, "hallmark: %s\n", line.c_str()); }
+void say_error(const std::string& line) { std::fprintf(stderr, "hallmark: error: %s\n", line.c_str()); }
+
+} // namespace hallmark::cli
+
+int main(int argc, char** argv) {
+  using namespace hallmark::cli;
+  CLI::App app{"hallmark records the supply-chain provenance of CI/CD pipeline steps."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("hallmark ") + HALLMARK_VERSION);
+  Globals globals;
+  globals.env = hallmark::current_environment();
+
+  Runner chosen;
+  std::vector<std::pair<CLI::App*, Runner>> runners;
+  for (const Command& c : kCommands) {
+    CLI::App* sub = app.add_subcommand(c.name, c.help);
+    sub->add_flag_callback("-q,--quiet", [&] { globals.verbosity = 0; }, "Print nothing but errors");
+    sub->add_flag_callback("-v,--verbose", [&] { globals.verbosity = 2; }, "Print details");
+    runners.emplace_back(sub, c.setup(*sub, globals));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "hallmark: error: %s (see 'hallmark %s--help')\n", e.what(),
+                 app.get_subcommands().empty() ? "" : (app.get_subcommands()[0]->get_name() + " ").c_str());
+    return 2;
+  }
+  for (auto& [sub, run] : runners)
+    if (sub->parsed()) return run();
+  return 2;
+}
