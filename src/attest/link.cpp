@@ -1,0 +1,71 @@
+#include "hallmark/attest/link.hpp"
+
+#include "hallmark/attest/dsse.hpp"
+#include "hallmark/attest/provenance.hpp"
+#include "hallmark/util/atomic_file.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <system_error>
+
+namespace hallmark {
+
+using nlohmann::json;
+
+namespace {
+
+json descriptors(const std::vector<FileEntry>& entries) {
+  json out = json::array();
+  for (const auto& e : entries) {
+    if (e.digests.empty()) continue;
+    json d = json::object();
+    for (const auto& [alg, v] : e.digests) {
+      std::string low = v;
+      std::transform(low.begin(), low.end(), low.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+      d[alg] = low;
+    }
+    out.push_back({{"name", e.path}, {"digest", d}});
+  }
+  return out;
+}
+
+// Step names come from argv[0] or --step; keep file names tame whatever they hold.
+std::string file_safe(const std::string& name) {
+  std::string out;
+  for (char c : name) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+  return out.empty() ? "step" : out;
+}
+
+} // namespace
+
+json build_link_statement(const StepRecord& step) {
+  json byproducts = {{"return-value", step.exit_code}};
+  if (step.signal) byproducts["signal"] = step.signal;
+  if (!step.spawn_error.empty()) byproducts["spawn-error"] = step.spawn_error;
+  json environment = {{"variables", step.env.vars}, {"workdir", step.cwd}};
+  if (step.ci) environment["ci"] = {{"platform", step.ci->platform}, {"runId", step.ci->run_id}};
+  if (step.git) environment["git"] = {{"commit", step.git->commit}, {"remote", step.git->remote_url}};
+  return {{"_type", kStatementV1},
+          {"subject", descriptors(step.products)},
+          {"predicateType", kInTotoLinkV03},
+          {"predicate",
+           {{"name", step.name},
+            {"command", step.argv},
+            {"materials", descriptors(step.materials)},
+            {"byproducts", byproducts},
+            {"environment", environment}}}};
+}
+
+Result<std::filesystem::path> write_signed_link(const StepRecord& step, const SigningKey& key,
+                                                const std::filesystem::path& links_dir) {
+  auto env = sign_dsse(kInTotoPayloadType, statement_payload(build_link_statement(step)), key);
+  if (!env) return env.error();
+  std::error_code ec;
+  std::filesystem::create_directories(links_dir, ec);
+  if (ec) return make_error("cannot create " + links_dir.string() + ": " + ec.message());
+  auto path = links_dir / (file_safe(step.name) + "." + key.keyid().substr(0, 8) + ".link.intoto.jsonl");
+  HALLMARK_TRY(write_file_atomic(path, dsse_to_line(*env) + "\n"));
+  return path;
+}
+
+} // namespace hallmark

@@ -1,0 +1,298 @@
+#include "hallmark/attest/provenance.hpp"
+
+#include "hallmark/util/atomic_file.hpp"
+#include "hallmark/util/glob.hpp"
+#include "hallmark/util/hex.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+#include <system_error>
+
+namespace hallmark {
+
+using nlohmann::json;
+
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  return s;
+}
+
+json digest_json(const DigestMap& d) {
+  json out = json::object();
+  for (const auto& [alg, value] : d) out[alg] = lower(value);
+  return out;
+}
+
+// The products as they stand at the end of the run: a later step's product replaces an
+// earlier one at the same path, and a path a later step deleted is gone.
+std::map<std::string, FileEntry> final_products(const std::vector<StepRecord>& steps) {
+  std::map<std::string, FileEntry> out;
+  for (const auto& s : steps) {
+    for (const auto& gone : s.deleted) out.erase(gone);
+    for (const auto& p : s.products)
+      if (p.kind == FileKind::regular && !p.digests.empty()) out[p.path] = p;
+  }
+  return out;
+}
+
+const GitContext* first_git(const std::vector<StepRecord>& steps) {
+  for (const auto& s : steps)
+    if (s.git) return &*s.git;
+  return nullptr;
+}
+
+const CiContext* first_ci(const std::vector<StepRecord>& steps) {
+  for (const auto& s : steps)
+    if (s.ci) return &*s.ci;
+  return nullptr;
+}
+
+std::string relative_cwd(const StepRecord& s) {
+  if (s.workspace.empty() || s.cwd.empty()) return s.cwd;
+  std::error_code ec;
+  auto rel = std::filesystem::path(s.cwd).lexically_relative(s.workspace);
+  if (rel.empty() || rel.native().rfind("..", 0) == 0) return s.cwd;
+  return rel.generic_string();
+}
+
+void collect_cyclonedx_purls(const json& components, std::set<std::string>& out) {
+  if (!components.is_array()) return;
+  for (const auto& c : components) {
+    if (!c.is_object()) continue;
+    if (c.contains("purl") && c["purl"].is_string()) out.insert(c["purl"].get<std::string>());
+    if (c.contains("components")) collect_cyclonedx_purls(c["components"], out);
+  }
+}
+
+// The SBOM's media type and the purls it lists, so `verify --policy` can check denied
+// components from the signed statement alone.
+std::pair<std::string, std::vector<std::string>> inspect_sbom(const std::string& text) {
+  json j = json::parse(text, nullptr, false);
+  std::set<std::string> purls;
+  std::string media;
+  if (j.is_object() && j.value("bomFormat", std::string()) == "CycloneDX") {
+    media = kMediaCycloneDx;
+    if (j.contains("components")) collect_cyclonedx_purls(j["components"], purls);
+  } else if (j.is_object() && j.contains("spdxVersion")) {
+    media = kMediaSpdx;
+    if (j.contains("packages") && j["packages"].is_array())
+      for (const auto& p : j["packages"]) {
+        if (!p.is_object() || !p.contains("externalRefs") || !p["externalRefs"].is_array()) continue;
+        for (const auto& r : p["externalRefs"])
+          if (r.is_object() && r.value("referenceType", std::string()) == "purl" && r.contains("referenceLocator") &&
+              r["referenceLocator"].is_string())
+            purls.insert(r["referenceLocator"].get<std::string>());
+      }
+  }
+  return {media, std::vector<std::string>(purls.begin(), purls.end())};
+}
+
+json step_annotations(const StepRecord& r) {
+  json a = {{"step", r.name}, {"exitCode", r.exit_code}, {"startedOn", r.started}, {"finishedOn", r.finished}};
+  if (r.signal) a["signal"] = r.signal;
+  if (r.trace) {
+    std::set<std::string> dest;
+    for (const auto& c : r.trace->network)
+      if (c.family == "inet" || c.family == "inet6")
+        dest.insert(c.family == "inet6" ? "[" + c.address + "]:" + std::to_string(c.port)
+                                        : c.address + ":" + std::to_string(c.port));
+    a["traced"] = true;
+    a["networkDestinations"] = std::vector<std::string>(dest.begin(), dest.end());
+  }
+  return a;
+}
+
+std::string default_ref(const GitContext* git, const CiContext* ci) {
+  if (ci && !ci->ref.empty()) return ci->ref;
+  if (!git) return {};
+  if (!git->branch.empty()) return "refs/heads/" + git->branch;
+  if (!git->tags.empty()) return "refs/tags/" + git->tags.front();
+  return git->commit;
+}
+
+} // namespace
+
+std::string git_source_uri(const std::string& remote_url, const std::string& ref) {
+  std::string uri = remote_url.rfind("git+", 0) == 0 ? remote_url : "git+" + remote_url;
+  if (!ref.empty()) uri += "@" + ref;
+  return uri;
+}
+
+std::string statement_payload(const json& statement) { return statement.dump(); }
+
+Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const ProvenanceOptions& o) {
+  if (steps.empty()) return make_error("the current pipeline run has no steps: wrap build steps with `hallmark run` first");
+  Provenance out;
+
+  // subject
+  auto products = final_products(steps);
+  json subject = json::array();
+  std::vector<bool> glob_used(o.subject_globs.size(), false);
+  for (const auto& [path, entry] : products) {
+    bool wanted = o.subject_globs.empty();
+    for (size_t i = 0; i < o.subject_globs.size(); ++i)
+      if (glob_match(o.subject_globs[i], path)) wanted = glob_used[i] = true;
+    if (!wanted) continue;
+    subject.push_back({{"name", path}, {"digest", digest_json(entry.digests)}});
+    out.subject_names.push_back(path);
+  }
+  for (size_t i = 0; i < o.subject_globs.size(); ++i)
+    if (!glob_used[i])
+      return make_error("--subject " + o.subject_globs[i] + " matches no product of the run (`hallmark steps` lists them)");
+  if (subject.empty())
+    return make_error("the run has no products to attest: no step created or changed a file (use --products)");
+
+  const GitContext* git = first_git(steps);
+  const CiContext* ci = first_ci(steps);
+  std::string remote = git && !git->remote_url.empty() ? git->remote_url : (ci ? ci->repository_url : "");
+  std::string ref = default_ref(git, ci);
+  std::string commit = git && !git->commit.empty() ? git->commit : (ci ? ci->commit : "");
+
+  // buildDefinition
+  json step_params = json::array();
+  for (const auto& s : steps)
+    step_params.push_back({{"name", s.name}, {"command", s.argv}, {"cwd", relative_cwd(s)}});
+  json external = {{"pipeline", ci && !ci->pipeline.empty() ? ci->pipeline : "local"}, {"steps", step_params}};
+  if (!remote.empty() || !ref.empty()) {
+    json source = json::object();
+    if (!remote.empty()) source["uri"] = git_source_uri(remote, "");
+    if (!ref.empty()) source["ref"] = ref;
+    external["source"] = source;
+  }
+
+  json internal = json::object();
+  if (ci) {
+    json c = {{"platform", ci->platform}};
+    for (auto [k, v] : {std::pair{"job", &ci->job}, {"runId", &ci->run_id}, {"runAttempt", &ci->run_attempt},
+                        {"trigger", &ci->trigger}, {"actor", &ci->actor}})
+      if (!v->empty()) c[k] = *v;
+    if (!ci->selected.empty()) c["variables"] = ci->selected;
+    internal["ci"] = c;
+  }
+  std::set<std::string> algorithms;
+  for (const auto& s : steps) algorithms.insert(s.digest_algorithms.begin(), s.digest_algorithms.end());
+  internal["hallmark"] = {{"digestAlgorithms", std::vector<std::string>(algorithms.begin(), algorithms.end())},
+                          {"materialsInline", o.materials_inline},
+                          {"recordSchema", StepRecord::kSchema}};
+  if (git) {
+    internal["git"] = {{"dirty", git->dirty}, {"untracked", git->untracked}, {"shallow", git->shallow}};
+  }
+
+  json deps = json::array();
+  if (!remote.empty() && !commit.empty())
+    deps.push_back({{"uri", git_source_uri(remote, ref)}, {"digest", {{"gitCommit", lower(commit)}}}});
+  std::map<std::string, const FileEntry*> toolchain;
+  for (const auto& s : steps)
+    if (s.trace)
+      for (const auto& t : s.trace->toolchain) toolchain.emplace(t.path, &t);
+  for (const auto& [path, t] : toolchain) {
+    json d = {{"name", path}, {"uri", "file://" + path}, {"annotations", {{"toolchain", true}}}};
+    if (!t->digests.empty()) d["digest"] = digest_json(t->digests);
+    deps.push_back(std::move(d));
+  }
+  // Materials that the run itself produced are not dependencies: they are build outputs seen
+  // again by a later step (a test step's walk includes the build's products).
+  std::set<std::pair<std::string, std::string>> produced;
+  for (const auto& s : steps)
+    for (const auto& p : s.products) produced.insert({p.path, p.digests.count("sha256") ? lower(p.digests.at("sha256")) : ""});
+  std::map<std::string, json> materials;
+  for (const auto& s : steps)
+    for (const auto& m : s.materials) {
+      if (m.digests.empty()) continue;
+      std::string sha = m.digests.count("sha256") ? lower(m.digests.at("sha256")) : "";
+      if (produced.count({m.path, sha})) continue;
+      materials.emplace(m.path, json{{"name", m.path}, {"digest", digest_json(m.digests)}});
+    }
+  if (o.materials_inline) {
+    for (auto& [_, m] : materials) deps.push_back(std::move(m));
+  } else {
+    json list = json::array();
+    for (auto& [_, m] : materials) list.push_back(std::move(m));
+    out.materials_list = list.dump(1) + "\n";
+    deps.push_back({{"name", o.materials_list_name},
+                    {"digest", {{"sha256", sha256_hex(out.materials_list)}}},
+                    {"mediaType", kMediaMaterials},
+                    {"annotations", {{"count", list.size()}}}});
+  }
+
+  // runDetails
+  std::string builder_id = o.builder_id;
+  if (builder_id.empty() && ci) builder_id = ci->builder_id;
+  if (builder_id.empty()) builder_id = kLocalBuilderId;
+
+  std::string started = o.run_started, finished;
+  for (const auto& s : steps) {
+    if (!s.started.empty() && (started.empty() || s.started < started)) started = s.started;
+    if (s.finished > finished) finished = s.finished;
+  }
+  std::string invocation = ci && !ci->run_url.empty() ? ci->run_url : "";
+  if (invocation.empty() && ci && !ci->run_id.empty())
+    invocation = ci->platform + ":" + ci->run_id + (ci->run_attempt.empty() ? "" : "/" + ci->run_attempt);
+  if (invocation.empty()) invocation = "hallmark:run/" + o.run_id;
+  json metadata = {{"invocationId", invocation}};
+  if (!started.empty()) metadata["startedOn"] = started;
+  if (!finished.empty()) metadata["finishedOn"] = finished;
+
+  json byproducts = json::array();
+  for (const auto& f : o.step_files) {
+    auto text = read_file(f.path);
+    if (!text) return text.error();
+    json b = {{"name", f.name}, {"digest", {{"sha256", sha256_hex(*text)}}}, {"mediaType", kMediaStepRecord}};
+    json parsed = json::parse(*text, nullptr, false);
+    if (!parsed.is_discarded())
+      if (auto rec = step_record_from_json(parsed); rec.ok()) b["annotations"] = step_annotations(*rec);
+    byproducts.push_back(std::move(b));
+  }
+  for (const auto& f : o.sboms) {
+    auto text = read_file(f.path);
+    if (!text) return text.error();
+    auto [media, purls] = inspect_sbom(*text);
+    json b = {{"name", f.name}, {"digest", {{"sha256", sha256_hex(*text)}}}};
+    b["mediaType"] = !f.media_type.empty() ? f.media_type : !media.empty() ? media : "application/json";
+    b["annotations"] = {{"sbom", true}, {"components", purls}};
+    byproducts.push_back(std::move(b));
+  }
+  std::error_code ec;
+  if (!o.telemetry_log.empty() && std::filesystem::is_regular_file(o.telemetry_log, ec)) {
+    auto text = read_file(o.telemetry_log);
+    if (!text) return text.error();
+    if (!text->empty()) {
+      // The chain head is the SHA-256 of the last line: what the next line would carry as its
+      // hallmark.chain.prev, so it pins every earlier line (docs/telemetry.md).
+      std::string_view all = *text;
+      while (!all.empty() && all.back() == '\n') all.remove_suffix(1);
+      size_t nl = all.rfind('\n');
+      std::string_view last = nl == std::string_view::npos ? all : all.substr(nl + 1);
+      byproducts.push_back({{"name", o.telemetry_log.filename().string()},
+                            {"digest", {{"sha256", sha256_hex(*text)}}},
+                            {"mediaType", kMediaOtlpJsonl},
+                            {"annotations", {{"chainHead", sha256_hex(last)}}}});
+    }
+  }
+  if (!o.materials_inline)
+    byproducts.push_back({{"name", o.materials_list_name},
+                          {"digest", {{"sha256", sha256_hex(out.materials_list)}}},
+                          {"mediaType", kMediaMaterials}});
+
+  out.statement = {
+      {"_type", kStatementV1},
+      {"subject", subject},
+      {"predicateType", kSlsaProvenanceV1},
+      {"predicate",
+       {{"buildDefinition",
+         {{"buildType", kHallmarkBuildTypeV1},
+          {"externalParameters", external},
+          {"internalParameters", internal},
+          {"resolvedDependencies", deps}}},
+        {"runDetails",
+         {{"builder", {{"id", builder_id}, {"version", {{"hallmark", o.hallmark_version}}}}},
+          {"metadata", metadata},
+          {"byproducts", byproducts}}}}}};
+  return out;
+}
+
+} // namespace hallmark
