@@ -1,0 +1,45 @@
+// `hallmark attest` as a library call: reads the current pipeline run from the record dir,
+// builds the SLSA v1 statement, signs it (DSSE), writes the .intoto.jsonl line or the Sigstore
+// bundle (plus the materials list byproduct), then closes the run so the next `hallmark run`
+// starts a new one.
+//
+// Default output (docs/signing.md): with one subject, `<subject>.intoto.jsonl` beside it, so
+// `hallmark verify --artifact <subject>` finds it with no flag; with several, the pipeline's
+// name (CI workflow/pipeline name, else "provenance") + ".intoto.jsonl" in the current
+// directory. `--bundle` uses ".sigstore.json" instead.
+#pragma once
+
+#include "hallmark/attest/provenance.hpp"
+#include "hallmark/util/result.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace hallmark {
+
+struct AttestOptions {
+  std::filesystem::path record_dir;
+  std::filesystem::path key;
+  std::string passphrase;
+  std::vector<std::string> subject_globs;
+  std::filesystem::path output;          // empty: the default above
+  bool bundle = false;
+  bool materials_inline = false;
+  std::string builder_id;
+  std::vector<ByproductFile> sboms;      // `attest --sbom FILE` (issue 5)
+  bool close_run = true;
+};
+
+struct AttestOutcome {
+  std::filesystem::path output;
+  std::filesystem::path materials_list;  // empty with materials_inline
+  std::vector<std::string> subjects;
+  std::string keyid;
+  std::string builder_id;
+  size_t steps = 0;
+};
+
+Result<AttestOutcome> attest_run(const AttestOptions& options, const std::string& hallmark_version);
+
+} // namespace hallmark

@@ -1,0 +1,54 @@
+// The deploy policy `hallmark verify --policy FILE` applies after the signature and statement
+// checks: a JSON file (format in docs/policy.md) of allowed builders, allowed source repos and
+// refs, required steps (and their order), maximum age, a required SBOM, and denied network
+// destinations and components. Unknown keys are errors: a typo must never weaken a policy.
+// Every check reports expected and actual values, so a failed deploy says exactly why.
+#pragma once
+
+#include "hallmark/util/result.hpp"
+#include "hallmark/util/time.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hallmark {
+
+// One verification check and its outcome; shared by verify and the policy.
+struct CheckResult {
+  std::string check;     // "signature", "subject", "policy.allowedBuilders", ...
+  bool passed = false;
+  std::string expected;  // what the check wanted
+  std::string actual;    // what it found
+};
+
+struct Policy {
+  std::vector<std::string> allowed_builders;     // wildcard patterns on builder.id
+  std::vector<std::string> allowed_source_repos; // wildcard patterns on the source repo URI
+  std::vector<std::string> allowed_source_refs;  // wildcard patterns on the source ref
+  std::vector<std::string> required_steps;
+  bool required_steps_in_order = false;
+  bool required_steps_succeeded = true;          // a required step must have exited 0
+  std::optional<int64_t> max_age_seconds;
+  bool require_sbom = false;
+  std::vector<std::string> denied_network_destinations;  // "host:port" / "addr" patterns
+  std::vector<std::string> denied_components;            // purl patterns
+};
+
+Result<Policy> policy_from_json(const std::string& text, const std::string& origin);
+Result<Policy> load_policy(const std::filesystem::path& path);
+
+// "90s", "15m", "24h", "7d" or a bare number of seconds.
+std::optional<int64_t> parse_duration_seconds(const std::string& text);
+
+// The repository URI as compared everywhere: without "git+", a trailing "/" or ".git".
+std::string normalize_repo_uri(std::string uri);
+
+// Evaluates every rule the policy sets against an (already authenticated) statement.
+std::vector<CheckResult> evaluate_policy(const Policy& policy, const nlohmann::json& statement, SystemTime now);
+
+} // namespace hallmark

@@ -1,0 +1,64 @@
+// verify-before-deploy: checks that an artifact is covered by signed provenance from a trusted
+// key. The order is fixed (docs/signing.md): the DSSE signature with a trusted key first, and
+// nothing in the payload is read before that; then payloadType, `_type`, predicateType, the
+// artifact's sha256 among the subjects, builder.id, source URI/ref, the policy, then any extra
+// checks (telemetry's --events). A check that cannot pass stops the later ones that depend on
+// it; independent later checks all run so the user sees every reason at once.
+#pragma once
+
+#include "hallmark/attest/dsse.hpp"
+#include "hallmark/attest/policy.hpp"
+#include "hallmark/util/result.hpp"
+#include "hallmark/util/time.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hallmark {
+
+// A check added by another module, run on the authenticated statement after the built-in ones.
+using ExtraCheck = std::function<std::vector<CheckResult>(const nlohmann::json& statement)>;
+
+struct VerifyOptions {
+  std::filesystem::path artifact;
+  std::filesystem::path provenance;           // empty: <artifact>.intoto.jsonl (or .sigstore.json)
+  std::vector<std::filesystem::path> keys;    // trusted public keys (SPKI PEM)
+  std::string builder_id;                     // exact match when set
+  std::string source_uri;                     // compared after normalize_repo_uri
+  std::string source_ref;                     // "main" also matches refs/heads/main, refs/tags/main
+  std::filesystem::path policy;
+  bool allow_raw_ecdsa = false;               // accept IEEE P1363 r||s ECDSA (off: DSSE wants DER)
+  std::optional<SystemTime> now;              // for maxAge; default: the clock
+  std::vector<ExtraCheck> extra_checks;
+};
+
+struct VerifyResult {
+  bool passed = false;
+  std::vector<CheckResult> checks;  // in the order run; failed ones have passed=false
+  std::string artifact_sha256;
+  std::filesystem::path provenance;
+  std::string format;               // DSSE envelope / .intoto.jsonl / Sigstore bundle
+  std::string keyid;                // the trusted key that verified the signature
+  nlohmann::json statement;         // the authenticated statement (null if none)
+
+  nlohmann::json to_json() const;
+  // "PASSED: ..." or one "FAILED: <check>: expected ..., got ..." line per failed check.
+  std::vector<std::string> lines(const std::filesystem::path& artifact) const;
+};
+
+// An error (exit 2) for usage and I/O problems: no key, unreadable key, missing artifact or
+// provenance. Everything about the content is a VerifyResult with failed checks (exit 1).
+Result<VerifyResult> verify_artifact(const VerifyOptions& options);
+
+// The default provenance file for an artifact: <artifact>.intoto.jsonl, else
+// <artifact>.sigstore.json; empty when neither exists.
+std::filesystem::path find_provenance_beside(const std::filesystem::path& artifact);
+
+Result<std::string> sha256_file(const std::filesystem::path& path);
+
+} // namespace hallmark

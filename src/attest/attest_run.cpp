@@ -1,0 +1,110 @@
+#include "hallmark/attest/attest_run.hpp"
+
+#include "hallmark/attest/dsse.hpp"
+#include "hallmark/attest/signing.hpp"
+#include "hallmark/store/record_dir.hpp"
+#include "hallmark/util/atomic_file.hpp"
+
+#include <cctype>
+
+namespace hallmark {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string file_safe(const std::string& name) {
+  std::string out;
+  for (char c : name) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+  return out;
+}
+
+fs::path default_output(const std::vector<StepRecord>& steps, const std::vector<std::string>& subjects, bool bundle) {
+  const char* suffix = bundle ? ".sigstore.json" : ".intoto.jsonl";
+  if (subjects.size() == 1) {
+    fs::path workspace = steps.front().workspace.empty() ? fs::path(".") : fs::path(steps.front().workspace);
+    return workspace / (subjects.front() + suffix);
+  }
+  std::string name;
+  for (const auto& s : steps)
+    if (s.ci && !s.ci->pipeline.empty()) {
+      name = file_safe(s.ci->pipeline);
+      break;
+    }
+  return fs::path((name.empty() ? std::string("provenance") : name) + suffix);
+}
+
+// "dist/app.tar.gz.intoto.jsonl" -> "dist/app.tar.gz.materials.json"
+fs::path materials_path_for(const fs::path& output) {
+  std::string s = output.string();
+  for (const char* suffix : {".intoto.jsonl", ".sigstore.json", ".json", ".jsonl"}) {
+    std::string suf = suffix;
+    if (s.size() > suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0) {
+      s.resize(s.size() - suf.size());
+      break;
+    }
+  }
+  return s + ".materials.json";
+}
+
+} // namespace
+
+Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hallmark_version) {
+  // Load the key first: a wrong passphrase or a world-readable key must fail before any output.
+  auto key = load_signing_key(o.key, o.passphrase);
+  if (!key) return key.error();
+
+  RecordDir dir(o.record_dir);
+  auto run = dir.current_run();
+  if (!run) return make_error("no pipeline run in " + o.record_dir.string() + ": " + run.message());
+  auto steps = dir.read_steps();
+  if (!steps) return steps.error();
+
+  ProvenanceOptions po;
+  po.subject_globs = o.subject_globs;
+  po.materials_inline = o.materials_inline;
+  po.builder_id = o.builder_id;
+  po.hallmark_version = hallmark_version;
+  po.run_id = run->id;
+  po.run_started = run->started;
+  for (const auto& f : dir.step_files())
+    po.step_files.push_back({"steps/" + f.filename().string(), f, kMediaStepRecord});
+  po.sboms = o.sboms;
+  po.telemetry_log = o.record_dir / "events.otlp.jsonl";
+
+  // The output name depends on the subjects, and the materials list name on the output: build
+  // once to learn the subjects, then with the final name (building is cheap; no hashing of
+  // artifacts happens here).
+  auto first = build_provenance(*steps, po);
+  if (!first) return first.error();
+  fs::path output = o.output.empty() ? default_output(*steps, first->subject_names, o.bundle) : o.output;
+  fs::path materials = o.materials_inline ? fs::path() : materials_path_for(output);
+  if (!o.materials_inline) po.materials_list_name = materials.filename().string();
+  auto prov = build_provenance(*steps, po);
+  if (!prov) return prov.error();
+
+  auto env = sign_dsse(kInTotoPayloadType, statement_payload(prov->statement), *key);
+  if (!env) return env.error();
+  std::string content;
+  if (o.bundle) {
+    auto bundle = sigstore_bundle(*env, key->keyid());
+    if (!bundle) return bundle.error();
+    content = bundle->dump(2) + "\n";
+  } else {
+    content = dsse_to_line(*env) + "\n";
+  }
+  if (!materials.empty()) HALLMARK_TRY(write_file_atomic(materials, prov->materials_list));
+  HALLMARK_TRY(write_file_atomic(output, content));
+  if (o.close_run) HALLMARK_TRY(dir.close_run());
+
+  AttestOutcome out;
+  out.output = output;
+  out.materials_list = materials;
+  out.subjects = prov->subject_names;
+  out.keyid = key->keyid();
+  out.builder_id = prov->statement["predicate"]["runDetails"]["builder"]["id"].get<std::string>();
+  out.steps = steps->size();
+  return out;
+}
+
+} // namespace hallmark

@@ -1,0 +1,265 @@
+#include "hallmark/attest/policy.hpp"
+
+#include "hallmark/util/atomic_file.hpp"
+#include "hallmark/util/glob.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace hallmark {
+
+using nlohmann::json;
+
+namespace {
+
+std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+std::string list_or_none(const std::vector<std::string>& v) { return v.empty() ? "(none)" : join(v); }
+
+bool any_match(const std::vector<std::string>& patterns, const std::string& value) {
+  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) { return wildcard_match(p, value); });
+}
+
+const json* at_path(const json& j, std::initializer_list<const char*> path) {
+  const json* cur = &j;
+  for (const char* k : path) {
+    if (!cur->is_object() || !cur->contains(k)) return nullptr;
+    cur = &(*cur)[k];
+  }
+  return cur;
+}
+
+std::string string_at(const json& j, std::initializer_list<const char*> path) {
+  const json* v = at_path(j, path);
+  return v && v->is_string() ? v->get<std::string>() : std::string();
+}
+
+// The run's byproducts, or an empty array.
+const json& byproducts_of(const json& statement) {
+  static const json empty = json::array();
+  const json* b = at_path(statement, {"predicate", "runDetails", "byproducts"});
+  return b && b->is_array() ? *b : empty;
+}
+
+Result<std::vector<std::string>> string_list(const json& j, const std::string& key, const std::string& origin) {
+  if (!j.is_array()) return make_error(origin + ": \"" + key + "\" must be an array of strings");
+  std::vector<std::string> out;
+  for (const auto& v : j) {
+    if (!v.is_string()) return make_error(origin + ": \"" + key + "\" must be an array of strings");
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+} // namespace
+
+std::optional<int64_t> parse_duration_seconds(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  size_t i = 0;
+  int64_t n = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    if (n > (int64_t(1) << 40)) return std::nullopt;
+    n = n * 10 + (text[i++] - '0');
+  }
+  if (i == 0) return std::nullopt;
+  std::string unit = text.substr(i);
+  if (unit.empty() || unit == "s") return n;
+  if (unit == "m") return n * 60;
+  if (unit == "h") return n * 3600;
+  if (unit == "d") return n * 86400;
+  return std::nullopt;
+}
+
+std::string normalize_repo_uri(std::string uri) {
+  if (uri.rfind("git+", 0) == 0) uri.erase(0, 4);
+  while (!uri.empty() && uri.back() == '/') uri.pop_back();
+  if (uri.size() > 4 && uri.compare(uri.size() - 4, 4, ".git") == 0) uri.resize(uri.size() - 4);
+  return uri;
+}
+
+Result<Policy> policy_from_json(const std::string& text, const std::string& origin) {
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return make_error("policy " + origin + " is not a JSON object (see docs/policy.md)");
+  Policy p;
+  for (const auto& [key, value] : j.items()) {
+    auto strings = [&](std::vector<std::string>& into) -> Status {
+      auto l = string_list(value, key, "policy " + origin);
+      if (!l) return l.error();
+      into = std::move(*l);
+      return ok_status();
+    };
+    auto boolean = [&](bool& into) -> Status {
+      if (!value.is_boolean()) return make_error("policy " + origin + ": \"" + key + "\" must be true or false");
+      into = value.get<bool>();
+      return ok_status();
+    };
+    Status st = ok_status();
+    if (key == "version" || key == "$schema" || key == "description") {
+      if (key == "version" && !(value.is_number_integer() && value.get<int>() == 1))
+        return make_error("policy " + origin + ": unsupported \"version\" (this hallmark reads version 1)");
+    } else if (key == "allowedBuilders") st = strings(p.allowed_builders);
+    else if (key == "allowedSourceRepos") st = strings(p.allowed_source_repos);
+    else if (key == "allowedSourceRefs") st = strings(p.allowed_source_refs);
+    else if (key == "requiredSteps") st = strings(p.required_steps);
+    else if (key == "requiredStepsInOrder") st = boolean(p.required_steps_in_order);
+    else if (key == "requiredStepsSucceeded") st = boolean(p.required_steps_succeeded);
+    else if (key == "requireSbom") st = boolean(p.require_sbom);
+    else if (key == "deniedNetworkDestinations") st = strings(p.denied_network_destinations);
+    else if (key == "deniedComponents") st = strings(p.denied_components);
+    else if (key == "maxAge") {
+      std::optional<int64_t> secs;
+      if (value.is_number_integer() && value.get<int64_t>() > 0) secs = value.get<int64_t>();
+      else if (value.is_string()) secs = parse_duration_seconds(value.get<std::string>());
+      if (!secs) return make_error("policy " + origin + ": \"maxAge\" must be seconds or a duration like \"24h\" or \"7d\"");
+      p.max_age_seconds = secs;
+    } else {
+      return make_error("policy " + origin + ": unknown key \"" + key + "\" (see docs/policy.md)");
+    }
+    if (!st) return st.error();
+  }
+  for (auto& r : p.allowed_source_repos) r = normalize_repo_uri(r);
+  return p;
+}
+
+Result<Policy> load_policy(const std::filesystem::path& path) {
+  auto text = read_file(path, 1 << 20);
+  if (!text) return text.error();
+  return policy_from_json(*text, path.string());
+}
+
+std::vector<CheckResult> evaluate_policy(const Policy& p, const json& st, SystemTime now) {
+  std::vector<CheckResult> out;
+  auto add = [&](const char* check, bool ok, std::string expected, std::string actual) {
+    out.push_back({check, ok, std::move(expected), std::move(actual)});
+  };
+
+  if (!p.allowed_builders.empty()) {
+    std::string id = string_at(st, {"predicate", "runDetails", "builder", "id"});
+    add("policy.allowedBuilders", any_match(p.allowed_builders, id), "builder.id one of " + join(p.allowed_builders),
+        id.empty() ? "(none)" : id);
+  }
+  std::string repo = string_at(st, {"predicate", "buildDefinition", "externalParameters", "source", "uri"});
+  std::string ref = string_at(st, {"predicate", "buildDefinition", "externalParameters", "source", "ref"});
+  if (!p.allowed_source_repos.empty()) {
+    std::string norm = normalize_repo_uri(repo);
+    add("policy.allowedSourceRepos", !repo.empty() && any_match(p.allowed_source_repos, norm),
+        "source repo one of " + join(p.allowed_source_repos), repo.empty() ? "(none)" : norm);
+  }
+  if (!p.allowed_source_refs.empty())
+    add("policy.allowedSourceRefs", !ref.empty() && any_match(p.allowed_source_refs, ref),
+        "source ref one of " + join(p.allowed_source_refs), ref.empty() ? "(none)" : ref);
+
+  if (!p.required_steps.empty()) {
+    std::vector<std::string> names;
+    if (const json* steps = at_path(st, {"predicate", "buildDefinition", "externalParameters", "steps"}); steps && steps->is_array())
+      for (const auto& s : *steps)
+        if (s.is_object() && s.contains("name") && s["name"].is_string()) names.push_back(s["name"].get<std::string>());
+    std::vector<std::string> missing;
+    for (const auto& r : p.required_steps)
+      if (std::find(names.begin(), names.end(), r) == names.end()) missing.push_back(r);
+    add("policy.requiredSteps", missing.empty(), "steps " + join(p.required_steps),
+        "steps " + list_or_none(names) + (missing.empty() ? "" : " (missing " + join(missing) + ")"));
+    if (missing.empty() && p.required_steps_in_order) {
+      // First occurrence of each required step must come in the policy's order.
+      std::vector<std::string> seen;
+      for (const auto& n : names)
+        if (std::find(p.required_steps.begin(), p.required_steps.end(), n) != p.required_steps.end() &&
+            std::find(seen.begin(), seen.end(), n) == seen.end())
+          seen.push_back(n);
+      add("policy.requiredStepsInOrder", seen == p.required_steps, "order " + join(p.required_steps, " -> "),
+          "order " + join(seen, " -> "));
+    }
+    if (missing.empty() && p.required_steps_succeeded) {
+      std::vector<std::string> failed;
+      for (const auto& b : byproducts_of(st)) {
+        std::string step = string_at(b, {"annotations", "step"});
+        const json* code = at_path(b, {"annotations", "exitCode"});
+        if (step.empty() || !code || !code->is_number_integer()) continue;
+        if (std::find(p.required_steps.begin(), p.required_steps.end(), step) != p.required_steps.end() &&
+            code->get<int64_t>() != 0)
+          failed.push_back(step + " exited " + std::to_string(code->get<int64_t>()));
+      }
+      add("policy.requiredStepsSucceeded", failed.empty(), "required steps exit 0",
+          failed.empty() ? "all exit 0" : join(failed));
+    }
+  }
+
+  if (p.max_age_seconds) {
+    std::string when = string_at(st, {"predicate", "runDetails", "metadata", "finishedOn"});
+    if (when.empty()) when = string_at(st, {"predicate", "runDetails", "metadata", "startedOn"});
+    auto t = parse_rfc3339(when);
+    std::string expected = "finished within " + std::to_string(*p.max_age_seconds) + " s";
+    if (!t) {
+      add("policy.maxAge", false, expected, when.empty() ? "no finishedOn" : "unparseable finishedOn " + when);
+    } else {
+      auto age = std::chrono::duration_cast<std::chrono::seconds>(now - *t).count();
+      add("policy.maxAge", age <= *p.max_age_seconds, expected,
+          "finished " + when + " (" + std::to_string(age) + " s ago)");
+    }
+  }
+
+  if (p.require_sbom) {
+    std::vector<std::string> sboms;
+    for (const auto& b : byproducts_of(st)) {
+      std::string media = string_at(b, {"mediaType"});
+      const json* flag = at_path(b, {"annotations", "sbom"});
+      if (media.find("cyclonedx") != std::string::npos || media.find("spdx") != std::string::npos ||
+          (flag && flag->is_boolean() && flag->get<bool>()))
+        sboms.push_back(string_at(b, {"name"}));
+    }
+    add("policy.requireSbom", !sboms.empty(), "an SBOM among the byproducts",
+        sboms.empty() ? "no SBOM byproduct" : "SBOM " + join(sboms));
+  }
+
+  if (!p.denied_network_destinations.empty()) {
+    std::vector<std::string> hits;
+    bool traced = false;
+    for (const auto& b : byproducts_of(st)) {
+      const json* dests = at_path(b, {"annotations", "networkDestinations"});
+      if (!dests || !dests->is_array()) continue;
+      traced = true;
+      for (const auto& d : *dests) {
+        if (!d.is_string()) continue;
+        std::string dest = d.get<std::string>();
+        std::string host = dest.substr(0, dest.rfind(':'));
+        if (any_match(p.denied_network_destinations, dest) || any_match(p.denied_network_destinations, host))
+          hits.push_back(string_at(b, {"annotations", "step"}) + " -> " + dest);
+      }
+    }
+    // Only checked when the record has the data: an untraced run cannot be judged here.
+    if (traced)
+      add("policy.deniedNetworkDestinations", hits.empty(), "no connection to " + join(p.denied_network_destinations),
+          hits.empty() ? "none" : join(hits));
+  }
+
+  if (!p.denied_components.empty()) {
+    std::set<std::string> hits;
+    bool have_components = false;
+    auto consider = [&](const std::string& id) {
+      if (!id.empty() && any_match(p.denied_components, id)) hits.insert(id);
+    };
+    for (const auto& b : byproducts_of(st)) {
+      const json* comps = at_path(b, {"annotations", "components"});
+      if (!comps || !comps->is_array()) continue;
+      have_components = true;
+      for (const auto& c : *comps)
+        if (c.is_string()) consider(c.get<std::string>());
+    }
+    if (const json* deps = at_path(st, {"predicate", "buildDefinition", "resolvedDependencies"}); deps && deps->is_array())
+      for (const auto& d : *deps) {
+        consider(string_at(d, {"uri"}));
+        consider(string_at(d, {"name"}));
+      }
+    if (have_components || !hits.empty())
+      add("policy.deniedComponents", hits.empty(), "none of " + join(p.denied_components),
+          hits.empty() ? "none" : join(std::vector<std::string>(hits.begin(), hits.end())));
+  }
+  return out;
+}
+
+} // namespace hallmark

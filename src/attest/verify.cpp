@@ -1,0 +1,272 @@
+#include "hallmark/attest/verify.hpp"
+
+#include "hallmark/attest/provenance.hpp"
+#include "hallmark/attest/signing.hpp"
+#include "hallmark/util/atomic_file.hpp"
+#include "hallmark/util/hex.hpp"
+
+#include <openssl/evp.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <system_error>
+
+namespace hallmark {
+
+using nlohmann::json;
+
+Result<std::string> sha256_file(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return make_error("cannot open " + path.string() + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return make_error(path.string() + " is not a regular file");
+  }
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  std::string buf(1 << 16, '\0');
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int e = errno;
+      ::close(fd);
+      return make_error("cannot read " + path.string() + ": " + std::strerror(e));
+    }
+    if (n == 0) break;
+    EVP_DigestUpdate(ctx.get(), buf.data(), size_t(n));
+  }
+  ::close(fd);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  EVP_DigestFinal_ex(ctx.get(), md, &len);
+  return to_hex(std::string_view(reinterpret_cast<char*>(md), len));
+}
+
+std::filesystem::path find_provenance_beside(const std::filesystem::path& artifact) {
+  std::error_code ec;
+  for (const char* suffix : {".intoto.jsonl", ".sigstore.json"}) {
+    std::filesystem::path p = artifact;
+    p += suffix;
+    if (std::filesystem::exists(p, ec)) return p;
+  }
+  return {};
+}
+
+namespace {
+
+const json* at_path(const json& j, std::initializer_list<const char*> path) {
+  const json* cur = &j;
+  for (const char* k : path) {
+    if (!cur->is_object() || !cur->contains(k)) return nullptr;
+    cur = &(*cur)[k];
+  }
+  return cur;
+}
+
+std::string string_at(const json& j, std::initializer_list<const char*> path) {
+  const json* v = at_path(j, path);
+  return v && v->is_string() ? v->get<std::string>() : std::string();
+}
+
+std::string quoted_or_none(const std::string& s) { return s.empty() ? "(none)" : s; }
+
+struct EnvelopeOutcome {
+  std::vector<CheckResult> checks;
+  json statement;
+  std::string keyid;
+  bool passed() const {
+    for (const auto& c : checks)
+      if (!c.passed) return false;
+    return !checks.empty();
+  }
+  size_t passed_count() const {
+    size_t n = 0;
+    for (const auto& c : checks) n += c.passed;
+    return n;
+  }
+};
+
+bool ref_matches(const std::string& wanted, const std::string& actual) {
+  if (wanted == actual) return true;
+  if (wanted.rfind("refs/", 0) == 0) return false;
+  return actual == "refs/heads/" + wanted || actual == "refs/tags/" + wanted;
+}
+
+EnvelopeOutcome check_envelope(const DsseEnvelope& env, const std::vector<VerifyingKey>& keys,
+                               const std::string& artifact_sha256, const VerifyOptions& o,
+                               const std::optional<Policy>& policy) {
+  EnvelopeOutcome out;
+  auto add = [&](const char* check, bool ok, std::string expected, std::string actual) {
+    out.checks.push_back({check, ok, std::move(expected), std::move(actual)});
+    return ok;
+  };
+
+  // 1. The signature, with a trusted key, over PAE(payloadType, payload). Keyid hints are not
+  // authenticated, so every trusted key is tried against every signature.
+  std::string trusted;
+  for (const auto& k : keys) trusted += (trusted.empty() ? "" : ", ") + k.keyid();
+  std::string pae = dsse_pae(env.payload_type, env.payload);
+  std::vector<std::string> reasons;
+  for (size_t i = 0; i < env.signatures.size() && out.keyid.empty(); ++i)
+    for (const auto& k : keys) {
+      Status st = verify_message(k, pae, env.signatures[i].sig, SignatureCheck{o.allow_raw_ecdsa});
+      if (st) {
+        out.keyid = k.keyid();
+        break;
+      }
+      reasons.push_back("signatures[" + std::to_string(i) + "]: " + st.message());
+    }
+  std::string actual = env.signatures.empty() ? "no signatures in the envelope"
+                                              : std::to_string(env.signatures.size()) + " signature(s), none valid";
+  if (!reasons.empty() && out.keyid.empty()) {
+    // Say the most specific reason once (raw ECDSA, wrong key).
+    actual += " (" + reasons.front() + ")";
+  }
+  if (!add("signature", !out.keyid.empty(), "a valid signature by trusted key " + trusted,
+           out.keyid.empty() ? actual : "signed by " + out.keyid))
+    return out;
+
+  // 2. Only now the (authenticated) payload.
+  if (!add("payloadType", env.payload_type == kInTotoPayloadType, kInTotoPayloadType, quoted_or_none(env.payload_type)))
+    return out;
+  json st = json::parse(env.payload, nullptr, false);
+  if (!add("payload", !st.is_discarded() && st.is_object(), "a JSON in-toto statement",
+           st.is_discarded() ? "payload is not valid JSON (truncated?)" : "JSON that is not an object"))
+    return out;
+  out.statement = st;
+  if (!add("_type", string_at(st, {"_type"}) == kStatementV1, kStatementV1, quoted_or_none(string_at(st, {"_type"}))))
+    return out;
+  if (!add("predicateType", string_at(st, {"predicateType"}) == kSlsaProvenanceV1, kSlsaProvenanceV1,
+           quoted_or_none(string_at(st, {"predicateType"}))))
+    return out;
+
+  // 3. The artifact among the subjects: exact compare with our lowercase hex.
+  std::vector<std::string> seen;
+  std::string hit;
+  if (const json* subjects = at_path(st, {"subject"}); subjects && subjects->is_array())
+    for (const auto& s : *subjects) {
+      std::string d = string_at(s, {"digest", "sha256"});
+      seen.push_back(string_at(s, {"name"}) + "@sha256:" + (d.empty() ? "(none)" : d));
+      if (d == artifact_sha256 && hit.empty()) hit = string_at(s, {"name"});
+    }
+  std::string subjects_text;
+  for (const auto& s : seen) subjects_text += (subjects_text.empty() ? "" : ", ") + s;
+  add("subject", !hit.empty(), "sha256:" + artifact_sha256 + " among the subjects",
+      hit.empty() ? "subjects " + (subjects_text.empty() ? std::string("(none)") : subjects_text)
+                  : "subject " + hit);
+
+  // 4. Who built it, from what.
+  std::string builder = string_at(st, {"predicate", "runDetails", "builder", "id"});
+  if (!o.builder_id.empty()) add("builder.id", builder == o.builder_id, o.builder_id, quoted_or_none(builder));
+  std::string uri = string_at(st, {"predicate", "buildDefinition", "externalParameters", "source", "uri"});
+  std::string ref = string_at(st, {"predicate", "buildDefinition", "externalParameters", "source", "ref"});
+  if (!o.source_uri.empty())
+    add("source.uri", !uri.empty() && normalize_repo_uri(uri) == normalize_repo_uri(o.source_uri),
+        normalize_repo_uri(o.source_uri), uri.empty() ? "(none)" : normalize_repo_uri(uri));
+  if (!o.source_ref.empty()) add("source.ref", ref_matches(o.source_ref, ref), o.source_ref, quoted_or_none(ref));
+
+  // 5. Policy, then checks contributed by other modules.
+  if (policy)
+    for (auto& c : evaluate_policy(*policy, st, o.now.value_or(std::chrono::system_clock::now())))
+      out.checks.push_back(std::move(c));
+  for (const auto& extra : o.extra_checks)
+    for (auto& c : extra(st)) out.checks.push_back(std::move(c));
+  return out;
+}
+
+} // namespace
+
+Result<VerifyResult> verify_artifact(const VerifyOptions& o) {
+  if (o.keys.empty()) return make_error("verify needs at least one trusted public key: --key PUB.pem");
+  std::vector<VerifyingKey> keys;
+  for (const auto& k : o.keys) {
+    auto key = load_verifying_key(k);
+    if (!key) return key.error();
+    keys.push_back(std::move(*key));
+  }
+  std::optional<Policy> policy;
+  if (!o.policy.empty()) {
+    auto p = load_policy(o.policy);
+    if (!p) return p.error();
+    policy = std::move(*p);
+  }
+  auto digest = sha256_file(o.artifact);
+  if (!digest) return make_error("artifact: " + digest.message());
+
+  VerifyResult r;
+  r.artifact_sha256 = *digest;
+  r.provenance = o.provenance.empty() ? find_provenance_beside(o.artifact) : o.provenance;
+  if (r.provenance.empty())
+    return make_error("no provenance beside " + o.artifact.string() + " (looked for " + o.artifact.string() +
+                      ".intoto.jsonl and .sigstore.json): pass --provenance FILE");
+  std::error_code ec;
+  auto size = std::filesystem::file_size(r.provenance, ec);
+  if (ec) return make_error("cannot read provenance " + r.provenance.string() + ": " + ec.message());
+  if (size > kMaxEnvelopeBytes) {
+    r.checks.push_back({"provenance", false, "at most 64 MB", std::to_string(size) + " bytes"});
+    return r;
+  }
+  auto text = read_file(r.provenance, kMaxEnvelopeBytes);
+  if (!text) return text.error();
+  auto doc = parse_provenance(*text, r.provenance.string());
+  if (!doc) {
+    r.checks.push_back({"provenance", false, "a DSSE envelope, .intoto.jsonl or Sigstore bundle", doc.message()});
+    return r;
+  }
+  r.format = to_string(doc->format);
+
+  // An .intoto.jsonl may hold several envelopes: the first that passes wins; otherwise the one
+  // that got furthest explains the failure.
+  std::optional<EnvelopeOutcome> best;
+  for (const auto& env : doc->envelopes) {
+    EnvelopeOutcome one = check_envelope(env, keys, r.artifact_sha256, o, policy);
+    bool done = one.passed();
+    if (!best || done || one.passed_count() > best->passed_count()) best = std::move(one);
+    if (done) break;
+  }
+  r.checks = std::move(best->checks);
+  r.statement = std::move(best->statement);
+  r.keyid = best->keyid;
+  r.passed = best->passed();
+  return r;
+}
+
+json VerifyResult::to_json() const {
+  json checks_json = json::array();
+  for (const auto& c : checks)
+    checks_json.push_back({{"check", c.check}, {"passed", c.passed}, {"expected", c.expected}, {"actual", c.actual}});
+  json out = {{"passed", passed},
+              {"artifactSha256", artifact_sha256},
+              {"provenance", provenance.string()},
+              {"format", format},
+              {"keyid", keyid},
+              {"checks", checks_json}};
+  if (passed) {
+    out["builderId"] = string_at(statement, {"predicate", "runDetails", "builder", "id"});
+    out["source"] = string_at(statement, {"predicate", "buildDefinition", "externalParameters", "source", "uri"});
+  }
+  return out;
+}
+
+std::vector<std::string> VerifyResult::lines(const std::filesystem::path& artifact) const {
+  std::vector<std::string> out;
+  if (passed) {
+    std::string builder = string_at(statement, {"predicate", "runDetails", "builder", "id"});
+    out.push_back("PASSED: " + artifact.string() + " sha256:" + artifact_sha256 + " is a subject of " +
+                  provenance.string() + " (" + format + "), signed by " + keyid + ", builder " + builder + "; " +
+                  std::to_string(checks.size()) + " checks passed");
+    return out;
+  }
+  for (const auto& c : checks)
+    if (!c.passed) out.push_back("FAILED: " + c.check + ": expected " + c.expected + ", got " + c.actual);
+  return out;
+}
+
+} // namespace hallmark

@@ -1,0 +1,65 @@
+#include "command.hpp"
+
+#include "hallmark/attest/attest_run.hpp"
+#include "hallmark/attest/signing.hpp"
+#include "hallmark/store/record_dir.hpp"
+
+#include "hallmark_config.h"
+
+#include <memory>
+
+namespace hallmark::cli {
+
+Runner setup_attest(CLI::App& sub, Globals& g) {
+  struct Opts {
+    AttestOptions attest;
+    std::string key;
+    std::string password_file;
+    std::string record_dir_flag;
+    std::string output;
+    std::vector<std::string> sboms;
+  };
+  auto o = std::make_shared<Opts>();
+  sub.footer("Signs SLSA v1 provenance for the current pipeline run and closes the run.\n"
+             "Default output: <subject>.intoto.jsonl beside a single subject, else\n"
+             "<pipeline>.intoto.jsonl here; --bundle writes a Sigstore bundle (.sigstore.json).");
+  sub.add_option("--key,-k", o->key, "Private key (PKCS#8 PEM; passphrase from $HALLMARK_KEY_PASSWORD)")->required();
+  sub.add_option("--password-file", o->password_file, "Read the key's passphrase from this file");
+  sub.add_option("--subject", o->attest.subject_globs, "Glob of products to attest (default: every product)");
+  sub.add_option("-o,--output", o->output, "Where to write the provenance");
+  sub.add_flag("--bundle", o->attest.bundle, "Write a Sigstore bundle v0.3 instead of .intoto.jsonl");
+  sub.add_flag("--materials-inline", o->attest.materials_inline,
+               "List materials in resolvedDependencies instead of a materials list file");
+  sub.add_option("--builder-id", o->attest.builder_id, "builder.id (default: the CI platform's, or the local builder)");
+  sub.add_option("--record-dir", o->record_dir_flag, "Record dir (default: $HALLMARK_DIR or ./.hallmark)");
+
+  return [o, &g] {
+    auto pass = key_passphrase(g.env, o->password_file);
+    if (!pass) {
+      say_error(pass.message());
+      return 2;
+    }
+    AttestOptions a = o->attest;
+    a.key = o->key;
+    a.passphrase = *pass;
+    a.output = o->output;
+    a.record_dir = RecordDir::locate(std::filesystem::current_path(), o->record_dir_flag, g.env);
+    for (const auto& s : o->sboms) a.sboms.push_back({std::filesystem::path(s).filename().string(), s, ""});
+    auto out = attest_run(a, HALLMARK_VERSION);
+    if (!out) {
+      say_error(out.message());
+      return 2;
+    }
+    if (g.verbosity >= 1) {
+      std::string subjects;
+      for (const auto& s : out->subjects) subjects += (subjects.empty() ? "" : ", ") + s;
+      say("attested " + std::to_string(out->subjects.size()) + " subject(s) (" + subjects + ") from " +
+          std::to_string(out->steps) + " step(s), builder " + out->builder_id + ", key " + out->keyid);
+      say("wrote " + out->output.string() +
+          (out->materials_list.empty() ? "" : " and " + out->materials_list.string()));
+    }
+    return 0;
+  };
+}
+
+} // namespace hallmark::cli
