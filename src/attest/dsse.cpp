@@ -119,7 +119,8 @@ Result<ProvenanceDocument> parse_provenance(std::string_view text, const std::st
   if (!whole.is_discarded()) {
     auto env = envelope_of(whole, origin, &is_bundle);
     if (!env) return env.error();
-    out.format = is_bundle ? ProvenanceFormat::bundle : ProvenanceFormat::envelope;
+    bool jsonl_name = origin.size() > 6 && origin.compare(origin.size() - 6, 6, ".jsonl") == 0;
+    out.format = is_bundle ? ProvenanceFormat::bundle : jsonl_name ? ProvenanceFormat::jsonl : ProvenanceFormat::envelope;
     out.envelopes.push_back(std::move(*env));
     return out;
   }

@@ -138,7 +138,8 @@ EnvelopeOutcome check_envelope(const DsseEnvelope& env, const std::vector<Verify
     return out;
   json st = json::parse(env.payload, nullptr, false);
   if (!add("payload", !st.is_discarded() && st.is_object(), "a JSON in-toto statement",
-           st.is_discarded() ? "payload is not valid JSON (truncated?)" : "JSON that is not an object"))
+           st.is_discarded() ? "payload is not valid JSON (truncated?)"
+           : st.is_object() ? "a JSON object" : "JSON that is not an object"))
     return out;
   out.statement = st;
   if (!add("_type", string_at(st, {"_type"}) == kStatementV1, kStatementV1, quoted_or_none(string_at(st, {"_type"}))))
@@ -231,10 +232,10 @@ Result<VerifyResult> verify_artifact(const VerifyOptions& o) {
     if (!best || done || one.passed_count() > best->passed_count()) best = std::move(one);
     if (done) break;
   }
+  r.passed = best->passed();
   r.checks = std::move(best->checks);
   r.statement = std::move(best->statement);
   r.keyid = best->keyid;
-  r.passed = best->passed();
   return r;
 }
 

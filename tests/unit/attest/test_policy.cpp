@@ -1,0 +1,161 @@
+#include "test_support.hpp"
+
+#include "hallmark/attest/policy.hpp"
+#include "hallmark/attest/provenance.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace hallmark;
+using nlohmann::json;
+
+namespace {
+
+json sample_statement() {
+  auto steps = test::sample_run();
+  steps[1].exit_code = 0;
+  auto p = build_provenance(steps, {});
+  json st = p->statement;
+  // Step byproducts as attest writes them (annotations carry exit codes and connections).
+  json& b = st["predicate"]["runDetails"]["byproducts"];
+  b.push_back({{"name", "steps/1.json"}, {"digest", {{"sha256", "00"}}},
+               {"annotations", {{"step", "build"}, {"exitCode", 0}, {"networkDestinations", {"140.82.112.3:443"}}}}});
+  b.push_back({{"name", "steps/2.json"}, {"digest", {{"sha256", "00"}}},
+               {"annotations", {{"step", "test"}, {"exitCode", 2}}}});
+  return st;
+}
+
+const CheckResult* find(const std::vector<CheckResult>& v, const std::string& name) {
+  for (const auto& c : v)
+    if (c.check == name) return &c;
+  return nullptr;
+}
+
+SystemTime at(const char* rfc3339) { return *parse_rfc3339(rfc3339); }
+
+} // namespace
+
+TEST_SUITE_BEGIN("attest");
+
+TEST_CASE("attest::policy_parsing") {
+  auto p = policy_from_json(R"({"version":1,"allowedBuilders":["https://github.com/*"],"maxAge":"7d",
+                                "requiredSteps":["build","test"],"requiredStepsInOrder":true,"requireSbom":true,
+                                "allowedSourceRepos":["git+https://github.com/acme/app.git/"]})",
+                            "p.json");
+  REQUIRE(p.ok());
+  CHECK(p->max_age_seconds == 7 * 86400);
+  CHECK(p->allowed_source_repos[0] == "https://github.com/acme/app");
+  CHECK(p->required_steps_in_order);
+  CHECK(p->require_sbom);
+
+  auto typo = policy_from_json(R"({"allowedBuilder":["x"]})", "p.json");
+  REQUIRE_FALSE(typo.ok());
+  CHECK(typo.message().find("unknown key \"allowedBuilder\"") != std::string::npos);
+  CHECK_FALSE(policy_from_json(R"({"maxAge":"soon"})", "p").ok());
+  CHECK_FALSE(policy_from_json(R"({"maxAge":-5})", "p").ok());
+  CHECK_FALSE(policy_from_json(R"({"allowedBuilders":"x"})", "p").ok());
+  CHECK_FALSE(policy_from_json(R"({"version":2})", "p").ok());
+  CHECK_FALSE(policy_from_json("[]", "p").ok());
+  CHECK_FALSE(policy_from_json("{", "p").ok());
+}
+
+TEST_CASE("attest::durations") {
+  CHECK(parse_duration_seconds("90") == 90);
+  CHECK(parse_duration_seconds("90s") == 90);
+  CHECK(parse_duration_seconds("15m") == 900);
+  CHECK(parse_duration_seconds("24h") == 86400);
+  CHECK(parse_duration_seconds("2d") == 172800);
+  CHECK_FALSE(parse_duration_seconds("").has_value());
+  CHECK_FALSE(parse_duration_seconds("h").has_value());
+  CHECK_FALSE(parse_duration_seconds("3w").has_value());
+}
+
+TEST_CASE("attest::policy_builders_sources") {
+  json st = sample_statement();
+  Policy p;
+  p.allowed_builders = {"https://github.com/acme/*"};
+  p.allowed_source_repos = {normalize_repo_uri("https://github.com/acme/app")};
+  p.allowed_source_refs = {"refs/heads/main", "refs/tags/v*"};
+  auto r = evaluate_policy(p, st, at("2026-11-26T11:00:00Z"));
+  REQUIRE(r.size() == 3);
+  for (const auto& c : r) CHECK_MESSAGE(c.passed, std::string(c.check + ": " + c.actual));
+
+  p.allowed_builders = {"https://gitlab.com/*"};
+  p.allowed_source_refs = {"refs/tags/v*"};
+  r = evaluate_policy(p, st, at("2026-11-26T11:00:00Z"));
+  CHECK_FALSE(find(r, "policy.allowedBuilders")->passed);
+  CHECK(find(r, "policy.allowedBuilders")->actual.find("github.com/acme/app") != std::string::npos);
+  CHECK_FALSE(find(r, "policy.allowedSourceRefs")->passed);
+  CHECK(find(r, "policy.allowedSourceRefs")->actual == "refs/heads/main");
+}
+
+TEST_CASE("attest::policy_required_steps") {
+  json st = sample_statement();
+  Policy p;
+  p.required_steps = {"build", "package"};
+  p.required_steps_in_order = true;
+  auto r = evaluate_policy(p, st, {});
+  CHECK(find(r, "policy.requiredSteps")->passed);
+  CHECK(find(r, "policy.requiredStepsInOrder")->passed);
+  CHECK(find(r, "policy.requiredStepsSucceeded")->passed);
+
+  p.required_steps = {"package", "build"};
+  r = evaluate_policy(p, st, {});
+  CHECK_FALSE(find(r, "policy.requiredStepsInOrder")->passed);
+  CHECK(find(r, "policy.requiredStepsInOrder")->actual == "order build -> package");
+
+  p.required_steps = {"build", "test"};
+  r = evaluate_policy(p, st, {});
+  CHECK_FALSE(find(r, "policy.requiredStepsSucceeded")->passed);
+  CHECK(find(r, "policy.requiredStepsSucceeded")->actual == "test exited 2");
+  p.required_steps_succeeded = false;
+  CHECK(find(evaluate_policy(p, st, {}), "policy.requiredStepsSucceeded") == nullptr);
+
+  p.required_steps = {"deploy-scan"};
+  r = evaluate_policy(p, st, {});
+  CHECK_FALSE(find(r, "policy.requiredSteps")->passed);
+  CHECK(find(r, "policy.requiredSteps")->actual.find("missing deploy-scan") != std::string::npos);
+}
+
+TEST_CASE("attest::policy_max_age") {
+  json st = sample_statement();  // finished 2026-11-26T10:02:30Z
+  Policy p;
+  p.max_age_seconds = 3600;
+  CHECK(evaluate_policy(p, st, at("2026-11-26T11:00:00Z"))[0].passed);
+  auto r = evaluate_policy(p, st, at("2026-11-27T11:00:00Z"));
+  CHECK_FALSE(r[0].passed);
+  CHECK(r[0].expected == "finished within 3600 s");
+  CHECK(r[0].actual.find("2026-11-26T10:02:30.000Z") != std::string::npos);
+  st["predicate"]["runDetails"]["metadata"].erase("finishedOn");
+  st["predicate"]["runDetails"]["metadata"].erase("startedOn");
+  CHECK_FALSE(evaluate_policy(p, st, at("2026-11-26T11:00:00Z"))[0].passed);
+}
+
+TEST_CASE("attest::policy_sbom_network_components") {
+  json st = sample_statement();
+  Policy p;
+  p.require_sbom = true;
+  p.denied_network_destinations = {"140.82.*"};
+  p.denied_components = {"pkg:npm/left-pad@*"};
+  auto r = evaluate_policy(p, st, {});
+  CHECK_FALSE(find(r, "policy.requireSbom")->passed);
+  CHECK_FALSE(find(r, "policy.deniedNetworkDestinations")->passed);
+  CHECK(find(r, "policy.deniedNetworkDestinations")->actual == "build -> 140.82.112.3:443");
+  // No SBOM components recorded: the denied-components rule has nothing to judge.
+  CHECK(find(r, "policy.deniedComponents") == nullptr);
+
+  st["predicate"]["runDetails"]["byproducts"].push_back(
+      {{"name", "app.cdx.json"}, {"digest", {{"sha256", "00"}}}, {"mediaType", kMediaCycloneDx},
+       {"annotations", {{"sbom", true}, {"components", {"pkg:npm/left-pad@1.3.0", "pkg:npm/ok@1"}}}}});
+  r = evaluate_policy(p, st, {});
+  CHECK(find(r, "policy.requireSbom")->passed);
+  CHECK_FALSE(find(r, "policy.deniedComponents")->passed);
+  CHECK(find(r, "policy.deniedComponents")->actual == "pkg:npm/left-pad@1.3.0");
+
+  p.denied_network_destinations = {"10.0.0.1"};
+  p.denied_components = {"pkg:pypi/*"};
+  r = evaluate_policy(p, st, {});
+  CHECK(find(r, "policy.deniedNetworkDestinations")->passed);
+  CHECK(find(r, "policy.deniedComponents")->passed);
+}
+
+TEST_SUITE_END();
