@@ -56,6 +56,20 @@ json build_link_statement(const StepRecord& step) {
             {"environment", environment}}}};
 }
 
+Status prepare_link_signing(LinkSigning& s, const EnvMap& env) {
+  if (!s.enabled) {
+    if (!s.key.empty()) return make_error("--key is only used with --sign: add --sign or drop --key");
+    return ok_status();
+  }
+  if (s.key.empty()) return make_error("--sign needs --key PRIVATE_KEY (create one with `hallmark keygen`)");
+  auto pass = key_passphrase(env, s.password_file);
+  if (!pass) return pass.error();
+  auto key = load_signing_key(s.key, *pass);
+  if (!key) return key.error();
+  s.signing_key = std::move(*key);
+  return ok_status();
+}
+
 Result<std::filesystem::path> write_signed_link(const StepRecord& step, const SigningKey& key,
                                                 const std::filesystem::path& links_dir) {
   auto env = sign_dsse(kInTotoPayloadType, statement_payload(build_link_statement(step)), key);

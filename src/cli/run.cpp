@@ -1,5 +1,6 @@
 #include "command.hpp"
 
+#include "hallmark/attest/link.hpp"
 #include "hallmark/run/step_runner.hpp"
 
 #include <memory>
@@ -28,16 +29,34 @@ Runner setup_run(CLI::App& sub, Globals& g) {
   sub.add_flag("--trace", o->trace, "Observe the process tree: files, programs, connections (Linux)");
   sub.add_flag("--require-trace", o->require_trace, "Fail instead of running untraced when tracing is impossible");
   sub.add_flag("--strict", o->strict, "Exit 125 if hallmark itself fails to record the step");
+  auto sign = std::make_shared<LinkSigning>();
+  sub.add_flag("--sign", sign->enabled, "Also write a signed in-toto link statement for this step (needs --key)");
+  sub.add_option("--key", sign->key, "Private key for --sign (passphrase from $HALLMARK_KEY_PASSWORD)");
+  sub.add_option("--password-file", sign->password_file, "Read the --sign key's passphrase from this file");
   sub.add_option("command", o->argv, "The command to run")->required();
   sub.prefix_command();
 
-  return [o, &g] {
+  return [o, sign, &g] {
     if (o->require_trace) o->trace = true;
     if (Status st = check_run_options(*o); !st.ok()) {
       say_error(st.message());
       return 2;
     }
+    // A bad key is a usage error: found before the build runs, not after.
+    if (Status st = prepare_link_signing(*sign, g.env); !st.ok()) {
+      say_error(st.message());
+      return 2;
+    }
     RunOutcome out = run_step(*o, g.env);
+    if (sign->signing_key && !out.record_file.empty()) {
+      auto link = write_signed_link(out.record, *sign->signing_key, out.record_file.parent_path().parent_path() / "links");
+      if (!link) {
+        out.warnings.push_back("cannot write the signed link: " + link.message());
+        if (o->strict && out.exit_code == 0) out.exit_code = kStrictFailureExit;
+      } else if (g.verbosity >= 2) {
+        say("link: " + link->string());
+      }
+    }
     if (!out.spawn_message.empty()) say(out.spawn_message);
     for (const auto& w : out.warnings) say("warning: " + w);
     if (g.verbosity >= 2)

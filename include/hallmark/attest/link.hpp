@@ -11,12 +11,23 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <optional>
+#include <string>
 
 namespace hallmark {
 
 inline constexpr const char* kInTotoLinkV03 = "https://in-toto.io/attestation/link/v0.3";
 
 nlohmann::json build_link_statement(const StepRecord& step);
+
+// `hallmark run --sign --key K [--password-file F]`: the flags, and the key loaded up front.
+struct LinkSigning {
+  bool enabled = false;
+  std::string key;
+  std::string password_file;
+  std::optional<SigningKey> signing_key;  // set by prepare_link_signing when enabled
+};
+Status prepare_link_signing(LinkSigning& signing, const EnvMap& env);
 
 // Signs the step's link statement and writes it under `links_dir`; returns the file written.
 Result<std::filesystem::path> write_signed_link(const StepRecord& step, const SigningKey& key,
