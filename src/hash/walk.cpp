@@ -1,12 +1,10 @@
-// walk_tree in three phases, so that scheduling can see the whole job before hashing starts:
-//   1. stat pass (this thread): readdir + fstatat, never following links, applying excludes,
-//      skips, ignore rules and dirhash grouping as directories are met, and taking digests from
-//      `previous` wherever the StatKey is unchanged;
-//   2. hashing (ThreadPool): the remaining regular files, largest first, so ten 80 MB files run
-//      side by side instead of serialising the end of the walk; small files go in batches;
-//   3. assembly (this thread): hard-link aliases, dirhash digests, sorting, warnings.
-// The stat pass over 20,000 files costs tens of milliseconds, far less than what ordering by
-// size saves.
+// walk_tree: this thread walks (readdir + fstatat, never following links, applying excludes,
+// skips, ignore rules and dirhash grouping as directories are met, reusing digests from
+// `previous` wherever the StatKey is unchanged) and hands each file that must be read to a
+// HashQueue as soon as it is found; ThreadPool workers take the largest pending file first, or a
+// batch of small ones, so hashing overlaps the walk and the big files do not serialise its end.
+// When the walk is done and the workers drain the queue, this thread assembles the snapshot:
+// hard-link aliases, dirhash digests, sorting, warnings.
 #include "hallmark/hash/walk.hpp"
 
 #include "hallmark/util/glob.hpp"
@@ -15,12 +13,15 @@
 #include "multi_hasher.hpp"
 
 #include <algorithm>
-#include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
 #include <map>
+#include <mutex>
+#include <queue>
 #include <memory>
 #include <optional>
 #include <set>
@@ -70,24 +71,71 @@ std::string join(const std::string& a, const char* b) {
   return out;
 }
 
-// One thing the walk met. Nodes live in a vector that stops growing before hashing starts, so
-// workers write into their own node without locking.
+// One thing the walk met. Nodes live in a deque (stable addresses while it grows); a worker
+// writes only the `out` part of a node it was handed, and the walking thread reads `out` only
+// after the workers are done, so neither needs a lock.
 struct Node {
   FileEntry entry;
-  StatKey key;
+  StatKey key;               // from the walk's fstatat
   uint32_t root = 0;
   int32_t group = -1;        // dirhash group this node belongs to, -1 for a top-level entry
-  int64_t alias_of = -1;     // hard link: take the digests of that node
+  const struct Node* alias_of = nullptr;  // hard link: take the digests of that node
   uint64_t nlink = 1;
   bool needs_hash = false;   // regular file with no reusable digests
-  bool hashed = false;
-  bool failed = false;       // could not be hashed: dropped, `error` becomes a warning
-  std::string error;
+  struct {
+    DigestMap digests;
+    StatKey key;             // from fstat after open: what was actually read
+    bool hashed = false;
+    bool failed = false;     // could not be hashed: dropped, `error` becomes a warning
+    std::string error;
+  } out;
+};
+
+// Files waiting to be read. Largest first: the biggest files start as soon as they are found,
+// on separate workers, and small files fill the gaps in batches that amortise the lock.
+class HashQueue {
+public:
+  void push(Node* n) {
+    {
+      std::lock_guard lock(mu_);
+      heap_.emplace(n->key.size, n);
+    }
+    cv_.notify_one();
+  }
+  void close() {
+    {
+      std::lock_guard lock(mu_);
+      closed_ = true;
+    }
+    cv_.notify_all();
+  }
+  // One large file or a batch of small ones; false once closed and drained.
+  bool take(std::vector<Node*>& batch) {
+    batch.clear();
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return !heap_.empty() || closed_; });
+    uint64_t bytes = 0;
+    while (!heap_.empty() && batch.size() < kBatchFiles && bytes < kBatchBytes) {
+      auto [size, n] = heap_.top();
+      if (size >= kLargeFile && !batch.empty()) break;
+      heap_.pop();
+      batch.push_back(n);
+      bytes += size;
+      if (size >= kLargeFile) break;
+    }
+    return !batch.empty();
+  }
+
+private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::priority_queue<std::pair<uint64_t, Node*>> heap_;
+  bool closed_ = false;
 };
 
 struct Group {                // a --dirhash directory
-  size_t node;                // its dirhash entry
-  std::vector<size_t> members;
+  Node* node;                 // its dirhash entry
+  std::vector<Node*> members;
   std::string fingerprint;
   bool reused = false;
 };
@@ -155,7 +203,8 @@ public:
       roots_.push_back({a, rel});
       walk_root(uint32_t(roots_.size() - 1));
     }
-    hash_all();
+    queue_.close();
+    if (pool_) pool_->wait();
     return assemble();
   }
 
@@ -241,8 +290,11 @@ private:
       n.needs_hash = !reuse(n);
     }
     // FIFOs, sockets and devices: recorded by kind, never opened.
-    nodes_.push_back(std::move(n));
-    if (group >= 0) groups_[size_t(group)].members.push_back(nodes_.size() - 1);
+    Node& added = nodes_.emplace_back(std::move(n));
+    if (group >= 0)
+      groups_[size_t(group)].members.push_back(&added);  // submitted when the group is complete
+    else
+      submit(added);
   }
 
   static const char* base_name(const std::string& rel) {
@@ -337,20 +389,20 @@ private:
     n.entry.kind = FileKind::dirhash;
     n.root = root;
     n.key = key_of(st);
-    nodes_.push_back(std::move(n));
+    Node& dn = nodes_.emplace_back(std::move(n));
     int32_t g = int32_t(groups_.size());
-    groups_.push_back({nodes_.size() - 1, {}, {}, false});
+    groups_.push_back({&dn, {}, {}, false});
     walk_dir(root, rel, st, g);
 
     Group& grp = groups_[size_t(g)];
     std::sort(grp.members.begin(), grp.members.end(),
-              [this](size_t a, size_t b) { return nodes_[a].entry.path < nodes_[b].entry.path; });
+              [](const Node* a, const Node* b) { return a->entry.path < b->entry.path; });
     // The fingerprint covers what a stat pass can see; equal fingerprints mean no member was
     // created, deleted, replaced or touched.
     auto& h = detail::thread_hasher();
     h.begin(DigestSet{}, 0);
-    for (size_t m : grp.members) {
-      const Node& mn = nodes_[m];
+    for (const Node* m : grp.members) {
+      const Node& mn = *m;
       const StatKey& k = mn.key;
       h.update(mn.entry.path.data(), mn.entry.path.size() + 1);
       const char* kind = to_string(mn.entry.kind);
@@ -366,14 +418,42 @@ private:
       if (it != prev_->dirhash_state.end() && it->second == grp.fingerprint && old != nullptr &&
           old->kind == FileKind::dirhash && has_all(old->digests, member_names_)) {
         grp.reused = true;
-        nodes_[grp.node].entry = *old;
+        grp.node->entry = *old;
         ++snap_.counts.digests_reused;
-        for (size_t m : grp.members) nodes_[m].needs_hash = false;
+        return;
       }
     }
+    for (Node* m : grp.members) submit(*m);
   }
 
   // --- phase 2: hashing -------------------------------------------------------------------
+
+  // Hard links: one read per (dev, inode) in a walk; later names copy the first one's result.
+  // A group member and a top-level entry are hashed with different sets, so they do not mix.
+  void submit(Node& n) {
+    if (n.entry.kind != FileKind::regular) return;
+    if (n.nlink > 1) {
+      auto [it, inserted] = first_link_.try_emplace({n.key.dev, n.key.ino, n.group >= 0}, &n);
+      if (!inserted) {
+        if (n.needs_hash || it->second->needs_hash) n.alias_of = it->second;
+        return;
+      }
+    }
+    if (!n.needs_hash) return;
+    if (!pool_) {
+      // Started on the first file to read: a products walk of an unchanged tree needs no threads.
+      unsigned threads = opt_.threads != 0 ? opt_.threads : std::thread::hardware_concurrency();
+      if (threads == 0) threads = 1;
+      pool_ = std::make_unique<ThreadPool>(threads, threads);
+      for (unsigned i = 0; i < threads; ++i)
+        pool_->submit([this] {
+          std::vector<Node*> batch;
+          while (queue_.take(batch))
+            for (Node* b : batch) hash_one(*b);
+        });
+    }
+    queue_.push(&n);
+  }
 
   void hash_one(Node& n) {
     std::string abs = abs_of(n.root, n.entry.path);
@@ -382,91 +462,40 @@ private:
     // the fstat below then rejects it without any read.
     int fd = ::open(abs.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
-      n.failed = true;
-      n.error = errno_reason(errno);
+      n.out.failed = true;
+      n.out.error = errno_reason(errno);
       return;
     }
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
       ::close(fd);
-      n.failed = true;
-      n.error = "is no longer a regular file (changed during the walk); not read";
+      n.out.failed = true;
+      n.out.error = "is no longer a regular file (changed during the walk); not read";
       return;
     }
-    n.key = key_of(st);
+    n.out.key = key_of(st);
     if (uint64_t(st.st_size) >= kSequentialHint) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     auto r = detail::digest_fd(fd, uint64_t(st.st_size), set, detail::thread_hasher());
     ::close(fd);
     if (!r) {
-      n.failed = true;
-      n.error = r.message();
+      n.out.failed = true;
+      n.out.error = r.message();
       return;
     }
-    n.entry.size = uint64_t(st.st_size);
-    n.entry.digests = std::move(*r);
-    n.hashed = true;
-  }
-
-  void hash_all() {
-    // Hard links: one read per (dev, inode) in a walk; later names copy the first one's result.
-    std::map<std::tuple<uint64_t, uint64_t, bool>, size_t> first_link;
-    std::vector<size_t> jobs;
-    for (size_t i = 0; i < nodes_.size(); ++i) {
-      Node& n = nodes_[i];
-      if (n.entry.kind != FileKind::regular) continue;
-      bool in_reused_group = n.group >= 0 && groups_[size_t(n.group)].reused;
-      if (in_reused_group) continue;
-      if (n.nlink > 1) {
-        // A group member and a top-level entry are hashed with different sets: alias only
-        // between names of the same kind.
-        auto [it, inserted] = first_link.try_emplace({n.key.dev, n.key.ino, n.group >= 0}, i);
-        Node& first = nodes_[it->second];
-        if (!inserted && (n.needs_hash || first.needs_hash)) {
-          n.alias_of = int64_t(it->second);
-          n.needs_hash = false;
-        }
-      }
-      if (n.needs_hash) jobs.push_back(i);
-    }
-    if (jobs.empty()) return;
-
-    // Largest first: the biggest files start at once on separate workers, the small-file batches
-    // fill the gaps, and the tail of the walk is made of the smallest tasks.
-    std::stable_sort(jobs.begin(), jobs.end(),
-                     [this](size_t a, size_t b) { return nodes_[a].key.size > nodes_[b].key.size; });
-    unsigned threads = opt_.threads != 0 ? opt_.threads : std::thread::hardware_concurrency();
-    if (threads == 0) threads = 1;
-    // A few queued tasks per worker keep them busy; the job list, not the queue, holds the work.
-    ThreadPool pool(threads, size_t(threads) * 4);
-    std::vector<std::pair<size_t, size_t>> tasks;  // [begin, end) ranges of `jobs`
-    for (size_t i = 0; i < jobs.size();) {
-      size_t j = i;
-      uint64_t bytes = 0;
-      if (nodes_[jobs[i]].key.size >= kLargeFile) {
-        j = i + 1;
-      } else {
-        while (j < jobs.size() && j - i < kBatchFiles && bytes < kBatchBytes) bytes += nodes_[jobs[j++]].key.size;
-      }
-      tasks.emplace_back(i, j);
-      i = j;
-    }
-    for (auto [b, e] : tasks)
-      pool.submit([this, &jobs, b = b, e = e] {
-        for (size_t k = b; k < e; ++k) hash_one(nodes_[jobs[k]]);
-      });
-    pool.wait();
+    n.out.digests = std::move(*r);
+    n.out.hashed = true;
   }
 
   // --- phase 3: assembly ------------------------------------------------------------------
 
   void finish_dirhash(Group& g) {
-    Node& dn = nodes_[g.node];
+    Node& dn = *g.node;
     if (g.reused) return;
     std::vector<const Node*> members;
     uint64_t bytes = 0;
-    for (size_t m : g.members) {
-      const Node& mn = nodes_[m];
-      if (mn.failed) continue;
+    for (const Node* m : g.members) {
+      const Node& mn = *m;
+      if (mn.out.failed) continue;
       members.push_back(&mn);
       if (mn.entry.kind == FileKind::regular) bytes += mn.entry.size;
     }
@@ -503,36 +532,39 @@ private:
 
   TreeSnapshot assemble() {
     for (auto& n : nodes_) {
-      if (n.alias_of < 0) continue;
-      const Node& t = nodes_[size_t(n.alias_of)];
-      if (t.failed) {
-        n.failed = true;
-        n.error = t.error;
+      if (n.out.hashed) {
+        n.entry.digests = std::move(n.out.digests);
+        n.entry.size = n.out.key.size;
+        n.key = n.out.key;
+        ++snap_.counts.files_hashed;
+        snap_.counts.bytes_hashed += n.entry.size;
+      }
+    }
+    for (auto& n : nodes_) {
+      if (n.alias_of == nullptr) continue;
+      const Node& t = *n.alias_of;
+      if (t.out.failed) {
+        n.out.failed = true;
+        n.out.error = t.out.error;
       } else {
         n.entry.digests = t.entry.digests;
         n.entry.size = t.entry.size;
         n.key = t.key;
       }
     }
-    for (auto& n : nodes_) {
-      if (n.hashed) {
-        ++snap_.counts.files_hashed;
-        snap_.counts.bytes_hashed += n.entry.size;
-      }
-      if (n.failed) warn(n.entry.path, n.error);
-    }
+    for (auto& n : nodes_)
+      if (n.out.failed) warn(n.entry.path, n.out.error);
     for (auto& g : groups_) {
       finish_dirhash(g);
-      snap_.dirhash_state[nodes_[g.node].entry.path] = g.fingerprint;
+      snap_.dirhash_state[g.node->entry.path] = g.fingerprint;
     }
     snap_.entries.reserve(nodes_.size());
     for (auto& n : nodes_) {
-      if (n.group >= 0 || n.failed) continue;
+      if (n.group >= 0 || n.out.failed) continue;
       if (n.entry.kind == FileKind::regular) snap_.stats[n.entry.path] = n.key;
       snap_.entries.push_back(std::move(n.entry));
     }
     nodes_.clear();
-    nodes_.shrink_to_fit();
     auto by_path = [](const auto& a, const auto& b) { return a.path < b.path; };
     std::stable_sort(snap_.entries.begin(), snap_.entries.end(), by_path);
     // Overlapping roots ("." and "src") meet the same files twice.
@@ -551,8 +583,11 @@ private:
   std::unique_ptr<detail::IgnoreRules> ignore_;
   std::vector<std::optional<std::optional<std::string>>> ignore_root_;  // per root, lazily
   std::vector<Root> roots_;
-  std::vector<Node> nodes_;
-  std::vector<Group> groups_;
+  std::deque<Node> nodes_;
+  std::deque<Group> groups_;
+  std::map<std::tuple<uint64_t, uint64_t, bool>, Node*> first_link_;
+  HashQueue queue_;
+  std::unique_ptr<ThreadPool> pool_;  // declared after what its workers use: joined first
   TreeSnapshot snap_;
 };
 
