@@ -9,7 +9,8 @@
 # [bar <= 64 MB].
 #
 #   bench/bench_hash.sh [path/to/hallmark]      (default build/hallmark)
-#   env: RUNS=N, BENCH_SKIP_INTOTO=1, BENCH_SMALL_FILES/BENCH_LARGE_FILES/BENCH_LARGE_MB (tree shape)
+#   env: RUNS=N, BENCH_SKIP_INTOTO=1, BENCH_SMALL_FILES/BENCH_LARGE_FILES/BENCH_LARGE_MB (tree shape),
+#        BENCH_TREE=DIR (use, and keep, a tree already generated there by make_tree.py)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -20,11 +21,15 @@ py=/usr/bin/python3
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/hallmark-bench-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-tree="$work/tree"
-mkdir -p "$tree"
-
-echo "bench_hash: generating the tree in $tree ..." >&2
-"$py" "$here/make_tree.py" "$tree"
+if [[ -n "${BENCH_TREE:-}" ]]; then
+  tree="$(realpath "$BENCH_TREE")"
+  [[ -d "$tree" ]] || { mkdir -p "$tree" && "$py" "$here/make_tree.py" "$tree"; }
+else
+  tree="$work/tree"
+  mkdir -p "$tree"
+  echo "bench_hash: generating the tree in $tree ..." >&2
+  "$py" "$here/make_tree.py" "$tree"
+fi
 files=$(find "$tree" -type f | wc -l)
 bytes=$(du -sb "$tree" | cut -f1)
 echo "bench_hash: $files files, $((bytes / 1000000)) MB; $(nproc) cores" >&2

@@ -2,7 +2,8 @@
 // DIR, then a products walk reusing its digests, then the diff — the same calls the step runner
 // makes, without spawning or writing a record. Prints what each walk cost on stderr.
 //
-//   walk-bench DIR [--digest sha256,sha512,gitoid] [--threads N] [--dirhash GLOB]
+//   walk-bench DIR [--digest sha256,sha512,gitoid] [--threads N] [--dirhash GLOB] [--rewalks N]
+// (--rewalks: that many more products walks, to profile the stat-only pass on its own)
 #include "hallmark/hash/walk.hpp"
 
 #include <chrono>
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   o.roots = {argv[1]};
   o.base = argv[1];
   o.skip = {std::string(argv[1]) + "/.git"};
+  int rewalks = 0;
   for (int i = 2; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--digest")) {
       auto d = DigestSet::parse(argv[i + 1]);
@@ -31,6 +33,8 @@ int main(int argc, char** argv) {
       o.digests = *d;
     } else if (!std::strcmp(argv[i], "--threads")) {
       o.threads = unsigned(std::stoul(argv[i + 1]));
+    } else if (!std::strcmp(argv[i], "--rewalks")) {
+      rewalks = std::stoi(argv[i + 1]);
     } else if (!std::strcmp(argv[i], "--dirhash")) {
       o.dirhash.push_back(argv[i + 1]);
     }
@@ -51,6 +55,10 @@ int main(int argc, char** argv) {
   if (!after) {
     std::fprintf(stderr, "walk-bench: %s\n", after.message().c_str());
     return 1;
+  }
+  for (int i = 0; i < rewalks; ++i) {
+    auto again = walk_tree(o, &*after);
+    if (!again || again->counts.files_hashed != 0) return 1;
   }
   auto diff = diff_snapshots(*before, *after);
   std::fprintf(stderr,

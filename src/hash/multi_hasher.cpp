@@ -88,7 +88,41 @@ DigestMap MultiHasher::finish() {
 unsigned char* MultiHasher::buffer() { return impl_->buffer.get(); }
 size_t MultiHasher::buffer_size() { return kReadBuffer; }
 
+namespace {
+const int kRawLen[kSlots] = {32, 64, 20, 32};
+} // namespace
+
+size_t MultiHasher::raw_size(const DigestSet& set) {
+  return (set.sha256 ? 32u : 0u) + (set.sha512 ? 64u : 0u) + (set.gitoid ? 52u : 0u);
+}
+
+void MultiHasher::finish_raw(unsigned char* out) {
+  for (int i = 0; i < kSlots; ++i) {
+    if (!impl_->on[i]) continue;
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(impl_->ctx[i], out, &len);
+    out += len;
+    impl_->on[i] = false;
+  }
+}
+
+DigestMap MultiHasher::raw_to_map(const DigestSet& set, const unsigned char* raw) {
+  bool want[kSlots] = {set.sha256, set.sha512, set.gitoid, set.gitoid};
+  DigestMap out;
+  for (int i = 0; i < kSlots; ++i) {
+    if (!want[i]) continue;
+    out.emplace(kNames[i], to_hex(std::string_view(reinterpret_cast<const char*>(raw), size_t(kRawLen[i]))));
+    raw += kRawLen[i];
+  }
+  return out;
+}
+
 Result<DigestMap> digest_fd(int fd, uint64_t size, const DigestSet& set, MultiHasher& hasher) {
+  HALLMARK_TRY(stream_fd(fd, size, set, hasher));
+  return hasher.finish();
+}
+
+Status stream_fd(int fd, uint64_t size, const DigestSet& set, MultiHasher& hasher) {
   hasher.begin(set, size);
   unsigned char* buf = hasher.buffer();
   uint64_t total = 0;
@@ -115,7 +149,7 @@ Result<DigestMap> digest_fd(int fd, uint64_t size, const DigestSet& set, MultiHa
     return make_error("changed size while being read (" + std::to_string(size) + " bytes at stat, " +
                       (total > size ? "more" : std::to_string(total)) + " read)");
   }
-  return hasher.finish();
+  return ok_status();
 }
 
 MultiHasher& thread_hasher() {

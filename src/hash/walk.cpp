@@ -94,7 +94,9 @@ struct Node {
   DirHandle* dir = nullptr;  // its directory, when one could be kept open
   bool needs_hash = false;   // regular file with no reusable digests
   struct {
-    DigestMap digests;
+    // Binary digests (MultiHasher::finish_raw): inline for sha256 alone, the default.
+    unsigned char raw[32];
+    std::unique_ptr<unsigned char[]> raw_wide;  // when more algorithms are asked for
     StatKey key;             // from fstat after open: what was actually read
     bool hashed = false;
     bool failed = false;     // could not be hashed: dropped, `error` becomes a warning
@@ -548,14 +550,21 @@ private:
       }
     }
     if (uint64_t(st.st_size) >= kSequentialHint) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    auto r = detail::digest_fd(fd, uint64_t(st.st_size), set, detail::thread_hasher());
+    auto& hasher = detail::thread_hasher();
+    auto r = detail::stream_fd(fd, uint64_t(st.st_size), set, hasher);
     ::close(fd);
     if (!r) {
       n.out.failed = true;
       n.out.error = r.message();
       return;
     }
-    n.out.digests = std::move(*r);
+    size_t raw = detail::MultiHasher::raw_size(set);
+    unsigned char* out = n.out.raw;
+    if (raw > sizeof n.out.raw) {
+      n.out.raw_wide.reset(new unsigned char[raw]);
+      out = n.out.raw_wide.get();
+    }
+    hasher.finish_raw(out);
     n.out.hashed = true;
   }
 
@@ -606,7 +615,9 @@ private:
   TreeSnapshot assemble() {
     for (auto& n : nodes_) {
       if (n.out.hashed) {
-        n.entry.digests = std::move(n.out.digests);
+        const DigestSet& set = n.group >= 0 ? member_set_ : opt_.digests;
+        n.entry.digests = detail::MultiHasher::raw_to_map(set, n.out.raw_wide ? n.out.raw_wide.get() : n.out.raw);
+        n.out.raw_wide.reset();
         n.entry.size = n.out.key.size;
         n.key = n.out.key;
         ++snap_.counts.files_hashed;
@@ -631,19 +642,25 @@ private:
       finish_dirhash(g);
       snap_.dirhash_state[g.node->entry.path] = g.fingerprint;
     }
-    snap_.entries.reserve(nodes_.size());
-    for (auto& n : nodes_) {
-      if (n.group >= 0 || n.out.failed) continue;
-      if (n.entry.kind == FileKind::regular) snap_.stats[n.entry.path] = n.key;
-      snap_.entries.push_back(std::move(n.entry));
+    // Sorted through pointers: moving whole FileEntry objects around in a sort cost more than
+    // the comparisons.
+    std::vector<Node*> order;
+    order.reserve(nodes_.size());
+    for (auto& n : nodes_)
+      if (n.group < 0 && !n.out.failed) order.push_back(&n);
+    std::sort(order.begin(), order.end(),
+              [](const Node* a, const Node* b) { return a->entry.path < b->entry.path; });
+    snap_.entries.reserve(order.size());
+    snap_.stats.reserve(order.size());
+    for (Node* n : order) {
+      // Overlapping roots ("." and "src") meet the same files twice.
+      if (!snap_.entries.empty() && snap_.entries.back().path == n->entry.path) continue;
+      if (n->entry.kind == FileKind::regular) snap_.stats.emplace(n->entry.path, n->key);
+      snap_.entries.push_back(std::move(n->entry));
     }
+    order = {};
     nodes_.clear();
     auto by_path = [](const auto& a, const auto& b) { return a.path < b.path; };
-    std::stable_sort(snap_.entries.begin(), snap_.entries.end(), by_path);
-    // Overlapping roots ("." and "src") meet the same files twice.
-    snap_.entries.erase(std::unique(snap_.entries.begin(), snap_.entries.end(),
-                                    [](const FileEntry& a, const FileEntry& b) { return a.path == b.path; }),
-                        snap_.entries.end());
     std::stable_sort(snap_.warnings.begin(), snap_.warnings.end(), by_path);
     return std::move(snap_);
   }
