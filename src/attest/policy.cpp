@@ -132,6 +132,27 @@ Result<Policy> load_policy(const std::filesystem::path& path) {
   return policy_from_json(*text, path.string());
 }
 
+StatementSource statement_source(const json& st) {
+  StatementSource out;
+  const json* src = at_path(st, {"predicate", "buildDefinition", "externalParameters", "source"});
+  if (src && src->is_object()) {
+    out.uri = string_at(*src, {"uri"});
+    out.ref = string_at(*src, {"ref"});
+  } else if (src && src->is_string()) {
+    std::string s = src->get<std::string>();
+    // "git+https://host/repo@refs/tags/v1": the ref follows the last '@' after the host part.
+    size_t scheme = s.find("://");
+    size_t at = s.rfind('@');
+    if (at != std::string::npos && (scheme == std::string::npos || at > s.find('/', scheme + 3))) {
+      out.uri = s.substr(0, at);
+      out.ref = s.substr(at + 1);
+    } else {
+      out.uri = s;
+    }
+  }
+  return out;
+}
+
 std::vector<CheckResult> evaluate_policy(const Policy& p, const json& st, SystemTime now) {
   std::vector<CheckResult> out;
   auto add = [&](const char* check, bool ok, std::string expected, std::string actual) {
@@ -143,8 +164,9 @@ std::vector<CheckResult> evaluate_policy(const Policy& p, const json& st, System
     add("policy.allowedBuilders", any_match(p.allowed_builders, id), "builder.id one of " + join(p.allowed_builders),
         id.empty() ? "(none)" : id);
   }
-  std::string repo = string_at(st, {"predicate", "buildDefinition", "externalParameters", "source", "uri"});
-  std::string ref = string_at(st, {"predicate", "buildDefinition", "externalParameters", "source", "ref"});
+  StatementSource source = statement_source(st);
+  const std::string& repo = source.uri;
+  const std::string& ref = source.ref;
   if (!p.allowed_source_repos.empty()) {
     std::string norm = normalize_repo_uri(repo);
     add("policy.allowedSourceRepos", !repo.empty() && any_match(p.allowed_source_repos, norm),

@@ -166,8 +166,9 @@ EnvelopeOutcome check_envelope(const DsseEnvelope& env, const std::vector<Verify
   // 4. Who built it, from what.
   std::string builder = string_at(st, {"predicate", "runDetails", "builder", "id"});
   if (!o.builder_id.empty()) add("builder.id", builder == o.builder_id, o.builder_id, quoted_or_none(builder));
-  std::string uri = string_at(st, {"predicate", "buildDefinition", "externalParameters", "source", "uri"});
-  std::string ref = string_at(st, {"predicate", "buildDefinition", "externalParameters", "source", "ref"});
+  StatementSource source = statement_source(st);
+  const std::string& uri = source.uri;
+  const std::string& ref = source.ref;
   if (!o.source_uri.empty())
     add("source.uri", !uri.empty() && normalize_repo_uri(uri) == normalize_repo_uri(o.source_uri),
         normalize_repo_uri(o.source_uri), uri.empty() ? "(none)" : normalize_repo_uri(uri));
@@ -251,7 +252,7 @@ json VerifyResult::to_json() const {
               {"checks", checks_json}};
   if (passed) {
     out["builderId"] = string_at(statement, {"predicate", "runDetails", "builder", "id"});
-    out["source"] = string_at(statement, {"predicate", "buildDefinition", "externalParameters", "source", "uri"});
+    out["source"] = statement_source(statement).uri;
   }
   return out;
 }

@@ -48,6 +48,14 @@ std::optional<int64_t> parse_duration_seconds(const std::string& text);
 // The repository URI as compared everywhere: without "git+", a trailing "/" or ".git".
 std::string normalize_repo_uri(std::string uri);
 
+// The source a statement names: externalParameters.source as {"uri","ref"} (ours) or as one
+// "git+URL@REF" string (common in other builders' statements).
+struct StatementSource {
+  std::string uri;  // as written, e.g. "git+https://github.com/acme/app.git"
+  std::string ref;
+};
+StatementSource statement_source(const nlohmann::json& statement);
+
 // Evaluates every rule the policy sets against an (already authenticated) statement.
 std::vector<CheckResult> evaluate_policy(const Policy& policy, const nlohmann::json& statement, SystemTime now);
 

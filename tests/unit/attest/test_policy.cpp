@@ -159,3 +159,23 @@ TEST_CASE("attest::policy_sbom_network_components") {
 }
 
 TEST_SUITE_END();
+
+TEST_SUITE_BEGIN("attest");
+
+TEST_CASE("attest::statement_source_forms") {
+  json st = {{"predicate", {{"buildDefinition", {{"externalParameters", {{"source", "git+https://github.com/example/hello@refs/tags/v1.0.0"}}}}}}}};
+  auto s = statement_source(st);
+  CHECK(s.uri == "git+https://github.com/example/hello");
+  CHECK(s.ref == "refs/tags/v1.0.0");
+  st["predicate"]["buildDefinition"]["externalParameters"]["source"] = "git+ssh://git@github.com/acme/app.git";
+  s = statement_source(st);
+  CHECK(s.uri == "git+ssh://git@github.com/acme/app.git");
+  CHECK(s.ref.empty());
+  st["predicate"]["buildDefinition"]["externalParameters"]["source"] = {{"uri", "git+https://x/y"}, {"ref", "main"}};
+  s = statement_source(st);
+  CHECK(s.uri == "git+https://x/y");
+  CHECK(s.ref == "main");
+  CHECK(normalize_repo_uri("git+https://github.com/acme/app.git/") == "https://github.com/acme/app");
+}
+
+TEST_SUITE_END();
