@@ -153,7 +153,7 @@ int on_status(const char*, unsigned int flags, void* payload) {
                               GIT_STATUS_WT_RENAMED | GIT_STATUS_CONFLICTED;
   if (flags & kDirty)
     ++ctx->dirty;
-  else if (flags & GIT_STATUS_WT_NEW)
+  else if (flags & (GIT_STATUS_WT_NEW | GIT_STATUS_WT_UNREADABLE))
     ++ctx->untracked;
   return 0;
 }
@@ -162,7 +162,10 @@ Status read_status(git_repository* repo, GitContext& ctx) {
   git_status_options opts;
   git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
   opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-  opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+  // An unreadable directory in the work tree (a build's private cache) is reported as one
+  // untracked entry instead of failing the whole status with EACCES.
+  opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES |
+               GIT_STATUS_OPT_INCLUDE_UNREADABLE;
   int rc = git_status_foreach_ext(repo, &opts, on_status, &ctx);
   if (rc != 0) return make_error(last_error("git: status failed", rc));
   return ok_status();
