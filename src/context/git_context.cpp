@@ -177,6 +177,15 @@ Result<std::optional<GitContext>> collect_git_context(const std::filesystem::pat
   init_libgit2_once();
   git_repository* raw = nullptr;
   int rc = git_repository_open_ext(&raw, dir.c_str(), 0, nullptr);
+  if (rc != 0 && rc != GIT_ENOTFOUND) {
+    // libgit2 fails the open when it cannot stat ~/.gitconfig (a build user whose HOME is
+    // another user's, e.g. HOME=/root under `setpriv`/`sudo -u`); git just skips that file.
+    // Retry once without the global and XDG config levels; they only add ignore rules.
+    git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, "");
+    git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, "");
+    git_error_clear();
+    rc = git_repository_open_ext(&raw, dir.c_str(), 0, nullptr);
+  }
   RepoPtr repo(raw);
   if (rc == GIT_ENOTFOUND) {
     git_error_clear();
