@@ -9,6 +9,23 @@
 
 namespace hallmark::cli {
 
+namespace {
+// Warnings quote hostile input: control bytes would drive the terminal, so they are shown escaped.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (unsigned char ch : s) {
+    if (ch < 0x20 || ch == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", ch);
+      out += buf;
+    } else {
+      out += static_cast<char>(ch);
+    }
+  }
+  return out;
+}
+} // namespace
+
 Runner setup_sbom(CLI::App& sub, Globals& g) {
   struct Opts {
     std::vector<std::string> paths;
@@ -57,7 +74,7 @@ Runner setup_sbom(CLI::App& sub, Globals& g) {
     }
     if (g.verbosity >= 1)
       for (const Warning& wn : bom->warnings)
-        say("warning: " + (wn.path.empty() ? "" : wn.path + ": ") + wn.message);
+        say("warning: " + printable((wn.path.empty() ? "" : wn.path + ": ") + wn.message));
     if (g.verbosity >= 1 && !o->output.empty())
       say("sbom: " + std::to_string(bom->components.size()) + " components, " +
           std::to_string(bom->warnings.size()) + " warnings -> " + o->output);
