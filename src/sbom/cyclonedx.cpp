@@ -7,7 +7,7 @@
 
 #include "hallmark_config.h"
 
-#include <nlohmann/json.hpp>
+#include "json_escape.hpp"
 
 #include <openssl/rand.h>
 
@@ -15,8 +15,6 @@
 
 namespace hallmark::sbom {
 namespace {
-
-using ordered = nlohmann::ordered_json;
 
 const char* scope_name(Scope s) {
   return s == Scope::required ? "required" : s == Scope::optional ? "optional" : "excluded";
@@ -27,9 +25,9 @@ bool is_expression(const std::string& l) {
          l.find(" WITH ") != std::string::npos || l.find('(') != std::string::npos;
 }
 
-// SPDX ids declared by the package managers we read, checked against the enum in
-// spdx.schema.json at test time; anything else is written as a license name (or an
-// expression), which the schema accepts without a list.
+// SPDX ids declared by the package managers we read (each one is in the enum of
+// spdx.schema.json); anything else is written as a license name (or an expression), which the
+// schema accepts without a list.
 const std::set<std::string>& known_spdx_ids() {
   static const std::set<std::string> ids = {
       "0BSD", "AFL-2.1", "AGPL-3.0-only", "AGPL-3.0-or-later", "Apache-1.1", "Apache-2.0", "Artistic-2.0",
@@ -41,47 +39,125 @@ const std::set<std::string>& known_spdx_ids() {
   return ids;
 }
 
-ordered licenses_json(const std::vector<std::string>& licenses) {
-  ordered arr = ordered::array();
+// The BOM is written straight into one string: building a JSON tree first costs more than the
+// cataloguing itself on large lockfiles (thousands of small allocations).
+struct Out {
+  std::string s;
+  int depth = 0;
+
+  void nl() {
+    s += '\n';
+    s.append(static_cast<size_t>(depth) * 2, ' ');
+  }
+  void str(std::string_view v) {
+    s += '"';
+    json_escape_into(s, v);
+    s += '"';
+  }
+  void key(std::string_view k, bool first) {
+    if (!first) s += ',';
+    nl();
+    str(k);
+    s += ": ";
+  }
+  void kv(std::string_view k, std::string_view v, bool first = false) {
+    key(k, first);
+    str(v);
+  }
+  void open(char ch) {
+    s += ch;
+    ++depth;
+  }
+  void close(char ch, bool empty = false) {
+    --depth;
+    if (!empty) nl();
+    s += ch;
+  }
+};
+
+void write_licenses(Out& o, const std::vector<std::string>& licenses) {
+  o.key("licenses", false);
+  o.open('[');
+  bool first = true;
+  auto item = [&] {
+    if (!first) o.s += ',';
+    first = false;
+    o.nl();
+  };
   if (licenses.size() == 1 && is_expression(licenses[0])) {
-    arr.push_back({{"expression", licenses[0]}});
-    return arr;
+    item();
+    o.s += "{\"expression\": ";
+    o.str(licenses[0]);
+    o.s += '}';
+  } else {
+    for (const std::string& l : licenses) {
+      item();
+      o.s += known_spdx_ids().count(l) ? "{\"license\": {\"id\": " : "{\"license\": {\"name\": ";
+      o.str(l);
+      o.s += "}}";
+    }
   }
-  for (const std::string& l : licenses) {
-    if (known_spdx_ids().count(l)) arr.push_back({{"license", {{"id", l}}}});
-    else arr.push_back({{"license", {{"name", l}}}});
-  }
-  return arr;
+  o.close(']');
 }
 
-ordered component_json(const Component& c, bool with_scope) {
-  ordered j;
-  j["type"] = c.type.empty() ? "library" : c.type;
-  j["bom-ref"] = c.bom_ref;
+void write_component(Out& o, const Component& c, bool with_scope) {
+  o.open('{');
+  o.kv("type", c.type.empty() ? "library" : c.type, true);
+  o.kv("bom-ref", c.bom_ref);
   std::string group = c.group;
   if (c.purl_type == "npm" && !group.empty() && group[0] != '@') group = "@" + group;
-  if (!group.empty()) j["group"] = group;
-  j["name"] = c.name;
-  if (!c.version.empty()) j["version"] = c.version;
-  if (with_scope) j["scope"] = scope_name(c.scope);
+  if (!group.empty()) o.kv("group", group);
+  o.kv("name", c.name);
+  if (!c.version.empty()) o.kv("version", c.version);
+  if (with_scope) o.kv("scope", scope_name(c.scope));
   if (!c.hashes.empty()) {
-    ordered hs = ordered::array();
-    for (const Hash& h : c.hashes) hs.push_back({{"alg", h.alg}, {"content", h.hex}});
-    j["hashes"] = hs;
+    o.key("hashes", false);
+    o.open('[');
+    for (size_t i = 0; i < c.hashes.size(); ++i) {
+      if (i) o.s += ',';
+      o.nl();
+      o.s += "{\"alg\": ";
+      o.str(c.hashes[i].alg);
+      o.s += ", \"content\": ";
+      o.str(c.hashes[i].hex);
+      o.s += '}';
+    }
+    o.close(']');
   }
-  if (!c.licenses.empty()) j["licenses"] = licenses_json(c.licenses);
-  if (!c.purl_type.empty()) j["purl"] = make_purl(c);
+  if (!c.licenses.empty()) write_licenses(o, c.licenses);
+  if (!c.purl_type.empty()) o.kv("purl", make_purl(c));
   if (!c.properties.empty()) {
-    ordered ps = ordered::array();
-    for (const auto& [k, v] : c.properties) ps.push_back({{"name", k}, {"value", v}});
-    j["properties"] = ps;
+    o.key("properties", false);
+    o.open('[');
+    bool first = true;
+    for (const auto& [k, v] : c.properties) {
+      if (!first) o.s += ',';
+      first = false;
+      o.nl();
+      o.s += "{\"name\": ";
+      o.str(k);
+      o.s += ", \"value\": ";
+      o.str(v);
+      o.s += '}';
+    }
+    o.close(']');
   }
   if (!c.occurrences.empty()) {
-    ordered occ = ordered::array();
-    for (const std::string& o : c.occurrences) occ.push_back({{"location", o}});
-    j["evidence"] = {{"occurrences", occ}};
+    o.key("evidence", false);
+    o.open('{');
+    o.key("occurrences", true);
+    o.open('[');
+    for (size_t i = 0; i < c.occurrences.size(); ++i) {
+      if (i) o.s += ',';
+      o.nl();
+      o.s += "{\"location\": ";
+      o.str(c.occurrences[i]);
+      o.s += '}';
+    }
+    o.close(']');
+    o.close('}');
   }
-  return j;
+  o.close('}');
 }
 
 } // namespace
@@ -105,34 +181,74 @@ std::string make_uuid(bool deterministic, std::string_view content) {
 }
 
 std::string write_cyclonedx_json(const Bom& bom, const WriterOptions& options) {
-  ordered components = ordered::array();
-  for (const Component& c : bom.components) components.push_back(component_json(c, true));
-  ordered deps = ordered::array();
-  for (const auto& [ref, on] : bom.dependencies) deps.push_back({{"ref", ref}, {"dependsOn", on}});
+  // Body first (metadata, components, dependencies): the serial number may be derived from it.
+  Out o;
+  o.s.reserve(1024 + bom.components.size() * 900);
+  o.depth = 1;
+  o.key("metadata", true);
+  o.open('{');
+  o.kv("timestamp", options.timestamp.empty() ? format_rfc3339_s(reproducible_now()) : options.timestamp, true);
+  o.key("tools", false);
+  o.open('{');
+  o.key("components", true);
+  o.open('[');
+  o.nl();
+  o.open('{');
+  o.kv("type", "application", true);
+  o.kv("author", "hallmark");
+  o.kv("name", "hallmark");
+  o.kv("version", HALLMARK_VERSION);
+  o.close('}');
+  o.close(']');
+  o.close('}');
+  o.key("component", false);
+  write_component(o, bom.root, false);
+  o.close('}');
+  o.key("components", false);
+  o.open('[');
+  for (size_t i = 0; i < bom.components.size(); ++i) {
+    if (i) o.s += ',';
+    o.nl();
+    write_component(o, bom.components[i], true);
+  }
+  o.close(']', bom.components.empty());
+  o.key("dependencies", false);
+  o.open('[');
+  bool first = true;
+  for (const auto& [ref, on] : bom.dependencies) {
+    if (!first) o.s += ',';
+    first = false;
+    o.nl();
+    o.open('{');
+    o.kv("ref", ref, true);
+    o.key("dependsOn", false);
+    o.open('[');
+    for (size_t i = 0; i < on.size(); ++i) {
+      if (i) o.s += ',';
+      o.nl();
+      o.str(on[i]);
+    }
+    o.close(']', on.empty());
+    o.close('}');
+  }
+  o.close(']', bom.dependencies.empty());
 
-  ordered tool = {{"type", "application"}, {"author", "hallmark"}, {"name", "hallmark"}, {"version", HALLMARK_VERSION}};
-  ordered metadata;
-  metadata["timestamp"] = options.timestamp.empty() ? format_rfc3339_s(reproducible_now()) : options.timestamp;
-  metadata["tools"] = {{"components", ordered::array({tool})}};
-  metadata["component"] = component_json(bom.root, false);
-
-  // The serial is derived from everything else, so it is computed last over the body.
-  ordered body;
-  body["metadata"] = metadata;
-  body["components"] = components;
-  body["dependencies"] = deps;
-  std::string serial = "urn:uuid:" + make_uuid(options.deterministic_ids, body.dump());
-
-  ordered doc;
-  doc["$schema"] = "http://cyclonedx.org/schema/bom-" + options.spec_version + ".schema.json";
-  doc["bomFormat"] = "CycloneDX";
-  doc["specVersion"] = options.spec_version;
-  doc["serialNumber"] = serial;
-  doc["version"] = 1;
-  doc["metadata"] = std::move(body["metadata"]);
-  doc["components"] = std::move(body["components"]);
-  doc["dependencies"] = std::move(body["dependencies"]);
-  return doc.dump(2) + "\n";
+  std::string serial = "urn:uuid:" + make_uuid(options.deterministic_ids, o.s);
+  Out head;
+  head.depth = 1;
+  head.s = "{";
+  head.kv("$schema", "http://cyclonedx.org/schema/bom-" + options.spec_version + ".schema.json", true);
+  head.kv("bomFormat", "CycloneDX");
+  head.kv("specVersion", options.spec_version);
+  head.kv("serialNumber", serial);
+  head.key("version", false);
+  head.s += "1,";
+  std::string doc;
+  doc.reserve(head.s.size() + o.s.size() + 4);
+  doc += head.s;
+  doc += o.s;
+  doc += "\n}\n";
+  return doc;
 }
 
 } // namespace hallmark::sbom

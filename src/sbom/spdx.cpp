@@ -113,7 +113,9 @@ std::string write_spdx_json(const Bom& bom, const WriterOptions& options) {
 
   std::string created = options.timestamp.empty() ? format_rfc3339_s(reproducible_now()) : options.timestamp;
   std::string name = bom.root.name + (bom.root.version.empty() ? "" : "-" + bom.root.version);
-  std::string uuid = make_uuid(options.deterministic_ids, packages.dump() + rels.dump() + created);
+  const auto replace = nlohmann::ordered_json::error_handler_t::replace;
+  std::string uuid = make_uuid(options.deterministic_ids,
+                               packages.dump(-1, ' ', false, replace) + rels.dump(-1, ' ', false, replace) + created);
 
   ordered doc;
   doc["spdxVersion"] = "SPDX-2.3";
@@ -125,7 +127,8 @@ std::string write_spdx_json(const Bom& bom, const WriterOptions& options) {
   doc["creationInfo"] = {{"created", created}, {"creators", ordered::array({std::string("Tool: hallmark-") + HALLMARK_VERSION})}};
   doc["packages"] = packages;
   doc["relationships"] = rels;
-  return doc.dump(2) + "\n";
+  // Lockfile text is not trusted to be UTF-8: invalid bytes become U+FFFD instead of throwing.
+  return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 } // namespace hallmark::sbom
