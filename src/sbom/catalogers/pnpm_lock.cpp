@@ -96,10 +96,13 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
 
   // Packages (metadata) and the key -> bom_ref map used to resolve edges.
   std::map<std::string, std::string> ref_of_key;  // key without leading '/', peers kept
+  // yaml-cpp looks map keys up by a linear scan: index packages once for the snapshot pass.
+  std::map<std::string, YAML::Node> package_meta;
   YAML::Node packages = doc["packages"];
   if (packages && packages.IsMap())
     for (auto it = packages.begin(); it != packages.end(); ++it) {
       std::string key = it->first.as<std::string>("");
+      package_meta[key] = it->second;
       NameVersion nv = parse_key(key, major);
       if (nv.name.empty() || nv.version.empty()) {
         add_warning(out, in, "line " + std::to_string(it->first.Mark().line + 1) + ": packages key '" + key +
@@ -117,7 +120,8 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
       NameVersion nv = parse_key(key, major);
       if (nv.name.empty() || nv.version.empty()) continue;
       std::string base = nv.name + "@" + nv.version;
-      YAML::Node meta = packages ? packages[base] : YAML::Node();
+      auto meta_it = package_meta.find(base);
+      YAML::Node meta = meta_it == package_meta.end() ? YAML::Node() : meta_it->second;
       ref_of_key[key] = component_for(nv, meta);
     }
 
