@@ -29,7 +29,7 @@ Run run_on_text(const hallmark::sbom::Cataloger& cat, const std::string& name,
 // projects.
 std::set<std::string> keys_of(const hallmark::sbom::CatalogResult& r);
 std::set<std::string> oracle_keys(const std::string& corpus_case);
-int expected_count(const std::string& corpus_case);  // first number in expected-counts.tsv
+int expected_count(const std::string& corpus_case);  // expected-counts.tsv: the number, or the sum of "a + b"
 
 // CHECKs recall and precision >= 99% vs the oracle, that the oracle agrees with the tsv count,
 // and that the graph has no dangling refs. Prints the figures.

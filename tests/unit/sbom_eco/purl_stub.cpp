@@ -17,6 +17,7 @@ std::string make_purl(const Component& c) {
     p += sep + k + "=" + v;
     sep = '&';
   }
+  if (!c.subpath.empty()) p += "#" + c.subpath;
   return p;
 }
 
