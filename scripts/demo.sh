@@ -20,5 +20,9 @@ echo "== wrap the build steps"
 "$HM" run --step package -- make dist
 echo "== the pipeline run so far"
 "$HM" steps
+echo "== sign the provenance and verify the release before deploying it"
+"$HM" keygen -q -o "$work/release" >/dev/null
+"$HM" attest --key "$work/release.key" --subject 'dist/*.tar.gz'
+"$HM" verify --artifact dist/greet-1.0.0.tar.gz --key "$work/release.pub"
 echo
 echo "demo workspace: $work/project (records in .hallmark/)"

@@ -13,11 +13,13 @@ Runner setup_steps(CLI::App&, Globals&);
 Runner setup_keygen(CLI::App&, Globals&);
 Runner setup_attest(CLI::App&, Globals&);
 Runner setup_verify(CLI::App&, Globals&);
+Runner setup_sbom(CLI::App&, Globals&);
 
 // Every subcommand, in the order `--help` lists them. Adding one is one file and one line.
 static const Command kCommands[] = {
     {"run", "Run a build step under observation and record it", setup_run},
     {"steps", "List the steps recorded in the current pipeline run", setup_steps},
+    {"sbom", "Write the CycloneDX or SPDX SBOM of source trees, manifests or archives", setup_sbom},
     {"keygen", "Generate a signing key pair and print its keyid", setup_keygen},
     {"attest", "Sign SLSA v1 provenance for the current pipeline run", setup_attest},
     {"verify", "Verify an artifact against signed provenance before deploying it", setup_verify},

@@ -9,6 +9,9 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace hallmark;
 namespace fs = std::filesystem;
@@ -202,6 +205,37 @@ TEST_CASE("context::git unborn branch") {
   CHECK(g.branch == "trunk");
   CHECK(g.tags.empty());
   CHECK(g.untracked == 1);
+}
+
+TEST_CASE("context::git another user's HOME and unreadable directories") {
+  // A build user whose HOME it cannot read (HOME=/root under sudo -u / setpriv) must still get
+  // the git section, and an unreadable untracked directory must not fail the status. Needs
+  // root to switch users; elsewhere there is nothing to test.
+  if (geteuid() != 0) {
+    MESSAGE("skipped: needs root to run as another user");
+    return;
+  }
+  TempDir t;
+  fs::path repo = make_repo(t.path);
+  fs::path home = t.path / "home";
+  fs::create_directories(home);
+  write(home / ".gitconfig", "[core]\n");
+  fs::create_directories(repo / "private");
+  write(repo / "private/f", "x");
+  sh("chmod -R a+rX " + q(t.path) + " && chmod 700 " + q(home) + " " + q(repo / "private"));
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    setenv("HOME", home.c_str(), 1);
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(3);
+    auto r = collect_git_context(repo);
+    if (!r.ok() || !r->has_value()) _exit(1);
+    _exit((*r)->commit.size() == 40 && (*r)->dirty == 0 ? 0 : 2);
+  }
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
 }
 
 TEST_SUITE_END();

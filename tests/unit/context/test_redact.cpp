@@ -79,6 +79,10 @@ TEST_CASE("context::redact_text replaces only the secret") {
   std::string many;
   for (int i = 0; i < 20000; ++i) many += "ghp_eyJ://@";
   CHECK(redact_text(many) == many);
+  // Prefixes repeated inside one long token run must not make the scan quadratic.
+  std::string pats;
+  for (int i = 0; i < 50000; ++i) pats += "github_pat_xoxb-";
+  CHECK(redact_text(pats).size() < 100);
 }
 
 TEST_CASE("context::strip_url_credentials") {
