@@ -1,6 +1,6 @@
 # The CI examples cannot rot: each one's shell steps (extracted by extract_ci_steps.py from the
 # real YAML/Jenkinsfile) run locally with that platform's environment, on the sample project:
-# build, test, package under hallmark, attest, upload/download, then the deploy job's verify
+# build, test, package and SBOM under hallmark, attest, upload/download, then the deploy job's verify
 # must pass. Run again with the artifact changed before the verify step: deploy must stop.
 source "$HALLMARK_SRC/tests/e2e/lib.sh"
 source "$HALLMARK_SRC/tests/e2e/attest/attest_lib.sh"
@@ -63,6 +63,7 @@ check_platform() {  # PLATFORM FILE REMOTE ENV...
   run_example "$@" >"$T/$p.out" 2>&1 || { cat "$T/$p.out"; fail "$p example failed"; }
   expect_contains "$T/$p.out" "PASSED: dist/greet-1.0.0.tar.gz"
   expect_contains "$T/$p.out" "deploying dist/greet-1.0.0.tar.gz"
+  expect_contains "$T/$p.out" "hallmark: sbom: "
   # The provenance came from the platform: its builder id, its run as invocation.
   payload_of "$RUN/staging/greet-1.0.0.tar.gz.intoto.jsonl" >"$T/$p.statement" 2>/dev/null ||
     payload_of "$RUN/staging/dist/greet-1.0.0.tar.gz.intoto.jsonl" >"$T/$p.statement" 2>/dev/null ||
