@@ -17,7 +17,7 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
     std::string password_file;
     std::string record_dir_flag;
     std::string output;
-    std::vector<std::string> sboms;
+    std::vector<std::string> sboms;  // extension point: issue 5 registers `--sbom FILE` here
   };
   auto o = std::make_shared<Opts>();
   sub.footer("Signs SLSA v1 provenance for the current pipeline run and closes the run.\n"
