@@ -112,6 +112,7 @@ struct StepTelemetry::Impl {
   std::mutex m;
   std::condition_variable cv;
   bool finishing = false;
+  bool finished = false;
   std::thread worker;
   FlushStats stats;
 
@@ -205,8 +206,9 @@ std::vector<std::string> StepTelemetry::warnings() const { return impl_ ? impl_-
 
 FlushStats StepTelemetry::finish(const StepRecord& record) {
   FlushStats out;
-  if (!impl_) return out;
+  if (!impl_ || impl_->finished) return out;
   Impl& im = *impl_;
+  im.finished = true;
   Signals sig = step_signals(record, im.ctx);
   std::error_code ec;
   fs::create_directories(im.dir, ec);
@@ -230,7 +232,6 @@ FlushStats StepTelemetry::finish(const StepRecord& record) {
     auto lines = read_event_lines(im.log);
     out.lines = lines.ok() ? lines->size() : 0;
   }
-  impl_.reset();
   return out;
 }
 
