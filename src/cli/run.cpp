@@ -1,17 +1,64 @@
 #include "command.hpp"
 
+#include "hallmark/run/step_runner.hpp"
+
+#include <memory>
+
 namespace hallmark::cli {
 
-Runner setup_run(CLI::App& sub, Globals&) {
+Runner setup_run(CLI::App& sub, Globals& g) {
+  auto o = std::make_shared<RunOptions>();
+  sub.footer(
+      "The command's stdin/stdout/stderr, exit status and signals pass through unchanged.\n"
+      "Exit status: the command's; 127 not found, 126 not executable, 128+N killed by signal N;\n"
+      "125 hallmark's own failure, only with --strict.");
+  sub.add_option("--step,-s", o->step_name, "Step name (default: the command's file name)");
+  sub.add_option("--record-dir", o->record_dir_flag, "Record dir (default: $HALLMARK_DIR or ./.hallmark)");
+  sub.add_option("--workspace", o->workspace, "Root that recorded paths are relative to (default: cwd)");
+  sub.add_option("--materials", o->materials, "Paths hashed before the command (default: the workspace)")
+      ->take_all();
+  sub.add_option("--products", o->products, "Paths compared after the command (default: the workspace)")
+      ->take_all();
+  sub.add_option("--exclude", o->excludes, "Glob of paths to leave out ('**' spans directories)");
+  sub.add_option("--dirhash", o->dirhash, "Glob of directories recorded as one digest (e.g. '**/node_modules')");
+  sub.add_flag("--respect-gitignore", o->respect_gitignore, "Leave out files git ignores");
+  sub.add_option("--digest", o->digests, "Digests to record: sha256,sha512,gitoid")->capture_default_str();
+  sub.add_option("--env-allow", o->env_filter.allow, "Record only environment variables matching these globs");
+  sub.add_option("--env-deny", o->env_filter.deny, "Never record environment variables matching these globs");
+  sub.add_flag("--trace", o->trace, "Observe the process tree: files, programs, connections (Linux)");
+  sub.add_flag("--require-trace", o->require_trace, "Fail instead of running untraced when tracing is impossible");
+  sub.add_flag("--strict", o->strict, "Exit 125 if hallmark itself fails to record the step");
+  sub.add_option("command", o->argv, "The command to run")->required();
   sub.prefix_command();
-  return [&sub] {
-    say_error("run: not implemented yet");
-    return 2;
-  };
-}
 
-Runner setup_steps(CLI::App&, Globals&) {
-  return [] { return 2; };
+  return [o, &g] {
+    if (o->require_trace) o->trace = true;
+    if (Status st = check_run_options(*o); !st.ok()) {
+      say_error(st.message());
+      return 2;
+    }
+    RunOutcome out = run_step(*o, g.env);
+    if (!out.spawn_message.empty()) say(out.spawn_message);
+    for (const auto& w : out.warnings) say("warning: " + w);
+    if (g.verbosity >= 2)
+      for (const auto& w : out.record.warnings) say("warning: " + w.path + ": " + w.message);
+    if (g.verbosity >= 1) {
+      const StepRecord& r = out.record;
+      std::string status = r.signal ? "killed by signal " + std::to_string(r.signal)
+                                    : "exit " + std::to_string(r.exit_code);
+      std::string line = "step '" + r.name + "' " + status + " in " + std::to_string(r.duration_ms) +
+                         " ms; " + std::to_string(r.materials.size()) + " materials, " +
+                         std::to_string(r.products.size()) + " products";
+      if (!r.deleted.empty()) line += ", " + std::to_string(r.deleted.size()) + " deleted";
+      if (!r.warnings.empty()) line += ", " + std::to_string(r.warnings.size()) + " warnings";
+      if (r.trace)
+        line += "; traced " + std::to_string(r.trace->summary.processes) + " processes";
+      if (out.record_file.empty()) line += "; NOT recorded";
+      say(line);
+      if (g.verbosity >= 2 && !out.record_file.empty()) say("record: " + out.record_file.string());
+    }
+    return out.exit_code;
+  };
 }
 
 } // namespace hallmark::cli

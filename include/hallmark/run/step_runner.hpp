@@ -1,0 +1,57 @@
+// The step runner: what `hallmark run` does, as a library call. It gathers context (CI, git,
+// environment), walks the materials, runs the command (traced or not), walks the products,
+// and writes the step record. The wrapped command's exit status is the outcome's exit code;
+// hallmark's own failures after the command ran become warnings unless `strict` is set.
+#pragma once
+
+#include "hallmark/context/env_context.hpp"
+#include "hallmark/context/environment.hpp"
+#include "hallmark/model/step_record.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace hallmark {
+
+// hallmark's own failure under --strict (125, like env(1) and timeout(1) use for their own
+// errors, so it cannot be confused with a command's status 126/127 or a signal's 128+N).
+inline constexpr int kStrictFailureExit = 125;
+
+struct RunOptions {
+  std::vector<std::string> argv;
+  std::string step_name;                  // empty: derived from argv[0]
+  std::filesystem::path workspace;        // material/product paths are relative to it
+  std::string record_dir_flag;            // --record-dir
+  std::vector<std::string> materials;     // empty: the workspace
+  std::vector<std::string> products;      // empty: the workspace
+  std::vector<std::string> excludes;
+  std::vector<std::string> dirhash;
+  bool respect_gitignore = false;
+  std::string digests = "sha256";
+  EnvFilter env_filter;
+  bool strict = false;
+  bool trace = false;
+  bool require_trace = false;
+};
+
+struct RunOutcome {
+  int exit_code = 0;                   // what hallmark exits with
+  StepRecord record;
+  std::filesystem::path record_file;   // empty if the record could not be written
+  std::vector<std::string> warnings;   // one line each, for the user
+  std::string spawn_message;           // "CMD: command not found" etc.
+  bool hallmark_failed = false;        // hallmark's own failure (record missing or incomplete)
+};
+
+// Validates options that must be right before anything runs (digest names, globs).
+Status check_run_options(const RunOptions& options);
+
+RunOutcome run_step(const RunOptions& options, const EnvMap& env);
+
+// "make" for "/usr/bin/make", "build.sh" for "./build.sh".
+std::string default_step_name(const std::vector<std::string>& argv);
+HostInfo collect_host_info();
+
+} // namespace hallmark

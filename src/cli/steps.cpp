@@ -1,0 +1,69 @@
+#include "command.hpp"
+
+#include "hallmark/model/step_record.hpp"
+#include "hallmark/store/record_dir.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+namespace hallmark::cli {
+
+namespace {
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& a : v) s += (s.empty() ? "" : " ") + a;
+  return s;
+}
+} // namespace
+
+Runner setup_steps(CLI::App& sub, Globals& g) {
+  struct Opts {
+    std::string record_dir;
+    bool json = false;
+  };
+  auto o = std::make_shared<Opts>();
+  sub.add_option("--record-dir", o->record_dir, "Record dir (default: $HALLMARK_DIR or ./.hallmark)");
+  sub.add_flag("--json", o->json, "Print the steps as a JSON array");
+  return [o, &g] {
+    RecordDir dir(RecordDir::locate(std::filesystem::current_path(), o->record_dir, g.env));
+    auto run = dir.current_run();
+    if (!run) {
+      say_error(run.message());
+      return 2;
+    }
+    auto steps = dir.read_steps();
+    if (!steps) {
+      say_error(steps.message());
+      return 2;
+    }
+    if (o->json) {
+      nlohmann::json a = nlohmann::json::array();
+      for (const auto& s : *steps)
+        a.push_back({{"name", s.name},
+                     {"command", s.argv},
+                     {"exit_code", s.exit_code},
+                     {"signal", s.signal},
+                     {"started", s.started},
+                     {"duration_ms", s.duration_ms},
+                     {"materials", s.materials.size()},
+                     {"products", s.products.size()},
+                     {"deleted", s.deleted.size()}});
+      std::printf("%s\n", nlohmann::json{{"run_id", run->id}, {"closed", run->closed}, {"steps", a}}.dump(2).c_str());
+      return 0;
+    }
+    std::printf("run %s%s: %zu steps\n", run->id.c_str(), run->closed ? " (closed)" : "", steps->size());
+    std::printf("%-20s %5s %10s %9s %9s  %s\n", "STEP", "EXIT", "DURATION", "MATERIALS", "PRODUCTS", "COMMAND");
+    for (const auto& s : *steps) {
+      std::string cmd = join(s.argv);
+      if (cmd.size() > 60) cmd = cmd.substr(0, 57) + "...";
+      std::printf("%-20s %5d %8lldms %9zu %9zu  %s\n", s.name.c_str(), s.exit_code,
+                  static_cast<long long>(s.duration_ms), s.materials.size(), s.products.size(), cmd.c_str());
+    }
+    return 0;
+  };
+}
+
+} // namespace hallmark::cli

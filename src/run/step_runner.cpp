@@ -1,0 +1,221 @@
+#include "hallmark/run/step_runner.hpp"
+
+#include "hallmark/context/ci.hpp"
+#include "hallmark/context/git_context.hpp"
+#include "hallmark/context/redact.hpp"
+#include "hallmark/hash/walk.hpp"
+#include "hallmark/observe/spawn.hpp"
+#include "hallmark/observe/trace.hpp"
+#include "hallmark/store/record_dir.hpp"
+#include "hallmark/util/time.hpp"
+
+#include "hallmark_config.h"
+
+#include <algorithm>
+#include <cstring>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+namespace hallmark {
+namespace fs = std::filesystem;
+
+std::string default_step_name(const std::vector<std::string>& argv) {
+  if (argv.empty()) return "step";
+  std::string name = fs::path(argv[0]).filename().string();
+  return name.empty() ? "step" : name;
+}
+
+HostInfo collect_host_info() {
+  HostInfo h;
+  char buf[256] = {0};
+  if (::gethostname(buf, sizeof buf - 1) == 0) h.hostname = buf;
+  struct utsname u {};
+  if (::uname(&u) == 0) {
+    h.os = u.sysname;
+    h.kernel = u.release;
+    h.arch = u.machine;
+  }
+  h.uid = ::getuid();
+  return h;
+}
+
+Status check_run_options(const RunOptions& options) {
+  if (options.argv.empty()) return make_error("no command given: use 'hallmark run [options] -- CMD [ARGS...]'");
+  auto digests = DigestSet::parse(options.digests);
+  if (!digests) return digests.error();
+  return ok_status();
+}
+
+namespace {
+
+std::vector<fs::path> absolute_roots(const std::vector<std::string>& given, const fs::path& workspace) {
+  std::vector<fs::path> out;
+  if (given.empty()) out.push_back(workspace);
+  for (const auto& g : given) out.push_back((workspace / g).lexically_normal());
+  return out;
+}
+
+// Entries of `snapshot` that lie under one of `roots` (paths are workspace-relative).
+std::vector<FileEntry> entries_under(const std::vector<FileEntry>& entries,
+                                     const std::vector<fs::path>& roots, const fs::path& workspace) {
+  std::vector<std::string> prefixes;
+  for (const auto& r : roots) {
+    std::string rel = r.lexically_relative(workspace).generic_string();
+    if (rel == "." || rel.empty()) return entries;  // the whole workspace
+    prefixes.push_back(rel);
+  }
+  std::vector<FileEntry> out;
+  for (const auto& e : entries)
+    for (const auto& p : prefixes)
+      if (e.path == p || (e.path.size() > p.size() && e.path.compare(0, p.size(), p) == 0 && e.path[p.size()] == '/')) {
+        out.push_back(e);
+        break;
+      }
+  return out;
+}
+
+std::vector<std::string> child_environment(const EnvMap& env) {
+  std::vector<std::string> out;
+  out.reserve(env.size());
+  for (const auto& [k, v] : env) out.push_back(k + "=" + v);
+  return out;
+}
+
+} // namespace
+
+RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
+  RunOutcome outcome;
+  StepRecord& rec = outcome.record;
+  auto warn = [&](const std::string& w) { outcome.warnings.push_back(w); };
+
+  const fs::path workspace = fs::absolute(options.workspace.empty() ? fs::current_path() : options.workspace).lexically_normal();
+  RecordDir records(RecordDir::locate(workspace, options.record_dir_flag, env));
+
+  rec.name = options.step_name.empty() ? default_step_name(options.argv) : options.step_name;
+  rec.argv = redact_argv(options.argv);
+  std::error_code ec;
+  rec.cwd = fs::current_path(ec).string();
+  rec.workspace = workspace.string();
+  rec.host = collect_host_info();
+  rec.hallmark_version = HALLMARK_VERSION;
+
+  DigestSet digests = DigestSet::parse(options.digests).ok() ? *DigestSet::parse(options.digests) : DigestSet{};
+  rec.digest_algorithms = digests.names();
+
+  // Context first: cheap, and the CI run id decides which pipeline run this step joins.
+  rec.ci = detect_ci(env);
+  if (auto git = collect_git_context(workspace); git.ok()) rec.git = *git;
+  else warn("git context: " + git.message());
+  rec.env = collect_env_context(env, options.env_filter);
+
+  std::string ci_run = rec.ci ? rec.ci->run_id : std::string();
+  if (rec.ci && !rec.ci->run_attempt.empty() && !ci_run.empty()) ci_run += "-" + rec.ci->run_attempt;
+  auto run = records.open_run(ci_run, rec.ci ? rec.ci->platform : std::string(), std::string());
+  if (run.ok()) rec.run_id = run->id;
+  else {
+    warn(run.message());
+    outcome.hallmark_failed = true;
+  }
+
+  // Materials: one walk over materials and product roots, so products can be diffed against it.
+  WalkOptions walk;
+  walk.base = workspace;
+  walk.excludes = options.excludes;
+  walk.dirhash = options.dirhash;
+  walk.respect_gitignore = options.respect_gitignore;
+  walk.digests = digests;
+  walk.skip = {records.path(), workspace / ".git"};
+  std::vector<fs::path> material_roots = absolute_roots(options.materials, workspace);
+  std::vector<fs::path> product_roots = absolute_roots(options.products, workspace);
+  walk.roots = material_roots;
+  for (const auto& p : product_roots)
+    if (std::find(walk.roots.begin(), walk.roots.end(), p) == walk.roots.end()) walk.roots.push_back(p);
+  std::optional<TreeSnapshot> before;
+  if (auto snap = walk_tree(walk); snap.ok()) {
+    before = std::move(*snap);
+    rec.materials = entries_under(before->entries, material_roots, workspace);
+    for (auto& w : before->warnings) rec.warnings.push_back(w);
+  } else {
+    warn("materials: " + snap.message());
+    outcome.hallmark_failed = true;
+  }
+
+  SpawnOptions spawn{options.argv, child_environment(env)};
+  Result<ChildOutcome> child = make_error("not run");
+  bool traced = false;
+  if (options.trace) {
+    std::string why;
+    if (trace_available(&why)) {
+      TraceOptions topts{workspace, records.path(), digests};
+      auto t = spawn_traced(spawn, topts);
+      if (t.ok()) {
+        child = t->child;
+        rec.trace = std::move(t->trace);
+        traced = true;
+      } else {
+        warn("tracing failed (" + t.message() + "); running untraced");
+      }
+    } else if (options.require_trace) {
+      outcome.exit_code = kStrictFailureExit;
+      outcome.spawn_message = "--require-trace: tracing is not possible here: " + why;
+      outcome.hallmark_failed = true;
+      return outcome;
+    } else {
+      warn("tracing is not possible here (" + why + "); running untraced");
+    }
+  }
+  if (!traced) child = spawn_and_wait(spawn);
+
+  if (!child.ok()) {
+    // hallmark could not start or wait for the command: that is hallmark's failure.
+    outcome.spawn_message = child.message();
+    outcome.exit_code = kStrictFailureExit;
+    outcome.hallmark_failed = true;
+    return outcome;
+  }
+  const ChildOutcome& c = *child;
+  rec.started = format_rfc3339_ms(c.started);
+  rec.finished = format_rfc3339_ms(c.finished);
+  rec.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(c.finished - c.started).count();
+  rec.exit_code = c.exit_code;
+  rec.signal = c.signal;
+  rec.rusage = c.rusage;
+  outcome.exit_code = c.exit_code;
+  if (c.spawn_errno != 0) {
+    rec.spawn_error = c.spawn_errno == ENOENT ? "not found" : "not executable";
+    outcome.spawn_message = redact_text(options.argv[0]) +
+                            (c.spawn_errno == ENOENT ? ": command not found"
+                                                     : std::string(": cannot execute: ") + std::strerror(c.spawn_errno));
+  }
+
+  // Products: a second walk that reuses every unchanged file's digest from the first.
+  WalkOptions pwalk = walk;
+  pwalk.roots = product_roots;
+  if (auto after = walk_tree(pwalk, before ? &*before : nullptr); after.ok()) {
+    if (before) {
+      TreeSnapshot scoped;
+      scoped.entries = entries_under(before->entries, product_roots, workspace);
+      TreeDiff diff = diff_snapshots(scoped, *after);
+      rec.products = std::move(diff.products);
+      rec.deleted = std::move(diff.deleted);
+    } else {
+      rec.products = after->entries;  // no baseline: everything present counts
+    }
+    for (auto& w : after->warnings) rec.warnings.push_back(w);
+  } else {
+    warn("products: " + after.message());
+    outcome.hallmark_failed = true;
+  }
+
+  if (run.ok()) {
+    if (auto file = records.write_step(rec); file.ok()) outcome.record_file = *file;
+    else {
+      warn(file.message());
+      outcome.hallmark_failed = true;
+    }
+  }
+  if (outcome.hallmark_failed && options.strict) outcome.exit_code = kStrictFailureExit;
+  return outcome;
+}
+
+} // namespace hallmark

@@ -1,0 +1,27 @@
+# SIGTERM/SIGINT/SIGHUP sent to hallmark reach the wrapped command exactly once.
+source "$HALLMARK_SRC/tests/e2e/lib.sh"
+
+for sig in TERM INT HUP; do
+  rm -f got ready
+  "$HM" run -q -- sh -c "trap 'echo \$((\$(cat got 2>/dev/null || echo 0)+1)) >got; exit 7' $sig; touch ready; while :; do sleep 0.05; done" &
+  pid=$!
+  for _ in $(seq 100); do [ -f ready ] && break; sleep 0.05; done
+  [ -f ready ] || fail "child did not start"
+  kill -$sig $pid
+  rc=0
+  wait $pid || rc=$?
+  expect_eq "$rc" 7 "exit status after SIG$sig"
+  expect_eq "$(cat got)" 1 "SIG$sig delivered once"
+done
+
+# A child that does not handle the signal dies of it: 128+N.
+rm -f ready
+"$HM" run -q -- sh -c 'touch ready; exec sleep 30' &
+pid=$!
+for _ in $(seq 100); do [ -f ready ] && break; sleep 0.05; done
+sleep 0.2
+kill -TERM $pid
+rc=0
+wait $pid || rc=$?
+expect_eq "$rc" 143 "child killed by forwarded SIGTERM"
+pass "signal forwarding"
