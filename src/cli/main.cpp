@@ -9,11 +9,13 @@ namespace hallmark::cli {
 
 Runner setup_run(CLI::App&, Globals&);
 Runner setup_steps(CLI::App&, Globals&);
+Runner setup_telemetry(CLI::App&, Globals&);
 
 // Every subcommand, in the order `--help` lists them. Adding one is one file and one line.
 static const Command kCommands[] = {
     {"run", "Run a build step under observation and record it", setup_run},
     {"steps", "List the steps recorded in the current pipeline run", setup_steps},
+    {"telemetry", "Verify, flush or close the pipeline run's OTLP event log", setup_telemetry},
 };
 
 void say(const std::string& line) { std::fprintf(stderr, "hallmark: %s\n", line.c_str()); }

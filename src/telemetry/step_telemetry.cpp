@@ -227,7 +227,6 @@ FlushStats StepTelemetry::finish(const StepRecord& record) {
     out = im.stats;
   }
   out.warnings.insert(out.warnings.begin(), append_warnings.begin(), append_warnings.end());
-  out.warnings.insert(out.warnings.begin(), im.warnings.begin(), im.warnings.end());
   if (!im.cfg.exporting()) {
     auto lines = read_event_lines(im.log);
     out.lines = lines.ok() ? lines->size() : 0;

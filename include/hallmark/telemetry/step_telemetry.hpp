@@ -41,6 +41,7 @@ public:
   // Configuration problems found at begin() (malformed OTEL_* values, bad TRACEPARENT...).
   std::vector<std::string> warnings() const;
 
+  // Warnings in the result are new ones only (not those of warnings()).
   FlushStats finish(const StepRecord& record);
 
 private:
