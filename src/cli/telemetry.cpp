@@ -40,6 +40,10 @@ Runner setup_telemetry(CLI::App& sub, Globals& g) {
     c->add_option("--record-dir", o->record_dir, "Record dir (default: $HALLMARK_DIR or ./.hallmark)");
     c->add_option("--otlp-endpoint", o->endpoint, "OTLP/HTTP base URL (default: $OTEL_EXPORTER_OTLP_ENDPOINT)");
   }
+  for (CLI::App* c : {verify, flush, close}) {
+    c->add_flag_callback("-q,--quiet", [&g] { g.verbosity = 0; }, "Print nothing but errors");
+    c->add_flag_callback("-v,--verbose", [&g] { g.verbosity = 2; }, "Print details");
+  }
   flush->add_option("--deadline", o->deadline_ms, "Give up after this many milliseconds (default 30000)");
 
   return [o, &g, verify, flush, close]() -> int {
