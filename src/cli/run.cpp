@@ -7,6 +7,7 @@
 namespace hallmark::cli {
 
 Runner setup_run(CLI::App& sub, Globals& g) {
+  sub.allow_extras();
   struct Options : RunOptions {
     std::string telemetry_detail = "steps";
     bool no_telemetry = false;
@@ -14,6 +15,7 @@ Runner setup_run(CLI::App& sub, Globals& g) {
   };
   auto o = std::make_shared<Options>();
   sub.footer(
+      "Usage: hallmark run [OPTIONS] -- CMD [ARGS...]\n\n"
       "The command's stdin/stdout/stderr, exit status and signals pass through unchanged.\n"
       "Exit status: the command's; 127 not found, 126 not executable, 128+N killed by signal N;\n"
       "125 hallmark's own failure, only with --strict.");
@@ -42,10 +44,28 @@ Runner setup_run(CLI::App& sub, Globals& g) {
   sub.add_option("--telemetry-deadline", o->telemetry_deadline_ms,
                  "Milliseconds the step may wait for telemetry export at its end (default 2000)");
   sub.add_flag("--strict", o->strict, "Exit 125 if hallmark itself fails to record the step");
-  sub.add_option("command", o->argv, "The command to run")->required();
   sub.prefix_command();
 
-  return [o, &g] {
+  return [o, &g, &sub] {
+    std::vector<std::string> extra = sub.remaining();
+    if (g.has_separator) {
+      if (!extra.empty()) {
+        say_error("run: unknown option or argument '" + extra[0] + "' before '--' (see 'hallmark run --help')");
+        return 2;
+      }
+      o->argv = g.command;
+    } else {
+      // "hallmark run make -j": everything from the first non-option on is the command.
+      if (!extra.empty() && extra[0].size() > 1 && extra[0][0] == '-') {
+        say_error("run: unknown option '" + extra[0] + "' (see 'hallmark run --help')");
+        return 2;
+      }
+      o->argv = extra;
+    }
+    if (o->argv.empty()) {
+      say_error("run: no command given: use 'hallmark run [options] -- CMD [ARGS...]'");
+      return 2;
+    }
     if (o->require_trace) o->trace = true;
     o->telemetry.detail = *parse_telemetry_detail(o->telemetry_detail);
     o->telemetry.enabled = !o->no_telemetry;
