@@ -20,7 +20,8 @@ constexpr const char* kSeq = "hallmark.chain.seq";
 constexpr const char* kPrev = "hallmark.chain.prev";
 constexpr const char* kLine = "hallmark.chain.line";
 // How the own-digest attribute is serialised (nlohmann sorts object keys: "key" < "value").
-const std::string kLineMarker = std::string("{\"key\":\"") + kLine + "\",\"value\":{\"stringValue\":\"";
+const std::string kLineMarker =
+    std::string("{\"key\":\"") + kLine + "\",\"value\":{\"stringValue\":\"";
 
 json* first_resource(json& request, bool* traces) {
   for (const char* field : {"resourceSpans", "resourceLogs"}) {
@@ -44,12 +45,15 @@ std::string own_digest(const std::string& line, std::string* stated) {
   return sha256_hex(zeroed);
 }
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+  return std::strerror(errno);
+}
 
 // Reads the last complete line of an open file (without its '\n'); "" for an empty file.
 Result<std::string> read_last_line(int fd, const fs::path& path) {
   struct stat st {};
-  if (::fstat(fd, &st) != 0) return make_error("cannot stat " + path.string() + ": " + errno_text());
+  if (::fstat(fd, &st) != 0)
+    return make_error("cannot stat " + path.string() + ": " + errno_text());
   off_t size = st.st_size;
   if (size == 0) return std::string();
   size_t chunk = 65536;
@@ -160,7 +164,7 @@ Result<std::vector<EventLine>> read_event_lines(const fs::path& log) {
   size_t pos = 0;
   while (pos < text->size()) {
     size_t nl = text->find('\n', pos);
-    if (nl == std::string::npos) break;  // torn tail: a writer died mid-line
+    if (nl == std::string::npos) break; // torn tail: a writer died mid-line
     EventLine l;
     l.text = text->substr(pos, nl - pos);
     pos = nl + 1;
@@ -180,7 +184,8 @@ Status verify_event_chain(const fs::path& log, const std::string& expected_head)
   if (!text.ok()) return text.error();
   const std::string name = log.string();
   if (!text->empty() && text->back() != '\n')
-    return make_error(name + ": the last line is incomplete (no trailing newline): the log was truncated or is being written");
+    return make_error(name + ": the last line is incomplete (no trailing newline): the log was "
+                             "truncated or is being written");
   std::string prev_hash = kZeroDigest;
   uint64_t lineno = 0;
   size_t pos = 0;
@@ -194,23 +199,26 @@ Status verify_event_chain(const fs::path& log, const std::string& expected_head)
     if (j.is_discarded()) return make_error(where + "not valid JSON (the line was altered)");
     bool traces = false;
     json* res = first_resource(j, &traces);
-    if (!res) return make_error(where + "not an OTLP ExportTraceServiceRequest or ExportLogsServiceRequest");
+    if (!res)
+      return make_error(where +
+                        "not an OTLP ExportTraceServiceRequest or ExportLogsServiceRequest");
     int64_t seq = seq_of(j);
     if (seq != int64_t(lineno))
       return make_error(where + "hallmark.chain.seq is " + std::to_string(seq) + ", expected " +
                         std::to_string(lineno) + " (a line was removed, inserted or reordered)");
     if (string_attr(*res, kPrev) != prev_hash)
-      return make_error(where + "hallmark.chain.prev does not match the SHA-256 of line " + std::to_string(lineno - 1) +
-                        " (a line was edited, removed or reordered)");
+      return make_error(where + "hallmark.chain.prev does not match the SHA-256 of line " +
+                        std::to_string(lineno - 1) + " (a line was edited, removed or reordered)");
     std::string stated;
     std::string actual = own_digest(line, &stated);
     if (actual.empty() || actual != stated)
-      return make_error(where + "hallmark.chain.line does not match the line's content (the line was edited)");
+      return make_error(
+          where + "hallmark.chain.line does not match the line's content (the line was edited)");
     prev_hash = sha256_hex(line);
   }
   if (!expected_head.empty() && expected_head != prev_hash)
-    return make_error(name + ": chain head " + prev_hash + " differs from the expected " + expected_head +
-                      " (lines were removed from the end or the log was replaced)");
+    return make_error(name + ": chain head " + prev_hash + " differs from the expected " +
+                      expected_head + " (lines were removed from the end or the log was replaced)");
   return ok_status();
 }
 
@@ -219,7 +227,7 @@ Result<std::string> event_chain_head(const fs::path& log) {
   if (!fs::exists(log, ec)) return std::string(kZeroDigest);
   int fd = ::open(log.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return make_error("cannot open " + log.string() + ": " + errno_text());
-  ::flock(fd, LOCK_SH);  // never read a half-appended line
+  ::flock(fd, LOCK_SH); // never read a half-appended line
   auto last = read_last_line(fd, log);
   ::flock(fd, LOCK_UN);
   ::close(fd);

@@ -42,14 +42,19 @@ void ExportDeadline::sleep_until(Clock::time_point until) const {
     if (Clock::now() >= limit) return;
     auto before = at_;
     cv_.wait_until(lk, limit);
-    if (at_ != before) continue;  // deadline moved: re-evaluate
+    if (at_ != before) continue; // deadline moved: re-evaluate
   }
 }
 
-fs::path sent_list_path(const fs::path& log) { return fs::path(log.string() + ".sent"); }
-fs::path export_lock_path(const fs::path& log) { return fs::path(log.string() + ".export.lock"); }
+fs::path sent_list_path(const fs::path& log) {
+  return fs::path(log.string() + ".sent");
+}
+fs::path export_lock_path(const fs::path& log) {
+  return fs::path(log.string() + ".export.lock");
+}
 
-std::optional<milliseconds> parse_retry_after(const std::string& value, std::chrono::system_clock::time_point now) {
+std::optional<milliseconds> parse_retry_after(const std::string& value,
+                                              std::chrono::system_clock::time_point now) {
   if (value.empty()) return std::nullopt;
   if (value.find_first_not_of("0123456789 ") == std::string::npos) {
     try {
@@ -77,7 +82,8 @@ void curl_init_once() {
 std::string gzip(const std::string& in) {
   z_stream zs{};
   // 15 + 16: a gzip wrapper rather than zlib's, as Content-Encoding: gzip requires.
-  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    return {};
   std::string out(deflateBound(&zs, uLong(in.size())) + 32, '\0');
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   zs.avail_in = uInt(in.size());
@@ -107,14 +113,14 @@ size_t header_cb(char* p, size_t size, size_t n, void* ud) {
 }
 
 struct Attempt {
-  long status = 0;        // HTTP status, 0 if no response
+  long status = 0; // HTTP status, 0 if no response
   CURLcode curl = CURLE_OK;
-  bool aborted = false;   // the deadline passed mid-request
+  bool aborted = false; // the deadline passed mid-request
   std::string body, retry_after;
 };
 
-Attempt post_once(const std::string& url, const std::string& body, bool gzipped, const ExporterConfig& cfg,
-                  const ExportDeadline& deadline) {
+Attempt post_once(const std::string& url, const std::string& body, bool gzipped,
+                  const ExporterConfig& cfg, const ExportDeadline& deadline) {
   Attempt a;
   CURL* h = curl_easy_init();
   if (!h) {
@@ -124,10 +130,12 @@ Attempt post_once(const std::string& url, const std::string& body, bool gzipped,
   curl_slist* hdrs = nullptr;
   hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
   if (gzipped) hdrs = curl_slist_append(hdrs, "Content-Encoding: gzip");
-  hdrs = curl_slist_append(hdrs, "Expect:");  // no 100-continue round trip
-  for (const auto& [k, v] : cfg.headers) hdrs = curl_slist_append(hdrs, (k + ": " + v).c_str());
+  hdrs = curl_slist_append(hdrs, "Expect:"); // no 100-continue round trip
+  for (const auto& [k, v] : cfg.headers)
+    hdrs = curl_slist_append(hdrs, (k + ": " + v).c_str());
   auto remaining = std::chrono::duration_cast<milliseconds>(deadline.get() - Clock::now());
-  long timeout_ms = long(std::min<int64_t>(cfg.timeout.count(), std::max<int64_t>(1, remaining.count())));
+  long timeout_ms =
+      long(std::min<int64_t>(cfg.timeout.count(), std::max<int64_t>(1, remaining.count())));
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
   curl_easy_setopt(h, CURLOPT_POST, 1L);
   curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
@@ -168,7 +176,9 @@ Attempt post_once(const std::string& url, const std::string& body, bool gzipped,
   return a;
 }
 
-bool retryable_status(long s) { return s == 429 || s == 502 || s == 503 || s == 504; }
+bool retryable_status(long s) {
+  return s == 429 || s == 502 || s == 503 || s == 504;
+}
 
 bool retryable_curl(CURLcode c) {
   switch (c) {
@@ -197,8 +207,9 @@ int64_t json_count(const json& j, const char* key) {
   return 0;
 }
 
-PostOutcome post_with_retry(const std::string& url, const std::string& payload, const ExporterConfig& cfg,
-                            const ExportDeadline& deadline, FlushStats& stats, size_t& rejected_items) {
+PostOutcome post_with_retry(const std::string& url, const std::string& payload,
+                            const ExporterConfig& cfg, const ExportDeadline& deadline,
+                            FlushStats& stats, size_t& rejected_items) {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   std::string body = payload;
   bool gz = false;
@@ -220,20 +231,24 @@ PostOutcome post_with_retry(const std::string& url, const std::string& payload, 
         if (n > 0) {
           // Partial success is final: the collector said why, sending again cannot help.
           rejected_items += size_t(n);
-          stats.warnings.push_back("collector at " + url + " rejected " + std::to_string(n) +
-                                   " items: " + ps.value("errorMessage", std::string("(no message)")));
+          stats.warnings.push_back(
+              "collector at " + url + " rejected " + std::to_string(n) +
+              " items: " + ps.value("errorMessage", std::string("(no message)")));
         }
       }
       return PostOutcome::accepted;
     }
-    bool retry = (a.curl == CURLE_OK && retryable_status(a.status)) || (a.curl != CURLE_OK && retryable_curl(a.curl));
+    bool retry = (a.curl == CURLE_OK && retryable_status(a.status)) ||
+                 (a.curl != CURLE_OK && retryable_curl(a.curl));
     if (!retry) {
-      std::string why = a.curl != CURLE_OK ? curl_easy_strerror(a.curl) : "HTTP " + std::to_string(a.status);
+      std::string why =
+          a.curl != CURLE_OK ? curl_easy_strerror(a.curl) : "HTTP " + std::to_string(a.status);
       if (a.curl == CURLE_OK && a.status >= 400 && a.status < 500) {
         json r = json::parse(a.body, nullptr, false);
         if (r.is_object() && r.contains("message") && r["message"].is_string())
           why += ": " + r["message"].get<std::string>().substr(0, 300);
-        stats.warnings.push_back("collector at " + url + " refused a batch (" + why + "); not retrying");
+        stats.warnings.push_back("collector at " + url + " refused a batch (" + why +
+                                 "); not retrying");
         return PostOutcome::rejected;
       }
       stats.warnings.push_back("cannot export to " + url + " (" + why + ")");
@@ -242,7 +257,8 @@ PostOutcome post_with_retry(const std::string& url, const std::string& payload, 
     // Full jitter around the exponential step, never shorter than what Retry-After asks.
     std::uniform_int_distribution<int64_t> jitter(backoff.count() / 2, backoff.count() * 3 / 2);
     milliseconds wait(jitter(rng));
-    if (auto ra = parse_retry_after(a.retry_after, std::chrono::system_clock::now())) wait = std::max(wait, *ra);
+    if (auto ra = parse_retry_after(a.retry_after, std::chrono::system_clock::now()))
+      wait = std::max(wait, *ra);
     if (Clock::now() + wait >= deadline.get()) {
       stats.warnings.push_back("giving up on " + url + " before the flush deadline (" +
                                (a.curl != CURLE_OK ? std::string(curl_easy_strerror(a.curl))
@@ -274,7 +290,7 @@ public:
     held_ = true;
   }
   ~ExportLock() {
-    if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+    if (fd_ >= 0) ::close(fd_); // closing releases the flock
   }
   bool held() const { return held_; }
 
@@ -302,7 +318,8 @@ constexpr size_t kMaxBatchLines = 256;
 
 } // namespace
 
-FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg, const ExportDeadline& deadline) {
+FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg,
+                           const ExportDeadline& deadline) {
   FlushStats stats;
   curl_init_once();
   auto lines = read_event_lines(log);
@@ -317,7 +334,8 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg, const
   }
   ExportLock lock(export_lock_path(log), deadline);
   if (!lock.held()) {
-    stats.warnings.push_back("another hallmark process is exporting " + log.string() + "; leaving it to that one");
+    stats.warnings.push_back("another hallmark process is exporting " + log.string() +
+                             "; leaving it to that one");
     return stats;
   }
   // Re-read under the lock: a peer may have appended or exported since.
@@ -344,10 +362,12 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg, const
     while (i < todo.size() && !stop) {
       json batch = {{field, json::array()}};
       size_t bytes = 0, first = i;
-      while (i < todo.size() && i - first < kMaxBatchLines && (i == first || bytes + todo[i]->text.size() < kMaxBatchBytes)) {
+      while (i < todo.size() && i - first < kMaxBatchLines &&
+             (i == first || bytes + todo[i]->text.size() < kMaxBatchBytes)) {
         json j = json::parse(todo[i]->text, nullptr, false);
         if (j.is_object() && j.contains(field))
-          for (auto& r : j[field]) batch[field].push_back(std::move(r));
+          for (auto& r : j[field])
+            batch[field].push_back(std::move(r));
         bytes += todo[i]->text.size();
         ++i;
       }
@@ -359,7 +379,8 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg, const
         break;
       }
       std::string marks;
-      for (size_t k = first; k < i; ++k) marks += todo[k]->digest + (out == PostOutcome::rejected ? " rejected\n" : "\n");
+      for (size_t k = first; k < i; ++k)
+        marks += todo[k]->digest + (out == PostOutcome::rejected ? " rejected\n" : "\n");
       marks.pop_back();
       Status st = append_line_locked(sent_list_path(log), marks);
       if (!st.ok()) stats.warnings.push_back(st.message());

@@ -54,8 +54,8 @@ std::string percent_encode_baggage(const std::string& text) {
   // baggage-octet: %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E (W3C Baggage §3.3.1).
   std::string out;
   for (unsigned char c : text) {
-    bool ok = c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) || (c >= 0x3c && c <= 0x5b) ||
-              (c >= 0x5d && c <= 0x7e);
+    bool ok = c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) ||
+              (c >= 0x3c && c <= 0x5b) || (c >= 0x5d && c <= 0x7e);
     if (ok && c != '%') {
       out.push_back(char(c));
     } else {
@@ -67,8 +67,8 @@ std::string percent_encode_baggage(const std::string& text) {
   return out;
 }
 
-std::optional<std::vector<std::pair<std::string, std::string>>> parse_key_value_list(const std::string& text,
-                                                                                      std::string* why) {
+std::optional<std::vector<std::pair<std::string, std::string>>>
+parse_key_value_list(const std::string& text, std::string* why) {
   std::vector<std::pair<std::string, std::string>> out;
   size_t start = 0;
   while (start <= text.size()) {
@@ -78,7 +78,7 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_key_value_
     start = end + 1;
     if (member.empty()) {
       if (end == text.size()) break;
-      continue;  // "a=1,,b=2": empty list members are allowed by the baggage grammar's OWS
+      continue; // "a=1,,b=2": empty list members are allowed by the baggage grammar's OWS
     }
     size_t eq = member.find('=');
     if (eq == std::string::npos) {
@@ -101,7 +101,8 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_key_value_
   return out;
 }
 
-ExporterConfig exporter_config(const EnvMap& env, const TelemetryOptions& options, std::vector<std::string>& warnings) {
+ExporterConfig exporter_config(const EnvMap& env, const TelemetryOptions& options,
+                               std::vector<std::string>& warnings) {
   ExporterConfig c;
   if (!options.enabled) return c;
   if (!options.otlp_endpoint.empty()) {
@@ -132,7 +133,8 @@ ExporterConfig exporter_config(const EnvMap& env, const TelemetryOptions& option
   if (compression == "gzip")
     c.gzip = true;
   else if (!compression.empty() && compression != "none")
-    warnings.push_back("ignoring OTEL_EXPORTER_OTLP_COMPRESSION='" + compression + "' (gzip or none)");
+    warnings.push_back("ignoring OTEL_EXPORTER_OTLP_COMPRESSION='" + compression +
+                       "' (gzip or none)");
   std::string timeout = first_set(env, {"OTEL_EXPORTER_OTLP_TIMEOUT"});
   if (!timeout.empty()) {
     long ms = 0;
@@ -149,14 +151,16 @@ ExporterConfig exporter_config(const EnvMap& env, const TelemetryOptions& option
   return c;
 }
 
-otlp::Resource telemetry_resource(const EnvMap& env, const std::string& version, std::vector<std::string>& warnings) {
+otlp::Resource telemetry_resource(const EnvMap& env, const std::string& version,
+                                  std::vector<std::string>& warnings) {
   otlp::Resource r;
   otlp::set_attribute(r.attributes, "service.name", std::string("hallmark"));
   std::string attrs = env_get(env, "OTEL_RESOURCE_ATTRIBUTES");
   if (!trim(attrs).empty()) {
     std::string why;
     if (auto kv = parse_key_value_list(attrs, &why)) {
-      for (auto& [k, v] : *kv) otlp::set_attribute(r.attributes, k, v);
+      for (auto& [k, v] : *kv)
+        otlp::set_attribute(r.attributes, k, v);
     } else {
       warnings.push_back("ignoring OTEL_RESOURCE_ATTRIBUTES: " + why);
     }

@@ -21,9 +21,12 @@ const Value* find_attribute(const Attributes& attrs, const std::string& key) {
 
 const char* severity_text(Severity s) {
   switch (s) {
-  case Severity::info: return "INFO";
-  case Severity::warn: return "WARN";
-  case Severity::error: return "ERROR";
+  case Severity::info:
+    return "INFO";
+  case Severity::warn:
+    return "WARN";
+  case Severity::error:
+    return "ERROR";
   }
   return "INFO";
 }
@@ -37,7 +40,8 @@ json to_json(const Value& v) {
     json operator()(bool b) const { return {{"boolValue", b}}; }
     json operator()(const std::vector<std::string>& xs) const {
       json values = json::array();
-      for (const auto& x : xs) values.push_back({{"stringValue", x}});
+      for (const auto& x : xs)
+        values.push_back({{"stringValue", x}});
       return {{"arrayValue", {{"values", values}}}};
     }
   };
@@ -46,7 +50,8 @@ json to_json(const Value& v) {
 
 json to_json(const Attributes& a) {
   json out = json::array();
-  for (const auto& kv : a) out.push_back({{"key", kv.key}, {"value", to_json(kv.value)}});
+  for (const auto& kv : a)
+    out.push_back({{"key", kv.key}, {"value", to_json(kv.value)}});
   return out;
 }
 
@@ -86,12 +91,16 @@ json to_json(const LogRecord& r) {
 }
 
 namespace {
-json scope(const std::string& version) { return {{"name", kScopeName}, {"version", version}}; }
+json scope(const std::string& version) {
+  return {{"name", kScopeName}, {"version", version}};
+}
 } // namespace
 
-json trace_request(const Resource& resource, const std::vector<Span>& spans, const std::string& version) {
+json trace_request(const Resource& resource, const std::vector<Span>& spans,
+                   const std::string& version) {
   json arr = json::array();
-  for (const auto& s : spans) arr.push_back(to_json(s));
+  for (const auto& s : spans)
+    arr.push_back(to_json(s));
   json scope_spans = {{"scope", scope(version)}, {"spans", arr}, {"schemaUrl", kSchemaUrl}};
   json rs = {{"resource", {{"attributes", to_json(resource.attributes)}}},
              {"scopeSpans", json::array({scope_spans})},
@@ -99,9 +108,11 @@ json trace_request(const Resource& resource, const std::vector<Span>& spans, con
   return {{"resourceSpans", json::array({rs})}};
 }
 
-json logs_request(const Resource& resource, const std::vector<LogRecord>& logs, const std::string& version) {
+json logs_request(const Resource& resource, const std::vector<LogRecord>& logs,
+                  const std::string& version) {
   json arr = json::array();
-  for (const auto& r : logs) arr.push_back(to_json(r));
+  for (const auto& r : logs)
+    arr.push_back(to_json(r));
   json scope_logs = {{"scope", scope(version)}, {"logRecords", arr}, {"schemaUrl", kSchemaUrl}};
   json rl = {{"resource", {{"attributes", to_json(resource.attributes)}}},
              {"scopeLogs", json::array({scope_logs})},

@@ -20,26 +20,39 @@ uint64_t nanos(const std::string& rfc3339) {
   return t ? uint64_t(unix_nanos(*t)) : 0;
 }
 
-uint64_t now_ns() { return uint64_t(unix_nanos(std::chrono::system_clock::now())); }
+uint64_t now_ns() {
+  return uint64_t(unix_nanos(std::chrono::system_clock::now()));
+}
 
 const char* signal_name(int sig) {
   switch (sig) {
-  case SIGINT: return "SIGINT";
-  case SIGTERM: return "SIGTERM";
-  case SIGKILL: return "SIGKILL";
-  case SIGHUP: return "SIGHUP";
-  case SIGQUIT: return "SIGQUIT";
-  case SIGSEGV: return "SIGSEGV";
-  case SIGABRT: return "SIGABRT";
-  case SIGPIPE: return "SIGPIPE";
-  case SIGBUS: return "SIGBUS";
-  default: return nullptr;
+  case SIGINT:
+    return "SIGINT";
+  case SIGTERM:
+    return "SIGTERM";
+  case SIGKILL:
+    return "SIGKILL";
+  case SIGHUP:
+    return "SIGHUP";
+  case SIGQUIT:
+    return "SIGQUIT";
+  case SIGSEGV:
+    return "SIGSEGV";
+  case SIGABRT:
+    return "SIGABRT";
+  case SIGPIPE:
+    return "SIGPIPE";
+  case SIGBUS:
+    return "SIGBUS";
+  default:
+    return nullptr;
   }
 }
 
 // error.type must be low-cardinality: the exit code (0-255), a signal name, or the spawn error.
 std::string error_type(int exit_code, int sig, const std::string& spawn_error) {
-  if (!spawn_error.empty()) return spawn_error == "not found" ? "command_not_found" : "command_not_executable";
+  if (!spawn_error.empty())
+    return spawn_error == "not found" ? "command_not_found" : "command_not_executable";
   if (sig) {
     const char* n = signal_name(sig);
     return n ? n : "signal_" + std::to_string(sig);
@@ -48,7 +61,8 @@ std::string error_type(int exit_code, int sig, const std::string& spawn_error) {
 }
 
 bool under(const std::string& path, const std::string& dir) {
-  if (dir.empty() || path.size() < dir.size() || path.compare(0, dir.size(), dir) != 0) return false;
+  if (dir.empty() || path.size() < dir.size() || path.compare(0, dir.size(), dir) != 0)
+    return false;
   return path.size() == dir.size() || path[dir.size()] == '/' || dir.back() == '/';
 }
 
@@ -84,8 +98,8 @@ void add_pipeline(otlp::Attributes& a, const RunInfo& run, const std::optional<C
   if (ci && !ci->run_url.empty()) set_attribute(a, "cicd.pipeline.run.url.full", ci->run_url);
 }
 
-otlp::LogRecord event(const char* name, otlp::Severity sev, std::string body, uint64_t t, const std::string& trace_id,
-                      const std::string& span_id) {
+otlp::LogRecord event(const char* name, otlp::Severity sev, std::string body, uint64_t t,
+                      const std::string& trace_id, const std::string& span_id) {
   otlp::LogRecord l;
   l.event_name = name;
   l.severity = sev;
@@ -99,7 +113,8 @@ otlp::LogRecord event(const char* name, otlp::Severity sev, std::string body, ui
 
 bool egress_allowed(const Connection& c, const std::vector<std::string>& allow) {
   std::string host = c.address;
-  std::string hostport = (c.family == "inet6" ? "[" + host + "]" : host) + ":" + std::to_string(c.port);
+  std::string hostport =
+      (c.family == "inet6" ? "[" + host + "]" : host) + ":" + std::to_string(c.port);
   for (const auto& pattern : allow)
     if (wildcard_match(pattern, host) || wildcard_match(pattern, hostport)) return true;
   return false;
@@ -107,9 +122,10 @@ bool egress_allowed(const Connection& c, const std::vector<std::string>& allow) 
 
 void process_spans(const StepRecord& r, const StepSignalContext& ctx, Signals& out) {
   const auto& procs = r.trace->processes;
-  std::map<int64_t, std::string> span_of_pid;  // latest span per pid (pids are reused)
+  std::map<int64_t, std::string> span_of_pid; // latest span per pid (pids are reused)
   for (const auto& p : procs) {
-    std::string id = derived_span_id(ctx.step_span_id + "\n" + std::to_string(p.pid) + "\n" + p.started);
+    std::string id =
+        derived_span_id(ctx.step_span_id + "\n" + std::to_string(p.pid) + "\n" + p.started);
     otlp::Span s;
     s.trace_id = ctx.run.trace_id;
     s.span_id = id;
@@ -117,17 +133,20 @@ void process_spans(const StepRecord& r, const StepSignalContext& ctx, Signals& o
     s.parent_span_id = parent != span_of_pid.end() ? parent->second : ctx.step_span_id;
     span_of_pid[p.pid] = id;
     s.trace_state = ctx.trace_state;
-    s.name = basename_of(p.exe.empty() ? (p.argv.empty() ? std::string("process") : p.argv[0]) : p.exe);
+    s.name =
+        basename_of(p.exe.empty() ? (p.argv.empty() ? std::string("process") : p.argv[0]) : p.exe);
     s.kind = otlp::SpanKind::internal;
     s.start_ns = nanos(p.started);
     s.end_ns = std::max(nanos(p.finished), s.start_ns);
     set_attribute(s.attributes, "process.pid", p.pid);
     set_attribute(s.attributes, "process.parent_pid", p.ppid);
     if (!p.exe.empty()) set_attribute(s.attributes, "process.executable.path", p.exe);
-    if (!p.argv.empty()) set_attribute(s.attributes, "process.command_args", p.argv);  // redacted by the tracer
+    if (!p.argv.empty())
+      set_attribute(s.attributes, "process.command_args", p.argv); // redacted by the tracer
     if (!p.cwd.empty()) set_attribute(s.attributes, "process.working_directory", p.cwd);
     if (p.exit_code >= 0) set_attribute(s.attributes, "process.exit.code", int64_t(p.exit_code));
-    if (!p.exe_sha256.empty()) set_attribute(s.attributes, "hallmark.process.executable.sha256", p.exe_sha256);
+    if (!p.exe_sha256.empty())
+      set_attribute(s.attributes, "hallmark.process.executable.sha256", p.exe_sha256);
     if (p.exit_code != 0 || p.signal != 0) {
       s.status = otlp::StatusCode::error;
       set_attribute(s.attributes, "error.type", error_type(p.exit_code, p.signal, ""));
@@ -141,14 +160,15 @@ void trace_events(const StepRecord& r, const StepSignalContext& ctx, uint64_t t,
   const std::string& trace_id = ctx.run.trace_id;
   std::set<std::string> seen;
   for (const auto& c : tr.network) {
-    if (c.family != "inet" && c.family != "inet6") continue;  // unix sockets are local IPC
+    if (c.family != "inet" && c.family != "inet6") continue; // unix sockets are local IPC
     std::string key = c.address + "|" + std::to_string(c.port) + "|" + std::to_string(c.pid);
     if (!seen.insert(key).second) continue;
     bool allowed = egress_allowed(c, ctx.egress_allow);
-    auto l = event(event_name::kNetworkConnect, allowed ? otlp::Severity::info : otlp::Severity::warn,
-                   std::string(allowed ? "allowed" : "unlisted") + " connection to " + c.address + ":" +
-                       std::to_string(c.port),
-                   t, trace_id, ctx.step_span_id);
+    auto l =
+        event(event_name::kNetworkConnect, allowed ? otlp::Severity::info : otlp::Severity::warn,
+              std::string(allowed ? "allowed" : "unlisted") + " connection to " + c.address + ":" +
+                  std::to_string(c.port),
+              t, trace_id, ctx.step_span_id);
     set_attribute(l.attributes, "server.address", c.address);
     set_attribute(l.attributes, "server.port", int64_t(c.port));
     set_attribute(l.attributes, "network.type", std::string(c.family == "inet6" ? "ipv6" : "ipv4"));
@@ -160,16 +180,18 @@ void trace_events(const StepRecord& r, const StepSignalContext& ctx, uint64_t t,
   }
   seen.clear();
   for (const auto& f : tr.files) {
-    if (f.path.empty() || f.path[0] != '/') continue;  // workspace-relative: inside
+    if (f.path.empty() || f.path[0] != '/') continue; // workspace-relative: inside
     if (under(f.path, "/dev") || under(f.path, "/proc")) continue;
     bool writes = false;
     for (const auto& op : f.ops)
       if (op == "write" || op == "create" || op == "delete" || op == "rename_to") writes = true;
     if (!writes || !f.success || !seen.insert(f.path).second) continue;
     bool temp = false;
-    for (const auto& d : ctx.temp_dirs) temp = temp || under(f.path, d);
+    for (const auto& d : ctx.temp_dirs)
+      temp = temp || under(f.path, d);
     // Compilers write scratch files to temp dirs all the time: recorded, but not a warning.
-    auto l = event(event_name::kWriteOutsideWorkspace, temp ? otlp::Severity::info : otlp::Severity::warn,
+    auto l = event(event_name::kWriteOutsideWorkspace,
+                   temp ? otlp::Severity::info : otlp::Severity::warn,
                    "write outside the workspace: " + f.path, t, trace_id, ctx.step_span_id);
     set_attribute(l.attributes, "file.path", f.path);
     std::vector<std::string> ops = f.ops;
@@ -182,14 +204,17 @@ void trace_events(const StepRecord& r, const StepSignalContext& ctx, uint64_t t,
   for (const auto& p : tr.processes) {
     if (p.exe.empty() || (!r.workspace.empty() && under(p.exe, r.workspace))) continue;
     bool temp = false;
-    for (const auto& d : ctx.temp_dirs) temp = temp || under(p.exe, d);
+    for (const auto& d : ctx.temp_dirs)
+      temp = temp || under(p.exe, d);
     if (!temp) continue;
-    auto l = event(event_name::kExecFromTemp, otlp::Severity::warn, "executable run from a temp dir: " + p.exe,
+    auto l = event(event_name::kExecFromTemp, otlp::Severity::warn,
+                   "executable run from a temp dir: " + p.exe,
                    nanos(p.started) ? nanos(p.started) : t, trace_id, ctx.step_span_id);
     set_attribute(l.attributes, "process.executable.path", p.exe);
     set_attribute(l.attributes, "process.pid", p.pid);
     set_attribute(l.attributes, "process.parent_pid", p.ppid);
-    if (!p.exe_sha256.empty()) set_attribute(l.attributes, "hallmark.process.executable.sha256", p.exe_sha256);
+    if (!p.exe_sha256.empty())
+      set_attribute(l.attributes, "hallmark.process.executable.sha256", p.exe_sha256);
     set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
     out.logs.push_back(std::move(l));
   }
@@ -220,12 +245,15 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
     add_pipeline(s.attributes, ctx.run, r.ci);
     set_attribute(s.attributes, "cicd.pipeline.task.name", r.name);
     set_attribute(s.attributes, "cicd.pipeline.task.run.id", ctx.step_span_id);
-    if (r.ci && !r.ci->run_url.empty()) set_attribute(s.attributes, "cicd.pipeline.task.run.url.full", r.ci->run_url);
+    if (r.ci && !r.ci->run_url.empty())
+      set_attribute(s.attributes, "cicd.pipeline.task.run.url.full", r.ci->run_url);
     set_attribute(s.attributes, "cicd.pipeline.task.run.result", result);
-    if (r.ci && !r.ci->builder_id.empty()) set_attribute(s.attributes, "cicd.worker.id", r.ci->builder_id);
+    if (r.ci && !r.ci->builder_id.empty())
+      set_attribute(s.attributes, "cicd.worker.id", r.ci->builder_id);
     if (!r.host.hostname.empty()) set_attribute(s.attributes, "cicd.worker.name", r.host.hostname);
     add_vcs(s.attributes, r);
-    if (!r.argv.empty()) set_attribute(s.attributes, "process.command_args", r.argv);  // redacted in the record
+    if (!r.argv.empty())
+      set_attribute(s.attributes, "process.command_args", r.argv); // redacted in the record
     set_attribute(s.attributes, "process.exit.code", int64_t(r.exit_code));
     if (!r.cwd.empty()) set_attribute(s.attributes, "process.working_directory", r.cwd);
     set_attribute(s.attributes, "hallmark.step.materials", int64_t(r.materials.size()));
@@ -233,7 +261,8 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
     set_attribute(s.attributes, "hallmark.step.duration_ms", r.duration_ms);
     if (result != "success") {
       s.status = otlp::StatusCode::error;
-      s.status_message = r.spawn_error.empty() ? "exit status " + std::to_string(r.exit_code) : r.spawn_error;
+      s.status_message =
+          r.spawn_error.empty() ? "exit status " + std::to_string(r.exit_code) : r.spawn_error;
       set_attribute(s.attributes, "error.type", error_type(r.exit_code, r.signal, r.spawn_error));
     }
     out.spans.push_back(std::move(s));
@@ -242,17 +271,19 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
 
   // Security events: every detail level.
   for (const auto& name : r.env.redacted) {
-    auto l = event(event_name::kSecretRedacted, otlp::Severity::info, "secret redacted from the record: " + name,
-                   start, ctx.run.trace_id, ctx.step_span_id);
-    set_attribute(l.attributes, "hallmark.env.name", name);  // the name only, never the value
+    auto l = event(event_name::kSecretRedacted, otlp::Severity::info,
+                   "secret redacted from the record: " + name, start, ctx.run.trace_id,
+                   ctx.step_span_id);
+    set_attribute(l.attributes, "hallmark.env.name", name); // the name only, never the value
     set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
     out.logs.push_back(std::move(l));
   }
   if (r.trace) trace_events(r, ctx, end, out);
   if (result != "success") {
     auto l = event(event_name::kStepFailed, otlp::Severity::error,
-                   "step '" + r.name + "' " + (r.spawn_error.empty() ? "exited with status " + std::to_string(r.exit_code)
-                                                                      : "could not start: " + r.spawn_error),
+                   "step '" + r.name + "' " +
+                       (r.spawn_error.empty() ? "exited with status " + std::to_string(r.exit_code)
+                                              : "could not start: " + r.spawn_error),
                    end, ctx.run.trace_id, ctx.step_span_id);
     set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
     set_attribute(l.attributes, "cicd.pipeline.task.run.result", result);
@@ -265,8 +296,8 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
     for (const auto& p : r.products) {
       auto it = p.digests.find("sha256");
       if (p.kind != FileKind::regular || it == p.digests.end()) continue;
-      auto l = event(event_name::kArtifactProduced, otlp::Severity::info, "product " + p.path, end, ctx.run.trace_id,
-                     ctx.step_span_id);
+      auto l = event(event_name::kArtifactProduced, otlp::Severity::info, "product " + p.path, end,
+                     ctx.run.trace_id, ctx.step_span_id);
       set_attribute(l.attributes, "artifact.filename", basename_of(p.path));
       set_attribute(l.attributes, "file.path", p.path);
       set_attribute(l.attributes, "artifact.hash", it->second);
@@ -278,7 +309,8 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
   return out;
 }
 
-otlp::Span run_span(const RunInfo& run, const std::vector<StepRecord>& steps, const std::string& caller_parent) {
+otlp::Span run_span(const RunInfo& run, const std::vector<StepRecord>& steps,
+                    const std::string& caller_parent) {
   otlp::Span s;
   s.trace_id = run.trace_id;
   s.span_id = root_span_id(run.trace_id);
@@ -310,9 +342,10 @@ otlp::Span run_span(const RunInfo& run, const std::vector<StepRecord>& steps, co
   return s;
 }
 
-otlp::LogRecord verification_failed_event(const VerificationFailure& f, const std::string& trace_id) {
-  auto l = event(event_name::kVerificationFailed, otlp::Severity::error, "verification failed: " + f.reason, now_ns(),
-                 trace_id, "");
+otlp::LogRecord verification_failed_event(const VerificationFailure& f,
+                                          const std::string& trace_id) {
+  auto l = event(event_name::kVerificationFailed, otlp::Severity::error,
+                 "verification failed: " + f.reason, now_ns(), trace_id, "");
   set_attribute(l.attributes, "artifact.filename", basename_of(f.artifact));
   set_attribute(l.attributes, "file.path", f.artifact);
   if (!f.artifact_sha256.empty()) set_attribute(l.attributes, "artifact.hash", f.artifact_sha256);
@@ -323,7 +356,8 @@ otlp::LogRecord verification_failed_event(const VerificationFailure& f, const st
 
 otlp::LogRecord sbom_denied_component_event(const DeniedComponent& c, const std::string& trace_id) {
   auto l = event(event_name::kSbomDeniedComponent, otlp::Severity::warn,
-                 "SBOM component on the deny list: " + (c.purl.empty() ? c.name : c.purl), now_ns(), trace_id, "");
+                 "SBOM component on the deny list: " + (c.purl.empty() ? c.name : c.purl), now_ns(),
+                 trace_id, "");
   if (!c.purl.empty()) set_attribute(l.attributes, "hallmark.component.purl", c.purl);
   set_attribute(l.attributes, "hallmark.component.name", c.name);
   if (!c.version.empty()) set_attribute(l.attributes, "hallmark.component.version", c.version);

@@ -22,8 +22,8 @@ constexpr const char* kParentFile = "telemetry.parent.json";
 
 // The caller's span (from TRACEPARENT at the first step) is the run span's parent; it is kept
 // in the record dir so that `close` can name it long after that step's process ended.
-void remember_caller(const fs::path& dir, const RunInfo& run, const EnvMap& env, std::vector<std::string>& warnings,
-                     std::string& trace_state) {
+void remember_caller(const fs::path& dir, const RunInfo& run, const EnvMap& env,
+                     std::vector<std::string>& warnings, std::string& trace_state) {
   trace_state = sanitize_tracestate(env_get(env, "TRACESTATE"));
   auto it = env.find("TRACEPARENT");
   if (it == env.end()) return;
@@ -34,12 +34,13 @@ void remember_caller(const fs::path& dir, const RunInfo& run, const EnvMap& env,
     return;
   }
   if (tp->trace_id != run.trace_id) {
-    warnings.push_back("TRACEPARENT names trace " + tp->trace_id + " but this run already has trace " + run.trace_id +
+    warnings.push_back("TRACEPARENT names trace " + tp->trace_id +
+                       " but this run already has trace " + run.trace_id +
                        "; keeping the run's trace");
     return;
   }
   json j = {{"parent_span_id", tp->span_id}, {"trace_state", trace_state}};
-  (void)write_file_atomic(dir / kParentFile, j.dump() + "\n", {0644, true});  // first step wins
+  (void)write_file_atomic(dir / kParentFile, j.dump() + "\n", {0644, true}); // first step wins
 }
 
 std::string caller_parent(const fs::path& dir) {
@@ -55,15 +56,18 @@ void merge(FlushStats& into, const FlushStats& s) {
   into.sent += s.sent;
   into.rejected += s.rejected;
   into.http_requests += s.http_requests;
-  into.unsent = s.unsent;  // the last flush knows what is left
+  into.unsent = s.unsent; // the last flush knows what is left
   into.warnings.insert(into.warnings.end(), s.warnings.begin(), s.warnings.end());
 }
 
-std::string hallmark_version() { return HALLMARK_VERSION; }
+std::string hallmark_version() {
+  return HALLMARK_VERSION;
+}
 
 // Appends requests and exports within the deadline, on the calling thread.
 FlushStats append_and_flush(const TelemetryOptions& options, const fs::path& dir, const EnvMap& env,
-                            std::vector<json> requests, const std::vector<std::string>& extra_warnings) {
+                            std::vector<json> requests,
+                            const std::vector<std::string>& extra_warnings) {
   FlushStats stats;
   stats.warnings = extra_warnings;
   std::error_code ec;
@@ -89,7 +93,8 @@ std::string current_trace_id(const fs::path& dir, const EnvMap& env) {
   auto text = read_file(dir / "run.json", 1 << 20);
   if (text.ok()) {
     json j = json::parse(*text, nullptr, false);
-    if (j.is_object() && j.value("trace_id", std::string()).size() == 32) return j["trace_id"].get<std::string>();
+    if (j.is_object() && j.value("trace_id", std::string()).size() == 32)
+      return j["trace_id"].get<std::string>();
   }
   std::string seed = trace_id_seed(env, std::nullopt, nullptr);
   return seed.empty() ? random_trace_id() : seed;
@@ -147,8 +152,9 @@ StepTelemetry::~StepTelemetry() {
   if (impl_) impl_->stop(std::chrono::milliseconds(0));
 }
 
-StepTelemetry StepTelemetry::begin(const TelemetryOptions& options, const RunInfo& run, const fs::path& record_dir,
-                                   const std::string& step_name, const EnvMap& env) {
+StepTelemetry StepTelemetry::begin(const TelemetryOptions& options, const RunInfo& run,
+                                   const fs::path& record_dir, const std::string& step_name,
+                                   const EnvMap& env) {
   StepTelemetry t;
   if (!options.enabled || run.trace_id.size() != 32) return t;
   auto impl = std::make_unique<Impl>();
@@ -167,7 +173,8 @@ StepTelemetry StepTelemetry::begin(const TelemetryOptions& options, const RunInf
   impl->ctx.egress_allow = options.egress_allow;
   std::string tmpdir = env_get(env, "TMPDIR");
   if (!tmpdir.empty() && tmpdir[0] == '/') {
-    while (tmpdir.size() > 1 && tmpdir.back() == '/') tmpdir.pop_back();
+    while (tmpdir.size() > 1 && tmpdir.back() == '/')
+      tmpdir.pop_back();
     impl->ctx.temp_dirs.push_back(tmpdir);
   }
   impl->cfg = exporter_config(env, options, impl->warnings);
@@ -179,7 +186,8 @@ StepTelemetry StepTelemetry::begin(const TelemetryOptions& options, const RunInf
   std::string ours = "cicd.pipeline.run.id=" + percent_encode_baggage(run.id) +
                      ",cicd.pipeline.task.name=" + percent_encode_baggage(step_name);
   impl->baggage = incoming.empty() ? ours : incoming + "," + ours;
-  if (impl->baggage.size() > 8192) impl->baggage = incoming.size() <= 8192 ? incoming : std::string();
+  if (impl->baggage.size() > 8192)
+    impl->baggage = incoming.size() <= 8192 ? incoming : std::string();
   if (impl->cfg.exporting()) {
     Impl* p = impl.get();
     impl->worker = std::thread([p] { p->work(); });
@@ -191,7 +199,8 @@ StepTelemetry StepTelemetry::begin(const TelemetryOptions& options, const RunInf
 std::vector<std::string> StepTelemetry::child_env() const {
   if (!impl_) return {};
   std::vector<std::string> out;
-  out.push_back("TRACEPARENT=" + format_traceparent({impl_->run.trace_id, impl_->ctx.step_span_id, 1}));
+  out.push_back("TRACEPARENT=" +
+                format_traceparent({impl_->run.trace_id, impl_->ctx.step_span_id, 1}));
   if (!impl_->ctx.trace_state.empty()) out.push_back("TRACESTATE=" + impl_->ctx.trace_state);
   if (!impl_->baggage.empty()) out.push_back("BAGGAGE=" + impl_->baggage);
   return out;
@@ -202,7 +211,9 @@ const std::string& StepTelemetry::step_span_id() const {
   return impl_ ? impl_->ctx.step_span_id : none;
 }
 
-std::vector<std::string> StepTelemetry::warnings() const { return impl_ ? impl_->warnings : std::vector<std::string>{}; }
+std::vector<std::string> StepTelemetry::warnings() const {
+  return impl_ ? impl_->warnings : std::vector<std::string>{};
+}
 
 FlushStats StepTelemetry::finish(const StepRecord& record) {
   FlushStats out;
@@ -214,11 +225,13 @@ FlushStats StepTelemetry::finish(const StepRecord& record) {
   fs::create_directories(im.dir, ec);
   std::vector<std::string> append_warnings;
   if (!sig.spans.empty()) {
-    auto r = append_event_request(im.log, otlp::trace_request(im.resource, sig.spans, hallmark_version()));
+    auto r = append_event_request(im.log,
+                                  otlp::trace_request(im.resource, sig.spans, hallmark_version()));
     if (!r.ok()) append_warnings.push_back(r.message());
   }
   if (!sig.logs.empty()) {
-    auto r = append_event_request(im.log, otlp::logs_request(im.resource, sig.logs, hallmark_version()));
+    auto r =
+        append_event_request(im.log, otlp::logs_request(im.resource, sig.logs, hallmark_version()));
     if (!r.ok()) append_warnings.push_back(r.message());
   }
   im.stop(im.options.flush_deadline);
@@ -234,8 +247,9 @@ FlushStats StepTelemetry::finish(const StepRecord& record) {
   return out;
 }
 
-FlushStats close_run_telemetry(const TelemetryOptions& options, const RunInfo& run, const fs::path& record_dir,
-                               const std::vector<StepRecord>& steps, const EnvMap& env) {
+FlushStats close_run_telemetry(const TelemetryOptions& options, const RunInfo& run,
+                               const fs::path& record_dir, const std::vector<StepRecord>& steps,
+                               const EnvMap& env) {
   if (!options.enabled || run.trace_id.size() != 32) return {};
   std::vector<std::string> w;
   otlp::Resource resource = telemetry_resource(env, hallmark_version(), w);
@@ -245,8 +259,8 @@ FlushStats close_run_telemetry(const TelemetryOptions& options, const RunInfo& r
   return append_and_flush(options, record_dir, env, std::move(reqs), w);
 }
 
-FlushStats emit_events(const TelemetryOptions& options, const fs::path& record_dir, const EnvMap& env,
-                       const std::vector<otlp::LogRecord>& logs) {
+FlushStats emit_events(const TelemetryOptions& options, const fs::path& record_dir,
+                       const EnvMap& env, const std::vector<otlp::LogRecord>& logs) {
   if (!options.enabled || logs.empty()) return {};
   std::vector<std::string> w;
   otlp::Resource resource = telemetry_resource(env, hallmark_version(), w);
@@ -255,26 +269,27 @@ FlushStats emit_events(const TelemetryOptions& options, const fs::path& record_d
   return append_and_flush(options, record_dir, env, std::move(reqs), w);
 }
 
-FlushStats emit_verification_failed(const TelemetryOptions& options, const fs::path& record_dir, const EnvMap& env,
-                                    const VerificationFailure& failure) {
+FlushStats emit_verification_failed(const TelemetryOptions& options, const fs::path& record_dir,
+                                    const EnvMap& env, const VerificationFailure& failure) {
   return emit_events(options, record_dir, env,
                      {verification_failed_event(failure, current_trace_id(record_dir, env))});
 }
 
-FlushStats emit_sbom_denied_component(const TelemetryOptions& options, const fs::path& record_dir, const EnvMap& env,
-                                      const DeniedComponent& component) {
+FlushStats emit_sbom_denied_component(const TelemetryOptions& options, const fs::path& record_dir,
+                                      const EnvMap& env, const DeniedComponent& component) {
   return emit_events(options, record_dir, env,
                      {sbom_denied_component_event(component, current_trace_id(record_dir, env))});
 }
 
-FlushStats flush_record_dir(const TelemetryOptions& options, const fs::path& record_dir, const EnvMap& env,
-                            std::chrono::milliseconds deadline_ms) {
+FlushStats flush_record_dir(const TelemetryOptions& options, const fs::path& record_dir,
+                            const EnvMap& env, std::chrono::milliseconds deadline_ms) {
   std::vector<std::string> w;
   ExporterConfig cfg = exporter_config(env, options, w);
   FlushStats stats;
   if (!cfg.exporting()) {
     stats.warnings = w;
-    stats.warnings.push_back("no OTLP endpoint configured (set OTEL_EXPORTER_OTLP_ENDPOINT or --otlp-endpoint)");
+    stats.warnings.push_back(
+        "no OTLP endpoint configured (set OTEL_EXPORTER_OTLP_ENDPOINT or --otlp-endpoint)");
     return stats;
   }
   ExportDeadline deadline;

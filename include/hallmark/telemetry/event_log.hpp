@@ -22,7 +22,8 @@
 namespace hallmark {
 
 inline constexpr const char* kEventLogName = "events.otlp.jsonl";
-inline constexpr const char* kZeroDigest = "0000000000000000000000000000000000000000000000000000000000000000";
+inline constexpr const char* kZeroDigest =
+    "0000000000000000000000000000000000000000000000000000000000000000";
 
 struct EventLine {
   uint64_t seq = 0;

@@ -37,11 +37,11 @@ private:
 };
 
 struct FlushStats {
-  size_t lines = 0;     // lines in the log
-  size_t pending = 0;   // not yet exported when the flush started
-  size_t sent = 0;      // accepted by the collector now
-  size_t rejected = 0;  // answered 400 (or partially rejected): never re-sent
-  size_t unsent = 0;    // still to send (collector down, deadline reached, signal not configured)
+  size_t lines = 0;    // lines in the log
+  size_t pending = 0;  // not yet exported when the flush started
+  size_t sent = 0;     // accepted by the collector now
+  size_t rejected = 0; // answered 400 (or partially rejected): never re-sent
+  size_t unsent = 0;   // still to send (collector down, deadline reached, signal not configured)
   size_t http_requests = 0;
   std::vector<std::string> warnings;
 };
@@ -51,8 +51,8 @@ FlushStats flush_event_log(const std::filesystem::path& log, const ExporterConfi
                            const ExportDeadline& deadline);
 
 // Retry-After: delta-seconds or an HTTP-date (RFC 9110 §10.2.3); nullopt when unparsable.
-std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value,
-                                                           std::chrono::system_clock::time_point now);
+std::optional<std::chrono::milliseconds>
+parse_retry_after(const std::string& value, std::chrono::system_clock::time_point now);
 
 // The sidecar files next to the log.
 std::filesystem::path sent_list_path(const std::filesystem::path& log);

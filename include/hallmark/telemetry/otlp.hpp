@@ -31,12 +31,19 @@ void set_attribute(Attributes& attrs, const std::string& key, Value value);
 const Value* find_attribute(const Attributes& attrs, const std::string& key);
 
 // opentelemetry.proto.trace.v1.Span.SpanKind
-enum class SpanKind : int { unspecified = 0, internal = 1, server = 2, client = 3, producer = 4, consumer = 5 };
+enum class SpanKind : int {
+  unspecified = 0,
+  internal = 1,
+  server = 2,
+  client = 3,
+  producer = 4,
+  consumer = 5
+};
 // opentelemetry.proto.trace.v1.Status.StatusCode
 enum class StatusCode : int { unset = 0, ok = 1, error = 2 };
 
 struct Span {
-  std::string trace_id, span_id, parent_span_id;  // hex; parent empty for a root
+  std::string trace_id, span_id, parent_span_id; // hex; parent empty for a root
   std::string trace_state;
   std::string name;
   SpanKind kind = SpanKind::internal;
@@ -53,8 +60,8 @@ const char* severity_text(Severity s);
 struct LogRecord {
   uint64_t time_ns = 0, observed_ns = 0;
   Severity severity = Severity::info;
-  std::string event_name;  // stable, namespaced, no dynamic parts: "hallmark.network.connect"
-  std::string body;        // short human text; every value a SIEM maps is an attribute too
+  std::string event_name; // stable, namespaced, no dynamic parts: "hallmark.network.connect"
+  std::string body;       // short human text; every value a SIEM maps is an attribute too
   Attributes attributes;
   std::string trace_id, span_id;
 };
@@ -63,8 +70,8 @@ struct Resource {
   Attributes attributes;
 };
 
-nlohmann::json to_json(const Value& v);       // an AnyValue
-nlohmann::json to_json(const Attributes& a);  // repeated KeyValue
+nlohmann::json to_json(const Value& v);      // an AnyValue
+nlohmann::json to_json(const Attributes& a); // repeated KeyValue
 nlohmann::json to_json(const Span& s);
 nlohmann::json to_json(const LogRecord& r);
 

@@ -33,7 +33,7 @@ inline constexpr const char* kArtifactProduced = "hallmark.artifact.produced";
 struct StepSignalContext {
   RunInfo run;
   std::string step_span_id;
-  std::string parent_span_id;  // the run span (root_span_id(run.trace_id))
+  std::string parent_span_id; // the run span (root_span_id(run.trace_id))
   std::string trace_state;
   TelemetryDetail detail = TelemetryDetail::steps;
   std::vector<std::string> egress_allow;
@@ -49,16 +49,18 @@ Signals step_signals(const StepRecord& record, const StepSignalContext& ctx);
 
 // The run span over all steps recorded so far; its result is failure when any step failed.
 // `caller_parent` is the span id from an incoming TRACEPARENT, if the run is a child.
-otlp::Span run_span(const RunInfo& run, const std::vector<StepRecord>& steps, const std::string& caller_parent);
+otlp::Span run_span(const RunInfo& run, const std::vector<StepRecord>& steps,
+                    const std::string& caller_parent);
 
 // Events raised by other commands.
 struct VerificationFailure {
-  std::string artifact;         // path as given
-  std::string artifact_sha256;  // when it could be hashed
-  std::string reason;           // one line, already free of secrets
-  std::string policy;           // policy file or rule, if any
+  std::string artifact;        // path as given
+  std::string artifact_sha256; // when it could be hashed
+  std::string reason;          // one line, already free of secrets
+  std::string policy;          // policy file or rule, if any
 };
-otlp::LogRecord verification_failed_event(const VerificationFailure& f, const std::string& trace_id);
+otlp::LogRecord verification_failed_event(const VerificationFailure& f,
+                                          const std::string& trace_id);
 
 struct DeniedComponent {
   std::string purl, name, version, sbom_path, rule;

@@ -26,10 +26,10 @@ namespace hallmark {
 
 class StepTelemetry {
 public:
-  StepTelemetry();  // disabled: child_env() empty, finish() does nothing
+  StepTelemetry(); // disabled: child_env() empty, finish() does nothing
   StepTelemetry(StepTelemetry&&) noexcept;
   StepTelemetry& operator=(StepTelemetry&&) noexcept;
-  ~StepTelemetry();  // stops the exporter at once if finish() was never called
+  ~StepTelemetry(); // stops the exporter at once if finish() was never called
 
   static StepTelemetry begin(const TelemetryOptions& options, const RunInfo& run,
                              const std::filesystem::path& record_dir, const std::string& step_name,
@@ -51,21 +51,24 @@ private:
 
 // Emits the run's SERVER span over `steps` (append + export within options.flush_deadline).
 FlushStats close_run_telemetry(const TelemetryOptions& options, const RunInfo& run,
-                               const std::filesystem::path& record_dir, const std::vector<StepRecord>& steps,
-                               const EnvMap& env);
+                               const std::filesystem::path& record_dir,
+                               const std::vector<StepRecord>& steps, const EnvMap& env);
 
 // Appends log events (one line) to <record_dir>/events.otlp.jsonl and exports them.
 FlushStats emit_events(const TelemetryOptions& options, const std::filesystem::path& record_dir,
                        const EnvMap& env, const std::vector<otlp::LogRecord>& logs);
 // For `hallmark verify`: one hallmark.verification.failed event in the current run's trace (or
 // the caller's, from TRACEPARENT).
-FlushStats emit_verification_failed(const TelemetryOptions& options, const std::filesystem::path& record_dir,
-                                    const EnvMap& env, const VerificationFailure& failure);
-FlushStats emit_sbom_denied_component(const TelemetryOptions& options, const std::filesystem::path& record_dir,
-                                      const EnvMap& env, const DeniedComponent& component);
+FlushStats emit_verification_failed(const TelemetryOptions& options,
+                                    const std::filesystem::path& record_dir, const EnvMap& env,
+                                    const VerificationFailure& failure);
+FlushStats emit_sbom_denied_component(const TelemetryOptions& options,
+                                      const std::filesystem::path& record_dir, const EnvMap& env,
+                                      const DeniedComponent& component);
 
 // `hallmark telemetry flush`: re-sends what the event log still holds unsent.
-FlushStats flush_record_dir(const TelemetryOptions& options, const std::filesystem::path& record_dir,
-                            const EnvMap& env, std::chrono::milliseconds deadline);
+FlushStats flush_record_dir(const TelemetryOptions& options,
+                            const std::filesystem::path& record_dir, const EnvMap& env,
+                            std::chrono::milliseconds deadline);
 
 } // namespace hallmark

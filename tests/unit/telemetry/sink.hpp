@@ -7,19 +7,20 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <sys/wait.h>
 #include <thread>
-#include <fcntl.h>
 #include <unistd.h>
 #include <vector>
 
 namespace hallmark::test {
 
 inline std::filesystem::path make_temp_dir(const char* tag) {
-  std::string tmpl = (std::filesystem::temp_directory_path() / (std::string("hm-") + tag + "-XXXXXX")).string();
+  std::string tmpl =
+      (std::filesystem::temp_directory_path() / (std::string("hm-") + tag + "-XXXXXX")).string();
   char* d = ::mkdtemp(tmpl.data());
   return d ? std::filesystem::path(d) : std::filesystem::path();
 }
@@ -32,12 +33,15 @@ public:
     std::filesystem::path port_file = dir_ / "port";
     const char* shared = std::getenv("HALLMARK_SHARED");
     std::string sink = std::string(shared ? shared : "../shared") + "/peers/otlp-sink";
-    std::vector<std::string> args = {"/usr/bin/python3", sink, "--out", out_.string(), "--port-file", port_file.string()};
-    for (auto& e : extra) args.push_back(e);
+    std::vector<std::string> args = {"/usr/bin/python3", sink,          "--out",
+                                     out_.string(),      "--port-file", port_file.string()};
+    for (auto& e : extra)
+      args.push_back(e);
     pid_ = ::fork();
     if (pid_ == 0) {
       std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
+      for (auto& a : args)
+        argv.push_back(a.data());
       argv.push_back(nullptr);
       int devnull = ::open("/dev/null", O_WRONLY);
       ::dup2(devnull, 1);
@@ -47,8 +51,10 @@ public:
     for (int i = 0; i < 300 && port_ == 0; ++i) {
       std::ifstream f(port_file);
       int p = 0;
-      if (f >> p) port_ = p;
-      else std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (f >> p)
+        port_ = p;
+      else
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
   ~OtlpSink() {

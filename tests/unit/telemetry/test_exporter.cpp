@@ -58,7 +58,8 @@ int count_spans(const std::vector<nlohmann::json>& got, const std::string& name)
     if (r.contains("request") && r["request"].contains("resourceSpans"))
       for (auto& rs : r["request"]["resourceSpans"])
         for (auto& ss : rs["scopeSpans"])
-          for (auto& s : ss["spans"]) n += s["name"] == name;
+          for (auto& s : ss["spans"])
+            n += s["name"] == name;
   return n;
 }
 
@@ -67,7 +68,7 @@ int count_spans(const std::vector<nlohmann::json>& got, const std::string& name)
 TEST_SUITE_BEGIN("telemetry");
 
 TEST_CASE("telemetry::retry_after_forms") {
-  auto now = std::chrono::system_clock::from_time_t(784111777);  // Sun, 06 Nov 1994 08:49:37 GMT
+  auto now = std::chrono::system_clock::from_time_t(784111777); // Sun, 06 Nov 1994 08:49:37 GMT
   CHECK(parse_retry_after("3", now)->count() == 3000);
   CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:40 GMT", now)->count() == 3000);
   CHECK_FALSE(parse_retry_after("soon", now));
@@ -84,13 +85,14 @@ TEST_CASE("telemetry::export_to_strict_sink_exactly_once") {
   auto st = flush(l, config_for(sink.base()));
   CHECK(st.sent == 3);
   CHECK(st.unsent == 0);
-  CHECK(st.http_requests == 2);  // one batch per signal
+  CHECK(st.http_requests == 2); // one batch per signal
   auto again = flush(l, config_for(sink.base()));
   CHECK(again.sent == 0);
   CHECK(again.pending == 0);
   auto got = sink.received();
   REQUIRE(got.size() == 2);
-  for (auto& r : got) CHECK_MESSAGE(!r.contains("error"), r.dump());
+  for (auto& r : got)
+    CHECK_MESSAGE(!r.contains("error"), r.dump());
   CHECK(count_spans(got, "a") == 1);
   CHECK(count_spans(got, "b") == 1);
   CHECK(got[0]["encoding"] == "json");
@@ -115,7 +117,7 @@ TEST_CASE("telemetry::export_retries_503_then_delivers_once") {
   REQUIRE(sink.port() > 0);
   Log l;
   l.add_span("retried");
-  auto st = flush(l, config_for(sink.base()), 10000);  // Retry-After: 1 twice
+  auto st = flush(l, config_for(sink.base()), 10000); // Retry-After: 1 twice
   CHECK(st.sent == 1);
   CHECK(st.http_requests == 3);
   auto got = sink.received();
@@ -130,7 +132,7 @@ TEST_CASE("telemetry::export_400_is_not_retried") {
   REQUIRE(sink.port() > 0);
   Log l;
   auto req = otlp::trace_request({}, {}, "0.1.0");
-  req["resourceSpans"][0]["bogusField"] = 1;  // the strict sink refuses unknown fields with 400
+  req["resourceSpans"][0]["bogusField"] = 1; // the strict sink refuses unknown fields with 400
   REQUIRE(append_event_request(l.log, req).ok());
   auto st = flush(l, config_for(sink.base()));
   CHECK(st.http_requests == 1);
@@ -138,13 +140,13 @@ TEST_CASE("telemetry::export_400_is_not_retried") {
   CHECK(st.sent == 0);
   REQUIRE_FALSE(st.warnings.empty());
   CHECK(st.warnings[0].find("not retrying") != std::string::npos);
-  CHECK(flush(l, config_for(sink.base())).http_requests == 0);  // never sent again
+  CHECK(flush(l, config_for(sink.base())).http_requests == 0); // never sent again
 }
 
 TEST_CASE("telemetry::export_collector_down_respects_deadline") {
   int port = 0;
   {
-    test::OtlpSink gone;  // learn a free port, then stop the sink
+    test::OtlpSink gone; // learn a free port, then stop the sink
     port = gone.port();
   }
   REQUIRE(port > 0);

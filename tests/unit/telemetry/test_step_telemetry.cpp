@@ -36,12 +36,31 @@ StepRecord sample_record(const std::string& name, int exit_code) {
   ci.commit = "abc123";
   r.ci = ci;
   TraceSection t;
-  t.processes = {{100, 1, "/usr/bin/make", "", {"make", "-j2"}, "/work/ws", "2026-11-26T10:00:00.010Z",
-                  "2026-11-26T10:00:02.400Z", exit_code, 0, false},
-                 {101, 100, "/tmp/evil", "", {"/tmp/evil"}, "/work/ws", "2026-11-26T10:00:00.100Z",
-                  "2026-11-26T10:00:00.200Z", 0, 0, false}};
+  t.processes = {{100,
+                  1,
+                  "/usr/bin/make",
+                  "",
+                  {"make", "-j2"},
+                  "/work/ws",
+                  "2026-11-26T10:00:00.010Z",
+                  "2026-11-26T10:00:02.400Z",
+                  exit_code,
+                  0,
+                  false},
+                 {101,
+                  100,
+                  "/tmp/evil",
+                  "",
+                  {"/tmp/evil"},
+                  "/work/ws",
+                  "2026-11-26T10:00:00.100Z",
+                  "2026-11-26T10:00:00.200Z",
+                  0,
+                  0,
+                  false}};
   t.network = {{"inet", "127.0.0.1", 443, true, 101}, {"inet", "10.9.9.9", 80, true, 101}};
-  t.files = {{"/etc/passwd", {"write"}, true, 101, ""}, {"out/app", {"create", "write"}, true, 100, ""}};
+  t.files = {{"/etc/passwd", {"write"}, true, 101, ""},
+             {"out/app", {"create", "write"}, true, 100, ""}};
   r.trace = t;
   FileEntry p;
   p.path = "out/app";
@@ -52,7 +71,8 @@ StepRecord sample_record(const std::string& name, int exit_code) {
 
 std::map<std::string, nlohmann::json> attrs(const nlohmann::json& j) {
   std::map<std::string, nlohmann::json> out;
-  for (auto& kv : j["attributes"]) out[kv["key"]] = kv["value"];
+  for (auto& kv : j["attributes"])
+    out[kv["key"]] = kv["value"];
   return out;
 }
 
@@ -79,8 +99,8 @@ TEST_CASE("telemetry::step_signals_spans_and_events") {
   CHECK(a["error.type"]["stringValue"] == "2");
   CHECK(a["vcs.repository.url.full"]["stringValue"] == "https://git.example/o/r");
   CHECK(a["vcs.ref.head.name"]["stringValue"] == "main");
-  CHECK(s.spans[1].parent_span_id == ctx.step_span_id);  // make: child of the step
-  CHECK(s.spans[2].parent_span_id == s.spans[1].span_id);  // /tmp/evil: child of make
+  CHECK(s.spans[1].parent_span_id == ctx.step_span_id);   // make: child of the step
+  CHECK(s.spans[2].parent_span_id == s.spans[1].span_id); // /tmp/evil: child of make
   std::map<std::string, std::vector<otlp::Severity>> events;
   for (auto& l : s.logs) {
     events[l.event_name].push_back(l.severity);
@@ -89,8 +109,8 @@ TEST_CASE("telemetry::step_signals_spans_and_events") {
   }
   CHECK(events["hallmark.secret.redacted"].size() == 1);
   REQUIRE(events["hallmark.network.connect"].size() == 2);
-  CHECK(events["hallmark.network.connect"][0] == otlp::Severity::info);  // allowed
-  CHECK(events["hallmark.network.connect"][1] == otlp::Severity::warn);  // not on --egress-allow
+  CHECK(events["hallmark.network.connect"][0] == otlp::Severity::info); // allowed
+  CHECK(events["hallmark.network.connect"][1] == otlp::Severity::warn); // not on --egress-allow
   CHECK(events["hallmark.file.write_outside_workspace"].size() == 1);
   CHECK(events["hallmark.process.exec_from_temp"].size() == 1);
   CHECK(events["hallmark.step.failed"].size() == 1);
@@ -100,7 +120,7 @@ TEST_CASE("telemetry::step_signals_spans_and_events") {
   ctx.detail = TelemetryDetail::summary;
   Signals sum = step_signals(sample_record("build", 2), ctx);
   CHECK(sum.spans.empty());
-  CHECK(sum.logs.size() == s.logs.size() - 1);  // minus artifact.produced only
+  CHECK(sum.logs.size() == s.logs.size() - 1); // minus artifact.produced only
 }
 
 TEST_CASE("telemetry::step_telemetry_end_to_end_with_sink") {
@@ -140,7 +160,8 @@ TEST_CASE("telemetry::step_telemetry_end_to_end_with_sink") {
       for (auto& rs : q["resourceSpans"]) {
         CHECK(attrs(rs["resource"])["service.name"]["stringValue"] == "pipeline-tests");
         for (auto& ss : rs["scopeSpans"])
-          for (auto& s : ss["spans"]) spans[s["name"]] = s;
+          for (auto& s : ss["spans"])
+            spans[s["name"]] = s;
       }
     if (q.contains("resourceLogs"))
       for (auto& rl : q["resourceLogs"])
@@ -155,7 +176,7 @@ TEST_CASE("telemetry::step_telemetry_end_to_end_with_sink") {
   REQUIRE(spans.count("RUN release"));
   CHECK(spans["build"]["spanId"] == t.step_span_id());
   CHECK(spans["build"]["parentSpanId"] == spans["RUN release"]["spanId"]);
-  CHECK(spans["RUN release"]["parentSpanId"] == "aaaaaaaaaaaaaaaa");  // the caller's span
+  CHECK(spans["RUN release"]["parentSpanId"] == "aaaaaaaaaaaaaaaa"); // the caller's span
   CHECK(spans["RUN release"]["kind"] == 2);
   CHECK(spans["make"]["parentSpanId"] == t.step_span_id());
   CHECK(logs >= 5);
