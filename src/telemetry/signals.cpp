@@ -1,5 +1,6 @@
 #include "hallmark/telemetry/signals.hpp"
 
+#include "hallmark/context/redact.hpp"
 #include "hallmark/telemetry/trace_context.hpp"
 #include "hallmark/util/glob.hpp"
 #include "hallmark/util/time.hpp"
@@ -142,7 +143,7 @@ void process_spans(const StepRecord& r, const StepSignalContext& ctx, Signals& o
     set_attribute(s.attributes, "process.parent_pid", p.ppid);
     if (!p.exe.empty()) set_attribute(s.attributes, "process.executable.path", p.exe);
     if (!p.argv.empty())
-      set_attribute(s.attributes, "process.command_args", p.argv); // redacted by the tracer
+      set_attribute(s.attributes, "process.command_args", redact_argv(p.argv)); // again: defence in depth
     if (!p.cwd.empty()) set_attribute(s.attributes, "process.working_directory", p.cwd);
     if (p.exit_code >= 0) set_attribute(s.attributes, "process.exit.code", int64_t(p.exit_code));
     if (!p.exe_sha256.empty())
@@ -253,7 +254,7 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
     if (!r.host.hostname.empty()) set_attribute(s.attributes, "cicd.worker.name", r.host.hostname);
     add_vcs(s.attributes, r);
     if (!r.argv.empty())
-      set_attribute(s.attributes, "process.command_args", r.argv); // redacted in the record
+      set_attribute(s.attributes, "process.command_args", redact_argv(r.argv)); // again: defence in depth
     set_attribute(s.attributes, "process.exit.code", int64_t(r.exit_code));
     if (!r.cwd.empty()) set_attribute(s.attributes, "process.working_directory", r.cwd);
     set_attribute(s.attributes, "hallmark.step.materials", int64_t(r.materials.size()));
@@ -289,7 +290,7 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
     set_attribute(l.attributes, "cicd.pipeline.task.run.result", result);
     set_attribute(l.attributes, "process.exit.code", int64_t(r.exit_code));
     set_attribute(l.attributes, "error.type", error_type(r.exit_code, r.signal, r.spawn_error));
-    if (!r.argv.empty()) set_attribute(l.attributes, "process.command_args", r.argv);
+    if (!r.argv.empty()) set_attribute(l.attributes, "process.command_args", redact_argv(r.argv));
     out.logs.push_back(std::move(l));
   }
   if (ctx.detail != TelemetryDetail::summary) {
@@ -345,11 +346,11 @@ otlp::Span run_span(const RunInfo& run, const std::vector<StepRecord>& steps,
 otlp::LogRecord verification_failed_event(const VerificationFailure& f,
                                           const std::string& trace_id) {
   auto l = event(event_name::kVerificationFailed, otlp::Severity::error,
-                 "verification failed: " + f.reason, now_ns(), trace_id, "");
+                 "verification failed: " + redact_text(f.reason), now_ns(), trace_id, "");
   set_attribute(l.attributes, "artifact.filename", basename_of(f.artifact));
   set_attribute(l.attributes, "file.path", f.artifact);
   if (!f.artifact_sha256.empty()) set_attribute(l.attributes, "artifact.hash", f.artifact_sha256);
-  set_attribute(l.attributes, "hallmark.verification.reason", f.reason);
+  set_attribute(l.attributes, "hallmark.verification.reason", redact_text(f.reason));
   if (!f.policy.empty()) set_attribute(l.attributes, "hallmark.policy", f.policy);
   return l;
 }

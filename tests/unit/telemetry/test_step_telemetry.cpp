@@ -121,6 +121,17 @@ TEST_CASE("telemetry::step_signals_spans_and_events") {
   Signals sum = step_signals(sample_record("build", 2), ctx);
   CHECK(sum.spans.empty());
   CHECK(sum.logs.size() == s.logs.size() - 1); // minus artifact.produced only
+
+  // A producer that forgot to redact still cannot leak a token through telemetry.
+  StepRecord leaky = sample_record("build", 0);
+  leaky.argv = {"git", "clone", "https://user:hunter2@git.example/r", "ghp_0123456789abcdefghij0123456789abcdef"};
+  leaky.trace->processes[0].argv = leaky.argv;
+  ctx.detail = TelemetryDetail::processes;
+  for (const auto& sp : step_signals(leaky, ctx).spans) {
+    std::string dumped = otlp::to_json(sp).dump();
+    CHECK(dumped.find("hunter2") == std::string::npos);
+    CHECK(dumped.find("ghp_0123") == std::string::npos);
+  }
 }
 
 TEST_CASE("telemetry::step_telemetry_end_to_end_with_sink") {
