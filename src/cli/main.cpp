@@ -14,6 +14,7 @@ Runner setup_keygen(CLI::App&, Globals&);
 Runner setup_attest(CLI::App&, Globals&);
 Runner setup_verify(CLI::App&, Globals&);
 Runner setup_sbom(CLI::App&, Globals&);
+Runner setup_telemetry(CLI::App&, Globals&);
 
 // Every subcommand, in the order `--help` lists them. Adding one is one file and one line.
 static const Command kCommands[] = {
@@ -23,6 +24,7 @@ static const Command kCommands[] = {
     {"keygen", "Generate a signing key pair and print its keyid", setup_keygen},
     {"attest", "Sign SLSA v1 provenance for the current pipeline run", setup_attest},
     {"verify", "Verify an artifact against signed provenance before deploying it", setup_verify},
+    {"telemetry", "Verify, flush or close the pipeline run's OTLP event log", setup_telemetry},
 };
 
 void say(const std::string& line) { std::fprintf(stderr, "hallmark: %s\n", line.c_str()); }

@@ -9,7 +9,12 @@ namespace hallmark::cli {
 
 Runner setup_run(CLI::App& sub, Globals& g) {
   sub.allow_extras();
-  auto o = std::make_shared<RunOptions>();
+  struct Options : RunOptions {
+    std::string telemetry_detail = "steps";
+    bool no_telemetry = false;
+    int telemetry_deadline_ms = 2000;
+  };
+  auto o = std::make_shared<Options>();
   sub.footer(
       "Usage: hallmark run [OPTIONS] -- CMD [ARGS...]\n\n"
       "The command's stdin/stdout/stderr, exit status and signals pass through unchanged.\n"
@@ -30,6 +35,15 @@ Runner setup_run(CLI::App& sub, Globals& g) {
   sub.add_option("--env-deny", o->env_filter.deny, "Never record environment variables matching these globs");
   sub.add_flag("--trace", o->trace, "Observe the process tree: files, programs, connections (Linux)");
   sub.add_flag("--require-trace", o->require_trace, "Fail instead of running untraced when tracing is impossible");
+  sub.add_option("--otlp-endpoint", o->telemetry.otlp_endpoint,
+                 "OTLP/HTTP base URL (v1/traces, v1/logs appended); default $OTEL_EXPORTER_OTLP_ENDPOINT");
+  sub.add_option("--telemetry-detail", o->telemetry_detail, "Spans to emit: summary, steps (default) or processes")
+      ->check(CLI::IsMember({"summary", "steps", "processes"}));
+  sub.add_option("--egress-allow", o->telemetry.egress_allow,
+                 "Expected network destinations (IP, IP:port, globs); other connections are WARN events");
+  sub.add_flag("--no-telemetry", o->no_telemetry, "Write no telemetry (no event log, no export, no TRACEPARENT)");
+  sub.add_option("--telemetry-deadline", o->telemetry_deadline_ms,
+                 "Milliseconds the step may wait for telemetry export at its end (default 2000)");
   sub.add_flag("--strict", o->strict, "Exit 125 if hallmark itself fails to record the step");
   auto sign = std::make_shared<LinkSigning>();
   sub.add_flag("--sign", sign->enabled, "Also write a signed in-toto link statement for this step (needs --key)");
@@ -58,6 +72,9 @@ Runner setup_run(CLI::App& sub, Globals& g) {
       return 2;
     }
     if (o->require_trace) o->trace = true;
+    o->telemetry.detail = *parse_telemetry_detail(o->telemetry_detail);
+    o->telemetry.enabled = !o->no_telemetry;
+    o->telemetry.flush_deadline = std::chrono::milliseconds(std::max(0, o->telemetry_deadline_ms));
     if (Status st = check_run_options(*o); !st.ok()) {
       say_error(st.message());
       return 2;

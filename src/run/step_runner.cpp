@@ -5,6 +5,9 @@
 #include "hallmark/context/redact.hpp"
 #include "hallmark/hash/walk.hpp"
 #include "hallmark/observe/spawn.hpp"
+#include "hallmark/telemetry/event_log.hpp"
+#include "hallmark/telemetry/step_telemetry.hpp"
+#include "hallmark/telemetry/trace_context.hpp"
 #include "hallmark/observe/trace.hpp"
 #include "hallmark/store/record_dir.hpp"
 #include "hallmark/util/time.hpp"
@@ -110,7 +113,10 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
 
   std::string ci_run = rec.ci ? rec.ci->run_id : std::string();
   if (rec.ci && !rec.ci->run_attempt.empty() && !ci_run.empty()) ci_run += "-" + rec.ci->run_attempt;
-  auto run = records.open_run(ci_run, rec.ci ? rec.ci->platform : std::string(), std::string());
+  // The trace id of a new run: the caller's (TRACEPARENT), else derived from the CI run, else random.
+  // (A malformed TRACEPARENT is reported once, by StepTelemetry::begin.)
+  std::string trace_seed = options.telemetry.enabled ? trace_id_seed(env, rec.ci) : std::string();
+  auto run = records.open_run(ci_run, rec.ci ? rec.ci->platform : std::string(), trace_seed);
   if (run.ok()) rec.run_id = run->id;
   else {
     warn(run.message());
@@ -142,7 +148,17 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
     outcome.hallmark_failed = true;
   }
 
-  SpawnOptions spawn{options.argv, child_environment(env)};
+  // Telemetry starts before the child so the child inherits TRACEPARENT of its step span and
+  // the exporter can send earlier steps' leftovers while the build runs.
+  StepTelemetry telemetry;
+  if (run.ok()) telemetry = StepTelemetry::begin(options.telemetry, *run, records.path(), rec.name, env);
+  for (const auto& w : telemetry.warnings()) warn("telemetry: " + w);
+  EnvMap child_env = env;
+  for (const auto& kv : telemetry.child_env()) {
+    size_t eq = kv.find('=');
+    child_env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  SpawnOptions spawn{options.argv, child_environment(child_env)};
   Result<ChildOutcome> child = make_error("not run");
   bool traced = false;
   if (options.trace) {
@@ -216,6 +232,12 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
       outcome.hallmark_failed = true;
     }
   }
+  // Telemetry last: bounded by its flush deadline, and it never touches the exit status.
+  FlushStats sent = telemetry.finish(rec);
+  for (size_t i = 0; i < sent.warnings.size() && i < 3; ++i) warn("telemetry: " + sent.warnings[i]);
+  if (sent.unsent > 0)
+    warn("telemetry: " + std::to_string(sent.unsent) + " event-log lines not exported yet; they stay in " +
+         (records.path() / kEventLogName).string() + " for `hallmark telemetry flush`");
   if (outcome.hallmark_failed && options.strict) outcome.exit_code = kStrictFailureExit;
   return outcome;
 }

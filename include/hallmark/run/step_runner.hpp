@@ -7,6 +7,7 @@
 #include "hallmark/context/env_context.hpp"
 #include "hallmark/context/environment.hpp"
 #include "hallmark/model/step_record.hpp"
+#include "hallmark/telemetry/otel_config.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -34,6 +35,7 @@ struct RunOptions {
   bool strict = false;
   bool trace = false;
   bool require_trace = false;
+  TelemetryOptions telemetry;             // --otlp-endpoint, --telemetry-detail, --egress-allow, ...
 };
 
 struct RunOutcome {

@@ -1,0 +1,49 @@
+// The append-only, hash-chained telemetry log: events.otlp.jsonl in the record dir. Each line is
+// one complete OTLP/JSON ExportTraceServiceRequest or ExportLogsServiceRequest, so any OTLP tool
+// can replay it, and its (single) resource carries three chain attributes:
+//   hallmark.chain.seq   int    1, 2, 3, ... position of the line in the file
+//   hallmark.chain.prev  string SHA-256 (hex) of the previous line's bytes, 64 zeros for line 1
+//   hallmark.chain.line  string SHA-256 of this line with this value written as 64 zeros
+// Editing, deleting or reordering a line breaks the chain at the next line (or the line's own
+// digest); truncating the tail is caught by comparing event_chain_head() with the head that
+// `hallmark attest` signs. Parallel steps append under an exclusive flock; prev and seq are
+// computed under that lock.
+#pragma once
+
+#include "hallmark/util/result.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace hallmark {
+
+inline constexpr const char* kEventLogName = "events.otlp.jsonl";
+inline constexpr const char* kZeroDigest =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+struct EventLine {
+  uint64_t seq = 0;
+  std::string digest;  // hallmark.chain.line
+  std::string text;    // the line as written, without '\n'
+  bool traces = false; // ExportTraceServiceRequest (else logs)
+};
+
+// Stamps the chain attributes into `request`'s first resource and appends it as one line.
+Result<EventLine> append_event_request(const std::filesystem::path& log, nlohmann::json request);
+
+// Checks every line: valid JSON, an OTLP request, seq consecutive from 1, prev equal to the
+// SHA-256 of the line before, own digest. `expected_head` (optional) must equal the head.
+// The error names the file, the line and what is wrong.
+Status verify_event_chain(const std::filesystem::path& log, const std::string& expected_head = {});
+
+// SHA-256 of the last line: the value attest records. A missing or empty log has the zero head.
+Result<std::string> event_chain_head(const std::filesystem::path& log);
+
+// Lines with their digests, for the exporter; stops at (and ignores) a torn last line.
+Result<std::vector<EventLine>> read_event_lines(const std::filesystem::path& log);
+
+} // namespace hallmark

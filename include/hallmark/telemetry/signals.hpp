@@ -1,0 +1,73 @@
+// What a pipeline run looks like in OpenTelemetry: pure functions from hallmark's records to
+// OTLP spans and log events (docs/telemetry.md has the field-by-field mapping).
+//   run  -> one SERVER span "RUN {pipeline}" (root; emitted when the run is closed)
+//   step -> one INTERNAL span per `hallmark run`, child of the run span
+//   process (--telemetry-detail processes, with --trace) -> one INTERNAL span per process,
+//           child of its parent process's span or of the step span
+// Security events are LogRecords with a stable eventName and are never sampled: every
+// detail level emits them.
+#pragma once
+
+#include "hallmark/model/step_record.hpp"
+#include "hallmark/store/record_dir.hpp"
+#include "hallmark/telemetry/otel_config.hpp"
+#include "hallmark/telemetry/otlp.hpp"
+
+#include <string>
+#include <vector>
+
+namespace hallmark {
+
+// Event names: namespaced, no dynamic parts (SIEM rules key on them).
+namespace event_name {
+inline constexpr const char* kNetworkConnect = "hallmark.network.connect";
+inline constexpr const char* kWriteOutsideWorkspace = "hallmark.file.write_outside_workspace";
+inline constexpr const char* kExecFromTemp = "hallmark.process.exec_from_temp";
+inline constexpr const char* kSecretRedacted = "hallmark.secret.redacted";
+inline constexpr const char* kStepFailed = "hallmark.step.failed";
+inline constexpr const char* kVerificationFailed = "hallmark.verification.failed";
+inline constexpr const char* kSbomDeniedComponent = "hallmark.sbom.denied_component";
+inline constexpr const char* kArtifactProduced = "hallmark.artifact.produced";
+} // namespace event_name
+
+struct StepSignalContext {
+  RunInfo run;
+  std::string step_span_id;
+  std::string parent_span_id; // the run span (root_span_id(run.trace_id))
+  std::string trace_state;
+  TelemetryDetail detail = TelemetryDetail::steps;
+  std::vector<std::string> egress_allow;
+  std::vector<std::string> temp_dirs = {"/tmp", "/var/tmp", "/dev/shm"};
+};
+
+struct Signals {
+  std::vector<otlp::Span> spans;
+  std::vector<otlp::LogRecord> logs;
+};
+
+Signals step_signals(const StepRecord& record, const StepSignalContext& ctx);
+
+// The run span over all steps recorded so far; its result is failure when any step failed.
+// `caller_parent` is the span id from an incoming TRACEPARENT, if the run is a child.
+otlp::Span run_span(const RunInfo& run, const std::vector<StepRecord>& steps,
+                    const std::string& caller_parent);
+
+// Events raised by other commands.
+struct VerificationFailure {
+  std::string artifact;        // path as given
+  std::string artifact_sha256; // when it could be hashed
+  std::string reason;          // one line, already free of secrets
+  std::string policy;          // policy file or rule, if any
+};
+otlp::LogRecord verification_failed_event(const VerificationFailure& f,
+                                          const std::string& trace_id);
+
+struct DeniedComponent {
+  std::string purl, name, version, sbom_path, rule;
+};
+otlp::LogRecord sbom_denied_component_event(const DeniedComponent& c, const std::string& trace_id);
+
+// "success", "failure", "error" (never ran), "cancellation" (SIGINT/SIGTERM/SIGHUP).
+std::string task_result(const StepRecord& r);
+
+} // namespace hallmark

@@ -1,0 +1,239 @@
+#include "hallmark/telemetry/event_log.hpp"
+
+#include "hallmark/util/atomic_file.hpp"
+#include "hallmark/util/hex.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace hallmark {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kSeq = "hallmark.chain.seq";
+constexpr const char* kPrev = "hallmark.chain.prev";
+constexpr const char* kLine = "hallmark.chain.line";
+// How the own-digest attribute is serialised (nlohmann sorts object keys: "key" < "value").
+const std::string kLineMarker =
+    std::string("{\"key\":\"") + kLine + "\",\"value\":{\"stringValue\":\"";
+
+json* first_resource(json& request, bool* traces) {
+  for (const char* field : {"resourceSpans", "resourceLogs"}) {
+    auto it = request.find(field);
+    if (it != request.end() && it->is_array() && !it->empty() && (*it)[0].is_object()) {
+      if (traces) *traces = std::string(field) == "resourceSpans";
+      return &(*it)[0];
+    }
+  }
+  return nullptr;
+}
+
+// The digest of a line with its own-digest value zeroed; npos-safe: returns "" if no marker.
+std::string own_digest(const std::string& line, std::string* stated) {
+  size_t at = line.find(kLineMarker);
+  if (at == std::string::npos || at + kLineMarker.size() + 64 > line.size()) return {};
+  size_t v = at + kLineMarker.size();
+  if (stated) *stated = line.substr(v, 64);
+  std::string zeroed = line;
+  zeroed.replace(v, 64, kZeroDigest);
+  return sha256_hex(zeroed);
+}
+
+std::string errno_text() {
+  return std::strerror(errno);
+}
+
+// Reads the last complete line of an open file (without its '\n'); "" for an empty file.
+Result<std::string> read_last_line(int fd, const fs::path& path) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0)
+    return make_error("cannot stat " + path.string() + ": " + errno_text());
+  off_t size = st.st_size;
+  if (size == 0) return std::string();
+  size_t chunk = 65536;
+  while (true) {
+    off_t start = size > off_t(chunk) ? size - off_t(chunk) : 0;
+    std::string buf(size_t(size - start), '\0');
+    ssize_t n = ::pread(fd, buf.data(), buf.size(), start);
+    if (n < 0) return make_error("cannot read " + path.string() + ": " + errno_text());
+    buf.resize(size_t(n));
+    size_t end = buf.size();
+    if (end > 0 && buf[end - 1] == '\n') --end;
+    size_t nl = buf.rfind('\n', end == 0 ? 0 : end - 1);
+    if (nl != std::string::npos && nl < end) return buf.substr(nl + 1, end - nl - 1);
+    if (start == 0) return buf.substr(0, end);
+    chunk *= 4;
+  }
+}
+
+Status write_all(int fd, const std::string& data, const fs::path& path) {
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return make_error("cannot append to " + path.string() + ": " + errno_text());
+    }
+    off += size_t(n);
+  }
+  return ok_status();
+}
+
+int64_t seq_of(const json& request) {
+  json copy = request;
+  json* res = first_resource(copy, nullptr);
+  if (!res) return -1;
+  for (const auto& kv : (*res)["resource"].value("attributes", json::array()))
+    if (kv.value("key", "") == kSeq) {
+      try {
+        return std::stoll(kv.at("value").at("intValue").get<std::string>());
+      } catch (...) {
+        return -1;
+      }
+    }
+  return -1;
+}
+
+std::string string_attr(const json& resource, const char* key) {
+  for (const auto& kv : resource["resource"].value("attributes", json::array()))
+    if (kv.value("key", "") == key && kv.contains("value") && kv["value"].contains("stringValue") &&
+        kv["value"]["stringValue"].is_string())
+      return kv["value"]["stringValue"].get<std::string>();
+  return {};
+}
+
+} // namespace
+
+Result<EventLine> append_event_request(const fs::path& log, json request) {
+  EventLine out;
+  json* res = first_resource(request, &out.traces);
+  if (!res) return make_error("internal: not an OTLP export request");
+  int fd = ::open(log.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return make_error("cannot open " + log.string() + ": " + errno_text());
+  while (::flock(fd, LOCK_EX) != 0) {
+    if (errno != EINTR) {
+      std::string e = errno_text();
+      ::close(fd);
+      return make_error("cannot lock " + log.string() + ": " + e);
+    }
+  }
+  auto last = read_last_line(fd, log);
+  if (!last.ok()) {
+    ::close(fd);
+    return last.error();
+  }
+  std::string prev = kZeroDigest;
+  int64_t seq = 1;
+  if (!last->empty()) {
+    prev = sha256_hex(*last);
+    json lj = json::parse(*last, nullptr, false);
+    int64_t s = lj.is_discarded() ? -1 : seq_of(lj);
+    // A damaged last line still gets a successor: verify reports the damage, we don't hide it.
+    seq = s > 0 ? s + 1 : 0;
+  }
+  json& attrs = (*res)["resource"]["attributes"];
+  if (!attrs.is_array()) attrs = json::array();
+  attrs.push_back({{"key", kSeq}, {"value", {{"intValue", std::to_string(seq)}}}});
+  attrs.push_back({{"key", kPrev}, {"value", {{"stringValue", prev}}}});
+  attrs.push_back({{"key", kLine}, {"value", {{"stringValue", kZeroDigest}}}});
+  std::string line = request.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string digest = own_digest(line, nullptr);
+  line.replace(line.find(kLineMarker) + kLineMarker.size(), 64, digest);
+  Status st = write_all(fd, line + "\n", log);
+  ::flock(fd, LOCK_UN);
+  ::close(fd);
+  if (!st.ok()) return st.error();
+  out.seq = uint64_t(seq);
+  out.digest = digest;
+  out.text = std::move(line);
+  return out;
+}
+
+Result<std::vector<EventLine>> read_event_lines(const fs::path& log) {
+  std::vector<EventLine> out;
+  std::error_code ec;
+  if (!fs::exists(log, ec)) return out;
+  auto text = read_file(log);
+  if (!text.ok()) return text.error();
+  size_t pos = 0;
+  while (pos < text->size()) {
+    size_t nl = text->find('\n', pos);
+    if (nl == std::string::npos) break; // torn tail: a writer died mid-line
+    EventLine l;
+    l.text = text->substr(pos, nl - pos);
+    pos = nl + 1;
+    l.digest = own_digest(l.text, nullptr);
+    l.traces = l.text.rfind("{\"resourceSpans\"", 0) == 0;
+    json j = json::parse(l.text, nullptr, false);
+    if (j.is_discarded()) continue;
+    int64_t s = seq_of(j);
+    l.seq = s > 0 ? uint64_t(s) : 0;
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+Status verify_event_chain(const fs::path& log, const std::string& expected_head) {
+  auto text = read_file(log);
+  if (!text.ok()) return text.error();
+  const std::string name = log.string();
+  if (!text->empty() && text->back() != '\n')
+    return make_error(name + ": the last line is incomplete (no trailing newline): the log was "
+                             "truncated or is being written");
+  std::string prev_hash = kZeroDigest;
+  uint64_t lineno = 0;
+  size_t pos = 0;
+  while (pos < text->size()) {
+    size_t nl = text->find('\n', pos);
+    std::string line = text->substr(pos, nl - pos);
+    pos = nl + 1;
+    ++lineno;
+    std::string where = name + " line " + std::to_string(lineno) + ": ";
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded()) return make_error(where + "not valid JSON (the line was altered)");
+    bool traces = false;
+    json* res = first_resource(j, &traces);
+    if (!res)
+      return make_error(where +
+                        "not an OTLP ExportTraceServiceRequest or ExportLogsServiceRequest");
+    int64_t seq = seq_of(j);
+    if (seq != int64_t(lineno))
+      return make_error(where + "hallmark.chain.seq is " + std::to_string(seq) + ", expected " +
+                        std::to_string(lineno) + " (a line was removed, inserted or reordered)");
+    if (string_attr(*res, kPrev) != prev_hash)
+      return make_error(where + "hallmark.chain.prev does not match the SHA-256 of line " +
+                        std::to_string(lineno - 1) + " (a line was edited, removed or reordered)");
+    std::string stated;
+    std::string actual = own_digest(line, &stated);
+    if (actual.empty() || actual != stated)
+      return make_error(
+          where + "hallmark.chain.line does not match the line's content (the line was edited)");
+    prev_hash = sha256_hex(line);
+  }
+  if (!expected_head.empty() && expected_head != prev_hash)
+    return make_error(name + ": chain head " + prev_hash + " differs from the expected " +
+                      expected_head + " (lines were removed from the end or the log was replaced)");
+  return ok_status();
+}
+
+Result<std::string> event_chain_head(const fs::path& log) {
+  std::error_code ec;
+  if (!fs::exists(log, ec)) return std::string(kZeroDigest);
+  int fd = ::open(log.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return make_error("cannot open " + log.string() + ": " + errno_text());
+  ::flock(fd, LOCK_SH); // never read a half-appended line
+  auto last = read_last_line(fd, log);
+  ::flock(fd, LOCK_UN);
+  ::close(fd);
+  if (!last.ok()) return last.error();
+  if (last->empty()) return std::string(kZeroDigest);
+  return sha256_hex(*last);
+}
+
+} // namespace hallmark

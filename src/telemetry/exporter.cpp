@@ -1,0 +1,393 @@
+#include "hallmark/telemetry/exporter.hpp"
+
+#include "hallmark/telemetry/event_log.hpp"
+#include "hallmark/util/atomic_file.hpp"
+
+#include <curl/curl.h>
+#include <nlohmann/json.hpp>
+#include <zlib.h>
+
+#include <cstring>
+#include <fcntl.h>
+#include <mutex>
+#include <random>
+#include <set>
+#include <sys/file.h>
+#include <thread>
+#include <unistd.h>
+
+namespace hallmark {
+namespace fs = std::filesystem;
+using nlohmann::json;
+using Clock = ExportDeadline::Clock;
+using std::chrono::milliseconds;
+
+void ExportDeadline::set(Clock::time_point at) {
+  {
+    std::lock_guard<std::mutex> g(m_);
+    at_ = at;
+  }
+  cv_.notify_all();
+}
+
+Clock::time_point ExportDeadline::get() const {
+  std::lock_guard<std::mutex> g(m_);
+  return at_;
+}
+
+void ExportDeadline::sleep_until(Clock::time_point until) const {
+  std::unique_lock<std::mutex> lk(m_);
+  while (true) {
+    auto limit = std::min(until, at_);
+    if (Clock::now() >= limit) return;
+    auto before = at_;
+    cv_.wait_until(lk, limit);
+    if (at_ != before) continue; // deadline moved: re-evaluate
+  }
+}
+
+fs::path sent_list_path(const fs::path& log) {
+  return fs::path(log.string() + ".sent");
+}
+fs::path export_lock_path(const fs::path& log) {
+  return fs::path(log.string() + ".export.lock");
+}
+
+std::optional<milliseconds> parse_retry_after(const std::string& value,
+                                              std::chrono::system_clock::time_point now) {
+  if (value.empty()) return std::nullopt;
+  if (value.find_first_not_of("0123456789 ") == std::string::npos) {
+    try {
+      return milliseconds(std::stoll(value) * 1000);
+    } catch (...) {
+      return std::nullopt;
+    }
+  }
+  // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" (the only form senders may generate).
+  struct tm tm {};
+  const char* end = strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (!end || *end) return std::nullopt;
+  auto at = std::chrono::system_clock::from_time_t(timegm(&tm));
+  auto d = std::chrono::duration_cast<milliseconds>(at - now);
+  return d.count() > 0 ? d : milliseconds(0);
+}
+
+namespace {
+
+void curl_init_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::string gzip(const std::string& in) {
+  z_stream zs{};
+  // 15 + 16: a gzip wrapper rather than zlib's, as Content-Encoding: gzip requires.
+  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    return {};
+  std::string out(deflateBound(&zs, uLong(in.size())) + 32, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = uInt(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = uInt(out.size());
+  int rc = deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return rc == Z_STREAM_END ? out : std::string();
+}
+
+size_t collect(char* p, size_t size, size_t n, void* ud) {
+  auto* s = static_cast<std::string*>(ud);
+  if (s->size() < (1u << 20)) s->append(p, size * n);
+  return size * n;
+}
+
+size_t header_cb(char* p, size_t size, size_t n, void* ud) {
+  auto* retry_after = static_cast<std::string*>(ud);
+  std::string line(p, size * n);
+  if (line.size() > 12 && strncasecmp(line.c_str(), "retry-after:", 12) == 0) {
+    std::string v = line.substr(12);
+    size_t b = v.find_first_not_of(" \t"), e = v.find_last_not_of(" \t\r\n");
+    *retry_after = b == std::string::npos ? "" : v.substr(b, e - b + 1);
+  }
+  return size * n;
+}
+
+struct Attempt {
+  long status = 0; // HTTP status, 0 if no response
+  CURLcode curl = CURLE_OK;
+  bool aborted = false; // the deadline passed mid-request
+  std::string body, retry_after;
+};
+
+Attempt post_once(const std::string& url, const std::string& body, bool gzipped,
+                  const ExporterConfig& cfg, const ExportDeadline& deadline) {
+  Attempt a;
+  CURL* h = curl_easy_init();
+  if (!h) {
+    a.curl = CURLE_FAILED_INIT;
+    return a;
+  }
+  curl_slist* hdrs = nullptr;
+  hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+  if (gzipped) hdrs = curl_slist_append(hdrs, "Content-Encoding: gzip");
+  hdrs = curl_slist_append(hdrs, "Expect:"); // no 100-continue round trip
+  for (const auto& [k, v] : cfg.headers)
+    hdrs = curl_slist_append(hdrs, (k + ": " + v).c_str());
+  auto remaining = std::chrono::duration_cast<milliseconds>(deadline.get() - Clock::now());
+  long timeout_ms =
+      long(std::min<int64_t>(cfg.timeout.count(), std::max<int64_t>(1, remaining.count())));
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_POST, 1L);
+  curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_USERAGENT, "hallmark-otlp/1");
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &a.body);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &a.retry_after);
+  // The multi interface lets us poll in short slices and abandon the request the moment the
+  // flush deadline passes, however the socket is behaving.
+  CURLM* m = curl_multi_init();
+  curl_multi_add_handle(m, h);
+  int running = 1;
+  while (running) {
+    if (curl_multi_perform(m, &running) != CURLM_OK) break;
+    if (!running) break;
+    if (deadline.passed()) {
+      a.aborted = true;
+      break;
+    }
+    curl_multi_poll(m, nullptr, 0, 20, nullptr);
+  }
+  if (!a.aborted) {
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(m, &left))
+      if (msg->msg == CURLMSG_DONE) a.curl = msg->data.result;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a.status);
+  }
+  curl_multi_remove_handle(m, h);
+  curl_multi_cleanup(m);
+  curl_easy_cleanup(h);
+  curl_slist_free_all(hdrs);
+  return a;
+}
+
+bool retryable_status(long s) {
+  return s == 429 || s == 502 || s == 503 || s == 504;
+}
+
+bool retryable_curl(CURLcode c) {
+  switch (c) {
+  case CURLE_COULDNT_CONNECT:
+  case CURLE_SEND_ERROR:
+  case CURLE_RECV_ERROR:
+  case CURLE_GOT_NOTHING:
+  case CURLE_OPERATION_TIMEDOUT:
+  case CURLE_PARTIAL_FILE:
+    return true;
+  default:
+    return false;
+  }
+}
+
+enum class PostOutcome { accepted, rejected, gave_up };
+
+int64_t json_count(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) return 0;
+  if (it->is_number_integer()) return it->get<int64_t>();
+  if (it->is_string()) try {
+      return std::stoll(it->get<std::string>());
+    } catch (...) {
+    }
+  return 0;
+}
+
+PostOutcome post_with_retry(const std::string& url, const std::string& payload,
+                            const ExporterConfig& cfg, const ExportDeadline& deadline,
+                            FlushStats& stats, size_t& rejected_items) {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string body = payload;
+  bool gz = false;
+  if (cfg.gzip) {
+    std::string z = gzip(payload);
+    if (!z.empty()) body = std::move(z), gz = true;
+  }
+  milliseconds backoff(250);
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    if (deadline.passed()) return PostOutcome::gave_up;
+    ++stats.http_requests;
+    Attempt a = post_once(url, body, gz, cfg, deadline);
+    if (a.aborted) return PostOutcome::gave_up;
+    if (a.curl == CURLE_OK && a.status >= 200 && a.status < 300) {
+      json r = json::parse(a.body, nullptr, false);
+      if (r.is_object() && r.contains("partialSuccess") && r["partialSuccess"].is_object()) {
+        const json& ps = r["partialSuccess"];
+        int64_t n = json_count(ps, "rejectedSpans") + json_count(ps, "rejectedLogRecords");
+        if (n > 0) {
+          // Partial success is final: the collector said why, sending again cannot help.
+          rejected_items += size_t(n);
+          stats.warnings.push_back(
+              "collector at " + url + " rejected " + std::to_string(n) +
+              " items: " + ps.value("errorMessage", std::string("(no message)")));
+        }
+      }
+      return PostOutcome::accepted;
+    }
+    bool retry = (a.curl == CURLE_OK && retryable_status(a.status)) ||
+                 (a.curl != CURLE_OK && retryable_curl(a.curl));
+    if (!retry) {
+      std::string why =
+          a.curl != CURLE_OK ? curl_easy_strerror(a.curl) : "HTTP " + std::to_string(a.status);
+      if (a.curl == CURLE_OK && a.status >= 400 && a.status < 500) {
+        json r = json::parse(a.body, nullptr, false);
+        if (r.is_object() && r.contains("message") && r["message"].is_string())
+          why += ": " + r["message"].get<std::string>().substr(0, 300);
+        stats.warnings.push_back("collector at " + url + " refused a batch (" + why +
+                                 "); not retrying");
+        return PostOutcome::rejected;
+      }
+      stats.warnings.push_back("cannot export to " + url + " (" + why + ")");
+      return PostOutcome::gave_up;
+    }
+    // Full jitter around the exponential step, never shorter than what Retry-After asks.
+    std::uniform_int_distribution<int64_t> jitter(backoff.count() / 2, backoff.count() * 3 / 2);
+    milliseconds wait(jitter(rng));
+    if (auto ra = parse_retry_after(a.retry_after, std::chrono::system_clock::now()))
+      wait = std::max(wait, *ra);
+    if (Clock::now() + wait >= deadline.get()) {
+      stats.warnings.push_back("giving up on " + url + " before the flush deadline (" +
+                               (a.curl != CURLE_OK ? std::string(curl_easy_strerror(a.curl))
+                                                   : "HTTP " + std::to_string(a.status)) +
+                               "); the data stays in the event log for `hallmark telemetry flush`");
+      return PostOutcome::gave_up;
+    }
+    deadline.sleep_until(Clock::now() + wait);
+    backoff = std::min(backoff * 2, milliseconds(8000));
+  }
+  return PostOutcome::gave_up;
+}
+
+// Holds the export lock for the duration of one flush; polls so a busy peer never blocks us
+// past the deadline.
+class ExportLock {
+public:
+  ExportLock(const fs::path& path, const ExportDeadline& deadline) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) return;
+    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      if (deadline.passed()) {
+        ::close(fd_);
+        fd_ = -1;
+        return;
+      }
+      deadline.sleep_until(Clock::now() + milliseconds(20));
+    }
+    held_ = true;
+  }
+  ~ExportLock() {
+    if (fd_ >= 0) ::close(fd_); // closing releases the flock
+  }
+  bool held() const { return held_; }
+
+private:
+  int fd_ = -1;
+  bool held_ = false;
+};
+
+std::set<std::string> read_sent(const fs::path& path) {
+  std::set<std::string> out;
+  auto text = read_file(path);
+  if (!text.ok()) return out;
+  size_t pos = 0;
+  while (pos < text->size()) {
+    size_t nl = text->find('\n', pos);
+    if (nl == std::string::npos) break;
+    out.insert(text->substr(pos, std::min<size_t>(64, nl - pos)));
+    pos = nl + 1;
+  }
+  return out;
+}
+
+constexpr size_t kMaxBatchBytes = 4u << 20;
+constexpr size_t kMaxBatchLines = 256;
+
+} // namespace
+
+FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg,
+                           const ExportDeadline& deadline) {
+  FlushStats stats;
+  curl_init_once();
+  auto lines = read_event_lines(log);
+  if (!lines.ok()) {
+    stats.warnings.push_back(lines.message());
+    return stats;
+  }
+  stats.lines = lines->size();
+  if (!cfg.exporting() || lines->empty()) {
+    stats.unsent = stats.lines - read_sent(sent_list_path(log)).size();
+    return stats;
+  }
+  ExportLock lock(export_lock_path(log), deadline);
+  if (!lock.held()) {
+    stats.warnings.push_back("another hallmark process is exporting " + log.string() +
+                             "; leaving it to that one");
+    return stats;
+  }
+  // Re-read under the lock: a peer may have appended or exported since.
+  lines = read_event_lines(log);
+  if (!lines.ok()) {
+    stats.warnings.push_back(lines.message());
+    return stats;
+  }
+  stats.lines = lines->size();
+  std::set<std::string> sent = read_sent(sent_list_path(log));
+  for (bool traces : {true, false}) {
+    const std::string& url = traces ? cfg.traces_url : cfg.logs_url;
+    std::vector<const EventLine*> todo;
+    for (const auto& l : *lines)
+      if (l.traces == traces && !l.digest.empty() && !sent.count(l.digest)) todo.push_back(&l);
+    stats.pending += todo.size();
+    if (url.empty()) {
+      stats.unsent += todo.size();
+      continue;
+    }
+    const char* field = traces ? "resourceSpans" : "resourceLogs";
+    size_t i = 0;
+    bool stop = false;
+    while (i < todo.size() && !stop) {
+      json batch = {{field, json::array()}};
+      size_t bytes = 0, first = i;
+      while (i < todo.size() && i - first < kMaxBatchLines &&
+             (i == first || bytes + todo[i]->text.size() < kMaxBatchBytes)) {
+        json j = json::parse(todo[i]->text, nullptr, false);
+        if (j.is_object() && j.contains(field))
+          for (auto& r : j[field])
+            batch[field].push_back(std::move(r));
+        bytes += todo[i]->text.size();
+        ++i;
+      }
+      size_t rejected_items = 0;
+      PostOutcome out = post_with_retry(url, batch.dump(), cfg, deadline, stats, rejected_items);
+      if (out == PostOutcome::gave_up) {
+        stats.unsent += todo.size() - first;
+        stop = true;
+        break;
+      }
+      std::string marks;
+      for (size_t k = first; k < i; ++k)
+        marks += todo[k]->digest + (out == PostOutcome::rejected ? " rejected\n" : "\n");
+      marks.pop_back();
+      Status st = append_line_locked(sent_list_path(log), marks);
+      if (!st.ok()) stats.warnings.push_back(st.message());
+      (out == PostOutcome::accepted ? stats.sent : stats.rejected) += i - first;
+    }
+  }
+  return stats;
+}
+
+} // namespace hallmark

@@ -1,0 +1,370 @@
+#include "hallmark/telemetry/signals.hpp"
+
+#include "hallmark/context/redact.hpp"
+#include "hallmark/telemetry/trace_context.hpp"
+#include "hallmark/util/glob.hpp"
+#include "hallmark/util/time.hpp"
+
+#include <csignal>
+#include <cstring>
+#include <map>
+#include <set>
+
+namespace hallmark {
+
+using otlp::set_attribute;
+
+namespace {
+
+uint64_t nanos(const std::string& rfc3339) {
+  auto t = parse_rfc3339(rfc3339);
+  return t ? uint64_t(unix_nanos(*t)) : 0;
+}
+
+uint64_t now_ns() {
+  return uint64_t(unix_nanos(std::chrono::system_clock::now()));
+}
+
+const char* signal_name(int sig) {
+  switch (sig) {
+  case SIGINT:
+    return "SIGINT";
+  case SIGTERM:
+    return "SIGTERM";
+  case SIGKILL:
+    return "SIGKILL";
+  case SIGHUP:
+    return "SIGHUP";
+  case SIGQUIT:
+    return "SIGQUIT";
+  case SIGSEGV:
+    return "SIGSEGV";
+  case SIGABRT:
+    return "SIGABRT";
+  case SIGPIPE:
+    return "SIGPIPE";
+  case SIGBUS:
+    return "SIGBUS";
+  default:
+    return nullptr;
+  }
+}
+
+// error.type must be low-cardinality: the exit code (0-255), a signal name, or the spawn error.
+std::string error_type(int exit_code, int sig, const std::string& spawn_error) {
+  if (!spawn_error.empty())
+    return spawn_error == "not found" ? "command_not_found" : "command_not_executable";
+  if (sig) {
+    const char* n = signal_name(sig);
+    return n ? n : "signal_" + std::to_string(sig);
+  }
+  return std::to_string(exit_code);
+}
+
+bool under(const std::string& path, const std::string& dir) {
+  if (dir.empty() || path.size() < dir.size() || path.compare(0, dir.size(), dir) != 0)
+    return false;
+  return path.size() == dir.size() || path[dir.size()] == '/' || dir.back() == '/';
+}
+
+std::string basename_of(const std::string& p) {
+  size_t s = p.rfind('/');
+  return s == std::string::npos ? p : p.substr(s + 1);
+}
+
+void add_vcs(otlp::Attributes& a, const StepRecord& r) {
+  std::string url, ref, rev;
+  if (r.git) url = r.git->remote_url, ref = r.git->branch, rev = r.git->commit;
+  if (r.ci) {
+    if (url.empty()) url = r.ci->repository_url;
+    if (ref.empty()) ref = r.ci->ref;
+    if (rev.empty()) rev = r.ci->commit;
+  }
+  // The convention wants the browser URL of the repository, without ".git".
+  if (url.size() > 4 && url.compare(url.size() - 4, 4, ".git") == 0) url.resize(url.size() - 4);
+  if (!url.empty()) set_attribute(a, "vcs.repository.url.full", url);
+  if (!ref.empty()) {
+    if (ref.rfind("refs/heads/", 0) == 0) ref = ref.substr(11);
+    bool tag = ref.rfind("refs/tags/", 0) == 0;
+    if (tag) ref = ref.substr(10);
+    set_attribute(a, "vcs.ref.head.name", ref);
+    set_attribute(a, "vcs.ref.head.type", std::string(tag ? "tag" : "branch"));
+  }
+  if (!rev.empty()) set_attribute(a, "vcs.ref.head.revision", rev);
+}
+
+void add_pipeline(otlp::Attributes& a, const RunInfo& run, const std::optional<CiContext>& ci) {
+  if (ci && !ci->pipeline.empty()) set_attribute(a, "cicd.pipeline.name", ci->pipeline);
+  set_attribute(a, "cicd.pipeline.run.id", run.id);
+  if (ci && !ci->run_url.empty()) set_attribute(a, "cicd.pipeline.run.url.full", ci->run_url);
+}
+
+otlp::LogRecord event(const char* name, otlp::Severity sev, std::string body, uint64_t t,
+                      const std::string& trace_id, const std::string& span_id) {
+  otlp::LogRecord l;
+  l.event_name = name;
+  l.severity = sev;
+  l.body = std::move(body);
+  l.time_ns = t;
+  l.observed_ns = now_ns();
+  l.trace_id = trace_id;
+  l.span_id = span_id;
+  return l;
+}
+
+bool egress_allowed(const Connection& c, const std::vector<std::string>& allow) {
+  std::string host = c.address;
+  std::string hostport =
+      (c.family == "inet6" ? "[" + host + "]" : host) + ":" + std::to_string(c.port);
+  for (const auto& pattern : allow)
+    if (wildcard_match(pattern, host) || wildcard_match(pattern, hostport)) return true;
+  return false;
+}
+
+void process_spans(const StepRecord& r, const StepSignalContext& ctx, Signals& out) {
+  const auto& procs = r.trace->processes;
+  std::map<int64_t, std::string> span_of_pid; // latest span per pid (pids are reused)
+  for (const auto& p : procs) {
+    std::string id =
+        derived_span_id(ctx.step_span_id + "\n" + std::to_string(p.pid) + "\n" + p.started);
+    otlp::Span s;
+    s.trace_id = ctx.run.trace_id;
+    s.span_id = id;
+    auto parent = span_of_pid.find(p.ppid);
+    s.parent_span_id = parent != span_of_pid.end() ? parent->second : ctx.step_span_id;
+    span_of_pid[p.pid] = id;
+    s.trace_state = ctx.trace_state;
+    s.name =
+        basename_of(p.exe.empty() ? (p.argv.empty() ? std::string("process") : p.argv[0]) : p.exe);
+    s.kind = otlp::SpanKind::internal;
+    s.start_ns = nanos(p.started);
+    s.end_ns = std::max(nanos(p.finished), s.start_ns);
+    set_attribute(s.attributes, "process.pid", p.pid);
+    set_attribute(s.attributes, "process.parent_pid", p.ppid);
+    if (!p.exe.empty()) set_attribute(s.attributes, "process.executable.path", p.exe);
+    if (!p.argv.empty())
+      set_attribute(s.attributes, "process.command_args", redact_argv(p.argv)); // again: defence in depth
+    if (!p.cwd.empty()) set_attribute(s.attributes, "process.working_directory", p.cwd);
+    if (p.exit_code >= 0) set_attribute(s.attributes, "process.exit.code", int64_t(p.exit_code));
+    if (!p.exe_sha256.empty())
+      set_attribute(s.attributes, "hallmark.process.executable.sha256", p.exe_sha256);
+    if (p.exit_code != 0 || p.signal != 0) {
+      s.status = otlp::StatusCode::error;
+      set_attribute(s.attributes, "error.type", error_type(p.exit_code, p.signal, ""));
+    }
+    out.spans.push_back(std::move(s));
+  }
+}
+
+void trace_events(const StepRecord& r, const StepSignalContext& ctx, uint64_t t, Signals& out) {
+  const auto& tr = *r.trace;
+  const std::string& trace_id = ctx.run.trace_id;
+  std::set<std::string> seen;
+  for (const auto& c : tr.network) {
+    if (c.family != "inet" && c.family != "inet6") continue; // unix sockets are local IPC
+    std::string key = c.address + "|" + std::to_string(c.port) + "|" + std::to_string(c.pid);
+    if (!seen.insert(key).second) continue;
+    bool allowed = egress_allowed(c, ctx.egress_allow);
+    auto l =
+        event(event_name::kNetworkConnect, allowed ? otlp::Severity::info : otlp::Severity::warn,
+              std::string(allowed ? "allowed" : "unlisted") + " connection to " + c.address + ":" +
+                  std::to_string(c.port),
+              t, trace_id, ctx.step_span_id);
+    set_attribute(l.attributes, "server.address", c.address);
+    set_attribute(l.attributes, "server.port", int64_t(c.port));
+    set_attribute(l.attributes, "network.type", std::string(c.family == "inet6" ? "ipv6" : "ipv4"));
+    set_attribute(l.attributes, "process.pid", c.pid);
+    set_attribute(l.attributes, "hallmark.egress.allowed", allowed);
+    set_attribute(l.attributes, "hallmark.connect.success", c.success);
+    set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
+    out.logs.push_back(std::move(l));
+  }
+  seen.clear();
+  for (const auto& f : tr.files) {
+    if (f.path.empty() || f.path[0] != '/') continue; // workspace-relative: inside
+    if (under(f.path, "/dev") || under(f.path, "/proc")) continue;
+    bool writes = false;
+    for (const auto& op : f.ops)
+      if (op == "write" || op == "create" || op == "delete" || op == "rename_to") writes = true;
+    if (!writes || !f.success || !seen.insert(f.path).second) continue;
+    bool temp = false;
+    for (const auto& d : ctx.temp_dirs)
+      temp = temp || under(f.path, d);
+    // Compilers write scratch files to temp dirs all the time: recorded, but not a warning.
+    auto l = event(event_name::kWriteOutsideWorkspace,
+                   temp ? otlp::Severity::info : otlp::Severity::warn,
+                   "write outside the workspace: " + f.path, t, trace_id, ctx.step_span_id);
+    set_attribute(l.attributes, "file.path", f.path);
+    std::vector<std::string> ops = f.ops;
+    set_attribute(l.attributes, "hallmark.file.operations", ops);
+    set_attribute(l.attributes, "process.pid", f.pid);
+    if (!f.sha256.empty()) set_attribute(l.attributes, "hallmark.file.sha256", f.sha256);
+    set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
+    out.logs.push_back(std::move(l));
+  }
+  for (const auto& p : tr.processes) {
+    if (p.exe.empty() || (!r.workspace.empty() && under(p.exe, r.workspace))) continue;
+    bool temp = false;
+    for (const auto& d : ctx.temp_dirs)
+      temp = temp || under(p.exe, d);
+    if (!temp) continue;
+    auto l = event(event_name::kExecFromTemp, otlp::Severity::warn,
+                   "executable run from a temp dir: " + p.exe,
+                   nanos(p.started) ? nanos(p.started) : t, trace_id, ctx.step_span_id);
+    set_attribute(l.attributes, "process.executable.path", p.exe);
+    set_attribute(l.attributes, "process.pid", p.pid);
+    set_attribute(l.attributes, "process.parent_pid", p.ppid);
+    if (!p.exe_sha256.empty())
+      set_attribute(l.attributes, "hallmark.process.executable.sha256", p.exe_sha256);
+    set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
+    out.logs.push_back(std::move(l));
+  }
+}
+
+} // namespace
+
+std::string task_result(const StepRecord& r) {
+  if (!r.spawn_error.empty()) return "error";
+  if (r.signal == SIGINT || r.signal == SIGTERM || r.signal == SIGHUP) return "cancellation";
+  return r.exit_code == 0 ? "success" : "failure";
+}
+
+Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
+  Signals out;
+  uint64_t start = nanos(r.started), end = std::max(nanos(r.finished), start);
+  std::string result = task_result(r);
+  if (ctx.detail != TelemetryDetail::summary) {
+    otlp::Span s;
+    s.trace_id = ctx.run.trace_id;
+    s.span_id = ctx.step_span_id;
+    s.parent_span_id = ctx.parent_span_id;
+    s.trace_state = ctx.trace_state;
+    s.name = r.name;
+    s.kind = otlp::SpanKind::internal;
+    s.start_ns = start;
+    s.end_ns = end;
+    add_pipeline(s.attributes, ctx.run, r.ci);
+    set_attribute(s.attributes, "cicd.pipeline.task.name", r.name);
+    set_attribute(s.attributes, "cicd.pipeline.task.run.id", ctx.step_span_id);
+    if (r.ci && !r.ci->run_url.empty())
+      set_attribute(s.attributes, "cicd.pipeline.task.run.url.full", r.ci->run_url);
+    set_attribute(s.attributes, "cicd.pipeline.task.run.result", result);
+    if (r.ci && !r.ci->builder_id.empty())
+      set_attribute(s.attributes, "cicd.worker.id", r.ci->builder_id);
+    if (!r.host.hostname.empty()) set_attribute(s.attributes, "cicd.worker.name", r.host.hostname);
+    add_vcs(s.attributes, r);
+    if (!r.argv.empty())
+      set_attribute(s.attributes, "process.command_args", redact_argv(r.argv)); // again: defence in depth
+    set_attribute(s.attributes, "process.exit.code", int64_t(r.exit_code));
+    if (!r.cwd.empty()) set_attribute(s.attributes, "process.working_directory", r.cwd);
+    set_attribute(s.attributes, "hallmark.step.materials", int64_t(r.materials.size()));
+    set_attribute(s.attributes, "hallmark.step.products", int64_t(r.products.size()));
+    set_attribute(s.attributes, "hallmark.step.duration_ms", r.duration_ms);
+    if (result != "success") {
+      s.status = otlp::StatusCode::error;
+      s.status_message =
+          r.spawn_error.empty() ? "exit status " + std::to_string(r.exit_code) : r.spawn_error;
+      set_attribute(s.attributes, "error.type", error_type(r.exit_code, r.signal, r.spawn_error));
+    }
+    out.spans.push_back(std::move(s));
+  }
+  if (ctx.detail == TelemetryDetail::processes && r.trace) process_spans(r, ctx, out);
+
+  // Security events: every detail level.
+  for (const auto& name : r.env.redacted) {
+    auto l = event(event_name::kSecretRedacted, otlp::Severity::info,
+                   "secret redacted from the record: " + name, start, ctx.run.trace_id,
+                   ctx.step_span_id);
+    set_attribute(l.attributes, "hallmark.env.name", name); // the name only, never the value
+    set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
+    out.logs.push_back(std::move(l));
+  }
+  if (r.trace) trace_events(r, ctx, end, out);
+  if (result != "success") {
+    auto l = event(event_name::kStepFailed, otlp::Severity::error,
+                   "step '" + r.name + "' " +
+                       (r.spawn_error.empty() ? "exited with status " + std::to_string(r.exit_code)
+                                              : "could not start: " + r.spawn_error),
+                   end, ctx.run.trace_id, ctx.step_span_id);
+    set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
+    set_attribute(l.attributes, "cicd.pipeline.task.run.result", result);
+    set_attribute(l.attributes, "process.exit.code", int64_t(r.exit_code));
+    set_attribute(l.attributes, "error.type", error_type(r.exit_code, r.signal, r.spawn_error));
+    if (!r.argv.empty()) set_attribute(l.attributes, "process.command_args", redact_argv(r.argv));
+    out.logs.push_back(std::move(l));
+  }
+  if (ctx.detail != TelemetryDetail::summary) {
+    for (const auto& p : r.products) {
+      auto it = p.digests.find("sha256");
+      if (p.kind != FileKind::regular || it == p.digests.end()) continue;
+      auto l = event(event_name::kArtifactProduced, otlp::Severity::info, "product " + p.path, end,
+                     ctx.run.trace_id, ctx.step_span_id);
+      set_attribute(l.attributes, "artifact.filename", basename_of(p.path));
+      set_attribute(l.attributes, "file.path", p.path);
+      set_attribute(l.attributes, "artifact.hash", it->second);
+      set_attribute(l.attributes, "file.size", int64_t(p.size));
+      set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
+      out.logs.push_back(std::move(l));
+    }
+  }
+  return out;
+}
+
+otlp::Span run_span(const RunInfo& run, const std::vector<StepRecord>& steps,
+                    const std::string& caller_parent) {
+  otlp::Span s;
+  s.trace_id = run.trace_id;
+  s.span_id = root_span_id(run.trace_id);
+  s.parent_span_id = caller_parent;
+  s.kind = otlp::SpanKind::server;
+  s.start_ns = nanos(run.started);
+  s.end_ns = s.start_ns;
+  std::optional<CiContext> ci;
+  bool failed = false;
+  for (const auto& st : steps) {
+    s.start_ns = s.start_ns ? std::min(s.start_ns, nanos(st.started)) : nanos(st.started);
+    s.end_ns = std::max(s.end_ns, nanos(st.finished));
+    if (!ci && st.ci) ci = st.ci;
+    failed = failed || task_result(st) != "success";
+  }
+  if (s.end_ns < s.start_ns) s.end_ns = s.start_ns;
+  std::string pipeline = ci && !ci->pipeline.empty() ? ci->pipeline : "";
+  // CI/CD spans convention: "{action} {pipeline}", or "{action}" without a pipeline name.
+  s.name = pipeline.empty() ? "RUN" : "RUN " + pipeline;
+  add_pipeline(s.attributes, run, ci);
+  set_attribute(s.attributes, "cicd.pipeline.action.name", std::string("RUN"));
+  set_attribute(s.attributes, "cicd.pipeline.result", std::string(failed ? "failure" : "success"));
+  set_attribute(s.attributes, "hallmark.run.steps", int64_t(steps.size()));
+  if (!steps.empty()) add_vcs(s.attributes, steps.front());
+  if (failed) {
+    s.status = otlp::StatusCode::error;
+    set_attribute(s.attributes, "error.type", std::string("step_failed"));
+  }
+  return s;
+}
+
+otlp::LogRecord verification_failed_event(const VerificationFailure& f,
+                                          const std::string& trace_id) {
+  auto l = event(event_name::kVerificationFailed, otlp::Severity::error,
+                 "verification failed: " + redact_text(f.reason), now_ns(), trace_id, "");
+  set_attribute(l.attributes, "artifact.filename", basename_of(f.artifact));
+  set_attribute(l.attributes, "file.path", f.artifact);
+  if (!f.artifact_sha256.empty()) set_attribute(l.attributes, "artifact.hash", f.artifact_sha256);
+  set_attribute(l.attributes, "hallmark.verification.reason", redact_text(f.reason));
+  if (!f.policy.empty()) set_attribute(l.attributes, "hallmark.policy", f.policy);
+  return l;
+}
+
+otlp::LogRecord sbom_denied_component_event(const DeniedComponent& c, const std::string& trace_id) {
+  auto l = event(event_name::kSbomDeniedComponent, otlp::Severity::warn,
+                 "SBOM component on the deny list: " + (c.purl.empty() ? c.name : c.purl), now_ns(),
+                 trace_id, "");
+  if (!c.purl.empty()) set_attribute(l.attributes, "hallmark.component.purl", c.purl);
+  set_attribute(l.attributes, "hallmark.component.name", c.name);
+  if (!c.version.empty()) set_attribute(l.attributes, "hallmark.component.version", c.version);
+  if (!c.sbom_path.empty()) set_attribute(l.attributes, "file.path", c.sbom_path);
+  if (!c.rule.empty()) set_attribute(l.attributes, "hallmark.policy", c.rule);
+  return l;
+}
+
+} // namespace hallmark

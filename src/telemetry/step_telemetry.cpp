@@ -1,0 +1,302 @@
+#include "hallmark/telemetry/step_telemetry.hpp"
+
+#include "hallmark/telemetry/event_log.hpp"
+#include "hallmark/telemetry/trace_context.hpp"
+#include "hallmark/util/atomic_file.hpp"
+
+#include "hallmark_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace hallmark {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kParentFile = "telemetry.parent.json";
+
+// The caller's span (from TRACEPARENT at the first step) is the run span's parent; it is kept
+// in the record dir so that `close` can name it long after that step's process ended.
+void remember_caller(const fs::path& dir, const RunInfo& run, const EnvMap& env,
+                     std::vector<std::string>& warnings, std::string& trace_state) {
+  trace_state = sanitize_tracestate(env_get(env, "TRACESTATE"));
+  auto it = env.find("TRACEPARENT");
+  if (it == env.end()) return;
+  std::string why;
+  auto tp = parse_traceparent(it->second, &why);
+  if (!tp) {
+    warnings.push_back("ignoring malformed TRACEPARENT (" + why + ")");
+    return;
+  }
+  if (tp->trace_id != run.trace_id) {
+    warnings.push_back("TRACEPARENT names trace " + tp->trace_id +
+                       " but this run already has trace " + run.trace_id +
+                       "; keeping the run's trace");
+    return;
+  }
+  json j = {{"parent_span_id", tp->span_id}, {"trace_state", trace_state}};
+  (void)write_file_atomic(dir / kParentFile, j.dump() + "\n", {0644, true}); // first step wins
+}
+
+std::string caller_parent(const fs::path& dir) {
+  auto text = read_file(dir / kParentFile, 1 << 16);
+  if (!text.ok()) return {};
+  json j = json::parse(*text, nullptr, false);
+  return j.is_object() ? j.value("parent_span_id", std::string()) : std::string();
+}
+
+void merge(FlushStats& into, const FlushStats& s) {
+  into.lines = std::max(into.lines, s.lines);
+  into.pending += s.pending;
+  into.sent += s.sent;
+  into.rejected += s.rejected;
+  into.http_requests += s.http_requests;
+  into.unsent = s.unsent; // the last flush knows what is left
+  into.warnings.insert(into.warnings.end(), s.warnings.begin(), s.warnings.end());
+}
+
+std::string hallmark_version() {
+  return HALLMARK_VERSION;
+}
+
+// Appends requests and exports within the deadline, on the calling thread.
+FlushStats append_and_flush(const TelemetryOptions& options, const fs::path& dir, const EnvMap& env,
+                            std::vector<json> requests,
+                            const std::vector<std::string>& extra_warnings) {
+  FlushStats stats;
+  stats.warnings = extra_warnings;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  fs::path log = dir / kEventLogName;
+  for (auto& r : requests) {
+    auto line = append_event_request(log, std::move(r));
+    if (!line.ok()) stats.warnings.push_back(line.message());
+  }
+  std::vector<std::string> w;
+  ExporterConfig cfg = exporter_config(env, options, w);
+  stats.warnings.insert(stats.warnings.end(), w.begin(), w.end());
+  if (!cfg.exporting()) return stats;
+  ExportDeadline deadline;
+  deadline.set(ExportDeadline::Clock::now() + options.flush_deadline);
+  merge(stats, flush_event_log(log, cfg, deadline));
+  return stats;
+}
+
+std::string current_trace_id(const fs::path& dir, const EnvMap& env) {
+  // run.json belongs to the store module; read only the field we need so that telemetry works
+  // whether or not a run is open.
+  auto text = read_file(dir / "run.json", 1 << 20);
+  if (text.ok()) {
+    json j = json::parse(*text, nullptr, false);
+    if (j.is_object() && j.value("trace_id", std::string()).size() == 32)
+      return j["trace_id"].get<std::string>();
+  }
+  std::string seed = trace_id_seed(env, std::nullopt, nullptr);
+  return seed.empty() ? random_trace_id() : seed;
+}
+
+} // namespace
+
+struct StepTelemetry::Impl {
+  TelemetryOptions options;
+  RunInfo run;
+  fs::path dir, log;
+  std::string step_name;
+  StepSignalContext ctx;
+  ExporterConfig cfg;
+  otlp::Resource resource;
+  std::vector<std::string> warnings;
+  std::string baggage;
+
+  ExportDeadline deadline;
+  std::mutex m;
+  std::condition_variable cv;
+  bool finishing = false;
+  bool finished = false;
+  std::thread worker;
+  FlushStats stats;
+
+  void work() {
+    FlushStats backlog = flush_event_log(log, cfg, deadline);
+    {
+      std::unique_lock<std::mutex> lk(m);
+      cv.wait(lk, [&] { return finishing; });
+    }
+    FlushStats last = deadline.passed() ? FlushStats{} : flush_event_log(log, cfg, deadline);
+    std::lock_guard<std::mutex> g(m);
+    merge(stats, backlog);
+    merge(stats, last);
+  }
+
+  void stop(std::chrono::milliseconds grace) {
+    if (!worker.joinable()) return;
+    deadline.set(ExportDeadline::Clock::now() + grace);
+    {
+      std::lock_guard<std::mutex> g(m);
+      finishing = true;
+    }
+    cv.notify_all();
+    worker.join();
+  }
+};
+
+StepTelemetry::StepTelemetry() = default;
+StepTelemetry::StepTelemetry(StepTelemetry&&) noexcept = default;
+StepTelemetry& StepTelemetry::operator=(StepTelemetry&&) noexcept = default;
+StepTelemetry::~StepTelemetry() {
+  if (impl_) impl_->stop(std::chrono::milliseconds(0));
+}
+
+StepTelemetry StepTelemetry::begin(const TelemetryOptions& options, const RunInfo& run,
+                                   const fs::path& record_dir, const std::string& step_name,
+                                   const EnvMap& env) {
+  StepTelemetry t;
+  if (!options.enabled || run.trace_id.size() != 32) return t;
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->run = run;
+  impl->dir = record_dir;
+  impl->log = record_dir / kEventLogName;
+  impl->step_name = step_name;
+  std::string trace_state;
+  remember_caller(record_dir, run, env, impl->warnings, trace_state);
+  impl->ctx.run = run;
+  impl->ctx.step_span_id = random_span_id();
+  impl->ctx.parent_span_id = root_span_id(run.trace_id);
+  impl->ctx.trace_state = trace_state;
+  impl->ctx.detail = options.detail;
+  impl->ctx.egress_allow = options.egress_allow;
+  std::string tmpdir = env_get(env, "TMPDIR");
+  if (!tmpdir.empty() && tmpdir[0] == '/') {
+    while (tmpdir.size() > 1 && tmpdir.back() == '/')
+      tmpdir.pop_back();
+    impl->ctx.temp_dirs.push_back(tmpdir);
+  }
+  impl->cfg = exporter_config(env, options, impl->warnings);
+  impl->resource = telemetry_resource(env, hallmark_version(), impl->warnings);
+  // Baggage the caller set travels on; hallmark adds the run and step so that tools inside the
+  // build can tag their own telemetry with them.
+  std::string incoming = env_get(env, "BAGGAGE");
+  impl->baggage = incoming;
+  std::string ours = "cicd.pipeline.run.id=" + percent_encode_baggage(run.id) +
+                     ",cicd.pipeline.task.name=" + percent_encode_baggage(step_name);
+  impl->baggage = incoming.empty() ? ours : incoming + "," + ours;
+  if (impl->baggage.size() > 8192)
+    impl->baggage = incoming.size() <= 8192 ? incoming : std::string();
+  if (impl->cfg.exporting()) {
+    Impl* p = impl.get();
+    impl->worker = std::thread([p] { p->work(); });
+  }
+  t.impl_ = std::move(impl);
+  return t;
+}
+
+std::vector<std::string> StepTelemetry::child_env() const {
+  if (!impl_) return {};
+  std::vector<std::string> out;
+  out.push_back("TRACEPARENT=" +
+                format_traceparent({impl_->run.trace_id, impl_->ctx.step_span_id, 1}));
+  if (!impl_->ctx.trace_state.empty()) out.push_back("TRACESTATE=" + impl_->ctx.trace_state);
+  if (!impl_->baggage.empty()) out.push_back("BAGGAGE=" + impl_->baggage);
+  return out;
+}
+
+const std::string& StepTelemetry::step_span_id() const {
+  static const std::string none;
+  return impl_ ? impl_->ctx.step_span_id : none;
+}
+
+std::vector<std::string> StepTelemetry::warnings() const {
+  return impl_ ? impl_->warnings : std::vector<std::string>{};
+}
+
+FlushStats StepTelemetry::finish(const StepRecord& record) {
+  FlushStats out;
+  if (!impl_ || impl_->finished) return out;
+  Impl& im = *impl_;
+  im.finished = true;
+  Signals sig = step_signals(record, im.ctx);
+  std::error_code ec;
+  fs::create_directories(im.dir, ec);
+  std::vector<std::string> append_warnings;
+  if (!sig.spans.empty()) {
+    auto r = append_event_request(im.log,
+                                  otlp::trace_request(im.resource, sig.spans, hallmark_version()));
+    if (!r.ok()) append_warnings.push_back(r.message());
+  }
+  if (!sig.logs.empty()) {
+    auto r =
+        append_event_request(im.log, otlp::logs_request(im.resource, sig.logs, hallmark_version()));
+    if (!r.ok()) append_warnings.push_back(r.message());
+  }
+  im.stop(im.options.flush_deadline);
+  {
+    std::lock_guard<std::mutex> g(im.m);
+    out = im.stats;
+  }
+  out.warnings.insert(out.warnings.begin(), append_warnings.begin(), append_warnings.end());
+  if (!im.cfg.exporting()) {
+    auto lines = read_event_lines(im.log);
+    out.lines = lines.ok() ? lines->size() : 0;
+  }
+  return out;
+}
+
+FlushStats close_run_telemetry(const TelemetryOptions& options, const RunInfo& run,
+                               const fs::path& record_dir, const std::vector<StepRecord>& steps,
+                               const EnvMap& env) {
+  if (!options.enabled || run.trace_id.size() != 32) return {};
+  std::vector<std::string> w;
+  otlp::Resource resource = telemetry_resource(env, hallmark_version(), w);
+  otlp::Span root = run_span(run, steps, caller_parent(record_dir));
+  std::vector<json> reqs;
+  reqs.push_back(otlp::trace_request(resource, {root}, hallmark_version()));
+  return append_and_flush(options, record_dir, env, std::move(reqs), w);
+}
+
+FlushStats emit_events(const TelemetryOptions& options, const fs::path& record_dir,
+                       const EnvMap& env, const std::vector<otlp::LogRecord>& logs) {
+  if (!options.enabled || logs.empty()) return {};
+  std::vector<std::string> w;
+  otlp::Resource resource = telemetry_resource(env, hallmark_version(), w);
+  std::vector<json> reqs;
+  reqs.push_back(otlp::logs_request(resource, logs, hallmark_version()));
+  return append_and_flush(options, record_dir, env, std::move(reqs), w);
+}
+
+FlushStats emit_verification_failed(const TelemetryOptions& options, const fs::path& record_dir,
+                                    const EnvMap& env, const VerificationFailure& failure) {
+  return emit_events(options, record_dir, env,
+                     {verification_failed_event(failure, current_trace_id(record_dir, env))});
+}
+
+FlushStats emit_sbom_denied_component(const TelemetryOptions& options, const fs::path& record_dir,
+                                      const EnvMap& env, const DeniedComponent& component) {
+  return emit_events(options, record_dir, env,
+                     {sbom_denied_component_event(component, current_trace_id(record_dir, env))});
+}
+
+FlushStats flush_record_dir(const TelemetryOptions& options, const fs::path& record_dir,
+                            const EnvMap& env, std::chrono::milliseconds deadline_ms) {
+  std::vector<std::string> w;
+  ExporterConfig cfg = exporter_config(env, options, w);
+  FlushStats stats;
+  if (!cfg.exporting()) {
+    stats.warnings = w;
+    stats.warnings.push_back(
+        "no OTLP endpoint configured (set OTEL_EXPORTER_OTLP_ENDPOINT or --otlp-endpoint)");
+    return stats;
+  }
+  ExportDeadline deadline;
+  deadline.set(ExportDeadline::Clock::now() + deadline_ms);
+  stats = flush_event_log(record_dir / kEventLogName, cfg, deadline);
+  stats.warnings.insert(stats.warnings.begin(), w.begin(), w.end());
+  return stats;
+}
+
+} // namespace hallmark

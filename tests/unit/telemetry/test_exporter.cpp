@@ -1,0 +1,166 @@
+#include "hallmark/telemetry/event_log.hpp"
+#include "hallmark/telemetry/exporter.hpp"
+#include "hallmark/telemetry/otlp.hpp"
+
+#include "sink.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace hallmark;
+namespace fs = std::filesystem;
+using Clock = ExportDeadline::Clock;
+
+namespace {
+
+struct Log {
+  fs::path dir = test::make_temp_dir("exp");
+  fs::path log = dir / kEventLogName;
+  ~Log() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  void add_span(const std::string& name) {
+    otlp::Span s;
+    s.trace_id = "0af7651916cd43dd8448eb211c80319c";
+    s.span_id = "b7ad6b7169203331";
+    s.name = name;
+    s.start_ns = 1;
+    s.end_ns = 2;
+    REQUIRE(append_event_request(log, otlp::trace_request({}, {s}, "0.1.0")).ok());
+  }
+  void add_log(const std::string& name) {
+    otlp::LogRecord l;
+    l.event_name = name;
+    l.time_ns = 1;
+    l.trace_id = "0af7651916cd43dd8448eb211c80319c";
+    l.span_id = "b7ad6b7169203331";
+    REQUIRE(append_event_request(log, otlp::logs_request({}, {l}, "0.1.0")).ok());
+  }
+};
+
+ExporterConfig config_for(const std::string& base) {
+  ExporterConfig c;
+  c.traces_url = base + "/v1/traces";
+  c.logs_url = base + "/v1/logs";
+  c.timeout = std::chrono::milliseconds(3000);
+  return c;
+}
+
+FlushStats flush(const Log& l, const ExporterConfig& c, int ms = 5000) {
+  ExportDeadline d;
+  d.set(Clock::now() + std::chrono::milliseconds(ms));
+  return flush_event_log(l.log, c, d);
+}
+
+int count_spans(const std::vector<nlohmann::json>& got, const std::string& name) {
+  int n = 0;
+  for (auto& r : got)
+    if (r.contains("request") && r["request"].contains("resourceSpans"))
+      for (auto& rs : r["request"]["resourceSpans"])
+        for (auto& ss : rs["scopeSpans"])
+          for (auto& s : ss["spans"])
+            n += s["name"] == name;
+  return n;
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("telemetry");
+
+TEST_CASE("telemetry::retry_after_forms") {
+  auto now = std::chrono::system_clock::from_time_t(784111777); // Sun, 06 Nov 1994 08:49:37 GMT
+  CHECK(parse_retry_after("3", now)->count() == 3000);
+  CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:40 GMT", now)->count() == 3000);
+  CHECK_FALSE(parse_retry_after("soon", now));
+  CHECK_FALSE(parse_retry_after("", now));
+}
+
+TEST_CASE("telemetry::export_to_strict_sink_exactly_once") {
+  test::OtlpSink sink;
+  REQUIRE(sink.port() > 0);
+  Log l;
+  l.add_span("a");
+  l.add_log("hallmark.test");
+  l.add_span("b");
+  auto st = flush(l, config_for(sink.base()));
+  CHECK(st.sent == 3);
+  CHECK(st.unsent == 0);
+  CHECK(st.http_requests == 2); // one batch per signal
+  auto again = flush(l, config_for(sink.base()));
+  CHECK(again.sent == 0);
+  CHECK(again.pending == 0);
+  auto got = sink.received();
+  REQUIRE(got.size() == 2);
+  for (auto& r : got)
+    CHECK_MESSAGE(!r.contains("error"), r.dump());
+  CHECK(count_spans(got, "a") == 1);
+  CHECK(count_spans(got, "b") == 1);
+  CHECK(got[0]["encoding"] == "json");
+}
+
+TEST_CASE("telemetry::export_gzip") {
+  test::OtlpSink sink;
+  REQUIRE(sink.port() > 0);
+  Log l;
+  l.add_span("zipped");
+  auto c = config_for(sink.base());
+  c.gzip = true;
+  CHECK(flush(l, c).sent == 1);
+  auto got = sink.received();
+  REQUIRE(got.size() == 1);
+  CHECK(got[0]["gzip"] == true);
+  CHECK(count_spans(got, "zipped") == 1);
+}
+
+TEST_CASE("telemetry::export_retries_503_then_delivers_once") {
+  test::OtlpSink sink({"--fail-first", "2"});
+  REQUIRE(sink.port() > 0);
+  Log l;
+  l.add_span("retried");
+  auto st = flush(l, config_for(sink.base()), 10000); // Retry-After: 1 twice
+  CHECK(st.sent == 1);
+  CHECK(st.http_requests == 3);
+  auto got = sink.received();
+  REQUIRE(got.size() == 3);
+  CHECK(got[0]["refused"] == 503);
+  CHECK(got[1]["refused"] == 503);
+  CHECK(count_spans(got, "retried") == 1);
+}
+
+TEST_CASE("telemetry::export_400_is_not_retried") {
+  test::OtlpSink sink;
+  REQUIRE(sink.port() > 0);
+  Log l;
+  auto req = otlp::trace_request({}, {}, "0.1.0");
+  req["resourceSpans"][0]["bogusField"] = 1; // the strict sink refuses unknown fields with 400
+  REQUIRE(append_event_request(l.log, req).ok());
+  auto st = flush(l, config_for(sink.base()));
+  CHECK(st.http_requests == 1);
+  CHECK(st.rejected == 1);
+  CHECK(st.sent == 0);
+  REQUIRE_FALSE(st.warnings.empty());
+  CHECK(st.warnings[0].find("not retrying") != std::string::npos);
+  CHECK(flush(l, config_for(sink.base())).http_requests == 0); // never sent again
+}
+
+TEST_CASE("telemetry::export_collector_down_respects_deadline") {
+  int port = 0;
+  {
+    test::OtlpSink gone; // learn a free port, then stop the sink
+    port = gone.port();
+  }
+  REQUIRE(port > 0);
+  Log l;
+  l.add_span("kept");
+  auto t0 = Clock::now();
+  auto st = flush(l, config_for("http://127.0.0.1:" + std::to_string(port)), 1500);
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+  CHECK(took < 1800);
+  CHECK(st.sent == 0);
+  CHECK(st.unsent == 1);
+  // Still there for a later `hallmark telemetry flush`.
+  test::OtlpSink back;
+  CHECK(flush(l, config_for(back.base())).sent == 1);
+}
+
+TEST_SUITE_END();

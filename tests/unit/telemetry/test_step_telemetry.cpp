@@ -1,0 +1,213 @@
+#include "hallmark/telemetry/event_log.hpp"
+#include "hallmark/telemetry/step_telemetry.hpp"
+#include "hallmark/telemetry/trace_context.hpp"
+
+#include "sink.hpp"
+
+#include <doctest/doctest.h>
+
+#include <map>
+
+using namespace hallmark;
+namespace fs = std::filesystem;
+
+namespace {
+
+StepRecord sample_record(const std::string& name, int exit_code) {
+  StepRecord r;
+  r.name = name;
+  r.run_id = "run-1";
+  r.argv = {"make", "-j2"};
+  r.cwd = "/work/ws";
+  r.workspace = "/work/ws";
+  r.started = "2026-11-26T10:00:00.000Z";
+  r.finished = "2026-11-26T10:00:02.500Z";
+  r.duration_ms = 2500;
+  r.exit_code = exit_code;
+  r.host.hostname = "builder-1";
+  r.env.redacted = {"GITHUB_TOKEN"};
+  CiContext ci;
+  ci.platform = "github-actions";
+  ci.pipeline = "release";
+  ci.run_id = "42";
+  ci.run_url = "https://ci.example/run/42";
+  ci.repository_url = "https://git.example/o/r.git";
+  ci.ref = "refs/heads/main";
+  ci.commit = "abc123";
+  r.ci = ci;
+  TraceSection t;
+  t.processes = {{100,
+                  1,
+                  "/usr/bin/make",
+                  "",
+                  {"make", "-j2"},
+                  "/work/ws",
+                  "2026-11-26T10:00:00.010Z",
+                  "2026-11-26T10:00:02.400Z",
+                  exit_code,
+                  0,
+                  false},
+                 {101,
+                  100,
+                  "/tmp/evil",
+                  "",
+                  {"/tmp/evil"},
+                  "/work/ws",
+                  "2026-11-26T10:00:00.100Z",
+                  "2026-11-26T10:00:00.200Z",
+                  0,
+                  0,
+                  false}};
+  t.network = {{"inet", "127.0.0.1", 443, true, 101}, {"inet", "10.9.9.9", 80, true, 101}};
+  t.files = {{"/etc/passwd", {"write"}, true, 101, ""},
+             {"out/app", {"create", "write"}, true, 100, ""}};
+  r.trace = t;
+  FileEntry p;
+  p.path = "out/app";
+  p.digests["sha256"] = std::string(64, 'a');
+  r.products = {p};
+  return r;
+}
+
+std::map<std::string, nlohmann::json> attrs(const nlohmann::json& j) {
+  std::map<std::string, nlohmann::json> out;
+  for (auto& kv : j["attributes"])
+    out[kv["key"]] = kv["value"];
+  return out;
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("telemetry");
+
+TEST_CASE("telemetry::step_signals_spans_and_events") {
+  StepSignalContext ctx;
+  ctx.run.id = "run-1";
+  ctx.run.trace_id = "0af7651916cd43dd8448eb211c80319c";
+  ctx.step_span_id = "1111111111111111";
+  ctx.parent_span_id = root_span_id(ctx.run.trace_id);
+  ctx.detail = TelemetryDetail::processes;
+  ctx.egress_allow = {"127.0.0.1"};
+  Signals s = step_signals(sample_record("build", 2), ctx);
+  REQUIRE(s.spans.size() == 3);
+  const auto& step = s.spans[0];
+  CHECK(step.parent_span_id == ctx.parent_span_id);
+  CHECK(step.status == otlp::StatusCode::error);
+  auto a = attrs(otlp::to_json(step));
+  CHECK(a["cicd.pipeline.task.name"]["stringValue"] == "build");
+  CHECK(a["cicd.pipeline.task.run.result"]["stringValue"] == "failure");
+  CHECK(a["error.type"]["stringValue"] == "2");
+  CHECK(a["vcs.repository.url.full"]["stringValue"] == "https://git.example/o/r");
+  CHECK(a["vcs.ref.head.name"]["stringValue"] == "main");
+  CHECK(s.spans[1].parent_span_id == ctx.step_span_id);   // make: child of the step
+  CHECK(s.spans[2].parent_span_id == s.spans[1].span_id); // /tmp/evil: child of make
+  std::map<std::string, std::vector<otlp::Severity>> events;
+  for (auto& l : s.logs) {
+    events[l.event_name].push_back(l.severity);
+    CHECK(l.trace_id == ctx.run.trace_id);
+    CHECK(l.span_id == ctx.step_span_id);
+  }
+  CHECK(events["hallmark.secret.redacted"].size() == 1);
+  REQUIRE(events["hallmark.network.connect"].size() == 2);
+  CHECK(events["hallmark.network.connect"][0] == otlp::Severity::info); // allowed
+  CHECK(events["hallmark.network.connect"][1] == otlp::Severity::warn); // not on --egress-allow
+  CHECK(events["hallmark.file.write_outside_workspace"].size() == 1);
+  CHECK(events["hallmark.process.exec_from_temp"].size() == 1);
+  CHECK(events["hallmark.step.failed"].size() == 1);
+  CHECK(events["hallmark.artifact.produced"].size() == 1);
+
+  // summary: no spans, but every security event is still there (never sampled).
+  ctx.detail = TelemetryDetail::summary;
+  Signals sum = step_signals(sample_record("build", 2), ctx);
+  CHECK(sum.spans.empty());
+  CHECK(sum.logs.size() == s.logs.size() - 1); // minus artifact.produced only
+
+  // A producer that forgot to redact still cannot leak a token through telemetry.
+  StepRecord leaky = sample_record("build", 0);
+  leaky.argv = {"git", "clone", "https://user:hunter2@git.example/r", "ghp_0123456789abcdefghij0123456789abcdef"};
+  leaky.trace->processes[0].argv = leaky.argv;
+  ctx.detail = TelemetryDetail::processes;
+  for (const auto& sp : step_signals(leaky, ctx).spans) {
+    std::string dumped = otlp::to_json(sp).dump();
+    CHECK(dumped.find("hunter2") == std::string::npos);
+    CHECK(dumped.find("ghp_0123") == std::string::npos);
+  }
+}
+
+TEST_CASE("telemetry::step_telemetry_end_to_end_with_sink") {
+  test::OtlpSink sink;
+  REQUIRE(sink.port() > 0);
+  fs::path dir = test::make_temp_dir("step");
+  RunInfo run;
+  run.id = "run-1";
+  run.started = "2026-11-26T09:59:59.000Z";
+  run.trace_id = "0af7651916cd43dd8448eb211c80319c";
+  TelemetryOptions o;
+  o.otlp_endpoint = sink.base();
+  o.detail = TelemetryDetail::processes;
+  EnvMap env{{"TRACEPARENT", "00-0af7651916cd43dd8448eb211c80319c-aaaaaaaaaaaaaaaa-01"},
+             {"TRACESTATE", "vendor=x"},
+             {"OTEL_SERVICE_NAME", "pipeline-tests"}};
+  auto t = StepTelemetry::begin(o, run, dir, "build", env);
+  auto child = t.child_env();
+  REQUIRE(child.size() == 3);
+  CHECK(child[0] == "TRACEPARENT=00-" + run.trace_id + "-" + t.step_span_id() + "-01");
+  CHECK(child[1] == "TRACESTATE=vendor=x");
+  CHECK(child[2].find("cicd.pipeline.task.name=build") != std::string::npos);
+  auto st = t.finish(sample_record("build", 0));
+  CHECK(st.sent == 2);
+  CHECK(st.unsent == 0);
+  auto close = close_run_telemetry(o, run, dir, {sample_record("build", 0)}, env);
+  CHECK(close.sent == 1);
+  CHECK(verify_event_chain(dir / kEventLogName).ok());
+
+  auto got = sink.received();
+  std::map<std::string, nlohmann::json> spans;
+  int logs = 0;
+  for (auto& r : got) {
+    REQUIRE_MESSAGE(!r.contains("error"), r.dump());
+    auto& q = r["request"];
+    if (q.contains("resourceSpans"))
+      for (auto& rs : q["resourceSpans"]) {
+        CHECK(attrs(rs["resource"])["service.name"]["stringValue"] == "pipeline-tests");
+        for (auto& ss : rs["scopeSpans"])
+          for (auto& s : ss["spans"])
+            spans[s["name"]] = s;
+      }
+    if (q.contains("resourceLogs"))
+      for (auto& rl : q["resourceLogs"])
+        for (auto& sl : rl["scopeLogs"])
+          for (auto& l : sl["logRecords"]) {
+            ++logs;
+            CHECK(l["traceId"] == run.trace_id);
+            CHECK(l["spanId"] == t.step_span_id());
+          }
+  }
+  REQUIRE(spans.count("build"));
+  REQUIRE(spans.count("RUN release"));
+  CHECK(spans["build"]["spanId"] == t.step_span_id());
+  CHECK(spans["build"]["parentSpanId"] == spans["RUN release"]["spanId"]);
+  CHECK(spans["RUN release"]["parentSpanId"] == "aaaaaaaaaaaaaaaa"); // the caller's span
+  CHECK(spans["RUN release"]["kind"] == 2);
+  CHECK(spans["make"]["parentSpanId"] == t.step_span_id());
+  CHECK(logs >= 5);
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
+TEST_CASE("telemetry::verification_failed_event_reaches_log") {
+  fs::path dir = test::make_temp_dir("verify");
+  TelemetryOptions o;
+  VerificationFailure f{"dist/app.tar.gz", std::string(64, 'b'), "signature does not match", ""};
+  auto st = emit_verification_failed(o, dir, {}, f);
+  CHECK(st.warnings.empty());
+  auto lines = read_event_lines(dir / kEventLogName);
+  REQUIRE(lines.ok());
+  REQUIRE(lines->size() == 1);
+  CHECK((*lines)[0].text.find("hallmark.verification.failed") != std::string::npos);
+  CHECK(verify_event_chain(dir / kEventLogName).ok());
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
+TEST_SUITE_END();
