@@ -28,6 +28,7 @@
 #include <set>
 #include <sys/stat.h>
 #include <thread>
+#include <time.h>
 #include <tuple>
 #include <unistd.h>
 
@@ -41,7 +42,8 @@ constexpr uint64_t kLargeFile = 4ull << 20;     // hashed as a task of its own
 constexpr uint64_t kBatchBytes = 4ull << 20;    // small files per task, by bytes...
 constexpr size_t kBatchFiles = 256;             // ...or by count
 constexpr uint64_t kSequentialHint = 1ull << 20;
-constexpr int kMaxDirHandles = 256;  // well under the usual 1024 descriptors per process
+constexpr int kMaxDirHandles = 256;
+constexpr int64_t kRacyWindowNs = 50'000'000;  // several coarse clock ticks at any HZ  // well under the usual 1024 descriptors per process
 
 StatKey key_of(const struct stat& st) {
   StatKey k;
@@ -188,6 +190,14 @@ public:
     member_set_ = o.digests;
     member_set_.gitoid = false;  // a dirhash digest is built from sha256/sha512 only
     member_names_ = member_set_.names();
+    // "Racy" files (git's term): file times advance in coarse ticks (up to 10 ms), so a file
+    // rewritten with the same size in the same tick as it was hashed would keep its StatKey, and
+    // a later walk would reuse a stale digest. A file whose ctime is that close to (or after)
+    // the start of this walk is therefore hashed but not offered for reuse. ctime, because
+    // unlike mtime no user can set it.
+    struct timespec now {};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    racy_after_ns_ = int64_t(now.tv_sec) * 1000000000 + now.tv_nsec - kRacyWindowNs;
   }
 
   Result<TreeSnapshot> run() {
@@ -662,7 +672,8 @@ private:
     for (Node* n : order) {
       // Overlapping roots ("." and "src") meet the same files twice.
       if (!snap_.entries.empty() && snap_.entries.back().path == n->entry.path) continue;
-      if (n->entry.kind == FileKind::regular) snap_.stats.emplace(n->entry.path, n->key);
+      if (n->entry.kind == FileKind::regular && n->key.ctime_ns < racy_after_ns_)
+        snap_.stats.emplace(n->entry.path, n->key);
       snap_.entries.push_back(std::move(n->entry));
     }
     order = {};
@@ -674,6 +685,7 @@ private:
 
   const WalkOptions& opt_;
   const TreeSnapshot* prev_;
+  int64_t racy_after_ns_ = 0;
   std::vector<std::string> names_, member_names_;
   DigestSet member_set_;
   std::set<std::pair<uint64_t, uint64_t>> skip_;

@@ -47,7 +47,9 @@ struct WalkCounts {
 struct TreeSnapshot {
   std::vector<FileEntry> entries;             // sorted by path
   std::vector<Warning> warnings;              // sorted by path
-  std::unordered_map<std::string, StatKey> stats;  // path -> stat at hashing time
+  // path -> stat at hashing time, for the files a later walk may reuse; files changed within
+  // 50 ms of the walk ("racy": same-tick rewrites keep their StatKey) are left out.
+  std::unordered_map<std::string, StatKey> stats;
   // dirhash entry path -> digest of its members' (path, kind, StatKey, target): when it is
   // unchanged the next walk reuses the dirhash entry without reading any member.
   std::unordered_map<std::string, std::string> dirhash_state;
