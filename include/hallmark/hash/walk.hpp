@@ -28,7 +28,10 @@ struct WalkOptions {
   std::vector<std::filesystem::path> roots;   // files or directories to walk
   std::filesystem::path base;                 // entry paths are relative to this (the workspace)
   std::vector<std::string> excludes;          // globs against the relative path, '**' allowed
-  std::vector<std::string> dirhash;           // globs: matching directories become one entry
+  // Globs: a matching directory becomes one entry (kind dirhash, file_count) whose sha256 (and
+  // sha512 if asked) is the digest of its members' sorted "path\0kind\0digest-or-target\0"
+  // list; gitoid has no meaning for a directory and is not given.
+  std::vector<std::string> dirhash;
   std::vector<std::filesystem::path> skip;    // absolute paths never entered (.git, record dir)
   bool respect_gitignore = false;             // libgit2 ignore rules of the enclosing repo
   DigestSet digests;
