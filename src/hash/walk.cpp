@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <deque>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -310,15 +311,22 @@ private:
     n.group = group;
     n.key = key_of(st);
     if (n.entry.kind == FileKind::symlink) {
-      std::string target(size_t(st.st_size > 0 ? st.st_size : 255) + 1, '\0');
-      std::string abs = abs_of(root, rel);
-      ssize_t len = dirfd >= 0 ? ::readlinkat(dirfd, base_name(rel), target.data(), target.size())
-                               : ::readlink(abs.c_str(), target.data(), target.size());
+      // st_size is the target's length on most filesystems, 0 on some; a link replaced since
+      // the lstat may be longer: a full buffer means "maybe truncated", so retry at PATH_MAX.
+      std::string target;
+      ssize_t len = -1;
+      for (size_t cap : {size_t(st.st_size > 0 ? st.st_size : 255) + 1, size_t(PATH_MAX) + 1}) {
+        target.assign(cap, '\0');
+        len = dirfd >= 0 ? ::readlinkat(dirfd, base_name(rel), target.data(), cap)
+                         : ::readlink(abs_of(root, rel).c_str(), target.data(), cap);
+        if (len < 0 || size_t(len) < cap) break;
+      }
       if (len < 0) {
         warn(n.entry.path, std::string("cannot read link: ") + errno_reason(errno));
         return;
       }
       target.resize(size_t(len));
+      target.shrink_to_fit();
       n.entry.link_target = std::move(target);
       n.entry.size = uint64_t(len);
     } else if (n.entry.kind == FileKind::regular) {

@@ -82,6 +82,20 @@ TEST_CASE("hash::walk_kinds_links_fifo_loops") {
   CHECK(r->counts.dirs_entered == 3);
 }
 
+TEST_CASE("hash::walk_records_long_and_dangling_link_targets") {
+  TempDir t;
+  std::string long_target = std::string(1000, 'x') + "/y";  // longer than any first guess
+  fs::create_symlink(long_target, t / "long");
+  fs::create_symlink("does/not/exist", t / "dangling");
+  auto r = walk_tree(options_for(t.path));
+  REQUIRE(r.ok());
+  REQUIRE(r->entries.size() == 2);
+  CHECK(entry(*r, "long")->link_target == long_target);
+  CHECK(entry(*r, "long")->size == long_target.size());
+  CHECK(entry(*r, "dangling")->link_target == "does/not/exist");
+  CHECK(r->warnings.empty());
+}
+
 TEST_CASE("hash::walk_never_opens_devices") {
   Deadline d(60);
   // /dev/zero read would never end and /dev/tty could block: both must only be recorded.
