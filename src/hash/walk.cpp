@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <deque>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -28,6 +29,7 @@
 #include <set>
 #include <sys/stat.h>
 #include <thread>
+#include <time.h>
 #include <tuple>
 #include <unistd.h>
 
@@ -41,7 +43,8 @@ constexpr uint64_t kLargeFile = 4ull << 20;     // hashed as a task of its own
 constexpr uint64_t kBatchBytes = 4ull << 20;    // small files per task, by bytes...
 constexpr size_t kBatchFiles = 256;             // ...or by count
 constexpr uint64_t kSequentialHint = 1ull << 20;
-constexpr int kMaxDirHandles = 256;  // well under the usual 1024 descriptors per process
+constexpr int kMaxDirHandles = 256;
+constexpr int64_t kRacyWindowNs = 50'000'000;  // several coarse clock ticks at any HZ  // well under the usual 1024 descriptors per process
 
 StatKey key_of(const struct stat& st) {
   StatKey k;
@@ -188,6 +191,14 @@ public:
     member_set_ = o.digests;
     member_set_.gitoid = false;  // a dirhash digest is built from sha256/sha512 only
     member_names_ = member_set_.names();
+    // "Racy" files (git's term): file times advance in coarse ticks (up to 10 ms), so a file
+    // rewritten with the same size in the same tick as it was hashed would keep its StatKey, and
+    // a later walk would reuse a stale digest. A file whose ctime is that close to (or after)
+    // the start of this walk is therefore hashed but not offered for reuse. ctime, because
+    // unlike mtime no user can set it.
+    struct timespec now {};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    racy_after_ns_ = int64_t(now.tv_sec) * 1000000000 + now.tv_nsec - kRacyWindowNs;
   }
 
   Result<TreeSnapshot> run() {
@@ -300,15 +311,22 @@ private:
     n.group = group;
     n.key = key_of(st);
     if (n.entry.kind == FileKind::symlink) {
-      std::string target(size_t(st.st_size > 0 ? st.st_size : 255) + 1, '\0');
-      std::string abs = abs_of(root, rel);
-      ssize_t len = dirfd >= 0 ? ::readlinkat(dirfd, base_name(rel), target.data(), target.size())
-                               : ::readlink(abs.c_str(), target.data(), target.size());
+      // st_size is the target's length on most filesystems, 0 on some; a link replaced since
+      // the lstat may be longer: a full buffer means "maybe truncated", so retry at PATH_MAX.
+      std::string target;
+      ssize_t len = -1;
+      for (size_t cap : {size_t(st.st_size > 0 ? st.st_size : 255) + 1, size_t(PATH_MAX) + 1}) {
+        target.assign(cap, '\0');
+        len = dirfd >= 0 ? ::readlinkat(dirfd, base_name(rel), target.data(), cap)
+                         : ::readlink(abs_of(root, rel).c_str(), target.data(), cap);
+        if (len < 0 || size_t(len) < cap) break;
+      }
       if (len < 0) {
         warn(n.entry.path, std::string("cannot read link: ") + errno_reason(errno));
         return;
       }
       target.resize(size_t(len));
+      target.shrink_to_fit();
       n.entry.link_target = std::move(target);
       n.entry.size = uint64_t(len);
     } else if (n.entry.kind == FileKind::regular) {
@@ -662,7 +680,8 @@ private:
     for (Node* n : order) {
       // Overlapping roots ("." and "src") meet the same files twice.
       if (!snap_.entries.empty() && snap_.entries.back().path == n->entry.path) continue;
-      if (n->entry.kind == FileKind::regular) snap_.stats.emplace(n->entry.path, n->key);
+      if (n->entry.kind == FileKind::regular && n->key.ctime_ns < racy_after_ns_)
+        snap_.stats.emplace(n->entry.path, n->key);
       snap_.entries.push_back(std::move(n->entry));
     }
     order = {};
@@ -674,6 +693,7 @@ private:
 
   const WalkOptions& opt_;
   const TreeSnapshot* prev_;
+  int64_t racy_after_ns_ = 0;
   std::vector<std::string> names_, member_names_;
   DigestSet member_set_;
   std::set<std::pair<uint64_t, uint64_t>> skip_;

@@ -28,7 +28,10 @@ struct WalkOptions {
   std::vector<std::filesystem::path> roots;   // files or directories to walk
   std::filesystem::path base;                 // entry paths are relative to this (the workspace)
   std::vector<std::string> excludes;          // globs against the relative path, '**' allowed
-  std::vector<std::string> dirhash;           // globs: matching directories become one entry
+  // Globs: a matching directory becomes one entry (kind dirhash, file_count) whose sha256 (and
+  // sha512 if asked) is the digest of its members' sorted "path\0kind\0digest-or-target\0"
+  // list; gitoid has no meaning for a directory and is not given.
+  std::vector<std::string> dirhash;
   std::vector<std::filesystem::path> skip;    // absolute paths never entered (.git, record dir)
   bool respect_gitignore = false;             // libgit2 ignore rules of the enclosing repo
   DigestSet digests;
@@ -47,7 +50,9 @@ struct WalkCounts {
 struct TreeSnapshot {
   std::vector<FileEntry> entries;             // sorted by path
   std::vector<Warning> warnings;              // sorted by path
-  std::unordered_map<std::string, StatKey> stats;  // path -> stat at hashing time
+  // path -> stat at hashing time, for the files a later walk may reuse; files changed within
+  // 50 ms of the walk ("racy": same-tick rewrites keep their StatKey) are left out.
+  std::unordered_map<std::string, StatKey> stats;
   // dirhash entry path -> digest of its members' (path, kind, StatKey, target): when it is
   // unchanged the next walk reuses the dirhash entry without reading any member.
   std::unordered_map<std::string, std::string> dirhash_state;

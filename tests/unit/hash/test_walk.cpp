@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <thread>
@@ -79,6 +80,20 @@ TEST_CASE("hash::walk_kinds_links_fifo_loops") {
   CHECK(r->warnings.empty());
   CHECK(r->counts.files_hashed == 2);
   CHECK(r->counts.dirs_entered == 3);
+}
+
+TEST_CASE("hash::walk_records_long_and_dangling_link_targets") {
+  TempDir t;
+  std::string long_target = std::string(1000, 'x') + "/y";  // longer than any first guess
+  fs::create_symlink(long_target, t / "long");
+  fs::create_symlink("does/not/exist", t / "dangling");
+  auto r = walk_tree(options_for(t.path));
+  REQUIRE(r.ok());
+  REQUIRE(r->entries.size() == 2);
+  CHECK(entry(*r, "long")->link_target == long_target);
+  CHECK(entry(*r, "long")->size == long_target.size());
+  CHECK(entry(*r, "dangling")->link_target == "does/not/exist");
+  CHECK(r->warnings.empty());
 }
 
 TEST_CASE("hash::walk_never_opens_devices") {
@@ -286,6 +301,8 @@ TEST_CASE("hash::walk_reuses_digests_when_stat_unchanged") {
     write_file(t / name, random_bytes(1000 + i, i));
   }
   write_file(t / "nm/node_modules/p/a.js", "a");
+  // Files changed within 50 ms of a walk are never reused (same-tick rewrites); let them age.
+  std::this_thread::sleep_for(std::chrono::milliseconds(120));
   WalkOptions o = options_for(t.path);
   o.dirhash = {"**/node_modules"};
   auto first = walk_tree(o);
@@ -305,6 +322,7 @@ TEST_CASE("hash::walk_reuses_digests_when_stat_unchanged") {
   std::string before = entry(*same, "f7")->digests.at("sha256");
   write_file(t / "f7", random_bytes(1007, 99));
   auto after = walk_tree(o, &*same);
+  CHECK(after->stats.count("f7") == 0);  // just written: racy, not offered for reuse
   REQUIRE(after.ok());
   CHECK(after->counts.files_hashed == 1);
   CHECK(after->counts.digests_reused == 20);
@@ -318,6 +336,24 @@ TEST_CASE("hash::walk_reuses_digests_when_stat_unchanged") {
   REQUIRE(wider.ok());
   CHECK(wider->counts.files_hashed == 21);
   CHECK(entry(*wider, "f3")->digests.count("sha512") == 1);
+}
+
+TEST_CASE("hash::walk_never_reuses_racy_files") {
+  // Hashed, then rewritten with the same size right away: possibly within one clock tick, so
+  // with an identical StatKey. The next walk must read it again rather than trust the stat.
+  TempDir t;
+  write_file(t / "r.txt", "aaaa");
+  WalkOptions o = options_for(t.path);
+  for (int round = 0; round < 5; ++round) {
+    auto first = walk_tree(o);
+    REQUIRE(first.ok());
+    std::string content(4, char('b' + round));
+    write_file(t / "r.txt", content);
+    auto second = walk_tree(o, &*first);
+    REQUIRE(second.ok());
+    CHECK(second->counts.files_hashed == 1);
+    CHECK(entry(*second, "r.txt")->digests.at("sha256") == digest_bytes(content, DigestSet{}).at("sha256"));
+  }
 }
 
 TEST_CASE("hash::diff_snapshots_created_changed_deleted") {
