@@ -39,7 +39,8 @@ std::string sh(const std::string& cmd) {
     setenv("GIT_COMMITTER_NAME", "t", 1);
     setenv("GIT_COMMITTER_EMAIL", "t@example.com", 1);
     setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-    setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
+    // A missing file reads as empty; not /dev/null, which a broken test elsewhere may replace.
+    setenv("GIT_CONFIG_GLOBAL", "/nonexistent/hallmark-test-gitconfig", 1);
     return true;
   }();
   (void)env_set;
