@@ -3,6 +3,7 @@
 // makes, without spawning or writing a record. Prints what each walk cost on stderr.
 //
 //   walk-bench DIR [--digest sha256,sha512,gitoid] [--threads N] [--dirhash GLOB] [--rewalks N]
+//            [--gitignore]
 // (--rewalks: that many more products walks, to profile the stat-only pass on its own)
 #include "hallmark/hash/walk.hpp"
 
@@ -23,7 +24,13 @@ int main(int argc, char** argv) {
   o.base = argv[1];
   o.skip = {std::string(argv[1]) + "/.git"};
   int rewalks = 0;
-  for (int i = 2; i + 1 < argc; i += 2) {
+  for (int i = 2; i < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--gitignore")) {
+      o.respect_gitignore = true;
+      --i;
+      continue;
+    }
+    if (i + 1 >= argc) break;
     if (!std::strcmp(argv[i], "--digest")) {
       auto d = DigestSet::parse(argv[i + 1]);
       if (!d) {

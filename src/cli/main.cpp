@@ -10,11 +10,13 @@ namespace hallmark::cli {
 
 Runner setup_run(CLI::App&, Globals&);
 Runner setup_steps(CLI::App&, Globals&);
+Runner setup_sbom(CLI::App&, Globals&);
 
 // Every subcommand, in the order `--help` lists them. Adding one is one file and one line.
 static const Command kCommands[] = {
     {"run", "Run a build step under observation and record it", setup_run},
     {"steps", "List the steps recorded in the current pipeline run", setup_steps},
+    {"sbom", "Write the CycloneDX or SPDX SBOM of source trees, manifests or archives", setup_sbom},
 };
 
 void say(const std::string& line) { std::fprintf(stderr, "hallmark: %s\n", line.c_str()); }

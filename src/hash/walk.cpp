@@ -237,18 +237,18 @@ private:
     return r.rel.empty() ? r.abs + "/" + rel : r.abs + rel.substr(r.rel.size());
   }
 
-  bool excluded(const std::string& rel, uint32_t root, bool is_dir, const struct stat& st) {
+  bool excluded(const std::string& rel, uint32_t root, const struct stat& st) {
     if (skip_.count({uint64_t(st.st_dev), uint64_t(st.st_ino)})) return true;
-    return excluded_by_rules(rel, root, is_dir);
+    return excluded_by_rules(rel, root);
   }
 
-  bool excluded_by_rules(const std::string& rel, uint32_t root, bool is_dir) {
+  bool excluded_by_rules(const std::string& rel, uint32_t root) {
     if (!rel.empty())
       for (const auto& g : opt_.excludes)
         if (glob_match(g, rel)) return true;
     if (ignore_ && ignore_->active()) {
       std::string wrel = ignore_root_rel(root, rel);
-      if (!wrel.empty() && ignore_->ignored(wrel, is_dir)) return true;
+      if (!wrel.empty() && ignore_->ignored(wrel)) return true;
     }
     return false;
   }
@@ -258,7 +258,10 @@ private:
   std::string ignore_root_rel(uint32_t root, const std::string& rel) {
     if (ignore_root_.size() <= root) ignore_root_.resize(root + 1);
     auto& prefix = ignore_root_[root];
-    if (!prefix) prefix = ignore_->workdir_relative(roots_[root].abs);
+    if (!prefix) {
+      prefix = ignore_->workdir_relative(roots_[root].abs);
+      if (*prefix) ignore_->load(**prefix);
+    }
     if (!*prefix) return "";
     const std::string& rr = roots_[root].rel;
     std::string tail = rel.size() > rr.size() ? rel.substr(rr.empty() ? 0 : rr.size() + 1) : "";
@@ -279,7 +282,11 @@ private:
   // One directory entry already lstat'ed. `dirfd` is its parent (for readlinkat), or -1.
   void visit(uint32_t root, const std::string& rel, int dirfd, const struct stat& st, int32_t group) {
     bool is_dir = S_ISDIR(st.st_mode);
-    if (excluded(rel, root, is_dir, st)) return;
+    // A root named explicitly (dirfd < 0) is walked even if an exclude or ignore rule matches
+    // it: `--products build` with build/ in .gitignore must still record build/.
+    bool skipped = dirfd < 0 ? skip_.count({uint64_t(st.st_dev), uint64_t(st.st_ino)}) != 0
+                             : excluded(rel, root, st);
+    if (skipped) return;
     if (is_dir) {
       if (group < 0 && !rel.empty())
         for (const auto& g : opt_.dirhash)
@@ -318,7 +325,7 @@ private:
   }
 
   void visit_unstatted_file(uint32_t root, std::string rel, int dirfd) {
-    if (excluded_by_rules(rel, root, false)) return;
+    if (excluded_by_rules(rel, root)) return;
     Node& n = nodes_.emplace_back();
     n.entry.path = std::move(rel);
     n.root = root;
@@ -409,7 +416,7 @@ private:
       // Reverse so that the stack pops them in directory order (cosmetic: entries get sorted).
       for (auto it = subdirs.rbegin(); it != subdirs.rend(); ++it) {
         const auto& [child, cst] = *it;
-        if (excluded(child, root, true, cst)) continue;
+        if (excluded(child, root, cst)) continue;
         bool hashed_dir = false;
         if (group < 0)
           for (const auto& g : opt_.dirhash)

@@ -1,0 +1,85 @@
+#include "command.hpp"
+
+#include "hallmark/sbom/bom_builder.hpp"
+#include "hallmark/sbom/writers.hpp"
+#include "hallmark/util/atomic_file.hpp"
+
+#include <cstdio>
+#include <memory>
+
+namespace hallmark::cli {
+
+namespace {
+// Warnings quote hostile input: control bytes would drive the terminal, so they are shown escaped.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (unsigned char ch : s) {
+    if (ch < 0x20 || ch == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", ch);
+      out += buf;
+    } else {
+      out += static_cast<char>(ch);
+    }
+  }
+  return out;
+}
+} // namespace
+
+Runner setup_sbom(CLI::App& sub, Globals& g) {
+  struct Opts {
+    std::vector<std::string> paths;
+    std::string output;
+    std::string format = "cyclonedx-json";
+    std::string spec_version = "1.6";
+    std::vector<std::string> excludes;
+    bool include_dev = false;
+    bool include_vendored = false;
+    bool strict = false;
+  };
+  auto o = std::make_shared<Opts>();
+  sub.add_option("PATH", o->paths, "Directories, manifests or archives to catalogue (default: .)");
+  sub.add_option("-o,--output", o->output, "Write the SBOM to FILE (atomically) instead of stdout");
+  sub.add_option("--format", o->format, "cyclonedx-json (default) or spdx-json")
+      ->check(CLI::IsMember({"cyclonedx-json", "spdx-json"}));
+  sub.add_option("--spec-version", o->spec_version, "CycloneDX spec version: 1.6 (default) or 1.5")
+      ->check(CLI::IsMember({"1.6", "1.5"}));
+  sub.add_option("--exclude", o->excludes, "Skip paths matching GLOB (relative to each PATH; repeatable)");
+  sub.add_flag("--include-dev", o->include_dev, "Include dev-only dependencies (CycloneDX scope \"excluded\")");
+  sub.add_flag("--include-vendored", o->include_vendored, "Also walk node_modules, vendor and bower_components");
+  sub.add_flag("--strict", o->strict, "Exit 1 when any input produced a warning (the SBOM is still written)");
+  return [o, &g] {
+    sbom::BomOptions options;
+    for (const std::string& p : o->paths) options.paths.emplace_back(p);
+    options.excludes = o->excludes;
+    options.include_dev = o->include_dev;
+    options.include_vendored = o->include_vendored;
+    auto bom = sbom::build_bom(options);
+    if (!bom) {
+      say_error("sbom: " + bom.message());
+      return 2;
+    }
+    sbom::WriterOptions w;
+    w.spec_version = o->spec_version;
+    w.deterministic_ids = !env_get(g.env, "SOURCE_DATE_EPOCH").empty();
+    std::string text = o->format == "spdx-json" ? sbom::write_spdx_json(*bom, w) : sbom::write_cyclonedx_json(*bom, w);
+    if (o->output.empty()) {
+      if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+        say_error("sbom: cannot write to stdout");
+        return 2;
+      }
+    } else if (auto st = write_file_atomic(o->output, text); !st) {
+      say_error("sbom: " + st.message() + " (check that the directory of -o exists and is writable)");
+      return 2;
+    }
+    if (g.verbosity >= 1)
+      for (const Warning& wn : bom->warnings)
+        say("warning: " + printable((wn.path.empty() ? "" : wn.path + ": ") + wn.message));
+    if (g.verbosity >= 1 && !o->output.empty())
+      say("sbom: " + std::to_string(bom->components.size()) + " components, " +
+          std::to_string(bom->warnings.size()) + " warnings -> " + o->output);
+    return o->strict && !bom->warnings.empty() ? 1 : 0;
+  };
+}
+
+} // namespace hallmark::cli

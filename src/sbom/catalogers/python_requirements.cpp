@@ -1,0 +1,147 @@
+// pip requirements files (requirements*.txt): pinned requirements ("name[extras]==1.2; marker
+// --hash=sha256:..."), "-r other.txt" includes read through read_sibling (cycles and depth
+// bounded), line continuations. Unpinned requirements become components without a version:
+// the version pip would pick is not in the file, so none is invented.
+#include "catalog_util.hpp"
+
+#include "hallmark/sbom/purl.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace hallmark::sbom {
+namespace {
+
+using namespace detail;
+
+struct Parser {
+  const CatalogInput& in;
+  CatalogResult& out;
+  std::set<std::string> visited;
+
+  void parse(std::string_view text, const std::string& file, int depth) {
+    size_t pos = 0, lineno = 0;
+    std::string logical;
+    size_t logical_line = 0;
+    while (pos <= text.size()) {
+      size_t nl = text.find('\n', pos);
+      if (nl == std::string_view::npos) nl = text.size();
+      std::string_view raw = text.substr(pos, nl - pos);
+      pos = nl + 1;
+      ++lineno;
+      if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+      if (logical.empty()) logical_line = lineno;
+      if (!raw.empty() && raw.back() == '\\') {
+        logical += std::string(raw.substr(0, raw.size() - 1)) + " ";
+        if (pos > text.size()) break;
+        continue;
+      }
+      logical += std::string(raw);
+      handle(logical, file, logical_line, depth);
+      logical.clear();
+      if (nl == text.size()) break;
+    }
+    if (!logical.empty()) handle(logical, file, logical_line, depth);
+  }
+
+  void warn(const std::string& file, size_t line, const std::string& msg) {
+    out.warnings.push_back(Warning{file, "line " + std::to_string(line) + ": " + msg});
+  }
+
+  void handle(std::string line, const std::string& file, size_t lineno, int depth) {
+    // Comments start at a '#' that begins the line or follows whitespace (pip's rule).
+    for (size_t i = 0; i < line.size(); ++i)
+      if (line[i] == '#' && (i == 0 || std::isspace(static_cast<unsigned char>(line[i - 1])))) {
+        line.erase(i);
+        break;
+      }
+    std::string s = trim(line);
+    if (s.empty()) return;
+    if (s[0] == '-') {
+      for (const char* opt : {"-r", "--requirement"}) {
+        if (!starts_with(s, opt)) continue;
+        std::string target = trim(std::string_view(s).substr(std::string_view(opt).size()));
+        if (!target.empty() && target[0] == '=') target = trim(target.substr(1));
+        include(target, file, lineno, depth);
+        return;
+      }
+      return;  // -c constraints, -e editable installs (the project itself), --index-url, ...
+    }
+    // Options after the requirement: --hash=alg:hex (any number).
+    std::vector<Hash> hashes;
+    size_t opt = s.find(" --");
+    std::string req = trim(s.substr(0, opt));
+    while (opt != std::string::npos) {
+      size_t next = s.find(" --", opt + 3);
+      std::string o = trim(s.substr(opt + 1, next == std::string::npos ? std::string::npos : next - opt - 1));
+      if (starts_with(o, "--hash=") || starts_with(o, "--hash ")) {
+        std::string v = trim(o.substr(7));
+        size_t colon = v.find(':');
+        if (colon != std::string::npos) {
+          std::string alg = v.substr(0, colon), hex = v.substr(colon + 1);
+          const char* cdx = alg == "sha256" ? "SHA-256" : alg == "sha384" ? "SHA-384" : alg == "sha512" ? "SHA-512" : nullptr;
+          if (cdx) hashes.push_back(Hash{cdx, hex});
+        }
+      }
+      opt = next;
+    }
+    if (req.find("://") != std::string::npos && req.find(" @ ") == std::string::npos) return;  // bare URL
+    std::string name = pep508_name(req);
+    if (name.empty()) {
+      warn(file, lineno, "cannot read a requirement in '" + req + "'; skipped");
+      return;
+    }
+    std::string version;
+    std::string rest = req.substr(name.size());
+    size_t semi = rest.find(';');
+    std::string spec = trim(rest.substr(0, semi));
+    if (!spec.empty() && spec[0] == '[') spec = trim(spec.substr(std::min(spec.size(), spec.find(']') + 1)));
+    if (starts_with(spec, "===")) version = trim(spec.substr(3));
+    else if (starts_with(spec, "==") && spec.find(',') == std::string::npos && spec.find('*') == std::string::npos)
+      version = trim(spec.substr(2));
+    Component c = pypi_component(name, version, in);
+    c.occurrences = {file};
+    // Several --hash values are the digests of the distribution files pip may pick; only a
+    // single one identifies the artifact.
+    if (hashes.size() == 1) c.hashes = hashes;
+    if (semi != std::string::npos) c.properties["hallmark:python-marker"] = trim(rest.substr(semi + 1));
+    if (std::find(out.direct.begin(), out.direct.end(), c.bom_ref) == out.direct.end()) out.direct.push_back(c.bom_ref);
+    out.components.push_back(std::move(c));
+  }
+
+  void include(const std::string& target, const std::string& file, size_t lineno, int depth) {
+    if (depth >= 16) {
+      warn(file, lineno, "-r " + target + ": includes nested deeper than 16; skipped");
+      return;
+    }
+    // Includes are relative to the including file; read_sibling reads relative to the first
+    // file's directory, so prefix the including file's own subfolder.
+    std::string base = file == in.path ? "" : file.substr(0, file.rfind('/') + 1);
+    std::string first_dir = in.path.substr(0, in.path.rfind('/') + 1);
+    if (!base.empty() && starts_with(base, first_dir)) base = base.substr(first_dir.size());
+    std::string rel = base + target;
+    if (!visited.insert(rel).second) return;  // already read (or a cycle)
+    std::optional<std::string> text = in.read_sibling ? in.read_sibling(rel) : std::nullopt;
+    if (!text) {
+      warn(file, lineno, "-r " + target + ": cannot read the included file; skipped");
+      return;
+    }
+    parse(*text, first_dir + rel, depth + 1);
+  }
+};
+
+void catalog_requirements(const CatalogInput& in, CatalogResult& out) {
+  Parser p{in, out, {}};
+  p.visited.insert(in.path.substr(in.path.rfind('/') + 1));
+  p.parse(in.content, in.path, 0);
+}
+
+bool matches_requirements(std::string_view filename, std::string_view) {
+  return starts_with(filename, "requirements") && ends_with(filename, ".txt");
+}
+
+} // namespace
+
+extern const Cataloger kPythonRequirementsCataloger{"python-requirements", matches_requirements, catalog_requirements};
+
+} // namespace hallmark::sbom

@@ -1,0 +1,107 @@
+#include "hallmark/sbom/project_identity.hpp"
+
+#include "hallmark/sbom/purl.hpp"
+#include "hallmark/util/atomic_file.hpp"
+
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+#include <sstream>
+
+namespace hallmark::sbom {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::optional<std::string> read_regular(const fs::path& p) {
+  std::error_code ec;
+  if (!fs::is_regular_file(fs::symlink_status(p, ec))) return std::nullopt;
+  auto r = read_file(p, size_t(16) << 20);
+  if (!r.ok()) return std::nullopt;
+  return std::move(r.value());
+}
+
+bool from_json(const fs::path& file, const char* purl_type, Component& c) {
+  auto text = read_regular(file);
+  if (!text) return false;
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (!j.is_object() || !j.contains("name") || !j["name"].is_string()) return false;
+  std::string name = j["name"].get<std::string>();
+  c.purl_type = purl_type;
+  if (c.purl_type == "npm" && !name.empty() && name[0] == '@' && name.find('/') != std::string::npos) {
+    c.group = name.substr(0, name.find('/'));
+    name = name.substr(name.find('/') + 1);
+  } else if (c.purl_type == "composer" && name.find('/') != std::string::npos) {
+    c.group = name.substr(0, name.find('/'));
+    name = name.substr(name.find('/') + 1);
+  }
+  c.name = name;
+  if (j.contains("version") && j["version"].is_string()) c.version = j["version"].get<std::string>();
+  if (j.contains("license") && j["license"].is_string()) c.licenses.push_back(j["license"].get<std::string>());
+  return true;
+}
+
+bool from_toml(const fs::path& file, Component& c) {
+  auto text = read_regular(file);
+  if (!text) return false;
+  try {
+    toml::table t = toml::parse(*text);
+    if (file.filename() == "Cargo.toml") {
+      auto name = t["package"]["name"].value<std::string>();
+      if (!name) return false;
+      c.purl_type = "cargo";
+      c.name = *name;
+      c.version = t["package"]["version"].value_or(std::string());
+      return true;
+    }
+    auto name = t["project"]["name"].value<std::string>();
+    if (!name) name = t["tool"]["poetry"]["name"].value<std::string>();
+    if (!name) return false;
+    c.purl_type = "pypi";
+    c.name = *name;
+    c.version = t["project"]["version"].value_or(t["tool"]["poetry"]["version"].value_or(std::string()));
+    return true;
+  } catch (const toml::parse_error&) {
+    return false;
+  }
+}
+
+bool from_go_mod(const fs::path& file, Component& c) {
+  auto text = read_regular(file);
+  if (!text) return false;
+  std::istringstream in(*text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("module ", 0) != 0) continue;
+    std::string mod = line.substr(7);
+    while (!mod.empty() && (mod.back() == ' ' || mod.back() == '\r')) mod.pop_back();
+    if (mod.size() >= 2 && mod.front() == '"') mod = mod.substr(1, mod.size() - 2);
+    c.purl_type = "golang";
+    c.name = mod;
+    return true;
+  }
+  return false;
+}
+
+} // namespace
+
+Component detect_project(const fs::path& dir) {
+  Component c;
+  c.type = "application";
+  bool found = from_json(dir / "package.json", "npm", c) || from_toml(dir / "pyproject.toml", c) ||
+               from_toml(dir / "Cargo.toml", c) || from_json(dir / "composer.json", "composer", c) ||
+               from_go_mod(dir / "go.mod", c);
+  if (!found) {
+    std::error_code ec;
+    fs::path abs = fs::weakly_canonical(fs::absolute(dir, ec), ec);
+    c.name = abs.filename().string();
+    if (c.name.empty()) c.name = abs.parent_path().filename().string();
+    if (c.name.empty()) c.name = "project";
+    c.bom_ref = "root:" + c.name;
+  } else {
+    c.bom_ref = make_purl(c);
+  }
+  return c;
+}
+
+} // namespace hallmark::sbom
