@@ -14,7 +14,7 @@ trap 'rm -rf "$T"' EXIT
 echo "bench_git: load before start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores" >&2
 cd "$T"
 export GIT_AUTHOR_NAME=b GIT_AUTHOR_EMAIL=b@example.com GIT_COMMITTER_NAME=b GIT_COMMITTER_EMAIL=b@example.com
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/nonexistent/hallmark-bench-gitconfig
 
 echo "bench_git: generating $FILES files in 1,000 directories..." >&2
 /usr/bin/python3 - "$FILES" <<'PY'

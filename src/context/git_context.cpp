@@ -35,7 +35,8 @@ void init_libgit2_once() {
 
 std::string last_error(const char* what, int code) {
   const git_error* e = git_error_last();
-  return std::string(what) + ": " + (e && e->message ? e->message : "libgit2 error " + std::to_string(code));
+  return std::string(what) + ": " +
+         (e && e->message ? e->message : "libgit2 error " + std::to_string(code));
 }
 
 template <class T, void (*Free)(T*)> struct Deleter {
@@ -55,7 +56,8 @@ std::string oid_hex(const git_oid* id) {
 }
 
 std::string strip_trailing_slash(std::string s) {
-  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  while (s.size() > 1 && s.back() == '/')
+    s.pop_back();
   return s;
 }
 
@@ -79,7 +81,8 @@ Status read_head(git_repository* repo, GitContext& ctx, git_oid& head_id, bool& 
     return ok_status();
   }
   if (rc != 0) return make_error(last_error("git: cannot read HEAD", rc));
-  if (!ctx.detached && git_reference_is_branch(head.get())) ctx.branch = git_reference_shorthand(head.get());
+  if (!ctx.detached && git_reference_is_branch(head.get()))
+    ctx.branch = git_reference_shorthand(head.get());
   git_object* obj = nullptr;
   rc = git_reference_peel(&obj, head.get(), GIT_OBJECT_COMMIT);
   ObjectPtr commit(obj);
@@ -133,7 +136,7 @@ std::string read_remote_url(git_repository* repo) {
     }
     std::vector<std::string> sorted(names.strings, names.strings + names.count);
     git_strarray_dispose(&names);
-    std::sort(sorted.begin(), sorted.end());  // "first" must not depend on config order quirks
+    std::sort(sorted.begin(), sorted.end()); // "first" must not depend on config order quirks
     if (git_remote_lookup(&raw, repo, sorted.front().c_str()) != 0) {
       git_error_clear();
       return {};
@@ -191,7 +194,8 @@ Result<std::optional<GitContext>> collect_git_context(const std::filesystem::pat
     git_error_clear();
     return std::optional<GitContext>();
   }
-  if (rc != 0) return make_error(last_error(("git: cannot open repository at " + dir.string()).c_str(), rc));
+  if (rc != 0)
+    return make_error(last_error(("git: cannot open repository at " + dir.string()).c_str(), rc));
 
   GitContext ctx;
   const char* workdir = git_repository_workdir(repo.get());

@@ -12,13 +12,23 @@
 namespace hallmark {
 namespace {
 
-using Span = std::pair<size_t, size_t>;  // [begin, end)
+using Span = std::pair<size_t, size_t>; // [begin, end)
 
-bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
-bool is_upper_alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-bool is_base64url(char c) { return is_alnum(c) || c == '-' || c == '_'; }
-bool is_word(char c) { return is_alnum(c) || c == '_'; }
-bool is_token_char(char c) { return is_alnum(c) || c == '-' || c == '_'; }
+bool is_alnum(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
+bool is_upper_alnum(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+bool is_base64url(char c) {
+  return is_alnum(c) || c == '-' || c == '_';
+}
+bool is_word(char c) {
+  return is_alnum(c) || c == '_';
+}
+bool is_token_char(char c) {
+  return is_alnum(c) || c == '-' || c == '_';
+}
 // RFC 6750 b64token plus the characters seen in Basic credentials.
 bool is_auth_char(char c) {
   return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' ||
@@ -27,7 +37,8 @@ bool is_auth_char(char c) {
 
 size_t run_length(std::string_view s, size_t from, bool (*cls)(char)) {
   size_t i = from;
-  while (i < s.size() && cls(s[i])) ++i;
+  while (i < s.size() && cls(s[i]))
+    ++i;
   return i - from;
 }
 
@@ -58,22 +69,23 @@ constexpr std::array<PrefixedToken, 8> kPrefixedTokens{{
     {"ghr_", 20, is_alnum},
     {"github_pat_", 20, is_word},
     {"glpat-", 20, is_token_char},
-    {"xox", 0, nullptr},  // Slack: handled specially (xox[abprs]-)
+    {"xox", 0, nullptr}, // Slack: handled specially (xox[abprs]-)
 }};
 
 void find_prefixed_tokens(std::string_view s, std::vector<Span>& out) {
   for (const auto& t : kPrefixedTokens) {
-    for (size_t at = s.find(t.prefix); at != std::string_view::npos; at = s.find(t.prefix, at + 1)) {
+    for (size_t at = s.find(t.prefix); at != std::string_view::npos;
+         at = s.find(t.prefix, at + 1)) {
       size_t body = at + t.prefix.size();
       if (t.cls == nullptr) {
         // Slack tokens: xoxa-, xoxb-, xoxp-, xoxr-, xoxs- then digits, letters and dashes.
-        if (body + 1 >= s.size() || std::string_view("abprs").find(s[body]) == std::string_view::npos ||
-            s[body + 1] != '-')
+        if (body + 1 >= s.size() ||
+            std::string_view("abprs").find(s[body]) == std::string_view::npos || s[body + 1] != '-')
           continue;
         size_t n = run_length(s, body + 2, is_token_char);
         if (n >= 10) {
           out.emplace_back(at, body + 2 + n);
-          at = body + 1 + n;  // later prefixes inside this run are part of it: stay linear
+          at = body + 1 + n; // later prefixes inside this run are part of it: stay linear
         }
         continue;
       }
@@ -109,7 +121,7 @@ void find_jwts(std::string_view s, std::vector<Span>& out) {
     size_t payload = run_length(s, p + 1, is_base64url);
     size_t q = p + 1 + payload;
     if (payload < 10 || q >= s.size() || s[q] != '.') continue;
-    size_t sig = run_length(s, q + 1, is_base64url);  // may be empty: alg "none"
+    size_t sig = run_length(s, q + 1, is_base64url); // may be empty: alg "none"
     out.emplace_back(at, q + 1 + sig);
   }
 }
@@ -141,8 +153,9 @@ void find_url_credentials(std::string_view s, std::vector<Span>& out) {
     bool colon = false;
     while (i < s.size()) {
       char c = s[i];
-      if (c == '@' || c == '/' || c == '?' || c == '#' || std::isspace(static_cast<unsigned char>(c)) ||
-          c == '"' || c == '\'' || c == '<' || c == '>')
+      if (c == '@' || c == '/' || c == '?' || c == '#' ||
+          std::isspace(static_cast<unsigned char>(c)) || c == '"' || c == '\'' || c == '<' ||
+          c == '>')
         break;
       if (c == ':') colon = true;
       ++i;
@@ -180,7 +193,8 @@ void find_auth_schemes(std::string_view s, std::vector<Span>& out) {
       if (!iequals_at(s, at, word)) continue;
       if (at > 0 && is_alnum(s[at - 1])) continue;
       size_t body = at + word.size();
-      while (body < s.size() && s[body] == ' ') ++body;
+      while (body < s.size() && s[body] == ' ')
+        ++body;
       size_t n = run_length(s, body, is_auth_char);
       // These are ordinary English words too ("basic configuration"): only a credential-shaped
       // run after them counts, i.e. one holding a digit or mixed case (as base64 and random
@@ -205,7 +219,8 @@ std::vector<Span> find_secret_spans(std::string_view s) {
 
 std::string upper(std::string_view s) {
   std::string u(s);
-  for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : u)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return u;
 }
 
@@ -224,14 +239,16 @@ bool is_secret_name(std::string_view name) {
   // Deliberately broad substring match: KEYBOARD or SESSION_MANAGER are redacted too. A lost
   // harmless value costs little; a leaked credential costs a rotation (docs/redaction.md).
   static constexpr std::array<std::string_view, 11> kWords{
-      "TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "KEY",
-      "CREDENTIAL", "AUTH", "COOKIE", "SESSION", "PRIVATE"};
+      "TOKEN",      "SECRET", "PASSWORD", "PASSWD",  "PASSPHRASE", "KEY",
+      "CREDENTIAL", "AUTH",   "COOKIE",   "SESSION", "PRIVATE"};
   std::string u = upper(name);
   return std::any_of(kWords.begin(), kWords.end(),
                      [&](std::string_view w) { return u.find(w) != std::string::npos; });
 }
 
-bool looks_like_secret_value(std::string_view value) { return !find_secret_spans(value).empty(); }
+bool looks_like_secret_value(std::string_view value) {
+  return !find_secret_spans(value).empty();
+}
 
 std::string redact_text(std::string_view text) {
   std::vector<Span> spans = find_secret_spans(text);
@@ -240,7 +257,7 @@ std::string redact_text(std::string_view text) {
   out.reserve(text.size());
   size_t pos = 0;
   for (const auto& [b, e] : spans) {
-    if (e <= pos) continue;  // inside a span already replaced
+    if (e <= pos) continue; // inside a span already replaced
     if (b >= pos) {
       out.append(text.substr(pos, b - pos));
       out += kRedacted;

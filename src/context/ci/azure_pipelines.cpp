@@ -6,7 +6,9 @@
 
 namespace hallmark::ci {
 
-bool detect_azure_pipelines(const EnvMap& env) { return is_true(env, "TF_BUILD"); }
+bool detect_azure_pipelines(const EnvMap& env) {
+  return is_true(env, "TF_BUILD");
+}
 
 CiContext collect_azure_pipelines(const EnvMap& env) {
   CiContext c;

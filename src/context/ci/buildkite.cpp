@@ -5,7 +5,9 @@
 
 namespace hallmark::ci {
 
-bool detect_buildkite(const EnvMap& env) { return is_true(env, "BUILDKITE"); }
+bool detect_buildkite(const EnvMap& env) {
+  return is_true(env, "BUILDKITE");
+}
 
 CiContext collect_buildkite(const EnvMap& env) {
   CiContext c;

@@ -16,8 +16,8 @@ namespace hallmark::ci {
 std::string var(const EnvMap& env, const char* name);
 // A URL-valued variable with credentials stripped; trailing '/' removed.
 std::string url_var(const EnvMap& env, const char* name);
-bool is_true(const EnvMap& env, const char* name);  // "true", "True", "1", "yes"
-bool is_set(const EnvMap& env, const char* name);   // present and non-empty
+bool is_true(const EnvMap& env, const char* name); // "true", "True", "1", "yes"
+bool is_set(const EnvMap& env, const char* name);  // present and non-empty
 // "refs/tags/<tag>" if tag is non-empty, else "refs/heads/<branch>" if branch is, else "".
 std::string full_ref(const std::string& branch, const std::string& tag);
 // Keeps [A-Za-z0-9._-] and turns anything else into '-' so that the id can name a directory.

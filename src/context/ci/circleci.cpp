@@ -8,7 +8,9 @@
 
 namespace hallmark::ci {
 
-bool detect_circleci(const EnvMap& env) { return is_true(env, "CIRCLECI"); }
+bool detect_circleci(const EnvMap& env) {
+  return is_true(env, "CIRCLECI");
+}
 
 CiContext collect_circleci(const EnvMap& env) {
   CiContext c;

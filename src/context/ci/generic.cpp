@@ -5,7 +5,9 @@
 
 namespace hallmark::ci {
 
-bool detect_generic(const EnvMap& env) { return is_true(env, "CI"); }
+bool detect_generic(const EnvMap& env) {
+  return is_true(env, "CI");
+}
 
 CiContext collect_generic(const EnvMap& env) {
   CiContext c;

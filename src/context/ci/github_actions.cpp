@@ -7,7 +7,9 @@
 
 namespace hallmark::ci {
 
-bool detect_github_actions(const EnvMap& env) { return is_true(env, "GITHUB_ACTIONS"); }
+bool detect_github_actions(const EnvMap& env) {
+  return is_true(env, "GITHUB_ACTIONS");
+}
 
 CiContext collect_github_actions(const EnvMap& env) {
   CiContext c;
@@ -25,7 +27,7 @@ CiContext collect_github_actions(const EnvMap& env) {
   }
   std::string run = var(env, "GITHUB_RUN_ID");
   c.run_attempt = var(env, "GITHUB_RUN_ATTEMPT");
-  if (c.run_attempt.empty() && !run.empty()) c.run_attempt = "1";  // before attempts existed
+  if (c.run_attempt.empty() && !run.empty()) c.run_attempt = "1"; // before attempts existed
   // One id for every step of every job of this attempt; a re-run gets a new one.
   c.run_id = join_id({run, c.run_attempt});
   if (!repo.empty() && !run.empty())

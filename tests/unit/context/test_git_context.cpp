@@ -39,7 +39,8 @@ std::string sh(const std::string& cmd) {
     setenv("GIT_COMMITTER_NAME", "t", 1);
     setenv("GIT_COMMITTER_EMAIL", "t@example.com", 1);
     setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-    setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
+    // A missing file reads as empty; not /dev/null, which a broken test elsewhere may replace.
+    setenv("GIT_CONFIG_GLOBAL", "/nonexistent/hallmark-test-gitconfig", 1);
     return true;
   }();
   (void)env_set;
@@ -48,16 +49,18 @@ std::string sh(const std::string& cmd) {
   REQUIRE(p != nullptr);
   std::array<char, 4096> buf{};
   size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
+    out.append(buf.data(), n);
   int rc = pclose(p);
   INFO("command: " << cmd << "\noutput: " << out);
   REQUIRE(rc == 0);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
+  while (!out.empty() && out.back() == '\n')
+    out.pop_back();
   return out;
 }
 
 std::string q(const fs::path& p) {
-  std::string out(1, '\'');  // built by append: GCC 12 warns falsely (-Wrestrict) on "'" + s
+  std::string out(1, '\''); // built by append: GCC 12 warns falsely (-Wrestrict) on "'" + s
   out.append(p.string()).append(1, '\'');
   return out;
 }
@@ -85,7 +88,8 @@ fs::path make_repo(const fs::path& base) {
   write(repo / ".gitignore", "*.o\n");
   sh("cd " + q(repo) + " && git add -A && git commit -qm one && git tag old");
   write(repo / "c.txt", "c\n");
-  sh("cd " + q(repo) + " && git add -A && git commit -qm two && git tag v1 && git tag -a -m rel v1-annotated"
+  sh("cd " + q(repo) +
+     " && git add -A && git commit -qm two && git tag v1 && git tag -a -m rel v1-annotated"
      " && git -c advice.nestedTag=false tag -a -m outer outer v1-annotated"
      " && git remote add origin https://bot:hunter2@example.com/org/repo.git"
      " && git remote add aaa https://aaa.example.com/x.git");
@@ -130,14 +134,14 @@ TEST_CASE("context::git branch, tags, remote, clean tree") {
 TEST_CASE("context::git dirty and untracked counts") {
   TempDir t;
   fs::path repo = make_repo(t.path);
-  write(repo / "a.txt", "changed\n");                 // modified in the work tree
-  write(repo / "staged.txt", "s\n");                  // added to the index
-  sh("cd " + q(repo) + " && git add staged.txt && git rm -q c.txt");  // deleted and staged
-  write(repo / "new1.txt", "n\n");                    // untracked
-  write(repo / "newdir/x/1.txt", "1");                // an untracked directory counts once
+  write(repo / "a.txt", "changed\n");                                // modified in the work tree
+  write(repo / "staged.txt", "s\n");                                 // added to the index
+  sh("cd " + q(repo) + " && git add staged.txt && git rm -q c.txt"); // deleted and staged
+  write(repo / "new1.txt", "n\n");                                   // untracked
+  write(repo / "newdir/x/1.txt", "1"); // an untracked directory counts once
   write(repo / "newdir/x/2.txt", "2");
   write(repo / "newdir/3.txt", "3");
-  write(repo / "build.o", "ignored");                 // ignored: not counted
+  write(repo / "build.o", "ignored"); // ignored: not counted
   GitContext g = must_collect(repo);
   std::string porcelain = sh("cd " + q(repo) + " && git status --porcelain | wc -l");
   CHECK(g.dirty == 3);
@@ -159,7 +163,8 @@ TEST_CASE("context::git detached HEAD") {
 TEST_CASE("context::git first remote when there is no origin") {
   TempDir t;
   fs::path repo = make_repo(t.path);
-  sh("cd " + q(repo) + " && git remote remove origin && git remote add zzz https://u:p@z.example.com/r");
+  sh("cd " + q(repo) +
+     " && git remote remove origin && git remote add zzz https://u:p@z.example.com/r");
   CHECK(must_collect(repo).remote_url == "https://aaa.example.com/x.git");
   sh("cd " + q(repo) + " && git remote remove aaa");
   CHECK(must_collect(repo).remote_url == "https://z.example.com/r");
