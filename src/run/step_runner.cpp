@@ -111,8 +111,8 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
   else warn("git context: " + git.message());
   rec.env = collect_env_context(env, options.env_filter);
 
+  // The detector's run id already names the attempt (docs/ci-platforms.md); empty for generic CI.
   std::string ci_run = rec.ci ? rec.ci->run_id : std::string();
-  if (rec.ci && !rec.ci->run_attempt.empty() && !ci_run.empty()) ci_run += "-" + rec.ci->run_attempt;
   // The trace id of a new run: the caller's (TRACEPARENT), else derived from the CI run, else random.
   // (A malformed TRACEPARENT is reported once, by StepTelemetry::begin.)
   std::string trace_seed = options.telemetry.enabled ? trace_id_seed(env, rec.ci) : std::string();

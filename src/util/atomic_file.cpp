@@ -37,7 +37,23 @@ std::string temp_suffix() {
 
 } // namespace
 
+// `-o /dev/null`, `-o /dev/stdout` or a FIFO: there is nothing to replace atomically, and a
+// rename would swap the device node for a regular file.
+static Status write_to_special(const fs::path& path, std::string_view content) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return make_error("cannot open " + path.string() + ": " + errno_text(errno));
+  Status st = write_all(fd, content, path);
+  ::close(fd);
+  return st;
+}
+
 Status write_file_atomic(const fs::path& path, std::string_view content, AtomicWriteOptions options) {
+  struct stat existing {};
+  if (::stat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
+    if (S_ISDIR(existing.st_mode)) return make_error(path.string() + " is a directory; name a file to write");
+    if (options.no_clobber) return make_error(path.string() + " already exists; refusing to overwrite it");
+    return write_to_special(path, content);
+  }
   fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   fs::path tmp = dir / (path.filename().string() + temp_suffix());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, options.mode);

@@ -111,6 +111,14 @@ TEST_CASE("util::atomic_write") {
     pos += 101;
   }
   CHECK_FALSE(read_file(dir / "missing").ok());
+  // Writing to a device writes through it and never replaces the node.
+  REQUIRE(write_file_atomic("/dev/null", "discarded").ok());
+  struct stat dn {};
+  REQUIRE(::stat("/dev/null", &dn) == 0);
+  CHECK(S_ISCHR(dn.st_mode));
+  auto to_dir = write_file_atomic(dir, "x");
+  REQUIRE_FALSE(to_dir.ok());
+  CHECK(to_dir.message().find("is a directory") != std::string::npos);
   fs::remove_all(dir);
 }
 
