@@ -35,10 +35,23 @@ struct WalkOptions {
   unsigned threads = 0;                       // 0: one per core
 };
 
+// What a walk cost; tests use it to prove reuse (no open, no read) and that excluded trees are
+// never entered, bench/ prints it.
+struct WalkCounts {
+  uint64_t dirs_entered = 0;
+  uint64_t files_hashed = 0;    // regular files opened and read
+  uint64_t bytes_hashed = 0;
+  uint64_t digests_reused = 0;  // files (or dirhash entries) taken from `previous` without open()
+};
+
 struct TreeSnapshot {
   std::vector<FileEntry> entries;             // sorted by path
-  std::vector<Warning> warnings;
+  std::vector<Warning> warnings;              // sorted by path
   std::unordered_map<std::string, StatKey> stats;  // path -> stat at hashing time
+  // dirhash entry path -> digest of its members' (path, kind, StatKey, target): when it is
+  // unchanged the next walk reuses the dirhash entry without reading any member.
+  std::unordered_map<std::string, std::string> dirhash_state;
+  WalkCounts counts;
 };
 
 // `previous`: a snapshot of the same tree taken earlier (digest reuse), or nullptr.
@@ -46,7 +59,7 @@ Result<TreeSnapshot> walk_tree(const WalkOptions& options, const TreeSnapshot* p
 
 struct TreeDiff {
   std::vector<FileEntry> products;  // created, or content (digest/type/target) changed
-  std::vector<std::string> deleted;
+  std::vector<std::string> deleted; // in `before`, gone from `after` (and not merely unreadable)
 };
 TreeDiff diff_snapshots(const TreeSnapshot& before, const TreeSnapshot& after);
 
