@@ -55,6 +55,7 @@ StopLoop::StopLoop(pid_t root, TraceLog& log) : root_(root), log_(log) {
   Task t;
   t.tgid = root;
   tasks_.emplace(root, t);
+  log_.process_started(root, ::getpid(), now());
 }
 
 StopLoop::Task& StopLoop::task(pid_t tid) {

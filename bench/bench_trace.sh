@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Tracing overhead on a real C build (issue 3): Debian's zlib source package, configured once,
+# then a clean `make -j$(nproc)` timed RUNS times (median) in four ways:
+#   (a) plain   (b) hallmark's tracer   (c) strace -f (ptrace, every syscall stops)
+#   (d) strace -f --seccomp-bpf (seccomp-filtered ptrace, the closest peer).
+# Prints the ratios against (a); bar: (b)/(a) <= 1.10 and (b) faster than (d).
+# (b) is `hallmark run --trace -q` when the built hallmark has `run --trace`, else the tracer
+# alone through the trace-run test program (set TRACER=trace-run to force it).
+# Usage: bench/bench_trace.sh [BUILD_DIR]   (needs root once, to add deb-src and apt-get update)
+set -euo pipefail
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-$SRC/build}
+RUNS=${RUNS:-5}
+WORK=${WORK:-/tmp/hallmark-bench-trace}
+JOBS=$(nproc)
+
+# deb-src for `apt-get source`, added once (bookworm main), idempotently.
+if ! grep -rqs '^deb-src\|^Types:.*deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  # Same keyring as the image's deb822 sources: apt refuses one URI with two Signed-By values.
+  KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+  OPT=""; [ -f "$KEYRING" ] && OPT="[signed-by=$KEYRING] "
+  echo "deb-src ${OPT}http://deb.debian.org/debian bookworm main" > /etc/apt/sources.list.d/hallmark-deb-src.list
+  apt-get update -qq
+fi
+command -v dpkg-source >/dev/null || { echo "bench: dpkg-dev is needed (apt-get install dpkg-dev)" >&2; exit 2; }
+command -v strace >/dev/null || { echo "bench: strace is needed (apt-get install strace)" >&2; exit 2; }
+
+mkdir -p "$WORK"
+cd "$WORK"
+if ! ls -d zlib-*/ >/dev/null 2>&1; then
+  apt-get source -qq zlib >/dev/null 2>&1 || apt-get source zlib
+fi
+ZDIR=$(ls -d "$WORK"/zlib-*/ | head -1)
+cd "$ZDIR"
+[ -f Makefile ] && grep -q '^CC=' Makefile || ./configure >/dev/null
+
+HM=$BUILD/hallmark
+TRACE_RUN=$BUILD/tests/unit/observe/trace-run
+if [ "${TRACER:-}" != trace-run ] && "$HM" run --help 2>/dev/null | grep -q -- --trace; then
+  TRACED=("$HM" run --trace -q --step bench --)
+  export HALLMARK_DIR=$WORK/records
+  TRACED_NAME="hallmark run --trace -q"
+else
+  TRACED=("$TRACE_RUN")
+  TRACED_NAME="trace-run (spawn_traced)"
+fi
+
+time_build() {  # prints seconds for one clean build run through "$@"
+  make -s clean >/dev/null 2>&1 || true
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" make -s -j"$JOBS" >/dev/null 2>&1
+  t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc -l
+}
+median() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f\n", m}'; }
+
+declare -A MED
+run_variant() {  # name, command prefix...
+  local name=$1; shift
+  local times=()
+  time_build "$@" >/dev/null  # warm-up: page cache, ccache-free
+  for _ in $(seq "$RUNS"); do times+=("$(time_build "$@")"); done
+  MED[$name]=$(printf '%s\n' "${times[@]}" | median)
+  echo "bench: $name: median ${MED[$name]} s of: ${times[*]}"
+}
+run_variant a env
+run_variant b "${TRACED[@]}"
+run_variant c strace -f -qq -e trace=%file,%process,%network -o /dev/null
+run_variant d strace -f -qq --seccomp-bpf -e trace=%file,%process,%network -o /dev/null
+
+ratio() { echo "scale=3; ${MED[$1]} / ${MED[a]}" | bc -l; }
+echo "zlib $(basename "$ZDIR"), make -j$JOBS, median of $RUNS clean builds"
+echo "(a) plain:                 ${MED[a]} s"
+echo "(b) $TRACED_NAME: ${MED[b]} s   (b)/(a) = $(ratio b)   bar <= 1.10"
+echo "(c) strace -f:             ${MED[c]} s   (c)/(a) = $(ratio c)"
+echo "(d) strace --seccomp-bpf:  ${MED[d]} s   (d)/(a) = $(ratio d)"
+if [ "$(echo "${MED[b]} < ${MED[d]}" | bc -l)" = 1 ]; then echo "(b) faster than (d): yes"; else echo "(b) faster than (d): no"; fi
