@@ -9,7 +9,7 @@
 # Usage: bench/bench_trace.sh [BUILD_DIR]   (needs root once, to add deb-src and apt-get update)
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${1:-$SRC/build}
+BUILD=$(realpath "${1:-$SRC/build}")
 RUNS=${RUNS:-5}
 WORK=${WORK:-/tmp/hallmark-bench-trace}
 JOBS=$(nproc)
@@ -59,11 +59,11 @@ declare -A MED
 run_variant() {  # name, command prefix...
   local name=$1; shift
   local times=()
-  time_build "$@" >/dev/null  # warm-up: page cache, ccache-free
   for _ in $(seq "$RUNS"); do times+=("$(time_build "$@")"); done
   MED[$name]=$(printf '%s\n' "${times[@]}" | median)
   echo "bench: $name: median ${MED[$name]} s of: ${times[*]}"
 }
+time_build env >/dev/null  # warm-up: page cache and the tools' first start
 run_variant a env
 run_variant b "${TRACED[@]}"
 run_variant c strace -f -qq -e trace=%file,%process,%network -o /dev/null
