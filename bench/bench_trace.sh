@@ -3,7 +3,9 @@
 # then a clean `make -j$(nproc)` timed RUNS times (median) in four ways:
 #   (a) plain   (b) hallmark's tracer   (c) strace -f (ptrace, every syscall stops)
 #   (d) strace -f --seccomp-bpf (seccomp-filtered ptrace, the closest peer).
-# Prints the ratios against (a); bar: (b)/(a) <= 1.10 and (b) faster than (d).
+# Prints the ratios against (a); bar: (b)/(a) <= 1.10 and (b) faster than (d). CPU time
+# (user+sys of the whole tree, tracer and strace included) is printed too: on a shared machine
+# it is far less noisy than wall time.
 # (b) is `hallmark run --trace -q` when the built hallmark has `run --trace`, else the tracer
 # alone through the trace-run test program (set TRACER=trace-run to force it).
 # Usage: bench/bench_trace.sh [BUILD_DIR]   (needs root once, to add deb-src and apt-get update)
@@ -45,34 +47,47 @@ else
   TRACED_NAME="trace-run (spawn_traced)"
 fi
 
-time_build() {  # prints seconds for one clean build run through "$@"
+time_build() {  # one clean build through "$@": prints "wall cpu" seconds (cpu: user+sys of the tree, tracer included)
   make -s clean >/dev/null 2>&1 || true
-  local t0 t1
-  t0=$(date +%s.%N)
-  "$@" make -s -j"$JOBS" >/dev/null 2>&1
-  t1=$(date +%s.%N)
-  echo "$t1 - $t0" | bc -l
+  local TIMEFORMAT='%R %U %S' line
+  line=$( { time "$@" make -s -j"$JOBS" >/dev/null 2>/dev/null; } 2>&1 )
+  set -- $line
+  echo "$1 $(echo "$2 + $3" | bc -l)"
 }
 median() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.3f\n", m}'; }
 
-declare -A MED
-run_variant() {  # name, command prefix...
-  local name=$1; shift
-  local times=()
-  for _ in $(seq "$RUNS"); do times+=("$(time_build "$@")"); done
-  MED[$name]=$(printf '%s\n' "${times[@]}" | median)
-  echo "bench: $name: median ${MED[$name]} s of: ${times[*]}"
+# Rounds interleave the four variants (a b c d, a b c d, ...) so that load from other jobs on a
+# shared machine drifts over all of them alike instead of favouring whichever ran last.
+declare -A MED CPU WALLS CPUS
+variant_cmd() {
+  case $1 in
+    a) echo env ;;
+    b) printf '%s\n' "${TRACED[@]}" ;;
+    c) printf '%s\n' strace -f -qq -e trace=%file,%process,%network -o /dev/null ;;
+    d) printf '%s\n' strace -f -qq --seccomp-bpf -e trace=%file,%process,%network -o /dev/null ;;
+  esac
 }
 time_build env >/dev/null  # warm-up: page cache and the tools' first start
-run_variant a env
-run_variant b "${TRACED[@]}"
-run_variant c strace -f -qq -e trace=%file,%process,%network -o /dev/null
-run_variant d strace -f -qq --seccomp-bpf -e trace=%file,%process,%network -o /dev/null
+for round in $(seq "$RUNS"); do
+  for v in a b c d; do
+    mapfile -t cmd < <(variant_cmd "$v")
+    read -r w c < <(time_build "${cmd[@]}")
+    WALLS[$v]="${WALLS[$v]:-} $w"
+    CPUS[$v]="${CPUS[$v]:-} $c"
+    echo "bench: round $round $v: wall $w s, cpu $c s"
+  done
+done
+for v in a b c d; do
+  MED[$v]=$(printf '%s\n' ${WALLS[$v]} | median)
+  CPU[$v]=$(printf '%s\n' ${CPUS[$v]} | median)
+done
 
 ratio() { echo "scale=3; ${MED[$1]} / ${MED[a]}" | bc -l; }
-echo "zlib $(basename "$ZDIR"), make -j$JOBS, median of $RUNS clean builds"
-echo "(a) plain:                 ${MED[a]} s"
-echo "(b) $TRACED_NAME: ${MED[b]} s   (b)/(a) = $(ratio b)   bar <= 1.10"
-echo "(c) strace -f:             ${MED[c]} s   (c)/(a) = $(ratio c)"
-echo "(d) strace --seccomp-bpf:  ${MED[d]} s   (d)/(a) = $(ratio d)"
+cratio() { echo "scale=3; ${CPU[$1]} / ${CPU[a]}" | bc -l; }
+echo "zlib $(basename "$ZDIR"), make -j$JOBS, median of $RUNS clean builds (wall; cpu = user+sys of the whole tree)"
+echo "(a) plain:                 wall ${MED[a]} s  cpu ${CPU[a]} s"
+echo "(b) $TRACED_NAME: wall ${MED[b]} s  cpu ${CPU[b]} s   (b)/(a) wall $(ratio b)  cpu $(cratio b)   bar <= 1.10"
+echo "(c) strace -f:             wall ${MED[c]} s  cpu ${CPU[c]} s   (c)/(a) wall $(ratio c)  cpu $(cratio c)"
+echo "(d) strace --seccomp-bpf:  wall ${MED[d]} s  cpu ${CPU[d]} s   (d)/(a) wall $(ratio d)  cpu $(cratio d)"
 if [ "$(echo "${MED[b]} < ${MED[d]}" | bc -l)" = 1 ]; then echo "(b) faster than (d): yes"; else echo "(b) faster than (d): no"; fi
+if [ "$(echo "${CPU[b]} < ${CPU[d]}" | bc -l)" = 1 ]; then echo "(b) cheaper than (d) in cpu: yes"; else echo "(b) cheaper than (d) in cpu: no"; fi
