@@ -16,11 +16,13 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CiContext, platform, builder_id,
                                                 repository_url, selected)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EnvContext, vars, redacted)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProcessRecord, pid, ppid, exe, exe_sha256, argv, cwd,
-                                                started, finished, exit_code, signal, setuid_untraced)
+                                                started, finished, exit_code, signal, setuid,
+                                                foreign_abi)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FileAccess, path, ops, success, pid, sha256)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Connection, family, address, port, success, pid)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TraceSummary, processes, files_read, files_written,
-                                                failed_opens, connections, remote_hosts, summarized)
+                                                failed_opens, connections, remote_hosts,
+                                                foreign_abi_syscalls, summarized)
 
 static const char* const kKindNames[] = {"file",   "symlink",   "dirhash", "fifo",
                                          "socket", "chardev",   "blockdev", "other"};
@@ -75,6 +77,8 @@ static json trace_json(const TraceSection& t) {
   j["files"] = t.files;
   j["network"] = t.network;
   j["toolchain"] = entries_json(t.toolchain);
+  j["materials"] = entries_json(t.materials);
+  j["products"] = entries_json(t.products);
   j["summary"] = t.summary;
   return j;
 }
@@ -159,6 +163,12 @@ Result<StepRecord> step_record_from_json(const json& j) {
       auto tc = entries_from(t, "toolchain");
       if (!tc) return tc.error();
       ts.toolchain = std::move(*tc);
+      auto tm = entries_from(t, "materials");
+      if (!tm) return tm.error();
+      ts.materials = std::move(*tm);
+      auto tp = entries_from(t, "products");
+      if (!tp) return tp.error();
+      ts.products = std::move(*tp);
       if (t.contains("summary")) ts.summary = t["summary"].get<TraceSummary>();
       r.trace = std::move(ts);
     }

@@ -5,6 +5,7 @@
 #include "hallmark/context/redact.hpp"
 #include "hallmark/hash/walk.hpp"
 #include "hallmark/observe/spawn.hpp"
+#include "hallmark/hash/digest_cache.hpp"
 #include "hallmark/telemetry/event_log.hpp"
 #include "hallmark/telemetry/step_telemetry.hpp"
 #include "hallmark/telemetry/trace_context.hpp"
@@ -165,6 +166,14 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
     std::string why;
     if (trace_available(&why)) {
       TraceOptions topts{workspace, records.path(), digests};
+      // The tracer's materials inside the workspace were just hashed by the walk: seed its
+      // cache so they are not read again (keys are checked, so changed files are re-hashed).
+      DigestCache trace_cache(digests);
+      if (before)
+        for (const auto& e : before->entries)
+          if (auto k = before->stats.find(e.path); k != before->stats.end())
+            trace_cache.insert((workspace / e.path).lexically_normal().string(), k->second, e.digests);
+      topts.cache = &trace_cache;
       auto t = spawn_traced(spawn, topts);
       if (t.ok()) {
         child = t->child;

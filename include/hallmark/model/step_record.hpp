@@ -83,7 +83,8 @@ struct ProcessRecord {
   std::string started, finished;  // RFC 3339 ms
   int exit_code = -1;             // -1 when killed or unknown
   int signal = 0;
-  bool setuid_untraced = false;
+  bool setuid = false;            // the executed file has the setuid/setgid bit
+  bool foreign_abi = false;       // made 32-bit (ia32/x32/arm32) syscalls the tracer cannot decode
 };
 
 struct FileAccess {
@@ -104,7 +105,8 @@ struct Connection {
 
 struct TraceSummary {
   uint64_t processes = 0, files_read = 0, files_written = 0, failed_opens = 0;
-  uint64_t connections = 0, remote_hosts = 0;
+  uint64_t connections = 0, remote_hosts = 0;  // remote: distinct non-loopback IP addresses
+  uint64_t foreign_abi_syscalls = 0;
   std::map<std::string, uint64_t> summarized;  // "/proc" -> count, ...
 };
 
@@ -113,6 +115,8 @@ struct TraceSection {
   std::vector<FileAccess> files;
   std::vector<Connection> network;
   std::vector<FileEntry> toolchain;  // executables and shared libraries outside the workspace
+  std::vector<FileEntry> materials;  // read before the step wrote them (toolchain excluded)
+  std::vector<FileEntry> products;   // written or created by the step and present at its end
   TraceSummary summary;
 };
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "hallmark/hash/digest.hpp"
+#include "hallmark/hash/digest_cache.hpp"
 #include "hallmark/model/step_record.hpp"
 #include "hallmark/observe/spawn.hpp"
 #include "hallmark/util/result.hpp"
@@ -17,6 +18,9 @@ struct TraceOptions {
   std::filesystem::path workspace;   // paths inside it are recorded relative to it
   std::filesystem::path record_dir;  // summarised, never listed
   DigestSet digests;
+  // Shared with `run`'s tree walks so a file both traced and walked is hashed once; when null
+  // the tracer uses its own cache for this step.
+  DigestCache* cache = nullptr;
 };
 
 struct TracedOutcome {

@@ -1,0 +1,111 @@
+#include "seccomp_filter.hpp"
+
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+
+namespace hallmark::trace_linux {
+
+namespace {
+
+#if defined(__x86_64__)
+constexpr unsigned kNativeArch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+constexpr unsigned kNativeArch = AUDIT_ARCH_AARCH64;
+#else
+#error "hallmark's tracer knows x86_64 and aarch64 only"
+#endif
+
+// Syscalls whose arguments the tracer records. open/creat/rename/... exist only on x86_64;
+// aarch64 has just the *at forms, hence the #ifdefs. chdir is absent on purpose: relative paths
+// are resolved through /proc/PID/cwd at the stop, which is always current.
+constexpr long kTraced[] = {
+#ifdef __NR_open
+    __NR_open,
+#endif
+#ifdef __NR_creat
+    __NR_creat,
+#endif
+    __NR_openat,
+#ifdef __NR_openat2
+    __NR_openat2,
+#endif
+    __NR_execve,   __NR_execveat, __NR_connect, __NR_sendmsg,
+#ifdef __NR_rename
+    __NR_rename,
+#endif
+    __NR_renameat, __NR_renameat2,
+#ifdef __NR_unlink
+    __NR_unlink,
+#endif
+    __NR_unlinkat,
+#ifdef __NR_link
+    __NR_link,
+#endif
+    __NR_linkat,
+#ifdef __NR_symlink
+    __NR_symlink,
+#endif
+    __NR_symlinkat, __NR_truncate,
+#ifdef __NR_mknod
+    __NR_mknod,
+#endif
+    __NR_mknodat,
+};
+
+sock_filter stmt(unsigned short code, unsigned k) { return BPF_STMT(code, k); }
+sock_filter jump(unsigned short code, unsigned k, unsigned char jt, unsigned char jf) {
+  return BPF_JUMP(code, k, jt, jf);
+}
+
+constexpr unsigned kArgLow(int i) { return offsetof(seccomp_data, args) + 8 * i; }
+
+} // namespace
+
+std::vector<sock_filter> build_seccomp_filter() {
+  // Layout: [arch check] [x32 check] [one JEQ per traced syscall] [sendto check] ALLOW TRACE.
+  // Jump offsets are relative, so each JEQ jumps to the TRACE at the end.
+  std::vector<sock_filter> p;
+  const size_t n = sizeof(kTraced) / sizeof(kTraced[0]);
+  // A foreign ABI (ia32 on x86_64, arm32 on aarch64) or x32 syscall goes to TRACE: the tracer
+  // cannot decode it selectively, so it sees every such syscall and records the process as
+  // using a foreign ABI instead of silently missing its file accesses.
+  p.push_back(stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)));
+  p.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, kNativeArch, 1, 0));
+  p.push_back(stmt(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
+  p.push_back(stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)));
+#if defined(__x86_64__)
+  p.push_back(jump(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u /* __X32_SYSCALL_BIT */, 0, 1));
+  p.push_back(stmt(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
+#endif
+  for (size_t i = 0; i < n; ++i) {
+    // Distance to the final TRACE: the remaining JEQs + the 6 instructions before TRACE below.
+    const size_t to_trace = (n - 1 - i) + 6;
+    p.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, unsigned(kTraced[i]), (unsigned char)to_trace, 0));
+  }
+  // sendto with a destination address (a4 != NULL): plain send() is sendto(..., NULL, 0) and
+  // far too frequent to stop for.
+  p.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, unsigned(__NR_sendto), 0, 4));  // -> ALLOW
+  p.push_back(stmt(BPF_LD | BPF_W | BPF_ABS, kArgLow(4)));
+  p.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3));                      // -> TRACE
+  p.push_back(stmt(BPF_LD | BPF_W | BPF_ABS, kArgLow(4) + 4));
+  p.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1));                      // -> TRACE
+  p.push_back(stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+  p.push_back(stmt(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
+  return p;
+}
+
+int install_seccomp_filter(const std::vector<sock_filter>& program) {
+  sock_fprog prog{};
+  prog.len = static_cast<unsigned short>(program.size());
+  prog.filter = const_cast<sock_filter*>(program.data());
+  if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0) return 0;
+  return errno;
+}
+
+} // namespace hallmark::trace_linux

@@ -1,0 +1,22 @@
+// The seccomp-bpf program installed in every traced process: SECCOMP_RET_TRACE for the few
+// syscalls the tracer records (opens, exec, connect, rename/unlink/link/symlink, ...) and
+// SECCOMP_RET_ALLOW for everything else, so the tracer never wakes for read/write/mmap/stat.
+// Syscall numbers come from the build's own <sys/syscall.h>, so the same code serves x86_64
+// and aarch64; only the native ABI is filtered selectively (see docs/requirements/trace-abi.md).
+#pragma once
+
+#include <linux/filter.h>
+
+#include <vector>
+
+namespace hallmark::trace_linux {
+
+// The filter program; built in the parent before fork (the child may only call
+// async-signal-safe functions, so it must not allocate).
+std::vector<sock_filter> build_seccomp_filter();
+
+// Installs `program` in the calling thread (and every descendant). Returns 0 or an errno.
+// Async-signal-safe: called between fork and exec.
+int install_seccomp_filter(const std::vector<sock_filter>& program);
+
+} // namespace hallmark::trace_linux

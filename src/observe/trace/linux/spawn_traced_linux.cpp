@@ -1,0 +1,158 @@
+// spawn_traced() on Linux: fork, let the child wait until the parent has seized it, install
+// the seccomp filter in the child, exec, and run the stop loop until the whole tree is gone.
+#include "hallmark/observe/trace.hpp"
+
+#include "../trace_log.hpp"
+#include "seccomp_filter.hpp"
+#include "stop_loop.hpp"
+
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+namespace hallmark {
+
+namespace {
+
+constexpr long kPtraceOptions = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+                                PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
+                                PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL;
+
+// What the child reports through the CLOEXEC pipe when it fails before exec succeeds.
+struct ChildFailure {
+  int stage;  // 1: seccomp filter, 2: exec
+  int err;
+};
+
+constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+Rusage children_rusage_delta(const rusage& before, const rusage& after) {
+  auto secs = [](const timeval& tv) { return double(tv.tv_sec) + double(tv.tv_usec) / 1e6; };
+  Rusage r;
+  r.user_cpu_s = secs(after.ru_utime) - secs(before.ru_utime);
+  r.sys_cpu_s = secs(after.ru_stime) - secs(before.ru_stime);
+  r.max_rss_kb = after.ru_maxrss;  // the largest of any reaped descendant
+  return r;
+}
+
+} // namespace
+
+Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions& options) {
+  if (spawn.argv.empty()) return make_error("trace: no command to run");
+  TracedOutcome out;
+  TraceLog log(options.workspace, options.record_dir);
+
+  int err = 0;
+  const std::string program = resolve_program(spawn.argv[0], spawn.env, err);
+  out.child.started = std::chrono::system_clock::now();
+  if (err != 0) {
+    out.child.spawn_errno = err;
+    out.child.exit_code = err == EACCES ? 126 : 127;
+    out.child.finished = out.child.started;
+    DigestCache cache(options.digests);
+    out.trace = log.finish(options.cache ? *options.cache : cache);
+    return out;
+  }
+
+  // Everything the child touches is prepared before fork: between fork and exec only
+  // async-signal-safe calls are allowed (the parent may have hashing threads).
+  std::vector<char*> argv, envp;
+  for (const auto& a : spawn.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  for (const auto& e : spawn.env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  const auto filter = trace_linux::build_seccomp_filter();
+  // Root may install a filter without NO_NEW_PRIVS (CAP_SYS_ADMIN), which keeps setuid
+  // programs working; anyone else needs it (docs/requirements/trace-setuid.md).
+  const bool need_nnp = ::geteuid() != 0;
+
+  int go[2], report[2];
+  if (::pipe2(go, O_CLOEXEC) != 0) return make_error(std::string("trace: pipe: ") + std::strerror(errno));
+  if (::pipe2(report, O_CLOEXEC) != 0) {
+    ::close(go[0]);
+    ::close(go[1]);
+    return make_error(std::string("trace: pipe: ") + std::strerror(errno));
+  }
+  rusage ru_before{};
+  ::getrusage(RUSAGE_CHILDREN, &ru_before);
+
+  // The forwarded signals stay blocked across fork so none is lost before the handlers exist.
+  sigset_t block, old_mask;
+  sigemptyset(&block);
+  for (int s : kForwarded) sigaddset(&block, s);
+  ::sigprocmask(SIG_BLOCK, &block, &old_mask);
+  const pid_t child = ::fork();
+  if (child < 0) {
+    const int e = errno;
+    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    for (int fd : {go[0], go[1], report[0], report[1]}) ::close(fd);
+    return make_error(std::string("trace: fork: ") + std::strerror(e));
+  }
+  if (child == 0) {
+    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    ::close(go[1]);
+    ::close(report[0]);
+    ChildFailure f{1, 0};
+    if (need_nnp && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) f.err = errno;
+    // Wait until the parent has seized us: a RET_TRACE syscall without a tracer fails ENOSYS.
+    char byte;
+    while (f.err == 0 && ::read(go[0], &byte, 1) < 0 && errno == EINTR) {}
+    if (f.err == 0) f.err = trace_linux::install_seccomp_filter(filter);
+    if (f.err == 0) {
+      ::execve(program.c_str(), argv.data(), envp.data());
+      f = ChildFailure{2, errno};
+    }
+    (void)!::write(report[1], &f, sizeof f);
+    ::_exit(f.stage == 2 && f.err == ENOENT ? 127 : 126);
+  }
+  ::close(go[0]);
+  ::close(report[1]);
+  if (::ptrace(PTRACE_SEIZE, child, 0, kPtraceOptions) != 0) {
+    const int e = errno;
+    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    ::kill(child, SIGKILL);
+    ::close(go[1]);
+    ::close(report[0]);
+    ::waitpid(child, nullptr, 0);
+    return make_error(std::string("trace: ptrace(PTRACE_SEIZE) refused: ") + std::strerror(e) +
+                      " (run without --trace, or allow ptrace in the container)");
+  }
+  int status = 0;
+  forward_signals_to(child);
+  ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+  ::close(go[1]);  // lets the child go on
+  {
+    trace_linux::StopLoop loop(child, log);
+    status = loop.run();
+  }
+  forward_signals_to(0);
+  out.child.finished = std::chrono::system_clock::now();
+  ChildFailure f{0, 0};
+  const bool failed_before_exec = ::read(report[0], &f, sizeof f) == ssize_t(sizeof f);
+  ::close(report[0]);
+  rusage ru_after{};
+  ::getrusage(RUSAGE_CHILDREN, &ru_after);
+  out.child.rusage = children_rusage_delta(ru_before, ru_after);
+
+  out.child.exit_code = shell_exit_status(status, &out.child.signal);
+  if (failed_before_exec) {
+    if (f.stage == 1)
+      return make_error(std::string("trace: installing the seccomp filter failed: ") + std::strerror(f.err) +
+                        " (run without --trace)");
+    out.child.spawn_errno = f.err;
+    out.child.exit_code = f.err == ENOENT ? 127 : 126;
+  }
+  DigestCache own_cache(options.digests);
+  out.trace = log.finish(options.cache ? *options.cache : own_cache);
+  return out;
+}
+
+} // namespace hallmark

@@ -1,0 +1,55 @@
+// The ptrace stop loop: waits for every stop of every task of the traced tree, decodes the few
+// syscalls the seccomp filter lets through, reports them to the TraceLog and resumes the task
+// at once. It holds the tree's bookkeeping (tid -> thread group, syscalls awaiting their exit
+// stop) and the rules that make a traced build behave like an untraced one: signals are
+// re-injected, group-stops are kept with PTRACE_LISTEN, events are accepted in any order.
+// See docs/requirements/trace-*.md.
+#pragma once
+
+#include "../trace_log.hpp"
+
+#include <sys/types.h>
+
+#include <string>
+#include <unordered_map>
+
+namespace hallmark::trace_linux {
+
+class StopLoop {
+public:
+  StopLoop(pid_t root, TraceLog& log);
+  // Returns when every traced task has exited (like strace -f): the root's wait status.
+  int run();
+
+private:
+  enum class Wait { none, file, connect };
+  struct Task {
+    pid_t tgid = 0;
+    Wait wait = Wait::none;       // a syscall whose result is read at its exit stop
+    std::string path, path2;      // file: the operand(s); rename: from, to
+    unsigned ops = 0, ops2 = 0;
+    bool is_open = false;
+    Connection conn;
+    std::string exec_path;        // the file name of the last execve, read at its entry
+  };
+
+  Task& task(pid_t tid);          // creates the entry on first sight
+  void on_seccomp_stop(pid_t tid);
+  void on_syscall_stop(pid_t tid);
+  void on_exec(pid_t tid);
+  void on_new_child(pid_t parent);
+  void on_death(pid_t tid, int status);
+  void resume(pid_t tid, int sig);
+
+  std::string resolve(pid_t tid, long dirfd, uint64_t addr);
+  bool decode_open(pid_t tid, Task& t, long dirfd, uint64_t path, uint64_t flags);
+  bool decode_sockaddr(pid_t tid, Task& t, uint64_t addr, uint64_t len);
+
+  pid_t root_;
+  TraceLog& log_;
+  std::unordered_map<pid_t, Task> tasks_;
+  int root_status_ = 0;
+  bool root_done_ = false;
+};
+
+} // namespace hallmark::trace_linux

@@ -1,0 +1,322 @@
+// unit-trace: spawn_traced() on real programs. Each case runs the real tracer over real
+// processes and checks what the record says they did.
+#include "hallmark/observe/trace.hpp"
+
+// GCC 12 reports a false -Wrestrict inside std::string operator+ at -O2 (GCC PR 105329).
+#pragma GCC diagnostic ignored "-Wrestrict"
+
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#ifndef TRACE_HELPER
+#error "meson passes the helper program's path"
+#endif
+
+extern char** environ;
+
+namespace fs = std::filesystem;
+using namespace hallmark;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "hallmark-trace.XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+std::vector<std::string> current_env() {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) env.emplace_back(*e);
+  return env;
+}
+
+void write_file(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p) << text;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TracedOutcome trace(const std::vector<std::string>& argv, const fs::path& workspace) {
+  SpawnOptions spawn{argv, current_env()};
+  TraceOptions options;
+  options.workspace = workspace;
+  options.record_dir = workspace / ".hallmark";
+  auto r = spawn_traced(spawn, options);
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.message()));
+  return std::move(*r);
+}
+
+TracedOutcome sh(const std::string& script, const fs::path& workspace) {
+  return trace({"/bin/sh", "-c", script}, workspace);
+}
+
+const FileAccess* find_file(const TraceSection& t, const std::string& path) {
+  for (const auto& f : t.files)
+    if (f.path == path) return &f;
+  return nullptr;
+}
+
+bool has_op(const TraceSection& t, const std::string& path, const std::string& op) {
+  const FileAccess* f = find_file(t, path);
+  return f && std::find(f->ops.begin(), f->ops.end(), op) != f->ops.end();
+}
+
+bool has_entry(const std::vector<FileEntry>& v, const std::string& path) {
+  return std::any_of(v.begin(), v.end(), [&](const FileEntry& e) { return e.path == path; });
+}
+
+const ProcessRecord* find_process(const TraceSection& t, const std::string& exe_suffix) {
+  for (const auto& p : t.processes)
+    if (p.exe.size() >= exe_suffix.size() && p.exe.compare(p.exe.size() - exe_suffix.size(), exe_suffix.size(), exe_suffix) == 0)
+      return &p;
+  return nullptr;
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("trace");
+
+TEST_CASE("trace::available_here") {
+  std::string why;
+  CHECK_MESSAGE(trace_available(&why), why);
+}
+
+TEST_CASE("trace::shell_pipeline") {
+  TempDir d;
+  write_file(d.path / "in.txt", "one\ntwo\n");
+  auto out = sh("cd " + d.path.string() + " && cat in.txt | tr a-z A-Z > out.txt && wc -l < in.txt > count.txt", d.path);
+  CHECK(out.child.exit_code == 0);
+  CHECK(slurp(d.path / "out.txt") == "ONE\nTWO\n");
+  const TraceSection& t = out.trace;
+  CHECK(find_process(t, "/cat"));
+  CHECK(find_process(t, "/tr"));
+  CHECK(find_process(t, "/wc"));
+  // The root process and its exec'd children form a tree.
+  const ProcessRecord* cat = find_process(t, "/cat");
+  REQUIRE(cat);
+  CHECK(cat->argv == std::vector<std::string>{"cat", "in.txt"});
+  CHECK(cat->cwd == fs::canonical(d.path).string());
+  CHECK(cat->exit_code == 0);
+  CHECK(!cat->exe_sha256.empty());
+  CHECK(has_op(t, "in.txt", "read"));
+  CHECK(has_op(t, "out.txt", "create"));
+  CHECK(has_entry(t.materials, "in.txt"));
+  CHECK(has_entry(t.products, "out.txt"));
+  CHECK(has_entry(t.products, "count.txt"));
+  CHECK(!has_entry(t.materials, "out.txt"));
+  // The shell and coreutils come from outside the workspace: toolchain, hashed.
+  bool cat_in_toolchain = false;
+  for (const auto& e : t.toolchain)
+    if (e.path == fs::canonical(cat->exe).string()) cat_in_toolchain = !e.digests.empty();
+  CHECK(cat_in_toolchain);
+  CHECK(t.summary.processes >= 4);
+}
+
+TEST_CASE("trace::threads_open_files") {
+  TempDir d;
+  for (int i = 0; i < 8; ++i) write_file(d.path / ("file" + std::to_string(i)), "x" + std::to_string(i));
+  auto out = trace({TRACE_HELPER, "threads", d.path.string(), "8"}, d.path);
+  CHECK(out.child.exit_code == 0);
+  for (int i = 0; i < 8; ++i) CHECK(has_op(out.trace, "file" + std::to_string(i), "read"));
+}
+
+TEST_CASE("trace::posix_spawn_vfork") {
+  TempDir d;
+  write_file(d.path / "a.txt", "a");
+  auto out = trace({TRACE_HELPER, "spawn", "/bin/cp", (d.path / "a.txt").string(), (d.path / "b.txt").string()}, d.path);
+  CHECK(out.child.exit_code == 0);
+  CHECK(has_op(out.trace, "a.txt", "read"));
+  CHECK(has_op(out.trace, "b.txt", "create"));
+  const ProcessRecord* cat = find_process(out.trace, "/cp");
+  REQUIRE(cat);
+  const ProcessRecord* helper = find_process(out.trace, "trace-helper");
+  REQUIRE(helper);
+  CHECK(cat->ppid == helper->pid);
+}
+
+TEST_CASE("trace::openat_dirfd") {
+  TempDir d;
+  write_file(d.path / "sub" / "rel.txt", "r");
+  auto out = trace({TRACE_HELPER, "openat", (d.path / "sub").string(), "rel.txt"}, d.path);
+  CHECK(out.child.exit_code == 0);
+  CHECK(has_op(out.trace, "sub/rel.txt", "read"));
+}
+
+TEST_CASE("trace::rename_into_place") {
+  TempDir d;
+  auto out = sh("cd " + d.path.string() + " && echo new > f.tmp && mv f.tmp final.txt", d.path);
+  CHECK(out.child.exit_code == 0);
+  CHECK(has_op(out.trace, "f.tmp", "create"));
+  CHECK(has_op(out.trace, "f.tmp", "rename_from"));
+  CHECK(has_op(out.trace, "final.txt", "rename_to"));
+  CHECK(has_entry(out.trace.products, "final.txt"));
+  CHECK(!has_entry(out.trace.products, "f.tmp"));
+}
+
+TEST_CASE("trace::unlink_and_failed_opens") {
+  TempDir d;
+  write_file(d.path / "gone.txt", "g");
+  auto out = sh("cd " + d.path.string() + " && cat missing1 missing2 2>/dev/null; rm gone.txt; cat /proc/self/status >/dev/null", d.path);
+  CHECK(has_op(out.trace, "gone.txt", "delete"));
+  CHECK(!has_entry(out.trace.materials, "gone.txt"));
+  CHECK(find_file(out.trace, "missing1") == nullptr);  // counted, not listed
+  CHECK(out.trace.summary.failed_opens >= 2);
+  CHECK(out.trace.summary.summarized.count("/proc"));
+  for (const auto& f : out.trace.files) CHECK(f.path.rfind("/proc/", 0) != 0);
+}
+
+TEST_CASE("trace::tcp_connect_to_local_listener") {
+  int server = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(server >= 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(server, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  REQUIRE(::listen(server, 4) == 0);
+  socklen_t len = sizeof a;
+  ::getsockname(server, reinterpret_cast<sockaddr*>(&a), &len);
+  const int port = ntohs(a.sin_port);
+  std::string received;
+  std::thread accepter([&] {
+    // Bounded wait: a tracer bug that keeps the client from connecting must fail, not hang.
+    pollfd p{server, POLLIN, 0};
+    if (::poll(&p, 1, 20000) != 1) return;
+    int c = ::accept(server, nullptr, nullptr);
+    char buf[64];
+    ssize_t n = ::read(c, buf, sizeof buf);
+    if (n > 0) received.assign(buf, size_t(n));
+    ::close(c);
+  });
+  TempDir d;
+  auto out = trace({TRACE_HELPER, "connect", std::to_string(port)}, d.path);
+  accepter.join();
+  ::close(server);
+  CHECK(out.child.exit_code == 0);
+  CHECK(received == "hello\n");
+  bool seen = false;
+  for (const auto& c : out.trace.network)
+    if (c.family == "inet" && c.address == "127.0.0.1" && c.port == port && c.success) seen = true;
+  CHECK(seen);
+  CHECK(out.trace.summary.remote_hosts == 0);  // loopback is not remote
+}
+
+TEST_CASE("trace::static_binary") {
+  TempDir d;
+  write_file(d.path / "s.c",
+             "#include <fcntl.h>\n#include <unistd.h>\nint main(void){int fd=open(\"data.txt\",O_RDONLY);"
+             "if(fd<0)return 3;char b[8];read(fd,b,8);close(fd);return 0;}\n");
+  write_file(d.path / "data.txt", "payload");
+  const std::string cc = "cc -static -o " + (d.path / "s").string() + " " + (d.path / "s.c").string();
+  REQUIRE(std::system(cc.c_str()) == 0);
+  auto out = sh("cd " + d.path.string() + " && ./s", d.path);
+  CHECK(out.child.exit_code == 0);
+  CHECK(has_op(out.trace, "data.txt", "read"));
+  CHECK(find_process(out.trace, "/s"));
+}
+
+TEST_CASE("trace::killed_child") {
+  TempDir d;
+  auto out = sh("kill -9 $$", d.path);
+  CHECK(out.child.exit_code == 137);
+  CHECK(out.child.signal == 9);
+  auto out2 = sh("sleep 5 & p=$!; kill -TERM $p; wait $p 2>/dev/null; exit $?", d.path);
+  CHECK(out2.child.exit_code == 143);
+  const ProcessRecord* sleeper = find_process(out2.trace, "/sleep");
+  if (sleeper) CHECK(sleeper->signal == 15);
+}
+
+TEST_CASE("trace::exec_from_non_leader_thread") {
+  TempDir d;
+  write_file(d.path / "t.txt", "t");
+  auto out = trace({TRACE_HELPER, "thread-exec", "/bin/cp", (d.path / "t.txt").string(), (d.path / "u.txt").string()}, d.path);
+  CHECK(out.child.exit_code == 0);
+  CHECK(has_op(out.trace, "t.txt", "read"));
+  CHECK(has_op(out.trace, "u.txt", "create"));
+  const ProcessRecord* cat = find_process(out.trace, "/cp");
+  REQUIRE(cat);
+  CHECK(cat->exit_code == 0);
+}
+
+TEST_CASE("trace::signals_and_group_stop") {
+  TempDir d;
+  auto sig = trace({TRACE_HELPER, "signal"}, d.path);
+  CHECK(sig.child.exit_code == 0);
+  // A stopped job is resumed by SIGCONT and finishes: the tracer neither hangs nor loses it.
+  auto out = sh("sleep 0.3 & p=$!; kill -STOP $p; sleep 0.2; kill -CONT $p; wait $p; test $? = 0", d.path);
+  CHECK(out.child.exit_code == 0);
+  auto stop_self = sh("sh -c 'kill -STOP $$; exit 7' & p=$!; sleep 0.2; kill -CONT $p; wait $p", d.path);
+  CHECK(stop_self.child.exit_code == 7);
+}
+
+TEST_CASE("trace::not_found_and_not_executable") {
+  TempDir d;
+  auto nf = trace({"no-such-program-hallmark"}, d.path);
+  CHECK(nf.child.exit_code == 127);
+  write_file(d.path / "noexec.sh", "echo hi\n");
+  auto ne = trace({(d.path / "noexec.sh").string()}, d.path);
+  CHECK(ne.child.exit_code == 126);
+}
+
+TEST_CASE("trace::same_output_and_status_as_untraced") {
+  TempDir d;
+  const std::string script = "echo out1; echo err1 >&2; printf 'x%.0s' 1 2 3; ls / >/dev/null; echo out2; exit 3";
+  auto run = [&](bool traced, const std::string& tag) {
+    const fs::path o = d.path / (tag + ".out"), e = d.path / (tag + ".err");
+    fflush(stdout);
+    fflush(stderr);
+    int saved_out = ::dup(1), saved_err = ::dup(2);
+    int fo = ::open(o.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int fe = ::open(e.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fo, 1);
+    ::dup2(fe, 2);
+    int code = -1;
+    SpawnOptions spawn{{"/bin/sh", "-c", script}, current_env()};
+    if (traced) {
+      TraceOptions options;
+      options.workspace = d.path;
+      auto r = spawn_traced(spawn, options);
+      if (r.ok()) code = r->child.exit_code;
+    } else {
+      auto r = spawn_and_wait(spawn);
+      if (r.ok()) code = r->exit_code;
+    }
+    ::dup2(saved_out, 1);
+    ::dup2(saved_err, 2);
+    for (int fd : {saved_out, saved_err, fo, fe}) ::close(fd);
+    return std::make_tuple(code, slurp(o), slurp(e));
+  };
+  auto plain = run(false, "plain");
+  auto traced = run(true, "traced");
+  CHECK(std::get<0>(plain) == 3);
+  CHECK(plain == traced);
+}
+
+TEST_SUITE_END();
