@@ -1,5 +1,6 @@
 #include "hallmark/attest/provenance.hpp"
 
+#include "hallmark/telemetry/event_log.hpp"
 #include "hallmark/util/atomic_file.hpp"
 #include "hallmark/util/glob.hpp"
 #include "hallmark/util/hex.hpp"
@@ -261,16 +262,14 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
     auto text = read_file(o.telemetry_log);
     if (!text) return text.error();
     if (!text->empty()) {
-      // The chain head is the SHA-256 of the last line: what the next line would carry as its
-      // hallmark.chain.prev, so it pins every earlier line (docs/telemetry.md).
-      std::string_view all = *text;
-      while (!all.empty() && all.back() == '\n') all.remove_suffix(1);
-      size_t nl = all.rfind('\n');
-      std::string_view last = nl == std::string_view::npos ? all : all.substr(nl + 1);
+      // The chain head pins every line of the event log (docs/telemetry.md); `verify --events`
+      // compares the log it is given with this value.
+      auto head = event_chain_head(o.telemetry_log);
+      if (!head) return head.error();
       byproducts.push_back({{"name", o.telemetry_log.filename().string()},
                             {"digest", {{"sha256", sha256_hex(*text)}}},
                             {"mediaType", kMediaOtlpJsonl},
-                            {"annotations", {{"chainHead", sha256_hex(last)}}}});
+                            {"annotations", {{"chainHead", *head}}}});
     }
   }
   if (!o.materials_inline)

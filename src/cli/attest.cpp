@@ -3,6 +3,7 @@
 #include "hallmark/attest/attest_run.hpp"
 #include "hallmark/attest/signing.hpp"
 #include "hallmark/store/record_dir.hpp"
+#include "hallmark/telemetry/step_telemetry.hpp"
 
 #include "hallmark_config.h"
 
@@ -18,6 +19,7 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
     std::string record_dir_flag;
     std::string output;
     std::vector<std::string> sboms;  // extension point: issue 5 registers `--sbom FILE` here
+    bool no_telemetry = false;
   };
   auto o = std::make_shared<Opts>();
   sub.footer("Signs SLSA v1 provenance for the current pipeline run and closes the run.\n"
@@ -32,6 +34,7 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
                "List materials in resolvedDependencies instead of a materials list file");
   sub.add_option("--builder-id", o->attest.builder_id, "builder.id (default: the CI platform's, or the local builder)");
   sub.add_option("--record-dir", o->record_dir_flag, "Record dir (default: $HALLMARK_DIR or ./.hallmark)");
+  sub.add_flag("--no-telemetry", o->no_telemetry, "Do not emit the run's root span before signing");
 
   return [o, &g] {
     auto pass = key_passphrase(g.env, o->password_file);
@@ -45,6 +48,15 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
     a.output = o->output;
     a.record_dir = RecordDir::locate(std::filesystem::current_path(), o->record_dir_flag, g.env);
     for (const auto& s : o->sboms) a.sboms.push_back({std::filesystem::path(s).filename().string(), s, ""});
+    // The run's root span goes into the event log before the log's chain head is signed.
+    RecordDir dir(a.record_dir);
+    if (auto run = dir.current_run(); run.ok() && !o->no_telemetry) {
+      if (auto steps = dir.read_steps(); steps.ok()) {
+        TelemetryOptions t;
+        FlushStats fs = close_run_telemetry(t, *run, a.record_dir, *steps, g.env);
+        for (const auto& w : fs.warnings) say("warning: telemetry: " + w);
+      }
+    }
     auto out = attest_run(a, HALLMARK_VERSION);
     if (!out) {
       say_error(out.message());

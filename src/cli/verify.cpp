@@ -1,16 +1,67 @@
 #include "command.hpp"
 
 #include "hallmark/attest/verify.hpp"
+#include "hallmark/store/record_dir.hpp"
+#include "hallmark/telemetry/event_log.hpp"
+#include "hallmark/telemetry/step_telemetry.hpp"
+
+#include <filesystem>
 
 #include <cstdio>
 #include <memory>
 
 namespace hallmark::cli {
 
+namespace {
+
+// `--events FILE`: the event log must hash-chain to the head signed in the provenance's
+// byproducts (docs/telemetry.md), so an edited, reordered, deleted or truncated line fails.
+ExtraCheck events_check(const std::string& file) {
+  return [file](const nlohmann::json& statement) {
+    std::string head;
+    const nlohmann::json* bps = nullptr;
+    if (statement.contains("predicate") && statement["predicate"].contains("runDetails"))
+      bps = &statement["predicate"]["runDetails"]["byproducts"];
+    if (bps && bps->is_array())
+      for (const auto& b : *bps)
+        if (b.contains("annotations") && b["annotations"].contains("chainHead"))
+          head = b["annotations"]["chainHead"].get<std::string>();
+    if (head.empty())
+      return std::vector<CheckResult>{{"events", false, "an event log chain head among the byproducts", "none"}};
+    Status st = verify_event_chain(file, head);
+    return std::vector<CheckResult>{{"events", st.ok(), "event log intact, chain head " + head,
+                                     st.ok() ? "intact" : st.message()}};
+  };
+}
+
+// A failed verification is a security event: logged where the pipeline's telemetry goes.
+void log_failure(const VerifyResult& r, const VerifyOptions& v, const std::string& record_dir_flag,
+                 const Globals& g) {
+  namespace fs = std::filesystem;
+  fs::path dir = RecordDir::locate(fs::current_path(), record_dir_flag, g.env);
+  std::error_code ec;
+  bool exporting = g.env.count("OTEL_EXPORTER_OTLP_ENDPOINT") || g.env.count("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT");
+  if (!fs::is_directory(dir, ec) && !exporting) return;
+  VerificationFailure f;
+  f.artifact = v.artifact.string();
+  f.artifact_sha256 = r.artifact_sha256;
+  for (const auto& c : r.checks)
+    if (!c.passed) {
+      f.reason = c.check + ": expected " + c.expected + ", got " + c.actual;
+      break;
+    }
+  f.policy = v.policy.string();
+  FlushStats fs = emit_verification_failed(TelemetryOptions{}, dir, g.env, f);
+  if (g.verbosity >= 2)
+    for (const auto& w : fs.warnings) say("warning: telemetry: " + w);
+}
+
+} // namespace
+
 Runner setup_verify(CLI::App& sub, Globals& g) {
   struct Opts {
     VerifyOptions verify;
-    std::string artifact, provenance, policy;
+    std::string artifact, provenance, policy, events, record_dir;
     std::vector<std::string> keys;
     bool print_provenance = false;
     bool json = false;
@@ -27,6 +78,9 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
   sub.add_option("--source-ref", o->verify.source_ref, "Require this source ref (branch/tag name or refs/...)");
   sub.add_option("--policy", o->policy, "Policy JSON (docs/policy.md)");
   sub.add_flag("--allow-raw-ecdsa", o->verify.allow_raw_ecdsa, "Accept raw r||s ECDSA signatures (not DSSE conformant)");
+  sub.add_option("--events", o->events,
+                 "Check that this event log (events.otlp.jsonl) is complete and unaltered against the chain head the provenance signs");
+  sub.add_option("--record-dir", o->record_dir, "Where a failed verification is logged as a telemetry event (default: $HALLMARK_DIR or ./.hallmark, if present)");
   sub.add_flag("--print-provenance", o->print_provenance, "Print the verified statement");
   sub.add_flag("--json", o->json, "Print the result as JSON");
 
@@ -36,6 +90,7 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
     v.provenance = o->provenance;
     v.policy = o->policy;
     for (const auto& k : o->keys) v.keys.emplace_back(k);
+    if (!o->events.empty()) v.extra_checks.push_back(events_check(o->events));
     auto r = verify_artifact(v);
     if (!r) {
       say_error(r.message());
@@ -49,7 +104,7 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
       for (const auto& line : r->lines(v.artifact)) std::printf("%s\n", line.c_str());
       if (o->print_provenance && r->passed) std::printf("%s\n", r->statement.dump(2).c_str());
     }
-    (void)g;
+    if (!r->passed) log_failure(*r, v, o->record_dir, g);
     return r->passed ? 0 : 1;
   };
 }
