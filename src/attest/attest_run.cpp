@@ -1,6 +1,7 @@
 #include "hallmark/attest/attest_run.hpp"
 
 #include "hallmark/attest/dsse.hpp"
+#include "hallmark/attest/sbom_attestation.hpp"
 #include "hallmark/attest/signing.hpp"
 #include "hallmark/store/record_dir.hpp"
 #include "hallmark/util/atomic_file.hpp"
@@ -80,24 +81,53 @@ Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hall
   fs::path output = o.output.empty() ? default_output(*steps, first->subject_names, o.bundle) : o.output;
   fs::path materials = o.materials_inline ? fs::path() : materials_path_for(output);
   if (!o.materials_inline) po.materials_list_name = materials.filename().string();
+  AttestOutcome out;
+  std::vector<nlohmann::json> sbom_statements;
+  if (o.sbom) {
+    // SBOMs are byproducts of the provenance and signed statements of their own.
+    fs::path workspace = steps->front().workspace.empty() ? fs::path(".") : fs::path(steps->front().workspace);
+    fs::path prefix = materials_path_for(output);  // "<out>.materials.json" -> "<out>"
+    prefix.replace_extension();
+    prefix.replace_extension();
+    auto sb = make_sbom_attestations(workspace, first->statement["subject"], prefix);
+    if (!sb) return sb.error();
+    for (auto& f : sb->files) {
+      out.sbom_files.push_back(f.path);
+      po.sboms.push_back(std::move(f));
+    }
+    sbom_statements = std::move(sb->statements);
+    out.warnings = std::move(sb->warnings);
+  }
   auto prov = build_provenance(*steps, po);
   if (!prov) return prov.error();
 
-  auto env = sign_dsse(kInTotoPayloadType, statement_payload(prov->statement), *key);
-  if (!env) return env.error();
+  // Every statement is signed over its exact embedded payload bytes. In .intoto.jsonl they are
+  // lines of one file (provenance first); as bundles, one file each.
+  std::vector<nlohmann::json> statements{prov->statement};
+  statements.insert(statements.end(), sbom_statements.begin(), sbom_statements.end());
   std::string content;
-  if (o.bundle) {
+  for (size_t i = 0; i < statements.size(); ++i) {
+    auto env = sign_dsse(kInTotoPayloadType, statement_payload(statements[i]), *key);
+    if (!env) return env.error();
+    if (!o.bundle) {
+      content += dsse_to_line(*env) + "\n";
+      continue;
+    }
     auto bundle = sigstore_bundle(*env, key->keyid());
     if (!bundle) return bundle.error();
-    content = bundle->dump(2) + "\n";
-  } else {
-    content = dsse_to_line(*env) + "\n";
+    if (i == 0) {
+      content = bundle->dump(2) + "\n";
+    } else {
+      fs::path extra = out.sbom_files[i - 1];
+      extra += ".sigstore.json";
+      HALLMARK_TRY(write_file_atomic(extra, bundle->dump(2) + "\n"));
+      out.extra_outputs.push_back(extra);
+    }
   }
   if (!materials.empty()) HALLMARK_TRY(write_file_atomic(materials, prov->materials_list));
   HALLMARK_TRY(write_file_atomic(output, content));
   if (o.close_run) HALLMARK_TRY(dir.close_run());
 
-  AttestOutcome out;
   out.output = output;
   out.materials_list = materials;
   out.subjects = prov->subject_names;

@@ -34,6 +34,9 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
                "List materials in resolvedDependencies instead of a materials list file");
   sub.add_option("--builder-id", o->attest.builder_id, "builder.id (default: the CI platform's, or the local builder)");
   sub.add_option("--record-dir", o->record_dir_flag, "Record dir (default: $HALLMARK_DIR or ./.hallmark)");
+  sub.add_flag("--sbom", o->attest.sbom,
+               "Also write the CycloneDX SBOM of the workspace and of each archive subject, list them\n"
+               "among the byproducts and sign each as a statement (predicateType https://cyclonedx.org/bom)");
   sub.add_flag("--no-telemetry", o->no_telemetry, "Do not emit the run's root span before signing");
 
   return [o, &g] {
@@ -62,6 +65,8 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
       say_error(out.message());
       return 2;
     }
+    if (g.verbosity >= 2)
+      for (const auto& w : out->warnings) say("warning: sbom: " + w);
     if (g.verbosity >= 1) {
       std::string subjects;
       for (const auto& s : out->subjects) subjects += (subjects.empty() ? "" : ", ") + s;
@@ -69,6 +74,8 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
           std::to_string(out->steps) + " step(s), builder " + out->builder_id + ", key " + out->keyid);
       say("wrote " + out->output.string() +
           (out->materials_list.empty() ? "" : " and " + out->materials_list.string()));
+      for (const auto& f : out->sbom_files) say("wrote SBOM " + f.string());
+      for (const auto& f : out->extra_outputs) say("wrote " + f.string());
     }
     return 0;
   };

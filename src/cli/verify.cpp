@@ -51,9 +51,25 @@ void log_failure(const VerifyResult& r, const VerifyOptions& v, const std::strin
       break;
     }
   f.policy = v.policy.string();
-  FlushStats fs = emit_verification_failed(TelemetryOptions{}, dir, g.env, f);
+  std::vector<std::string> warnings = emit_verification_failed(TelemetryOptions{}, dir, g.env, f).warnings;
+  // A denied component is its own event, one per component, for SIEM rules that key on it.
+  for (const auto& c : r.checks) {
+    if (c.passed || c.check != "policy.deniedComponents") continue;
+    size_t start = 0;
+    while (start < c.actual.size()) {
+      size_t comma = c.actual.find(", ", start);
+      std::string purl = c.actual.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      start = comma == std::string::npos ? c.actual.size() : comma + 2;
+      DeniedComponent d;
+      d.purl = purl;
+      d.rule = c.expected;
+      d.sbom_path = v.provenance.string();
+      auto w = emit_sbom_denied_component(TelemetryOptions{}, dir, g.env, d).warnings;
+      warnings.insert(warnings.end(), w.begin(), w.end());
+    }
+  }
   if (g.verbosity >= 2)
-    for (const auto& w : fs.warnings) say("warning: telemetry: " + w);
+    for (const auto& w : warnings) say("warning: telemetry: " + w);
 }
 
 } // namespace

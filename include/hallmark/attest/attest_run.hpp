@@ -27,7 +27,8 @@ struct AttestOptions {
   bool bundle = false;
   bool materials_inline = false;
   std::string builder_id;
-  std::vector<ByproductFile> sboms;      // `attest --sbom FILE` (issue 5)
+  std::vector<ByproductFile> sboms;      // SBOM files to list among the byproducts
+  bool sbom = false;                     // --sbom: generate and sign SBOMs (sbom_attestation.hpp)
   bool close_run = true;
 };
 
@@ -38,6 +39,9 @@ struct AttestOutcome {
   std::string keyid;
   std::string builder_id;
   size_t steps = 0;
+  std::vector<std::filesystem::path> sbom_files;  // with --sbom
+  std::vector<std::filesystem::path> extra_outputs;  // --sbom --bundle: one bundle per SBOM
+  std::vector<std::string> warnings;
 };
 
 Result<AttestOutcome> attest_run(const AttestOptions& options, const std::string& hallmark_version);

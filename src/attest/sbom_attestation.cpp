@@ -1,0 +1,58 @@
+#include "hallmark/attest/sbom_attestation.hpp"
+
+#include "hallmark/sbom/archive.hpp"
+#include "hallmark/sbom/bom_builder.hpp"
+#include "hallmark/sbom/writers.hpp"
+#include "hallmark/util/atomic_file.hpp"
+
+#include <cstdlib>
+
+namespace hallmark {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+json statement_for(json subjects, const std::string& bom_text) {
+  return {{"_type", "https://in-toto.io/Statement/v1"},
+          {"subject", std::move(subjects)},
+          {"predicateType", kCycloneDxPredicateType},
+          {"predicate", json::parse(bom_text)}};
+}
+
+Status add_sbom(const fs::path& input, const fs::path& file, json subjects, SbomAttestations& out) {
+  sbom::BomOptions bo;
+  bo.paths = {input};
+  auto bom = sbom::build_bom(bo);
+  if (!bom) return make_error("SBOM of " + input.string() + ": " + bom.message());
+  for (const auto& w : bom->warnings) out.warnings.push_back(w.path + ": " + w.message);
+  sbom::WriterOptions wo;
+  const char* sde = std::getenv("SOURCE_DATE_EPOCH");
+  wo.deterministic_ids = sde && *sde;
+  std::string text = sbom::write_cyclonedx_json(*bom, wo);
+  HALLMARK_TRY(write_file_atomic(file, text));
+  out.files.push_back({file.filename().string(), file, kMediaCycloneDx});
+  out.statements.push_back(statement_for(std::move(subjects), text));
+  return ok_status();
+}
+
+} // namespace
+
+Result<SbomAttestations> make_sbom_attestations(const fs::path& workspace, const json& subjects,
+                                                const fs::path& out_prefix) {
+  SbomAttestations out;
+  fs::path ws_file = out_prefix;
+  ws_file += ".workspace.cdx.json";
+  HALLMARK_TRY(add_sbom(workspace, ws_file, subjects, out));
+  for (const auto& s : subjects) {
+    std::string name = s.value("name", std::string());
+    if (!sbom::is_archive_name(fs::path(name).filename().string())) continue;
+    fs::path archive = workspace / name;
+    fs::path file = archive;
+    file += ".cdx.json";
+    HALLMARK_TRY(add_sbom(archive, file, json::array({s}), out));
+  }
+  return out;
+}
+
+} // namespace hallmark
