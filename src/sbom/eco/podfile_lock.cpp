@@ -25,6 +25,10 @@ std::string pod_version(std::string_view s) {
 
 void catalog_podfile_lock(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
+  if (yaml_too_deep(in.content)) {
+    rb.warn("nested too deeply to be a lockfile; not read");
+    return;
+  }
   YAML::Node doc;
   try {
     doc = YAML::Load(std::string(in.content));
