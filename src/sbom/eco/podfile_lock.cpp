@@ -19,7 +19,7 @@ std::string pod_name(std::string_view s) {
 }
 std::string pod_version(std::string_view s) {
   size_t open = s.find(" (");
-  if (open == std::string_view::npos || s.back() != ')') return {};
+  if (open == std::string_view::npos || s.empty() || s.back() != ')') return {};
   return std::string(s.substr(open + 2, s.size() - open - 3));
 }
 
