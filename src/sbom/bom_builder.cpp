@@ -236,9 +236,12 @@ Bom merge_results(Component root, std::vector<CatalogResult> results, bool inclu
   size_t dangling = 0;
   std::string first_dangling;
   for (size_t i = 0; i < results.size(); ++i) {
+    // A ref the result did not define itself may still name a component another manifest
+    // found (refs are purls), e.g. a workspace member's lockfile pointing at a shared package.
     auto map_ref = [&](const std::string& ref) -> std::string {
       auto it = ref_maps[i].find(ref);
-      return it == ref_maps[i].end() ? std::string() : it->second;
+      if (it != ref_maps[i].end()) return it->second;
+      return by_purl.count(ref) || dropped_dev.count(ref) ? ref : std::string();
     };
     auto link = [&](const std::string& from, const std::string& to_raw) {
       std::string to = map_ref(to_raw);

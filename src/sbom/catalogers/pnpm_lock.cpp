@@ -9,7 +9,7 @@
 
 #include "hallmark/sbom/purl.hpp"
 
-#include <yaml-cpp/yaml.h>
+#include "yaml_tree.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -52,18 +52,17 @@ std::string normalise_path(const std::string& p) {
 }
 
 void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
-  YAML::Node doc;
-  try {
-    doc = YAML::Load(std::string(in.content));
-  } catch (const YAML::Exception& e) {
-    add_warning(out, in, "line " + std::to_string(e.mark.line + 1) + ": not valid YAML (" + e.msg + "); skipped");
+  YamlDocument parsed = parse_yaml(in.content);
+  if (!parsed.error().empty()) {
+    add_warning(out, in, parsed.error() + "; skipped");
     return;
   }
-  if (!doc.IsMap()) {
+  const YamlNode* doc = parsed.root();
+  if (!doc || !doc->is_map()) {
     add_warning(out, in, "not a YAML mapping; skipped");
     return;
   }
-  std::string lv = doc["lockfileVersion"].as<std::string>("");
+  std::string lv = doc->str("lockfileVersion");
   int major = lv.empty() ? 0 : std::atoi(lv.c_str());
   if (major < 5) {
     add_warning(out, in, "lockfileVersion '" + lv + "' is not 5, 6 or 9; skipped");
@@ -72,22 +71,21 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
 
   std::map<std::string, size_t> index;  // bom_ref -> position in out.components
   bool has_dev_flags = false;
-  auto component_for = [&](const NameVersion& nv, const YAML::Node& meta) -> std::string {
+  auto component_for = [&](const NameVersion& nv, const YamlNode* meta) -> std::string {
     Component c = npm_component(nv.name, nv.version, in);
     if (nv.version.find(':') != std::string::npos || nv.version.find('/') != std::string::npos) {
       c.qualifiers["download_url"] = nv.version;  // tarball or git dependency
       c.version.clear();
-      if (meta && meta["version"]) c.version = meta["version"].as<std::string>("");
+      if (meta) c.version = meta->str("version");
       c.bom_ref = make_purl(c);
     }
     auto [it, fresh] = index.emplace(c.bom_ref, out.components.size());
     if (fresh) {
-      if (meta && meta["resolution"] && meta["resolution"]["integrity"])
-        c.hashes = sri_to_hashes(meta["resolution"]["integrity"].as<std::string>(""));
-      if (meta && meta["dev"]) {
+      if (const YamlNode* res = meta ? meta->get("resolution") : nullptr)
+        c.hashes = sri_to_hashes(res->str("integrity"));
+      if (meta && meta->get("dev")) {
         has_dev_flags = true;
-        bool dev = meta["dev"].as<bool>(false);
-        c.scope = dev ? Scope::excluded : (meta["optional"].as<bool>(false) ? Scope::optional : Scope::required);
+        c.scope = meta->flag("dev") ? Scope::excluded : meta->flag("optional") ? Scope::optional : Scope::required;
       }
       out.components.push_back(std::move(c));
     }
@@ -96,29 +94,30 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
 
   // Packages (metadata) and the key -> bom_ref map used to resolve edges.
   std::map<std::string, std::string> ref_of_key;  // key without leading '/', peers kept
-  YAML::Node packages = doc["packages"];
-  if (packages && packages.IsMap())
-    for (auto it = packages.begin(); it != packages.end(); ++it) {
-      std::string key = it->first.as<std::string>("");
+  // yaml-cpp looks map keys up by a linear scan: index packages once for the snapshot pass.
+  std::map<std::string, const YamlNode*> package_meta;
+  const YamlNode* packages = doc->get("packages");
+  if (packages && packages->is_map())
+    for (const YamlEntry& e : packages->entries) {
+      std::string key = e.key;
+      package_meta[key] = e.value;
       NameVersion nv = parse_key(key, major);
       if (nv.name.empty() || nv.version.empty()) {
-        add_warning(out, in, "line " + std::to_string(it->first.Mark().line + 1) + ": packages key '" + key +
+        add_warning(out, in, "line " + std::to_string(e.line) + ": packages key '" + key +
                                  "' has no name@version; skipped");
         continue;
       }
       if (key[0] == '/') key.erase(0, 1);
-      ref_of_key[key] = component_for(nv, it->second);
+      ref_of_key[key] = component_for(nv, e.value);
     }
   // v9 snapshots: one per peer variant, holding the edges.
-  YAML::Node graph = major >= 9 ? doc["snapshots"] : packages;
-  if (major >= 9 && graph && graph.IsMap())
-    for (auto it = graph.begin(); it != graph.end(); ++it) {
-      std::string key = it->first.as<std::string>("");
-      NameVersion nv = parse_key(key, major);
+  const YamlNode* graph = major >= 9 ? doc->get("snapshots") : packages;
+  if (major >= 9 && graph && graph->is_map())
+    for (const YamlEntry& e : graph->entries) {
+      NameVersion nv = parse_key(e.key, major);
       if (nv.name.empty() || nv.version.empty()) continue;
-      std::string base = nv.name + "@" + nv.version;
-      YAML::Node meta = packages ? packages[base] : YAML::Node();
-      ref_of_key[key] = component_for(nv, meta);
+      auto meta_it = package_meta.find(nv.name + "@" + nv.version);
+      ref_of_key[e.key] = component_for(nv, meta_it == package_meta.end() ? nullptr : meta_it->second);
     }
 
   // A dependency value -> the key it names: "1.2.3(peer@1)" (v6/v9), "1.2.3_peer@1" (v5),
@@ -140,21 +139,21 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
     return it != ref_of_key.end() ? it->second : std::string();
   };
 
-  if (graph && graph.IsMap())
-    for (auto it = graph.begin(); it != graph.end(); ++it) {
-      std::string key = it->first.as<std::string>("");
+  if (graph && graph->is_map())
+    for (const YamlEntry& e : graph->entries) {
+      std::string key = e.key;
       if (!key.empty() && key[0] == '/') key.erase(0, 1);
       auto from = ref_of_key.find(key);
-      if (from == ref_of_key.end()) continue;
+      if (from == ref_of_key.end() || !e.value) continue;
       for (const char* section : {"dependencies", "optionalDependencies"}) {
-        YAML::Node deps = it->second[section];
-        if (!deps || !deps.IsMap()) continue;
-        for (auto d = deps.begin(); d != deps.end(); ++d) {
-          std::string name = d->first.as<std::string>(""), value = d->second.as<std::string>("");
+        const YamlNode* deps = e.value->get(section);
+        if (!deps || !deps->is_map()) continue;
+        for (const YamlEntry& d : deps->entries) {
+          std::string name = d.key, value = d.value ? d.value->scalar : std::string();
           std::string to = resolve_value(name, value);
           if (to.empty()) {
             if (std::string_view(section) == "dependencies" && value.rfind("link:", 0) != 0)
-              add_warning(out, in, "line " + std::to_string(d->first.Mark().line + 1) + ": " + key +
+              add_warning(out, in, "line " + std::to_string(d.line) + ": " + key +
                                        " depends on " + name + "@" + value + ", which is not in the lockfile; edge dropped");
             continue;
           }
@@ -166,14 +165,15 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
   // Importers (v5.3+/v6/v9), or the single-project layout of older v5 files.
   struct Importer {
     std::string path;
-    YAML::Node node;
+    const YamlNode* node;
   };
   std::vector<Importer> importers;
-  if (YAML::Node imp = doc["importers"]; imp && imp.IsMap())
-    for (auto it = imp.begin(); it != imp.end(); ++it)
-      importers.push_back({normalise_path(it->first.as<std::string>(".")), it->second});
-  else
+  if (const YamlNode* imp = doc->get("importers"); imp && imp->is_map()) {
+    for (const YamlEntry& e : imp->entries)
+      if (e.value) importers.push_back({normalise_path(e.key.empty() ? "." : e.key), e.value});
+  } else {
     importers.push_back({".", doc});
+  }
 
   std::map<std::string, std::string> project_ref;  // importer path -> bom_ref ("" for ".")
   for (const Importer& imp : importers) {
@@ -199,13 +199,12 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
   for (const Importer& imp : importers) {
     const std::string& from = project_ref[imp.path];
     for (const char* section : {"dependencies", "optionalDependencies", "devDependencies"}) {
-      YAML::Node deps = imp.node[section];
-      if (!deps || !deps.IsMap()) continue;
+      const YamlNode* deps = imp.node->get(section);
+      if (!deps || !deps->is_map()) continue;
       bool dev = std::string_view(section) == "devDependencies";
-      for (auto d = deps.begin(); d != deps.end(); ++d) {
-        std::string name = d->first.as<std::string>("");
-        std::string value = d->second.IsMap() ? d->second["version"].as<std::string>("")
-                                              : d->second.as<std::string>("");
+      for (const YamlEntry& d : deps->entries) {
+        std::string name = d.key;
+        std::string value = !d.value ? std::string() : d.value->is_map() ? d.value->str("version") : d.value->scalar;
         std::string to;
         if (value.rfind("link:", 0) == 0) {
           std::string target = normalise_path(imp.path + "/" + value.substr(5));
@@ -216,7 +215,7 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
           to = resolve_value(name, value);
         }
         if (to.empty()) {
-          add_warning(out, in, "line " + std::to_string(d->first.Mark().line + 1) + ": importer " + imp.path +
+          add_warning(out, in, "line " + std::to_string(d.line) + ": importer " + imp.path +
                                    " dependency " + name + "@" + value + " is not in the lockfile; edge dropped");
           continue;
         }

@@ -8,7 +8,7 @@
 
 #include "hallmark/sbom/purl.hpp"
 
-#include <yaml-cpp/yaml.h>
+#include "yaml_tree.hpp"
 
 #include <algorithm>
 
@@ -178,41 +178,38 @@ void catalog_classic(const CatalogInput& in, CatalogResult& out) {
 
 // ---------------- berry ----------------
 void catalog_berry(const CatalogInput& in, CatalogResult& out) {
-  YAML::Node doc;
-  try {
-    doc = YAML::Load(std::string(in.content));
-  } catch (const YAML::Exception& e) {
-    add_warning(out, in, "line " + std::to_string(e.mark.line + 1) + ": not valid YAML (" + e.msg + "); skipped");
+  YamlDocument parsed = parse_yaml(in.content);
+  if (!parsed.error().empty()) {
+    add_warning(out, in, parsed.error() + "; skipped");
     return;
   }
-  if (!doc.IsMap()) {
+  const YamlNode* doc = parsed.root();
+  if (!doc || !doc->is_map()) {
     add_warning(out, in, "not a YAML mapping; skipped");
     return;
   }
   struct Entry {
     std::string ref;
-    YAML::Node deps;
+    const YamlNode* deps = nullptr;
     bool workspace = false;
     std::string path;
   };
   std::map<std::string, std::string> ref_of;  // descriptor "name@npm:^1" -> bom_ref
   std::vector<Entry> entries;
   std::string root_ref;
-  YAML::Node root_deps;
-  for (auto it = doc.begin(); it != doc.end(); ++it) {
-    std::string key = it->first.as<std::string>("");
-    if (key == "__metadata" || !it->second.IsMap()) continue;
-    YAML::Node v = it->second;
-    std::string resolution = v["resolution"].as<std::string>("");
-    std::string version = v["version"].as<std::string>("");
+  for (const YamlEntry& top : doc->entries) {
+    const std::string& key = top.key;
+    if (key == "__metadata" || !top.value || !top.value->is_map()) continue;
+    const YamlNode& v = *top.value;
+    std::string resolution = v.str("resolution");
+    std::string version = v.str("version");
     auto [name, reference] = split_descriptor(resolution);
     if (name.empty() || version.empty()) {
-      add_warning(out, in, "line " + std::to_string(it->first.Mark().line + 1) + ": " + key +
-                               " lacks resolution or version; skipped");
+      add_warning(out, in, "line " + std::to_string(top.line) + ": " + key + " lacks resolution or version; skipped");
       continue;
     }
     Entry e;
-    e.deps = v["dependencies"];
+    e.deps = v.get("dependencies");
     if (reference.rfind("workspace:", 0) == 0) {
       // A workspace member: a project of this repository, not a downloaded package.
       e.workspace = true;
@@ -223,7 +220,6 @@ void catalog_berry(const CatalogInput& in, CatalogResult& out) {
       e.ref = p.bom_ref;
       if (e.path == ".") {
         root_ref = p.bom_ref;
-        root_deps = v["dependencies"];
       } else {
         out.projects.push_back(std::move(p));
       }
@@ -234,7 +230,7 @@ void catalog_berry(const CatalogInput& in, CatalogResult& out) {
       Component c = npm_component(name, version, in);
       // checksum is "<cacheKey>/<sha512 of yarn's cache zip>", not of the registry tarball, so it
       // is kept as a property rather than passed off as the package's hash.
-      if (auto cs = v["checksum"].as<std::string>(""); !cs.empty()) c.properties["hallmark:yarn-checksum"] = cs;
+      if (auto cs = v.str("checksum"); !cs.empty()) c.properties["hallmark:yarn-checksum"] = cs;
       if (reference.rfind("npm:", 0) != 0 && reference.rfind("patch:", 0) != 0) {
         c.qualifiers["vcs_url"] = reference;
         c.bom_ref = make_purl(c);
@@ -258,12 +254,12 @@ void catalog_berry(const CatalogInput& in, CatalogResult& out) {
     return it == ref_of.end() ? std::string() : it->second;
   };
   for (const Entry& e : entries) {
-    if (!e.deps.IsMap()) continue;
-    for (auto d = e.deps.begin(); d != e.deps.end(); ++d) {
-      std::string name = d->first.as<std::string>(""), range = d->second.as<std::string>("");
+    if (!e.deps || !e.deps->is_map()) continue;
+    for (const YamlEntry& d : e.deps->entries) {
+      std::string name = d.key, range = d.value ? d.value->scalar : std::string();
       std::string to = lookup(name, range);
       if (to.empty()) {
-        add_warning(out, in, "line " + std::to_string(d->first.Mark().line + 1) + ": dependency " + name +
+        add_warning(out, in, "line " + std::to_string(d.line) + ": dependency " + name +
                                  "@" + range + " has no entry; edge dropped");
         continue;
       }

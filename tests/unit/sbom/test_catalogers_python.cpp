@@ -1,0 +1,151 @@
+// Python catalogers on small files written here: requirements includes/hashes/markers, pdm,
+// Pipfile.lock git entries, uv workspace members, installed METADATA.
+#include "sbom_test_util.hpp"
+
+using namespace sbomtest;
+using hallmark::sbom::Scope;
+
+namespace {
+const hallmark::sbom::Component* find(const hallmark::sbom::CatalogResult& r, const std::string& ref) {
+  for (const auto& c : r.components)
+    if (c.bom_ref == ref) return &c;
+  return nullptr;
+}
+} // namespace
+
+TEST_SUITE_BEGIN("sbom");
+
+TEST_CASE("sbom::requirements_includes_hashes_markers") {
+  TempDir t;
+  t.write("requirements.txt",
+          "# top\n-r requirements-base.txt\n--index-url https://example.invalid/simple\n"
+          "Requests[socks]==2.31.0 ; python_version >= \"3.8\" \\\n    --hash=sha256:aaaa\n"
+          "unpinned>=1.0\n-e .\nzope.interface===6.0  # comment\n-r requirements.txt\n");
+  t.write("requirements-base.txt", "six==1.16.0 --hash=sha256:1111 --hash=sha256:2222\n-r sub/more.txt\n");
+  t.write("sub/more.txt", "attrs==23.1.0\n-r missing.txt\n");
+  auto r = catalog(t.path, "requirements.txt");
+  auto nv = name_versions(r.components);
+  CHECK(nv == std::set<std::string>{"requests@2.31.0", "unpinned@", "zope-interface@6.0", "six@1.16.0", "attrs@23.1.0"});
+  auto* req = find(r, "pkg:pypi/requests@2.31.0");
+  REQUIRE(req);
+  REQUIRE(req->hashes.size() == 1);
+  CHECK(req->hashes[0].hex == "aaaa");
+  CHECK(req->properties.at("hallmark:python-marker") == "python_version >= \"3.8\"");
+  CHECK(find(r, "pkg:pypi/six@1.16.0")->hashes.empty());  // several wheels: no single hash
+  CHECK(find(r, "pkg:pypi/unpinned"));                     // no version invented
+  REQUIRE(r.warnings.size() == 1);                          // missing.txt
+  CHECK(r.warnings[0].path == "sub/more.txt");
+  CHECK(r.warnings[0].message.find("line 2") != std::string::npos);
+}
+
+TEST_CASE("sbom::pdm_lock") {
+  TempDir t;
+  t.write("pdm.lock", R"([metadata]
+groups = ["default", "test"]
+
+[[package]]
+name = "Flask"
+version = "3.0.0"
+groups = ["default"]
+dependencies = ["werkzeug>=3.0.0", "click>=8.1.3; python_version >= '3.8'"]
+
+[[package]]
+name = "werkzeug"
+version = "3.0.1"
+groups = ["default"]
+
+[[package]]
+name = "click"
+version = "8.1.7"
+groups = ["default"]
+
+[[package]]
+name = "pytest"
+version = "7.4.0"
+groups = ["test"]
+)");
+  t.write("pyproject.toml", "[project]\nname = \"app\"\ndependencies = [\"flask>=3\"]\n");
+  auto r = catalog(t.path, "pdm.lock");
+  CHECK(r.warnings.empty());
+  CHECK(r.components.size() == 4);
+  CHECK(has_edge(r, "pkg:pypi/flask@3.0.0", "pkg:pypi/werkzeug@3.0.1"));
+  CHECK(has_edge(r, "pkg:pypi/flask@3.0.0", "pkg:pypi/click@8.1.7"));
+  CHECK(r.direct == std::vector<std::string>{"pkg:pypi/flask@3.0.0"});
+  CHECK(find(r, "pkg:pypi/pytest@7.4.0")->scope == Scope::excluded);
+}
+
+TEST_CASE("sbom::pipfile_lock_git_and_dev") {
+  TempDir t;
+  t.write("Pipfile.lock", R"({"_meta": {}, "default": {
+      "requests": {"version": "==2.31.0"},
+      "mylib": {"git": "https://github.com/o/mylib.git", "ref": "0123abcd"}},
+    "develop": {"pytest": {"version": "==7.4.0"}, "requests": {"version": "==2.31.0"}}})");
+  t.write("Pipfile", "[packages]\nrequests = \"*\"\n[dev-packages]\npytest = \"*\"\n");
+  auto r = catalog(t.path, "Pipfile.lock");
+  CHECK(r.warnings.empty());
+  CHECK(r.components.size() == 3);
+  CHECK(find(r, "pkg:pypi/requests@2.31.0")->scope == Scope::required);  // in both: required
+  CHECK(find(r, "pkg:pypi/pytest@7.4.0")->scope == Scope::excluded);
+  CHECK(find(r, "pkg:pypi/mylib@0123abcd?vcs_url=https%3A%2F%2Fgithub.com%2Fo%2Fmylib.git"));
+  CHECK(r.direct.size() == 2);
+}
+
+TEST_CASE("sbom::uv_workspace_and_dev_groups") {
+  TempDir t;
+  t.write("uv.lock", R"(version = 1
+
+[[package]]
+name = "app"
+version = "0.1.0"
+source = { editable = "." }
+dependencies = [{ name = "member" }, { name = "idna" }]
+
+[package.dev-dependencies]
+dev = [{ name = "pytest" }]
+
+[[package]]
+name = "member"
+version = "0.2.0"
+source = { editable = "member" }
+dependencies = [{ name = "idna", version = "3.6" }]
+
+[[package]]
+name = "idna"
+version = "3.6"
+source = { registry = "https://pypi.org/simple" }
+sdist = { url = "https://x/idna-3.6.tar.gz", hash = "sha256:abcd" }
+
+[[package]]
+name = "pytest"
+version = "8.0.0"
+source = { registry = "https://pypi.org/simple" }
+)");
+  auto r = catalog(t.path, "uv.lock");
+  CHECK(r.warnings.empty());
+  CHECK(r.components.size() == 2);
+  CHECK(r.projects.size() == 2);
+  CHECK(has(r.direct, "pkg:pypi/member@0.2.0"));
+  CHECK(has(r.direct, "pkg:pypi/pytest@8.0.0"));
+  CHECK(has_edge(r, "pkg:pypi/member@0.2.0", "pkg:pypi/idna@3.6"));
+  CHECK(find(r, "pkg:pypi/pytest@8.0.0")->scope == Scope::excluded);
+  CHECK(find(r, "pkg:pypi/idna@3.6")->scope == Scope::required);
+  REQUIRE(find(r, "pkg:pypi/idna@3.6")->hashes.size() == 1);
+}
+
+TEST_CASE("sbom::installed_metadata") {
+  TempDir t;
+  t.write("site/attrs-23.1.0.dist-info/METADATA",
+          "Metadata-Version: 2.1\nName: attrs\nVersion: 23.1.0\nLicense-Expression: MIT\n"
+          "Requires-Dist: importlib-metadata\n\nLong description\nName: not-this\n");
+  t.write("site/old.egg-info/PKG-INFO", "Metadata-Version: 1.0\nName: Old_Pkg\nVersion: 0.1\nLicense: UNKNOWN\n");
+  auto a = catalog(t.path, "site/attrs-23.1.0.dist-info/METADATA");
+  REQUIRE(a.components.size() == 1);
+  CHECK(a.components[0].bom_ref == "pkg:pypi/attrs@23.1.0");
+  CHECK(a.components[0].licenses == std::vector<std::string>{"MIT"});
+  auto b = catalog(t.path, "site/old.egg-info/PKG-INFO");
+  REQUIRE(b.components.size() == 1);
+  CHECK(b.components[0].bom_ref == "pkg:pypi/old-pkg@0.1");
+  CHECK(b.components[0].licenses.empty());
+}
+
+TEST_SUITE_END();
