@@ -98,6 +98,22 @@ std::string sanitize_member_name(std::string_view raw, bool& unsafe) {
   return out;
 }
 
+// For messages: control bytes as \xNN, nothing else changed.
+std::string printable(std::string_view raw) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char ch : raw.substr(0, 512)) {
+    if (ch < 0x20 || ch == 0x7f) {
+      out += "\\x";
+      out.push_back(digits[ch >> 4]);
+      out.push_back(digits[ch & 15]);
+    } else {
+      out.push_back(static_cast<char>(ch));
+    }
+  }
+  return out;
+}
+
 std::string dir_of(const std::string& member) {
   size_t slash = member.find_last_of('/');
   return slash == std::string::npos ? std::string{} : member.substr(0, slash);
@@ -212,8 +228,8 @@ struct Walk {
       bool unsafe = false;
       std::string name = sanitize_member_name(raw ? raw : "", unsafe);
       if (unsafe && !reported_unsafe) {
-        warn(display, "member name \"" + sanitize_member_name(raw ? raw : "", unsafe) +
-                          "\" was absolute, climbed with \"..\" or held control bytes; shown sanitised");
+        warn(display, "member name \"" + printable(raw ? raw : "") + "\" is absolute, climbs with \"..\" or holds "
+                      "control bytes; shown as \"" + name + "\"");
         reported_unsafe = true;
       }
       if (name.empty() || !wanted(name)) continue;
@@ -322,6 +338,8 @@ struct Walk {
           c.purl_type = "pypi";
           c.name = f["Name"];
           c.version = f["Version"];
+          if (!f["License-Expression"].empty()) c.licenses.push_back(f["License-Expression"]);
+          else if (!f["License"].empty() && f["License"].size() < 64) c.licenses.push_back(f["License"]);
           c.occurrences.push_back(path);
           if (!identity && (archive_base.size() > 4 &&
                             eco::to_lower(archive_base.substr(archive_base.size() - 4)) == ".whl"))

@@ -14,7 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-void catalog_composer_lock(const CatalogInput& in, CatalogResult& out) {
+void catalog_composer_lock_unguarded(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
   json doc;
   try {
@@ -96,6 +96,16 @@ void catalog_composer_lock(const CatalogInput& in, CatalogResult& out) {
     }
   } catch (const json::exception& e) {
     out.warnings.push_back({in.path, std::string("composer.json beside it is not JSON: ") + e.what()});
+  }
+}
+
+// A field of an unexpected JSON type (a number where a string belongs...) makes nlohmann
+// throw: a warning naming the file, with what was catalogued before it kept.
+void catalog_composer_lock(const CatalogInput& in, CatalogResult& out) {
+  try {
+    catalog_composer_lock_unguarded(in, out);
+  } catch (const nlohmann::json::exception& e) {
+    out.warnings.push_back({in.path, std::string("unexpected JSON shape: ") + e.what()});
   }
 }
 

@@ -45,7 +45,7 @@ bool parse_conan_ref(std::string_view ref, Component& c) {
   return true;
 }
 
-void catalog_conan_lock(const CatalogInput& in, CatalogResult& out) {
+void catalog_conan_lock_unguarded(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
   json doc;
   try {
@@ -128,6 +128,16 @@ void catalog_conan_lock(const CatalogInput& in, CatalogResult& out) {
       c.properties["hallmark:conan.list"] = k;
       rb.add(std::move(c));
     }
+  }
+}
+
+// A field of an unexpected JSON type (a number where a string belongs...) makes nlohmann
+// throw: a warning naming the file, with what was catalogued before it kept.
+void catalog_conan_lock(const CatalogInput& in, CatalogResult& out) {
+  try {
+    catalog_conan_lock_unguarded(in, out);
+  } catch (const nlohmann::json::exception& e) {
+    out.warnings.push_back({in.path, std::string("unexpected JSON shape: ") + e.what()});
   }
 }
 

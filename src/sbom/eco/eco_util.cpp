@@ -55,6 +55,30 @@ std::string base64_to_hex(std::string_view b64) {
   return to_hex(*bytes);
 }
 
+bool yaml_too_deep(std::string_view text, int limit) {
+  int depth = 0;
+  size_t indent = 0;
+  bool at_line_start = true;
+  for (char ch : text) {
+    if (ch == '\n') {
+      at_line_start = true;
+      indent = 0;
+      continue;
+    }
+    if (at_line_start && ch == ' ') {
+      if (++indent > static_cast<size_t>(limit) * 4) return true;
+      continue;
+    }
+    at_line_start = false;
+    if (ch == '[' || ch == '{') {
+      if (++depth > limit) return true;
+    } else if ((ch == ']' || ch == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
 std::string_view base_name(std::string_view path) {
   size_t slash = path.find_last_of('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);

@@ -20,6 +20,9 @@ std::vector<std::string_view> split(std::string_view s, char sep);  // keeps emp
 std::string to_lower(std::string_view s);
 // Standard base64 (NuGet contentHash, Go h1) to lowercase hex; empty if it is not base64.
 std::string base64_to_hex(std::string_view b64);
+// yaml-cpp recurses per nesting level; a hostile file nested thousands deep would exhaust the
+// stack. True when flow brackets nest deeper than `limit` or a line is indented past 4 * limit.
+bool yaml_too_deep(std::string_view text, int limit = 256);
 // Last path component of a relative path ("a/b/go.mod" -> "go.mod").
 std::string_view base_name(std::string_view path);
 

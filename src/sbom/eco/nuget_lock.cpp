@@ -15,7 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-void catalog_nuget_lock(const CatalogInput& in, CatalogResult& out) {
+void catalog_nuget_lock_unguarded(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
   json doc;
   try {
@@ -72,13 +72,23 @@ void catalog_nuget_lock(const CatalogInput& in, CatalogResult& out) {
   }
 }
 
+// A field of an unexpected JSON type (a number where a string belongs...) makes nlohmann
+// throw: a warning naming the file, with what was catalogued before it kept.
+void catalog_nuget_lock(const CatalogInput& in, CatalogResult& out) {
+  try {
+    catalog_nuget_lock_unguarded(in, out);
+  } catch (const nlohmann::json::exception& e) {
+    out.warnings.push_back({in.path, std::string("unexpected JSON shape: ") + e.what()});
+  }
+}
+
 bool matches_nuget_lock(std::string_view filename, std::string_view) {
   return filename == "packages.lock.json";
 }
 
 // *.deps.json (the .NET host's dependency manifest next to a built app): libraries of type
 // "package" are NuGet packages (sha512 "sha512-<base64>"), "project" ones are the app's projects.
-void catalog_dotnet_deps(const CatalogInput& in, CatalogResult& out) {
+void catalog_dotnet_deps_unguarded(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
   json doc;
   try {
@@ -147,6 +157,16 @@ void catalog_dotnet_deps(const CatalogInput& in, CatalogResult& out) {
           rb.edge(from->second, t2->second);
       }
     }
+  }
+}
+
+// A field of an unexpected JSON type (a number where a string belongs...) makes nlohmann
+// throw: a warning naming the file, with what was catalogued before it kept.
+void catalog_dotnet_deps(const CatalogInput& in, CatalogResult& out) {
+  try {
+    catalog_dotnet_deps_unguarded(in, out);
+  } catch (const nlohmann::json::exception& e) {
+    out.warnings.push_back({in.path, std::string("unexpected JSON shape: ") + e.what()});
   }
 }
 

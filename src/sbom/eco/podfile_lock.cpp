@@ -19,12 +19,16 @@ std::string pod_name(std::string_view s) {
 }
 std::string pod_version(std::string_view s) {
   size_t open = s.find(" (");
-  if (open == std::string_view::npos || s.back() != ')') return {};
+  if (open == std::string_view::npos || s.empty() || s.back() != ')') return {};
   return std::string(s.substr(open + 2, s.size() - open - 3));
 }
 
 void catalog_podfile_lock(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
+  if (yaml_too_deep(in.content)) {
+    rb.warn("nested too deeply to be a lockfile; not read");
+    return;
+  }
   YAML::Node doc;
   try {
     doc = YAML::Load(std::string(in.content));

@@ -18,6 +18,10 @@ std::string scalar(const YAML::Node& n, const char* key) {
 
 void catalog_pubspec_lock(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
+  if (yaml_too_deep(in.content)) {
+    rb.warn("nested too deeply to be a lockfile; not read");
+    return;
+  }
   YAML::Node doc;
   try {
     doc = YAML::Load(std::string(in.content));

@@ -12,7 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-void catalog_swift_resolved(const CatalogInput& in, CatalogResult& out) {
+void catalog_swift_resolved_unguarded(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
   json doc;
   try {
@@ -61,6 +61,16 @@ void catalog_swift_resolved(const CatalogInput& in, CatalogResult& out) {
     if (state.is_object() && state.contains("branch") && state["branch"].is_string())
       c.properties["hallmark:swift.branch"] = state["branch"];
     rb.add(std::move(c));  // the file states neither edges nor which pins are direct
+  }
+}
+
+// A field of an unexpected JSON type (a number where a string belongs...) makes nlohmann
+// throw: a warning naming the file, with what was catalogued before it kept.
+void catalog_swift_resolved(const CatalogInput& in, CatalogResult& out) {
+  try {
+    catalog_swift_resolved_unguarded(in, out);
+  } catch (const nlohmann::json::exception& e) {
+    out.warnings.push_back({in.path, std::string("unexpected JSON shape: ") + e.what()});
   }
 }
 

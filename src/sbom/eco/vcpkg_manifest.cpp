@@ -14,7 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-void catalog_vcpkg(const CatalogInput& in, CatalogResult& out) {
+void catalog_vcpkg_unguarded(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
   json doc;
   try {
@@ -75,6 +75,16 @@ void catalog_vcpkg(const CatalogInput& in, CatalogResult& out) {
       c.scope = Scope::excluded;
     }
     rb.direct(rb.add(std::move(c)));
+  }
+}
+
+// A field of an unexpected JSON type (a number where a string belongs...) makes nlohmann
+// throw: a warning naming the file, with what was catalogued before it kept.
+void catalog_vcpkg(const CatalogInput& in, CatalogResult& out) {
+  try {
+    catalog_vcpkg_unguarded(in, out);
+  } catch (const nlohmann::json::exception& e) {
+    out.warnings.push_back({in.path, std::string("unexpected JSON shape: ") + e.what()});
   }
 }
 

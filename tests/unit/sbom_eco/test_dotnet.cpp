@@ -71,6 +71,25 @@ TEST_CASE("sbom_eco::dotnet_deps_json") {
   CHECK(eco::kDotnetDepsCataloger.matches("App.deps.json", "bin/App.deps.json"));
 }
 
+TEST_CASE("sbom_eco::json_catalogers_survive_wrong_types") {
+  // numbers and arrays where strings/objects belong: a warning, never an exception or a crash
+  auto lock = run_on_text(eco::kNugetLockCataloger, "packages.lock.json",
+                          R"({"dependencies":{"net8.0":{"A":{"type":7,"resolved":"1.0"},"B":{"type":"Direct","resolved":[1]}}}})");
+  CHECK(!lock.result.warnings.empty());
+  auto deps = run_on_text(eco::kDotnetDepsCataloger, "x.deps.json",
+                          R"({"libraries":{"A/1":{"type":"package","sha512":5}},"runtimeTarget":{"name":3}})");
+  CHECK(!deps.result.warnings.empty());
+  auto conan = run_on_text(eco::kConanLockCataloger, "conan.lock", R"({"graph_lock":{"nodes":{"1":{"ref":42}}}})");
+  CHECK(!conan.result.warnings.empty());
+  auto vcpkg = run_on_text(eco::kVcpkgManifestCataloger, "vcpkg.json", R"({"dependencies":[{"name":"a","host":"yes"}]})");
+  CHECK(!vcpkg.result.warnings.empty());
+  auto swift = run_on_text(eco::kSwiftResolvedCataloger, "Package.resolved", R"({"pins":[{"location":5}]})");
+  CHECK(!swift.result.warnings.empty());
+  auto composer = run_on_text(eco::kComposerLockCataloger, "composer.lock",
+                              R"({"packages":[{"name":"a/b","version":"1","source":{"type":3}}]})");
+  CHECK(composer.result.warnings.size() <= 1);
+}
+
 TEST_CASE("sbom_eco::nuget_packages_config") {
   std::string cfg = R"(<?xml version="1.0" encoding="utf-8"?>
 <packages>

@@ -109,6 +109,9 @@ TEST_CASE("sbom_eco::pubspec_lock_corpus_localsend") {
   CHECK(git == 3);
   auto bad = run_on_text(eco::kPubspecLockCataloger, "pubspec.lock", "packages:\n  a: [\n");
   CHECK(bad.result.warnings.size() == 1);
+  auto deep = run_on_text(eco::kPubspecLockCataloger, "pubspec.lock", "packages: " + std::string(100000, '['));
+  REQUIRE(deep.result.warnings.size() == 1);  // a warning, not a stack overflow in yaml-cpp
+  CHECK(deep.result.warnings[0].message.find("nested too deeply") != std::string::npos);
 }
 
 TEST_CASE("sbom_eco::swift_package_resolved_v1_v2") {
