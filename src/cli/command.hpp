@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
+#include <vector>
 
 namespace hallmark::cli {
 
@@ -14,6 +15,8 @@ namespace hallmark::cli {
 struct Globals {
   int verbosity = 1;  // 0 quiet (-q), 1 summary, 2 detail (-v)
   EnvMap env;
+  std::vector<std::string> command;  // the arguments after "--"
+  bool has_separator = false;
 };
 
 // A subcommand registers its options on `sub` and returns the function that runs it; the

@@ -2,6 +2,7 @@
 
 #include "hallmark_config.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -39,8 +40,20 @@ int main(int argc, char** argv) {
     sub->add_flag_callback("-v,--verbose", [&] { globals.verbosity = 2; }, "Print details");
     runners.emplace_back(sub, c.setup(*sub, globals));
   }
+  // Everything after the first "--" is the wrapped command, passed through verbatim: CLI11 would
+  // otherwise interpret the command's own options ("sh -c ...").
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--" && globals.command.empty()) {
+      globals.command.assign(argv + i + 1, argv + argc);
+      globals.has_separator = true;
+      break;
+    }
+    args.emplace_back(argv[i]);
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes the vector back to front
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -7,8 +7,10 @@
 namespace hallmark::cli {
 
 Runner setup_run(CLI::App& sub, Globals& g) {
+  sub.allow_extras();
   auto o = std::make_shared<RunOptions>();
   sub.footer(
+      "Usage: hallmark run [OPTIONS] -- CMD [ARGS...]\n\n"
       "The command's stdin/stdout/stderr, exit status and signals pass through unchanged.\n"
       "Exit status: the command's; 127 not found, 126 not executable, 128+N killed by signal N;\n"
       "125 hallmark's own failure, only with --strict.");
@@ -28,10 +30,28 @@ Runner setup_run(CLI::App& sub, Globals& g) {
   sub.add_flag("--trace", o->trace, "Observe the process tree: files, programs, connections (Linux)");
   sub.add_flag("--require-trace", o->require_trace, "Fail instead of running untraced when tracing is impossible");
   sub.add_flag("--strict", o->strict, "Exit 125 if hallmark itself fails to record the step");
-  sub.add_option("command", o->argv, "The command to run")->required();
   sub.prefix_command();
 
-  return [o, &g] {
+  return [o, &g, &sub] {
+    std::vector<std::string> extra = sub.remaining();
+    if (g.has_separator) {
+      if (!extra.empty()) {
+        say_error("run: unknown option or argument '" + extra[0] + "' before '--' (see 'hallmark run --help')");
+        return 2;
+      }
+      o->argv = g.command;
+    } else {
+      // "hallmark run make -j": everything from the first non-option on is the command.
+      if (!extra.empty() && extra[0].size() > 1 && extra[0][0] == '-') {
+        say_error("run: unknown option '" + extra[0] + "' (see 'hallmark run --help')");
+        return 2;
+      }
+      o->argv = extra;
+    }
+    if (o->argv.empty()) {
+      say_error("run: no command given: use 'hallmark run [options] -- CMD [ARGS...]'");
+      return 2;
+    }
     if (o->require_trace) o->trace = true;
     if (Status st = check_run_options(*o); !st.ok()) {
       say_error(st.message());

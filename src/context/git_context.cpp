@@ -153,7 +153,7 @@ int on_status(const char*, unsigned int flags, void* payload) {
                               GIT_STATUS_WT_RENAMED | GIT_STATUS_CONFLICTED;
   if (flags & kDirty)
     ++ctx->dirty;
-  else if (flags & GIT_STATUS_WT_NEW)
+  else if (flags & (GIT_STATUS_WT_NEW | GIT_STATUS_WT_UNREADABLE))
     ++ctx->untracked;
   return 0;
 }
@@ -162,7 +162,10 @@ Status read_status(git_repository* repo, GitContext& ctx) {
   git_status_options opts;
   git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
   opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-  opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+  // An unreadable directory in the work tree (a build's private cache) is reported as one
+  // untracked entry instead of failing the whole status with EACCES.
+  opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES |
+               GIT_STATUS_OPT_INCLUDE_UNREADABLE;
   int rc = git_status_foreach_ext(repo, &opts, on_status, &ctx);
   if (rc != 0) return make_error(last_error("git: status failed", rc));
   return ok_status();
@@ -174,6 +177,15 @@ Result<std::optional<GitContext>> collect_git_context(const std::filesystem::pat
   init_libgit2_once();
   git_repository* raw = nullptr;
   int rc = git_repository_open_ext(&raw, dir.c_str(), 0, nullptr);
+  if (rc != 0 && rc != GIT_ENOTFOUND) {
+    // libgit2 fails the open when it cannot stat ~/.gitconfig (a build user whose HOME is
+    // another user's, e.g. HOME=/root under `setpriv`/`sudo -u`); git just skips that file.
+    // Retry once without the global and XDG config levels; they only add ignore rules.
+    git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, "");
+    git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, "");
+    git_error_clear();
+    rc = git_repository_open_ext(&raw, dir.c_str(), 0, nullptr);
+  }
   RepoPtr repo(raw);
   if (rc == GIT_ENOTFOUND) {
     git_error_clear();

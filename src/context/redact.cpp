@@ -71,11 +71,17 @@ void find_prefixed_tokens(std::string_view s, std::vector<Span>& out) {
             s[body + 1] != '-')
           continue;
         size_t n = run_length(s, body + 2, is_token_char);
-        if (n >= 10) out.emplace_back(at, body + 2 + n);
+        if (n >= 10) {
+          out.emplace_back(at, body + 2 + n);
+          at = body + 1 + n;  // later prefixes inside this run are part of it: stay linear
+        }
         continue;
       }
       size_t n = run_length(s, body, t.cls);
-      if (n >= t.min_body) out.emplace_back(at, body + n);
+      if (n >= t.min_body) {
+        out.emplace_back(at, body + n);
+        at = body + n - 1;
+      }
     }
   }
 }

@@ -128,8 +128,10 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
   std::vector<fs::path> material_roots = absolute_roots(options.materials, workspace);
   std::vector<fs::path> product_roots = absolute_roots(options.products, workspace);
   walk.roots = material_roots;
+  // A product root that does not exist yet (an output dir the step creates) is not an error.
   for (const auto& p : product_roots)
-    if (std::find(walk.roots.begin(), walk.roots.end(), p) == walk.roots.end()) walk.roots.push_back(p);
+    if (std::find(walk.roots.begin(), walk.roots.end(), p) == walk.roots.end() && fs::exists(p, ec))
+      walk.roots.push_back(p);
   std::optional<TreeSnapshot> before;
   if (auto snap = walk_tree(walk); snap.ok()) {
     before = std::move(*snap);

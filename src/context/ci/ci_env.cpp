@@ -8,7 +8,9 @@ namespace hallmark::ci {
 
 std::string var(const EnvMap& env, const char* name) {
   auto it = env.find(name);
-  return it == env.end() ? std::string() : redact_env_value(name, it->second);
+  // Value-shape redaction only: these names are the platforms' documented, non-secret variables,
+  // and the broad name rule would blank some of them (CHANGE_AUTHOR contains AUTH).
+  return it == env.end() ? std::string() : redact_text(it->second);
 }
 
 std::string url_var(const EnvMap& env, const char* name) {

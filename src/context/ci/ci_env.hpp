@@ -12,7 +12,7 @@
 
 namespace hallmark::ci {
 
-// The variable's value with secrets scrubbed (redact_env_value: a secret-like name blanks it).
+// The variable's value with token-shaped substrings and URL credentials scrubbed.
 std::string var(const EnvMap& env, const char* name);
 // A URL-valued variable with credentials stripped; trailing '/' removed.
 std::string url_var(const EnvMap& env, const char* name);
@@ -29,7 +29,7 @@ std::string percent_encode_path_segment(std::string_view s);
 // "N+1" for a retry count N ("0" -> "1"). An empty count means the first attempt when
 // `empty_is_first`, unknown ("") otherwise; anything not a small number is unknown.
 std::string attempt_from_retry_count(const std::string& retries, bool empty_is_first);
-// Copies each named variable that is set into ctx.selected (redacted).
+// Copies each named variable that is set into ctx.selected (redacted like var()).
 void select(const EnvMap& env, CiContext& ctx, std::initializer_list<const char*> names);
 
 #define HALLMARK_CI_DETECTOR(fn)                                                                   \

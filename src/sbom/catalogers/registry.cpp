@@ -3,6 +3,8 @@
 // only for reading the table: every cataloger whose matcher accepts a file runs on it.
 #include "hallmark/sbom/cataloger.hpp"
 
+#include "../eco/eco.hpp"
+
 namespace hallmark::sbom {
 
 // JavaScript (sbom-core)
@@ -17,6 +19,8 @@ extern const Cataloger kUvLockCataloger;              // uv.lock
 extern const Cataloger kPdmLockCataloger;             // pdm.lock
 extern const Cataloger kPythonInstalledCataloger;     // *.dist-info/METADATA, *.egg-info/PKG-INFO
 
+using namespace eco;  // the ecosystem catalogers of src/sbom/eco/
+
 const std::vector<Cataloger>& catalogers() {
   static const std::vector<Cataloger> table = {
       // ---- JavaScript ----
@@ -30,7 +34,30 @@ const std::vector<Cataloger>& catalogers() {
       kUvLockCataloger,
       kPdmLockCataloger,
       kPythonInstalledCataloger,
-      // ---- other ecosystems (sbom-eco, src/sbom/eco/eco.hpp): the lead adds them here ----
+      // ---- Go, Rust ----
+      kGoModCataloger,
+      kCargoLockCataloger,
+      // ---- Ruby, PHP ----
+      kGemfileLockCataloger,
+      kComposerLockCataloger,
+      // ---- Java ----
+      kMavenPomCataloger,
+      kGradleLockfileCataloger,
+      kGradleVerificationCataloger,
+      // ---- .NET ----
+      kNugetLockCataloger,
+      kDotnetDepsCataloger,
+      kNugetPackagesConfigCataloger,
+      // ---- C/C++, Elixir, Dart, Swift, CocoaPods ----
+      kConanLockCataloger,
+      kVcpkgManifestCataloger,
+      kMixLockCataloger,
+      kPubspecLockCataloger,
+      kSwiftResolvedCataloger,
+      kPodfileLockCataloger,
+      // ---- OS packages ----
+      kDpkgStatusCataloger,
+      kApkInstalledCataloger,
   };
   return table;
 }

@@ -215,6 +215,20 @@ TEST_CASE("hash::walk_respects_gitignore") {
   REQUIRE(rs.ok());
   CHECK(paths(rs->entries) == std::vector<std::string>{"src/a.c"});
 
+  // A nested .gitignore, and an ignored directory given as a root: roots are always walked.
+  write_file(t / "src/sub/.gitignore", "*.gen\n");
+  write_file(t / "src/sub/x.gen", "g");
+  write_file(t / "src/sub/x.c", "c");
+  auto rn = walk_tree(o);
+  REQUIRE(rn.ok());
+  CHECK(entry(*rn, "src/sub/x.gen") == nullptr);
+  CHECK(entry(*rn, "src/sub/x.c") != nullptr);
+  WalkOptions b = o;
+  b.roots = {t / "build"};
+  auto rb = walk_tree(b);
+  REQUIRE(rb.ok());
+  CHECK(paths(rb->entries) == std::vector<std::string>{"build/out/bin"});
+
   // No repository: the option is harmless.
   TempDir plain;
   write_file(plain / "x.log", "x");

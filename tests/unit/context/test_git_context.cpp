@@ -1,0 +1,241 @@
+// Git context against real repositories made with the git CLI in a temp dir.
+#include "hallmark/context/git_context.hpp"
+
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace hallmark;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "hallmark-git-XXXXXX").string();
+    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+    path = fs::canonical(tmpl);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+// Runs a shell command with a predictable git identity and no user/system config; returns stdout.
+std::string sh(const std::string& cmd) {
+  static bool env_set = [] {
+    setenv("GIT_AUTHOR_NAME", "t", 1);
+    setenv("GIT_AUTHOR_EMAIL", "t@example.com", 1);
+    setenv("GIT_COMMITTER_NAME", "t", 1);
+    setenv("GIT_COMMITTER_EMAIL", "t@example.com", 1);
+    setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+    setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
+    return true;
+  }();
+  (void)env_set;
+  std::string out;
+  FILE* p = popen(("{ set -e; " + cmd + "; } 2>&1").c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  int rc = pclose(p);
+  INFO("command: " << cmd << "\noutput: " << out);
+  REQUIRE(rc == 0);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+std::string q(const fs::path& p) {
+  std::string out(1, '\'');  // built by append: GCC 12 warns falsely (-Wrestrict) on "'" + s
+  out.append(p.string()).append(1, '\'');
+  return out;
+}
+
+void write(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p) << text;
+}
+
+GitContext must_collect(const fs::path& dir) {
+  auto r = collect_git_context(dir);
+  INFO(dir.string() << ": " << (r.ok() ? "" : r.message()));
+  REQUIRE(r.ok());
+  REQUIRE(r->has_value());
+  return **r;
+}
+
+// A repository with two commits on main, tags on both, an origin with credentials and a .gitignore.
+fs::path make_repo(const fs::path& base) {
+  fs::path repo = base / "repo";
+  fs::create_directories(repo);
+  sh("cd " + q(repo) + " && git init -q -b main");
+  write(repo / "a.txt", "a\n");
+  write(repo / "src/b.c", "int b;\n");
+  write(repo / ".gitignore", "*.o\n");
+  sh("cd " + q(repo) + " && git add -A && git commit -qm one && git tag old");
+  write(repo / "c.txt", "c\n");
+  sh("cd " + q(repo) + " && git add -A && git commit -qm two && git tag v1 && git tag -a -m rel v1-annotated"
+     " && git -c advice.nestedTag=false tag -a -m outer outer v1-annotated"
+     " && git remote add origin https://bot:hunter2@example.com/org/repo.git"
+     " && git remote add aaa https://aaa.example.com/x.git");
+  return repo;
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("context");
+
+TEST_CASE("context::git no repository") {
+  TempDir t;
+  // Outside any repository (temp dirs are not inside one) -> no section and no error.
+  auto r = collect_git_context(t.path);
+  REQUIRE(r.ok());
+  CHECK_FALSE(r->has_value());
+  auto missing = collect_git_context(t.path / "does-not-exist");
+  REQUIRE(missing.ok());
+  CHECK_FALSE(missing->has_value());
+}
+
+TEST_CASE("context::git branch, tags, remote, clean tree") {
+  TempDir t;
+  fs::path repo = make_repo(t.path);
+  GitContext g = must_collect(repo);
+  CHECK(g.root == repo.string());
+  CHECK(g.commit == sh("cd " + q(repo) + " && git rev-parse HEAD"));
+  CHECK(g.branch == "main");
+  CHECK_FALSE(g.detached);
+  // Lightweight, annotated and a tag of an annotated tag all point at HEAD; "old" does not.
+  CHECK(g.tags == std::vector<std::string>{"outer", "v1", "v1-annotated"});
+  CHECK(g.remote_url == "https://example.com/org/repo.git");
+  CHECK(g.dirty == 0);
+  CHECK(g.untracked == 0);
+  CHECK_FALSE(g.shallow);
+  CHECK_FALSE(g.worktree);
+
+  // Discovery from a subdirectory finds the same root.
+  CHECK(must_collect(repo / "src").root == repo.string());
+}
+
+TEST_CASE("context::git dirty and untracked counts") {
+  TempDir t;
+  fs::path repo = make_repo(t.path);
+  write(repo / "a.txt", "changed\n");                 // modified in the work tree
+  write(repo / "staged.txt", "s\n");                  // added to the index
+  sh("cd " + q(repo) + " && git add staged.txt && git rm -q c.txt");  // deleted and staged
+  write(repo / "new1.txt", "n\n");                    // untracked
+  write(repo / "newdir/x/1.txt", "1");                // an untracked directory counts once
+  write(repo / "newdir/x/2.txt", "2");
+  write(repo / "newdir/3.txt", "3");
+  write(repo / "build.o", "ignored");                 // ignored: not counted
+  GitContext g = must_collect(repo);
+  std::string porcelain = sh("cd " + q(repo) + " && git status --porcelain | wc -l");
+  CHECK(g.dirty == 3);
+  CHECK(g.untracked == 2);
+  CHECK(g.dirty + g.untracked == std::stoull(porcelain));
+}
+
+TEST_CASE("context::git detached HEAD") {
+  TempDir t;
+  fs::path repo = make_repo(t.path);
+  sh("cd " + q(repo) + " && git checkout -q --detach old");
+  GitContext g = must_collect(repo);
+  CHECK(g.detached);
+  CHECK(g.branch.empty());
+  CHECK(g.commit == sh("cd " + q(repo) + " && git rev-parse old"));
+  CHECK(g.tags == std::vector<std::string>{"old"});
+}
+
+TEST_CASE("context::git first remote when there is no origin") {
+  TempDir t;
+  fs::path repo = make_repo(t.path);
+  sh("cd " + q(repo) + " && git remote remove origin && git remote add zzz https://u:p@z.example.com/r");
+  CHECK(must_collect(repo).remote_url == "https://aaa.example.com/x.git");
+  sh("cd " + q(repo) + " && git remote remove aaa");
+  CHECK(must_collect(repo).remote_url == "https://z.example.com/r");
+  sh("cd " + q(repo) + " && git remote remove zzz");
+  CHECK(must_collect(repo).remote_url.empty());
+}
+
+TEST_CASE("context::git linked worktree") {
+  TempDir t;
+  fs::path repo = make_repo(t.path);
+  fs::path wt = t.path / "wt";
+  sh("cd " + q(repo) + " && git worktree add -q -b feature " + q(wt) + " old");
+  GitContext g = must_collect(wt);
+  CHECK(g.worktree);
+  CHECK(g.root == wt.string());
+  CHECK(g.branch == "feature");
+  CHECK(g.commit == sh("cd " + q(repo) + " && git rev-parse old"));
+  CHECK(g.remote_url == "https://example.com/org/repo.git");
+  CHECK(g.dirty == 0);
+  CHECK_FALSE(must_collect(repo).worktree);
+}
+
+TEST_CASE("context::git shallow clone") {
+  TempDir t;
+  fs::path repo = make_repo(t.path);
+  fs::path clone = t.path / "clone";
+  sh("git clone -q --depth 1 file://" + repo.string() + " " + q(clone));
+  GitContext g = must_collect(clone);
+  CHECK(g.shallow);
+  CHECK(g.commit == sh("cd " + q(repo) + " && git rev-parse HEAD"));
+  CHECK(g.branch == "main");
+  CHECK(g.remote_url == "file://" + repo.string());
+  CHECK(g.dirty == 0);
+  CHECK(g.untracked == 0);
+}
+
+TEST_CASE("context::git unborn branch") {
+  TempDir t;
+  sh("cd " + q(t.path) + " && git init -q -b trunk");
+  write(t.path / "f", "x");
+  GitContext g = must_collect(t.path);
+  CHECK(g.commit.empty());
+  CHECK(g.branch == "trunk");
+  CHECK(g.tags.empty());
+  CHECK(g.untracked == 1);
+}
+
+TEST_CASE("context::git another user's HOME and unreadable directories") {
+  // A build user whose HOME it cannot read (HOME=/root under sudo -u / setpriv) must still get
+  // the git section, and an unreadable untracked directory must not fail the status. Needs
+  // root to switch users; elsewhere there is nothing to test.
+  if (geteuid() != 0) {
+    MESSAGE("skipped: needs root to run as another user");
+    return;
+  }
+  TempDir t;
+  fs::path repo = make_repo(t.path);
+  fs::path home = t.path / "home";
+  fs::create_directories(home);
+  write(home / ".gitconfig", "[core]\n");
+  fs::create_directories(repo / "private");
+  write(repo / "private/f", "x");
+  sh("chmod -R a+rX " + q(t.path) + " && chmod 700 " + q(home) + " " + q(repo / "private"));
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    setenv("HOME", home.c_str(), 1);
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(3);
+    auto r = collect_git_context(repo);
+    if (!r.ok() || !r->has_value()) _exit(1);
+    _exit((*r)->commit.size() == 40 && (*r)->dirty == 0 ? 0 : 2);
+  }
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_SUITE_END();
