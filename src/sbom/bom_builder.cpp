@@ -286,7 +286,9 @@ Result<Bom> build_bom(const BomOptions& options) {
     if (ec || !fs::exists(st))
       return make_error(p.string() + ": no such file or directory (give a directory, a manifest or an archive)");
     if (fs::is_directory(st)) {
-      walker.dir(p, "", p == "." ? "" : p.generic_string(), 0);
+      // Evidence paths are relative to the PATH (the same SBOM from any checkout location); with
+      // several PATHs each keeps its PATH as a prefix so they stay distinguishable.
+      walker.dir(p, "", paths.size() == 1 || p == "." ? "" : p.generic_string(), 0);
     } else if (fs::is_regular_file(st)) {
       std::string display = p.generic_string();
       bool any = false;

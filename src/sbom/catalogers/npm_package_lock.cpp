@@ -47,6 +47,7 @@ void add_hashes(Component& c, const json& e) {
 void catalog_packages(const json& packages, const CatalogInput& in, CatalogResult& out) {
   std::map<std::string, std::string> ref_at;       // install path -> bom_ref
   std::map<std::string, std::string> project_at;   // workspace folder -> project bom_ref
+  out.components.reserve(out.components.size() + packages.size());
   for (auto& [path, e] : packages.items()) {
     if (!e.is_object() || path.empty()) continue;
     size_t nm = path.rfind("node_modules/");

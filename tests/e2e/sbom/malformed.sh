@@ -10,10 +10,10 @@ printf '[[package]]\nname = "x"\nversion = \n' >t/py/poetry.lock
 printf '\x00\x01\x02\xff\xfe' >t/py/requirements.txt
 rc=$(status "$HM" sbom t -o out.json 2>err.txt)
 expect_eq "$rc" 0 "exit status with warnings"
-expect_contains err.txt "t/bad/package-lock.json: line "
-expect_contains err.txt "t/pnpm/pnpm-lock.yaml: line "
-expect_contains err.txt "t/yarn/yarn.lock: line "
-expect_contains err.txt "t/py/poetry.lock: line "
+expect_contains err.txt "hallmark: warning: bad/package-lock.json: line "
+expect_contains err.txt "pnpm/pnpm-lock.yaml: line "
+expect_contains err.txt "yarn/yarn.lock: line "
+expect_contains err.txt "py/poetry.lock: line "
 [ "$(jget out.json "len(j['components'])")" -gt 20 ] || fail "the good lockfile was not catalogued"
 rc=$(status "$HM" sbom --strict t -o strict.json 2>/dev/null)
 expect_eq "$rc" 1 "--strict exit status"
