@@ -4,10 +4,10 @@ source "$HALLMARK_SRC/tests/e2e/lib.sh"
 source "$HALLMARK_SRC/tests/e2e/attest/attest_lib.sh"
 "$HM" keygen -o k >/dev/null
 sample_run
-"$HM" attest -q --key ../k.key
+"$HM" attest -q --key ../k.key --subject "dist/*.tar.gz"
 LOG=.hallmark/events.otlp.jsonl
 [ "$(wc -l <$LOG)" -ge 4 ] || fail "three step spans and the run span expected in $LOG"
-expect_contains "$LOG" '"RUN '
+expect_contains "$LOG" '"name":"RUN'
 expect_status 0 ok.txt "$HM" verify --artifact "$ARTIFACT" --key ../k.pub --events $LOG
 expect_contains ok.txt "PASSED"
 cp $LOG pristine
