@@ -25,7 +25,7 @@ echo "== the pipeline run so far"
 "$HM" steps
 echo "== sign the provenance and verify the release before deploying it"
 "$HM" keygen -q -o "$work/release" >/dev/null
-"$HM" attest --key "$work/release.key" --subject 'dist/*.tar.gz'
+"$HM" attest --key "$work/release.key" --subject 'dist/*.tar.gz' --sbom
 "$HM" verify --artifact dist/greet-1.0.0.tar.gz --key "$work/release.pub" --events "$HALLMARK_DIR/events.otlp.jsonl"
 echo "== telemetry: one OTLP/JSON request per line, hash-chained"
 "$HM" telemetry verify "$HALLMARK_DIR/events.otlp.jsonl"
