@@ -16,17 +16,9 @@ using nlohmann::json;
 
 void catalog_composer_lock_unguarded(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
-  json doc;
-  try {
-    doc = json::parse(in.content);
-  } catch (const json::exception& e) {
-    rb.warn(std::string("not JSON: ") + e.what());
-    return;
-  }
-  if (!doc.is_object()) {
-    rb.warn("top level is not an object");
-    return;
-  }
+  auto parsed = parse_json_object(in, rb);
+  if (!parsed) return;
+  const json& doc = *parsed;
   std::map<std::string, std::string> ref_of;  // package (or replaced) name -> bom-ref
   std::vector<std::pair<std::string, const json*>> pkgs;
   for (const char* key : {"packages", "packages-dev"}) {

@@ -47,17 +47,9 @@ bool parse_conan_ref(std::string_view ref, Component& c) {
 
 void catalog_conan_lock_unguarded(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
-  json doc;
-  try {
-    doc = json::parse(in.content);
-  } catch (const json::exception& e) {
-    rb.warn(std::string("not JSON: ") + e.what());
-    return;
-  }
-  if (!doc.is_object()) {
-    rb.warn("top level is not an object");
-    return;
-  }
+  auto parsed = parse_json_object(in, rb);
+  if (!parsed) return;
+  const json& doc = *parsed;
   if (auto gl = doc.find("graph_lock"); gl != doc.end() && gl->is_object()) {
     auto nodes = gl->find("nodes");
     if (nodes == gl->end() || !nodes->is_object()) {

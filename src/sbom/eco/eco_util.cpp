@@ -146,4 +146,19 @@ void ResultBuilder::warn(std::string message) {
   out_.warnings.push_back(Warning{in_.path, std::move(message)});
 }
 
+std::optional<nlohmann::json> parse_json_object(const CatalogInput& in, ResultBuilder& rb) {
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(in.content);
+  } catch (const nlohmann::json::exception& e) {
+    rb.warn(std::string("not JSON: ") + e.what());
+    return std::nullopt;
+  }
+  if (!doc.is_object()) {
+    rb.warn("top level is not an object");
+    return std::nullopt;
+  }
+  return doc;
+}
+
 } // namespace hallmark::sbom::eco

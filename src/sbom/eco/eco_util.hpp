@@ -6,6 +6,9 @@
 
 #include "hallmark/sbom/cataloger.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -50,5 +53,9 @@ private:
   std::set<std::string> direct_seen_;
   std::set<std::pair<std::string, std::string>> edge_seen_;
 };
+
+// The whole manifest as a JSON object; nullopt (with a warning naming the file) when it is not
+// JSON or its top level is not an object.
+std::optional<nlohmann::json> parse_json_object(const CatalogInput& in, ResultBuilder& rb);
 
 } // namespace hallmark::sbom::eco

@@ -16,17 +16,9 @@ using nlohmann::json;
 
 void catalog_vcpkg_unguarded(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
-  json doc;
-  try {
-    doc = json::parse(in.content);
-  } catch (const json::exception& e) {
-    rb.warn(std::string("not JSON: ") + e.what());
-    return;
-  }
-  if (!doc.is_object()) {
-    rb.warn("top level is not an object");
-    return;
-  }
+  auto parsed = parse_json_object(in, rb);
+  if (!parsed) return;
+  const json& doc = *parsed;
   std::map<std::string, std::string> pinned;
   if (auto ov = doc.find("overrides"); ov != doc.end() && ov->is_array()) {
     for (const auto& o : *ov) {
