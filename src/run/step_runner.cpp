@@ -103,7 +103,8 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
   rec.host = collect_host_info();
   rec.hallmark_version = HALLMARK_VERSION;
 
-  DigestSet digests = DigestSet::parse(options.digests).ok() ? *DigestSet::parse(options.digests) : DigestSet{};
+  auto parsed_digests = DigestSet::parse(options.digests);  // checked by check_run_options
+  DigestSet digests = parsed_digests.ok() ? *parsed_digests : DigestSet{};
   rec.digest_algorithms = digests.names();
 
   // Context first: cheap, and the CI run id decides which pipeline run this step joins.
