@@ -1,5 +1,7 @@
 #include "hallmark/attest/policy.hpp"
 
+#include "json_path.hpp"
+
 #include "hallmark/util/atomic_file.hpp"
 #include "hallmark/util/glob.hpp"
 
@@ -25,19 +27,8 @@ bool any_match(const std::vector<std::string>& patterns, const std::string& valu
   return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) { return wildcard_match(p, value); });
 }
 
-const json* at_path(const json& j, std::initializer_list<const char*> path) {
-  const json* cur = &j;
-  for (const char* k : path) {
-    if (!cur->is_object() || !cur->contains(k)) return nullptr;
-    cur = &(*cur)[k];
-  }
-  return cur;
-}
-
-std::string string_at(const json& j, std::initializer_list<const char*> path) {
-  const json* v = at_path(j, path);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
-}
+using attest_detail::at_path;
+using attest_detail::string_at;
 
 // The run's byproducts, or an empty array.
 const json& byproducts_of(const json& statement) {

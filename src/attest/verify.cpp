@@ -1,5 +1,7 @@
 #include "hallmark/attest/verify.hpp"
 
+#include "json_path.hpp"
+
 #include "hallmark/attest/provenance.hpp"
 #include "hallmark/attest/signing.hpp"
 #include "hallmark/util/atomic_file.hpp"
@@ -61,19 +63,8 @@ std::filesystem::path find_provenance_beside(const std::filesystem::path& artifa
 
 namespace {
 
-const json* at_path(const json& j, std::initializer_list<const char*> path) {
-  const json* cur = &j;
-  for (const char* k : path) {
-    if (!cur->is_object() || !cur->contains(k)) return nullptr;
-    cur = &(*cur)[k];
-  }
-  return cur;
-}
-
-std::string string_at(const json& j, std::initializer_list<const char*> path) {
-  const json* v = at_path(j, path);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
-}
+using attest_detail::at_path;
+using attest_detail::string_at;
 
 std::string quoted_or_none(const std::string& s) { return s.empty() ? "(none)" : s; }
 

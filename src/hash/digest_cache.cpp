@@ -10,7 +10,7 @@
 
 namespace hallmark {
 
-StatKey stat_key_of(const struct stat& st) {
+StatKey stat_key_of(const struct stat& st) {  // declared in walk.hpp
   StatKey k;
   k.dev = uint64_t(st.st_dev);
   k.ino = uint64_t(st.st_ino);

@@ -44,17 +44,7 @@ constexpr uint64_t kBatchBytes = 4ull << 20;    // small files per task, by byte
 constexpr size_t kBatchFiles = 256;             // ...or by count
 constexpr uint64_t kSequentialHint = 1ull << 20;
 constexpr int kMaxDirHandles = 256;
-constexpr int64_t kRacyWindowNs = 50'000'000;  // several coarse clock ticks at any HZ  // well under the usual 1024 descriptors per process
-
-StatKey key_of(const struct stat& st) {
-  StatKey k;
-  k.dev = uint64_t(st.st_dev);
-  k.ino = uint64_t(st.st_ino);
-  k.size = uint64_t(st.st_size);
-  k.mtime_ns = int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-  k.ctime_ns = int64_t(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
-  return k;
-}
+constexpr int64_t kRacyWindowNs = 50'000'000;  // several coarse clock ticks at any HZ
 
 FileKind kind_of(mode_t m) {
   if (S_ISREG(m)) return FileKind::regular;
@@ -309,7 +299,7 @@ private:
     n.entry.kind = kind_of(st.st_mode);
     n.root = root;
     n.group = group;
-    n.key = key_of(st);
+    n.key = stat_key_of(st);
     if (n.entry.kind == FileKind::symlink) {
       // st_size is the target's length on most filesystems, 0 on some; a link replaced since
       // the lstat may be longer: a full buffer means "maybe truncated", so retry at PATH_MAX.
@@ -455,7 +445,7 @@ private:
     n.entry.path = rel;
     n.entry.kind = FileKind::dirhash;
     n.root = root;
-    n.key = key_of(st);
+    n.key = stat_key_of(st);
     Node& dn = nodes_.emplace_back(std::move(n));
     int32_t g = int32_t(groups_.size());
     groups_.emplace_back().node = &dn;
@@ -564,7 +554,7 @@ private:
       n.out.error = "is no longer a regular file (changed during the walk); not read";
       return;
     }
-    n.out.key = key_of(st);
+    n.out.key = stat_key_of(st);
     if (st.st_nlink > 1) {
       std::lock_guard lock(links_mu_);
       auto [it, inserted] = first_link_.try_emplace({n.out.key.dev, n.out.key.ino, n.group >= 0}, &n);

@@ -10,6 +10,8 @@
 #include "hallmark/model/step_record.hpp"
 #include "hallmark/util/result.hpp"
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -23,6 +25,9 @@ struct StatKey {
   int64_t mtime_ns = 0, ctime_ns = 0;
   bool operator==(const StatKey&) const = default;
 };
+
+// The key of a stat(2) result (ns-resolution times); shared by the walk and the DigestCache.
+StatKey stat_key_of(const struct stat& st);
 
 struct WalkOptions {
   std::vector<std::filesystem::path> roots;   // files or directories to walk
