@@ -36,7 +36,8 @@ struct EventLine {
 Result<EventLine> append_event_request(const std::filesystem::path& log, nlohmann::json request);
 
 // Checks every line: valid JSON, an OTLP request, seq consecutive from 1, prev equal to the
-// SHA-256 of the line before, own digest. `expected_head` (optional) must equal the head.
+// SHA-256 of the line before, own digest. `expected_head` (optional: the head `attest` signed)
+// must be the digest of one of the lines; lines appended after it are checked too.
 // The error names the file, the line and what is wrong.
 Status verify_event_chain(const std::filesystem::path& log, const std::string& expected_head = {});
 

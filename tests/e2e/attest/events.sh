@@ -24,4 +24,6 @@ sed -i '$d' $LOG; check_fails "truncate"
 # A failed verification is itself logged as a security event in the record dir's log.
 expect_status 1 bad.txt "$HM" verify --artifact Makefile --key ../k.pub --provenance "$ARTIFACT.intoto.jsonl"
 expect_contains $LOG "hallmark.verification.failed"
+# Lines appended after attest signed the head are checked but do not break the signed prefix.
+expect_status 0 ok.txt "$HM" verify --artifact "$ARTIFACT" --key ../k.pub --events $LOG
 pass "verify --events"
