@@ -27,4 +27,16 @@ void attach_python_root(const CatalogInput& in, CatalogResult& out, const NameIn
     }
 }
 
+std::optional<Component> locked_package(const toml::table& pkg, const CatalogInput& in,
+                                        CatalogResult& out) {
+  auto name = pkg["name"].value<std::string>();
+  auto version = pkg["version"].value<std::string>();
+  if (!name || !version) {
+    add_warning(out, in, "line " + std::to_string(pkg.source().begin.line) +
+                             ": [[package]] without name or version; skipped");
+    return std::nullopt;
+  }
+  return pypi_component(*name, *version, in);
+}
+
 } // namespace hallmark::sbom::detail

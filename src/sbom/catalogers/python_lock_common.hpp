@@ -11,6 +11,11 @@ namespace hallmark::sbom::detail {
 // Parses TOML, turning a syntax error into a warning with its line. nullopt on error.
 std::optional<toml::table> parse_toml(const CatalogInput& in, CatalogResult& out);
 
+// The component of one [[package]] table; nullopt (with a warning naming its line) when it
+// has no name or version.
+std::optional<Component> locked_package(const toml::table& pkg, const CatalogInput& in,
+                                        CatalogResult& out);
+
 // Index of components by PEP 503 name (several versions may share a name in uv/poetry locks
 // with markers).
 using NameIndex = std::map<std::string, std::vector<std::string>>;

@@ -19,13 +19,9 @@ void catalog_poetry(const CatalogInput& in, CatalogResult& out) {
   for (const toml::node& node : *packages) {
     const toml::table* pkg = node.as_table();
     if (!pkg) continue;
-    auto name = (*pkg)["name"].value<std::string>();
-    auto version = (*pkg)["version"].value<std::string>();
-    if (!name || !version) {
-      add_warning(out, in, "line " + std::to_string(pkg->source().begin.line) + ": [[package]] without name or version; skipped");
-      continue;
-    }
-    Component c = pypi_component(*name, *version, in);
+    auto locked = locked_package(*pkg, in, out);
+    if (!locked) continue;
+    Component c = std::move(*locked);
     bool main = false;
     if (auto* groups = (*pkg)["groups"].as_array()) {
       for (const toml::node& g : *groups)
@@ -35,7 +31,7 @@ void catalog_poetry(const CatalogInput& in, CatalogResult& out) {
     }
     if (!main) c.scope = Scope::excluded;
     else if ((*pkg)["optional"].value_or(false)) c.scope = Scope::optional;
-    by_name[pep503(*name)].push_back(c.bom_ref);
+    by_name[c.name].push_back(c.bom_ref);  // already PEP 503-normalised
     deps_of.emplace_back(c.bom_ref, (*pkg)["dependencies"].as_table());
     out.components.push_back(std::move(c));
   }
