@@ -52,16 +52,9 @@ std::string normalise_path(const std::string& p) {
 }
 
 void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
-  YamlDocument parsed = parse_yaml(in.content);
-  if (!parsed.error().empty()) {
-    add_warning(out, in, parsed.error() + "; skipped");
-    return;
-  }
-  const YamlNode* doc = parsed.root();
-  if (!doc || !doc->is_map()) {
-    add_warning(out, in, "not a YAML mapping; skipped");
-    return;
-  }
+  YamlDocument parsed;
+  const YamlNode* doc = parse_yaml_mapping(in, out, parsed);
+  if (!doc) return;
   std::string lv = doc->str("lockfileVersion");
   int major = lv.empty() ? 0 : std::atoi(lv.c_str());
   if (major < 5) {

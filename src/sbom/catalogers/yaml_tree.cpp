@@ -1,5 +1,7 @@
 #include "yaml_tree.hpp"
 
+#include "catalog_util.hpp"
+
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
@@ -19,6 +21,17 @@ YamlDocument::~YamlDocument() { delete arena_; }
 YamlDocument::YamlDocument(YamlDocument&& o) noexcept : arena_(o.arena_), root_(o.root_), error_(std::move(o.error_)) {
   o.arena_ = nullptr;
   o.root_ = nullptr;
+}
+YamlDocument& YamlDocument::operator=(YamlDocument&& o) noexcept {
+  if (this != &o) {
+    delete arena_;
+    arena_ = o.arena_;
+    root_ = o.root_;
+    error_ = std::move(o.error_);
+    o.arena_ = nullptr;
+    o.root_ = nullptr;
+  }
+  return *this;
 }
 YamlNode* YamlDocument::make() { return &arena_->nodes.emplace_back(); }
 
@@ -121,6 +134,20 @@ YamlDocument parse_yaml(std::string_view text) {
   } catch (const YAML::Exception& e) {
     doc.error_ = "line " + std::to_string(e.mark.line + 1) + ": not valid YAML (" + e.msg + ")";
     doc.root_ = nullptr;
+  }
+  return doc;
+}
+
+const YamlNode* parse_yaml_mapping(const CatalogInput& in, CatalogResult& out, YamlDocument& storage) {
+  storage = parse_yaml(in.content);
+  if (!storage.error().empty()) {
+    add_warning(out, in, storage.error() + "; skipped");
+    return nullptr;
+  }
+  const YamlNode* doc = storage.root();
+  if (!doc || !doc->is_map()) {
+    add_warning(out, in, "not a YAML mapping; skipped");
+    return nullptr;
   }
   return doc;
 }

@@ -4,6 +4,8 @@
 // itself, which alone breaks the 100 ms budget of `hallmark sbom`. Parsing stays yaml-cpp's.
 #pragma once
 
+#include "hallmark/sbom/cataloger.hpp"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -42,6 +44,7 @@ public:
   YamlDocument(const YamlDocument&) = delete;
   YamlDocument& operator=(const YamlDocument&) = delete;
   YamlDocument(YamlDocument&&) noexcept;
+  YamlDocument& operator=(YamlDocument&&) noexcept;
 
   const YamlNode* root() const { return root_; }
   // Empty on success, else "line N: <yaml-cpp's message>".
@@ -51,6 +54,7 @@ public:
 
 private:
   friend YamlDocument parse_yaml(std::string_view text);
+
   struct Arena;
   Arena* arena_;
   YamlNode* root_ = nullptr;
@@ -58,5 +62,9 @@ private:
 };
 
 YamlDocument parse_yaml(std::string_view text);
+
+// The lockfile's top-level mapping, parsed into `storage`; nullptr (with a warning naming the
+// file) when it is not YAML or not a mapping.
+const YamlNode* parse_yaml_mapping(const CatalogInput& in, CatalogResult& out, YamlDocument& storage);
 
 } // namespace hallmark::sbom::detail

@@ -178,16 +178,9 @@ void catalog_classic(const CatalogInput& in, CatalogResult& out) {
 
 // ---------------- berry ----------------
 void catalog_berry(const CatalogInput& in, CatalogResult& out) {
-  YamlDocument parsed = parse_yaml(in.content);
-  if (!parsed.error().empty()) {
-    add_warning(out, in, parsed.error() + "; skipped");
-    return;
-  }
-  const YamlNode* doc = parsed.root();
-  if (!doc || !doc->is_map()) {
-    add_warning(out, in, "not a YAML mapping; skipped");
-    return;
-  }
+  YamlDocument parsed;
+  const YamlNode* doc = parse_yaml_mapping(in, out, parsed);
+  if (!doc) return;
   struct Entry {
     std::string ref;
     const YamlNode* deps = nullptr;
