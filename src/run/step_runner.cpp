@@ -221,9 +221,11 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
   pwalk.roots = product_roots;
   if (auto after = walk_tree(pwalk, before ? &*before : nullptr); after.ok()) {
     if (before) {
+      // Diff against the first walk as is when it covered exactly the product roots (the
+      // default); only a wider first walk needs a scoped copy of its entries.
       TreeSnapshot scoped;
-      scoped.entries = entries_under(before->entries, product_roots, workspace);
-      TreeDiff diff = diff_snapshots(scoped, *after);
+      if (walk.roots != product_roots) scoped.entries = entries_under(before->entries, product_roots, workspace);
+      TreeDiff diff = diff_snapshots(walk.roots != product_roots ? scoped : *before, *after);
       rec.products = std::move(diff.products);
       rec.deleted = std::move(diff.deleted);
     } else {
