@@ -112,6 +112,11 @@ Runner setup_run(CLI::App& sub, Globals& g) {
       if (out.record_file.empty()) line += "; NOT recorded";
       say(line);
       if (g.verbosity >= 2 && !out.record_file.empty()) say("record: " + out.record_file.string());
+      if (g.verbosity >= 2) {
+        std::string t = "time (ms):";
+        for (const auto& [name, ms] : out.phases) t += " " + name + " " + std::to_string(ms);
+        say(t);
+      }
     }
     return out.exit_code;
   };

@@ -16,6 +16,7 @@
 #include "hallmark_config.h"
 
 #include <algorithm>
+#include <set>
 #include <cstring>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -91,6 +92,12 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
   RunOutcome outcome;
   StepRecord& rec = outcome.record;
   auto warn = [&](const std::string& w) { outcome.warnings.push_back(w); };
+  auto phase_start = std::chrono::steady_clock::now();
+  auto phase_done = [&](const char* name) {
+    auto now = std::chrono::steady_clock::now();
+    outcome.phases.emplace_back(name, std::chrono::duration_cast<std::chrono::milliseconds>(now - phase_start).count());
+    phase_start = now;
+  };
 
   const fs::path workspace = fs::absolute(options.workspace.empty() ? fs::current_path() : options.workspace).lexically_normal();
   RecordDir records(RecordDir::locate(workspace, options.record_dir_flag, env));
@@ -112,6 +119,7 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
   if (auto git = collect_git_context(workspace); git.ok()) rec.git = *git;
   else warn("git context: " + git.message());
   rec.env = collect_env_context(env, options.env_filter);
+  phase_done("context");
 
   // The detector's run id already names the attempt (docs/ci-platforms.md); empty for generic CI.
   std::string ci_run = rec.ci ? rec.ci->run_id : std::string();
@@ -149,6 +157,7 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
     warn("materials: " + snap.message());
     outcome.hallmark_failed = true;
   }
+  phase_done("materials");
 
   // Telemetry starts before the child so the child inherits TRACEPARENT of its step span and
   // the exporter can send earlier steps' leftovers while the build runs.
@@ -171,9 +180,10 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
       // cache so they are not read again (keys are checked, so changed files are re-hashed).
       DigestCache trace_cache(digests);
       if (before)
-        for (const auto& e : before->entries)
-          if (auto k = before->stats.find(e.path); k != before->stats.end())
-            trace_cache.insert((workspace / e.path).lexically_normal().string(), k->second, e.digests);
+        for (size_t i = 0; i < before->entries.size() && i < before->keys.size(); ++i)
+          if (const auto& k = before->keys[i])
+            trace_cache.insert((workspace / before->entries[i].path).lexically_normal().string(), *k,
+                               before->entries[i].digests);
       topts.cache = &trace_cache;
       auto t = spawn_traced(spawn, topts);
       if (t.ok()) {
@@ -193,6 +203,7 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
     }
   }
   if (!traced) child = spawn_and_wait(spawn);
+  phase_done("command");
 
   if (!child.ok()) {
     // hallmark could not start or wait for the command: that is hallmark's failure.
@@ -231,11 +242,16 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
     } else {
       rec.products = after->entries;  // no baseline: everything present counts
     }
-    for (auto& w : after->warnings) rec.warnings.push_back(w);
+    // A file unreadable (or oddly named) before and after is one finding, not two.
+    std::set<std::pair<std::string, std::string>> seen;
+    for (const auto& w : rec.warnings) seen.emplace(w.path, w.message);
+    for (auto& w : after->warnings)
+      if (seen.emplace(w.path, w.message).second) rec.warnings.push_back(std::move(w));
   } else {
     warn("products: " + after.message());
     outcome.hallmark_failed = true;
   }
+  phase_done("products");
 
   if (run.ok()) {
     if (auto file = records.write_step(rec); file.ok()) outcome.record_file = *file;
@@ -244,12 +260,14 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
       outcome.hallmark_failed = true;
     }
   }
+  phase_done("record");
   // Telemetry last: bounded by its flush deadline, and it never touches the exit status.
   FlushStats sent = telemetry.finish(rec);
   for (size_t i = 0; i < sent.warnings.size() && i < 3; ++i) warn("telemetry: " + sent.warnings[i]);
   if (sent.unsent > 0)
     warn("telemetry: " + std::to_string(sent.unsent) + " event-log lines not exported yet; they stay in " +
          (records.path() / kEventLogName).string() + " for `hallmark telemetry flush`");
+  if (options.telemetry.enabled) phase_done("telemetry");
   if (outcome.hallmark_failed && options.strict) outcome.exit_code = kStrictFailureExit;
   return outcome;
 }

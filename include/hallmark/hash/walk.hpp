@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 
 #include <cstdint>
+#include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -55,13 +57,20 @@ struct WalkCounts {
 struct TreeSnapshot {
   std::vector<FileEntry> entries;             // sorted by path
   std::vector<Warning> warnings;              // sorted by path
-  // path -> stat at hashing time, for the files a later walk may reuse; files changed within
-  // 50 ms of the walk ("racy": same-tick rewrites keep their StatKey) are left out.
-  std::unordered_map<std::string, StatKey> stats;
+  // Parallel to `entries`: a regular file's stat at hashing time, for a later walk to reuse its
+  // digests; nullopt for other kinds and for files changed within 50 ms of the walk ("racy":
+  // same-tick rewrites keep their StatKey). A vector, not a map by path: 20,000 fewer
+  // allocations and hash computations per walk.
+  std::vector<std::optional<StatKey>> keys;
   // dirhash entry path -> digest of its members' (path, kind, StatKey, target): when it is
   // unchanged the next walk reuses the dirhash entry without reading any member.
   std::unordered_map<std::string, std::string> dirhash_state;
   WalkCounts counts;
+
+  // Index of `path` in `entries` (binary search), or -1.
+  ptrdiff_t find(const std::string& path) const;
+  // The reusable stat of `path`, or nullptr.
+  const StatKey* reusable_key(const std::string& path) const;
 };
 
 // `previous`: a snapshot of the same tree taken earlier (digest reuse), or nullptr.

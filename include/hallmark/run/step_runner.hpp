@@ -45,6 +45,9 @@ struct RunOutcome {
   std::vector<std::string> warnings;   // one line each, for the user
   std::string spawn_message;           // "CMD: command not found" etc.
   bool hallmark_failed = false;        // hallmark's own failure (record missing or incomplete)
+  // Wall-clock milliseconds of hallmark's own phases ("context", "materials", ...), in order:
+  // what `-v` prints, so a slow step can be attributed to hallmark or to the build.
+  std::vector<std::pair<std::string, int64_t>> phases;
 };
 
 // Validates options that must be right before anything runs (digest names, globs).
