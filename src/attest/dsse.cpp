@@ -1,3 +1,4 @@
+#include "hallmark/util/json_text.hpp"
 #include "hallmark/attest/dsse.hpp"
 
 #include "hallmark/util/hex.hpp"
@@ -41,7 +42,7 @@ json to_json(const DsseEnvelope& e) {
   return json{{"payload", base64_encode(e.payload)}, {"payloadType", e.payload_type}, {"signatures", sigs}};
 }
 
-std::string dsse_to_line(const DsseEnvelope& e) { return to_json(e).dump(); }
+std::string dsse_to_line(const DsseEnvelope& e) { return dump_json(to_json(e)); }
 
 Result<DsseEnvelope> dsse_from_json(const json& j) {
   if (!j.is_object()) return make_error("DSSE envelope is not a JSON object");

@@ -1,3 +1,4 @@
+#include "hallmark/util/json_text.hpp"
 #include "hallmark/attest/provenance.hpp"
 
 #include "hallmark/telemetry/event_log.hpp"
@@ -123,7 +124,7 @@ std::string git_source_uri(const std::string& remote_url, const std::string& ref
   return uri;
 }
 
-std::string statement_payload(const json& statement) { return statement.dump(); }
+std::string statement_payload(const json& statement) { return dump_json(statement); }
 
 Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const ProvenanceOptions& o) {
   if (steps.empty()) return make_error("the current pipeline run has no steps: wrap build steps with `hallmark run` first");
@@ -213,7 +214,7 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
   } else {
     json list = json::array();
     for (auto& [_, m] : materials) list.push_back(std::move(m));
-    out.materials_list = list.dump(1) + "\n";
+    out.materials_list = dump_json(list, 1) + "\n";
     deps.push_back({{"name", o.materials_list_name},
                     {"digest", {{"sha256", sha256_hex(out.materials_list)}}},
                     {"mediaType", kMediaMaterials},

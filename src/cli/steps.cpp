@@ -1,3 +1,4 @@
+#include "hallmark/util/json_text.hpp"
 #include "command.hpp"
 
 #include "hallmark/model/step_record.hpp"
@@ -51,7 +52,7 @@ Runner setup_steps(CLI::App& sub, Globals& g) {
                      {"materials", s.materials.size()},
                      {"products", s.products.size()},
                      {"deleted", s.deleted.size()}});
-      std::printf("%s\n", nlohmann::json{{"run_id", run->id}, {"closed", run->closed}, {"steps", a}}.dump(2).c_str());
+      std::printf("%s\n", dump_json(nlohmann::json{{"run_id", run->id}, {"closed", run->closed}, {"steps", a}}, 2).c_str());
       return 0;
     }
     std::printf("run %s%s: %zu steps\n", run->id.c_str(), run->closed ? " (closed)" : "", steps->size());

@@ -1,3 +1,4 @@
+#include "hallmark/util/json_text.hpp"
 #include "command.hpp"
 
 #include "hallmark/attest/verify.hpp"
@@ -115,10 +116,10 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
     if (o->json) {
       nlohmann::json j = r->to_json();
       if (o->print_provenance && r->passed) j["statement"] = r->statement;
-      std::printf("%s\n", j.dump(2).c_str());
+      std::printf("%s\n", dump_json(j, 2).c_str());
     } else {
       for (const auto& line : r->lines(v.artifact)) std::printf("%s\n", line.c_str());
-      if (o->print_provenance && r->passed) std::printf("%s\n", r->statement.dump(2).c_str());
+      if (o->print_provenance && r->passed) std::printf("%s\n", dump_json(r->statement, 2).c_str());
     }
     if (!r->passed) log_failure(*r, v, o->record_dir, g);
     return r->passed ? 0 : 1;

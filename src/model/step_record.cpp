@@ -1,6 +1,11 @@
 #include "hallmark/model/step_record.hpp"
 
+#include "hallmark/util/json_text.hpp"
+
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <functional>
 
 namespace hallmark {
 
@@ -110,6 +115,150 @@ json to_json(const StepRecord& r) {
   j["env"] = r.env;
   if (r.trace) j["trace"] = trace_json(*r.trace);
   return j;
+}
+
+namespace {
+
+void append_entry(std::string& out, const FileEntry& e) {
+  out += "{\"path\":";
+  json_quote_into(out, e.path);
+  if (e.kind != FileKind::regular) {
+    out += ",\"kind\":\"";
+    out += to_string(e.kind);
+    out += '"';
+  }
+  if (e.kind == FileKind::regular || e.kind == FileKind::dirhash) {
+    out += ",\"size\":";
+    out += std::to_string(e.size);
+  }
+  if (!e.digests.empty()) {
+    out += ",\"digests\":{";
+    bool first = true;
+    for (const auto& [alg, hex] : e.digests) {
+      if (!first) out += ',';
+      first = false;
+      json_quote_into(out, alg);
+      out += ':';
+      json_quote_into(out, hex);
+    }
+    out += '}';
+  }
+  if (e.kind == FileKind::symlink) {
+    out += ",\"target\":";
+    json_quote_into(out, e.link_target);
+  }
+  if (e.kind == FileKind::dirhash) {
+    out += ",\"files\":";
+    out += std::to_string(e.file_count);
+  }
+  out += '}';
+}
+
+// `"key": [` one entry per line `]`, at nesting depth `depth` (one space per level).
+void append_entries(std::string& out, const std::vector<FileEntry>& v, int depth) {
+  if (v.empty()) {
+    out += "[]";
+    return;
+  }
+  out += "[\n";
+  for (size_t i = 0; i < v.size(); ++i) {
+    out.append(size_t(depth + 1), ' ');
+    append_entry(out, v[i]);
+    out += i + 1 < v.size() ? ",\n" : "\n";
+  }
+  out.append(size_t(depth), ' ');
+  out += ']';
+}
+
+// A DOM value pretty-printed at nesting depth `depth`.
+void append_value(std::string& out, const json& j, int depth) {
+  std::string text = dump_json(j, 1);
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out.append(size_t(depth), ' ');
+  }
+}
+
+using Member = std::pair<std::string, std::function<void(std::string&, int)>>;
+
+// The members of a DOM object (which must outlive the writers).
+std::vector<Member> dom_members(const json& object) {
+  std::vector<Member> out;
+  for (const auto& [k, v] : object.items())
+    out.emplace_back(k, [&v](std::string& o, int depth) { append_value(o, v, depth); });
+  return out;
+}
+
+Member list_member(const char* key, const std::vector<FileEntry>& v) {
+  return {key, [&v](std::string& o, int depth) { append_entries(o, v, depth); }};
+}
+
+// `{ "k": v, ... }` at nesting depth `depth`, members in key order as the DOM writes them.
+void append_object(std::string& out, std::vector<Member> members, int depth) {
+  std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.first < b.first; });
+  out += "{\n";
+  for (size_t i = 0; i < members.size(); ++i) {
+    out.append(size_t(depth + 1), ' ');
+    json_quote_into(out, members[i].first);
+    out += ": ";
+    members[i].second(out, depth + 1);
+    out += i + 1 < members.size() ? ",\n" : "\n";
+  }
+  out.append(size_t(depth), ' ');
+  out += '}';
+}
+
+} // namespace
+
+std::string to_record_text(const StepRecord& r) {
+  // Everything but the entry lists goes through the DOM; those are written from `r` directly.
+  StepRecord head;
+  head.name = r.name;
+  head.run_id = r.run_id;
+  head.argv = r.argv;
+  head.cwd = r.cwd;
+  head.workspace = r.workspace;
+  head.started = r.started;
+  head.finished = r.finished;
+  head.duration_ms = r.duration_ms;
+  head.exit_code = r.exit_code;
+  head.signal = r.signal;
+  head.spawn_error = r.spawn_error;
+  head.rusage = r.rusage;
+  head.host = r.host;
+  head.hallmark_version = r.hallmark_version;
+  head.digest_algorithms = r.digest_algorithms;
+  head.deleted = r.deleted;
+  head.warnings = r.warnings;
+  head.git = r.git;
+  head.ci = r.ci;
+  head.env = r.env;
+  json small = to_json(head);
+  small.erase("materials");
+  small.erase("products");
+  std::vector<Member> members = dom_members(small);
+  members.push_back(list_member("materials", r.materials));
+  members.push_back(list_member("products", r.products));
+
+  json trace_small;
+  if (r.trace) {
+    const TraceSection& t = *r.trace;
+    trace_small = {{"processes", t.processes}, {"files", t.files}, {"network", t.network}, {"summary", t.summary}};
+    members.emplace_back("trace", [&t, &trace_small](std::string& o, int depth) {
+      std::vector<Member> tm = dom_members(trace_small);
+      tm.push_back(list_member("toolchain", t.toolchain));
+      tm.push_back(list_member("materials", t.materials));
+      tm.push_back(list_member("products", t.products));
+      append_object(o, std::move(tm), depth);
+    });
+  }
+  size_t n = r.materials.size() + r.products.size();
+  if (r.trace) n += r.trace->toolchain.size() + r.trace->materials.size() + r.trace->products.size();
+  std::string out;
+  out.reserve(8192 + n * 160);
+  append_object(out, std::move(members), 0);
+  out += '\n';
+  return out;
 }
 
 static Result<std::vector<FileEntry>> entries_from(const json& j, const char* key) {

@@ -7,7 +7,7 @@
 
 #include "hallmark_config.h"
 
-#include "json_escape.hpp"
+#include "hallmark/util/json_text.hpp"
 
 #include <openssl/rand.h>
 

@@ -1,3 +1,4 @@
+#include "hallmark/util/json_text.hpp"
 #include "hallmark/store/record_dir.hpp"
 
 #include "hallmark/util/atomic_file.hpp"
@@ -137,7 +138,7 @@ Result<RunInfo> RecordDir::open_run(const std::string& ci_run_id, const std::str
   run.started = format_rfc3339_ms(std::chrono::system_clock::now());
   run.trace_id = trace_id.size() == 32 ? trace_id : random_hex(16);
   run.ci_platform = ci_platform;
-  HALLMARK_TRY(write_file_atomic(run_file, run_to_json(run).dump(2) + "\n"));
+  HALLMARK_TRY(write_file_atomic(run_file, dump_json(run_to_json(run), 2) + "\n"));
   return run;
 }
 
@@ -154,7 +155,7 @@ Status RecordDir::close_run() {
   auto run = current_run();
   if (!run) return run.error();
   run->closed = true;
-  return write_file_atomic(dir_ / "run.json", run_to_json(*run).dump(2) + "\n");
+  return write_file_atomic(dir_ / "run.json", dump_json(run_to_json(*run), 2) + "\n");
 }
 
 Result<fs::path> RecordDir::write_step(const StepRecord& record) {
@@ -167,7 +168,7 @@ Result<fs::path> RecordDir::write_step(const StepRecord& record) {
   fs::path file = dir_ / "steps" /
                   (compact + "-" + std::to_string(::getpid()) + "-" + random_hex(3) + "-" +
                    sanitize_for_filename(record.name) + ".json");
-  HALLMARK_TRY(write_file_atomic(file, to_json(record).dump(1) + "\n"));
+  HALLMARK_TRY(write_file_atomic(file, to_record_text(record)));
   return file;
 }
 

@@ -1,3 +1,4 @@
+#include "hallmark/util/json_text.hpp"
 #include "hallmark/telemetry/exporter.hpp"
 
 #include "hallmark/telemetry/event_log.hpp"
@@ -372,7 +373,7 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg,
         ++i;
       }
       size_t rejected_items = 0;
-      PostOutcome out = post_with_retry(url, batch.dump(), cfg, deadline, stats, rejected_items);
+      PostOutcome out = post_with_retry(url, dump_json(batch), cfg, deadline, stats, rejected_items);
       if (out == PostOutcome::gave_up) {
         stats.unsent += todo.size() - first;
         stop = true;

@@ -1,3 +1,4 @@
+#include "hallmark/util/json_text.hpp"
 #include "hallmark/telemetry/step_telemetry.hpp"
 
 #include "hallmark/telemetry/event_log.hpp"
@@ -40,7 +41,7 @@ void remember_caller(const fs::path& dir, const RunInfo& run, const EnvMap& env,
     return;
   }
   json j = {{"parent_span_id", tp->span_id}, {"trace_state", trace_state}};
-  (void)write_file_atomic(dir / kParentFile, j.dump() + "\n", {0644, true}); // first step wins
+  (void)write_file_atomic(dir / kParentFile, dump_json(j) + "\n", {0644, true}); // first step wins
 }
 
 std::string caller_parent(const fs::path& dir) {

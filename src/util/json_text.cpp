@@ -1,6 +1,6 @@
-#include "json_escape.hpp"
+#include "hallmark/util/json_text.hpp"
 
-namespace hallmark::sbom {
+namespace hallmark {
 
 namespace {
 // Length of the valid UTF-8 sequence starting at s[i] (RFC 3629: no overlongs, no surrogates,
@@ -25,6 +25,25 @@ size_t utf8_length(std::string_view s, size_t i) {
   return 0;
 }
 } // namespace
+
+bool is_valid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n = utf8_length(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+void json_quote_into(std::string& out, std::string_view s) {
+  out += '"';
+  json_escape_into(out, s);
+  out += '"';
+}
 
 void json_escape_into(std::string& out, std::string_view s) {
   static const char* kHex = "0123456789abcdef";
@@ -60,4 +79,4 @@ void json_escape_into(std::string& out, std::string_view s) {
   }
 }
 
-} // namespace hallmark::sbom
+} // namespace hallmark
