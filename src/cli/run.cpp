@@ -84,7 +84,9 @@ Runner setup_run(CLI::App& sub, Globals& g) {
       say_error(st.message());
       return 2;
     }
-    RunOutcome out = run_step(*o, g.env);
+    // Never freed: the process exits right after, and freeing the walks of a 20,000-file tree
+    // took 50 ms of a 0.9 s step.
+    RunOutcome& out = *new RunOutcome(run_step(*o, g.env));
     if (sign->signing_key && !out.record_file.empty()) {
       auto link = write_signed_link(out.record, *sign->signing_key, out.record_file.parent_path().parent_path() / "links");
       if (!link) {

@@ -153,6 +153,18 @@ struct Root {
   std::string rel;            // relative to base, '/'-separated, "" for base itself
 };
 
+// A second walk (products) is a stat pass: one thread's syscalls are its whole cost. Several
+// Walkers then share the root: each lists it, walker 0 takes the files directly in it, and the
+// subdirectories go, one at a time, to whichever walker claims each first.
+struct Partition {
+  std::mutex mu;
+  std::set<std::string, std::less<>> claimed;
+  bool claim(const std::string& rel) {
+    std::lock_guard lock(mu);
+    return claimed.insert(rel).second;
+  }
+};
+
 bool has_all(const DigestMap& d, const std::vector<std::string>& names) {
   for (const auto& n : names)
     if (d.find(n) == d.end()) return false;
@@ -177,7 +189,8 @@ std::string errno_reason(int e) {
 
 class Walker {
 public:
-  Walker(const WalkOptions& o, const TreeSnapshot* previous) : opt_(o), prev_(previous) {
+  Walker(const WalkOptions& o, const TreeSnapshot* previous, Partition* part = nullptr, unsigned part_index = 0)
+      : opt_(o), prev_(previous), part_(part), part_index_(part_index) {
     names_ = o.digests.names();
     member_set_ = o.digests;
     member_set_.gitoid = false;  // a dirhash digest is built from sha256/sha512 only
@@ -295,7 +308,7 @@ private:
     if (is_dir) {
       if (group < 0 && !rel.empty())
         for (const auto& g : opt_.dirhash)
-          if (glob_match(g, rel)) return walk_dirhash(root, rel, st);
+          if (glob_match(g, rel)) return part_ != nullptr && part_index_ != 0 ? void() : walk_dirhash(root, rel, st);
       return walk_dir(root, rel, st, group);
     }
     Node n;
@@ -361,9 +374,15 @@ private:
       uint64_t dev, ino;
     };
     std::vector<Pending> stack{{rel, uint64_t(st.st_dev), uint64_t(st.st_ino)}};
-    while (!stack.empty()) {
+    // The shared root of a partitioned walk: listed here, its subdirectories then claimed.
+    bool partitioned_root = part_ != nullptr && group < 0 && rel == roots_[root].rel;
+    for (;;) {
+      if (stack.empty() && !(partitioned_root && claim_top_dir(root, stack))) break;
       Pending d = std::move(stack.back());
       stack.pop_back();
+      bool at_top = partitioned_root && !top_listed_ && d.rel == rel;
+      // Files directly in the root are walker 0's; the others list it for its subdirectories.
+      bool dirs_only = at_top && part_index_ != 0;
       std::string abs = abs_of(root, d.rel);
       std::string shown = d.rel.empty() ? "." : d.rel;
       int fd = ::open(abs.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -383,13 +402,14 @@ private:
         warn(shown, std::string("cannot read directory: ") + std::strerror(errno));
         continue;
       }
-      ++snap_.counts.dirs_entered;
+      if (!dirs_only) ++snap_.counts.dirs_entered;
       current_dir_ = nullptr;
       std::vector<std::pair<std::string, struct stat>> subdirs;
       errno = 0;
       while (dirent* de = ::readdir(dir)) {
         const char* name = de->d_name;
         if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
+        if (dirs_only && de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) continue;
         std::string child = join(d.rel, name);
         // Every entry is stat'ed here, even a regular file its worker will fstat again: the size
         // is what the queue schedules by (largest first), and without it a directory of big files
@@ -401,7 +421,7 @@ private:
         }
         if (S_ISDIR(cst.st_mode))
           subdirs.emplace_back(std::move(child), cst);
-        else
+        else if (!dirs_only)
           visit(root, child, ::dirfd(dir), cst, group);
         errno = 0;
       }
@@ -410,23 +430,38 @@ private:
       // A dirhash group's files are queued only when the whole group has been walked.
       if (current_dir_ != nullptr && group < 0) release(current_dir_);
       current_dir_ = nullptr;
-      // Reverse so that the stack pops them in directory order (cosmetic: entries get sorted).
-      for (auto it = subdirs.rbegin(); it != subdirs.rend(); ++it) {
-        const auto& [child, cst] = *it;
-        if (excluded(child, root, cst)) continue;
-        bool hashed_dir = false;
-        if (group < 0)
-          for (const auto& g : opt_.dirhash)
-            if (glob_match(g, child)) {
-              hashed_dir = true;
-              break;
-            }
-        if (hashed_dir)
-          walk_dirhash(root, child, cst);
-        else
-          stack.push_back({child, uint64_t(cst.st_dev), uint64_t(cst.st_ino)});
+      if (at_top) {
+        top_listed_ = true;
+        top_dirs_ = std::move(subdirs);
+        continue;
       }
+      // Reverse so that the stack pops them in directory order (cosmetic: entries get sorted).
+      for (auto it = subdirs.rbegin(); it != subdirs.rend(); ++it) enter_subdir(root, it->first, it->second, group, stack);
     }
+  }
+
+  template <class Stack>
+  void enter_subdir(uint32_t root, const std::string& child, const struct stat& cst, int32_t group, Stack& stack) {
+    if (excluded(child, root, cst)) return;
+    if (!is_valid_utf8(base_name(child)))
+      warn(child, "file name is not valid UTF-8: recorded with U+FFFD in place of the invalid bytes");
+    if (group < 0)
+      for (const auto& g : opt_.dirhash)
+        if (glob_match(g, child)) return walk_dirhash(root, child, cst);
+    stack.push_back({child, uint64_t(cst.st_dev), uint64_t(cst.st_ino)});
+  }
+
+  // Takes the next subdirectory of a partitioned root that no other walker has claimed: pushes
+  // it on `stack` (or walks it whole, for a dirhash). False when none is left.
+  template <class Stack>
+  bool claim_top_dir(uint32_t root, Stack& stack) {
+    while (top_next_ < top_dirs_.size()) {
+      const auto& [child, cst] = top_dirs_[top_next_++];
+      if (!part_->claim(child)) continue;
+      enter_subdir(root, child, cst, -1, stack);
+      if (!stack.empty()) return true;
+    }
+    return false;
   }
 
   void walk_dirhash(uint32_t root, const std::string& rel, const struct stat& st) {
@@ -666,6 +701,11 @@ private:
 
   const WalkOptions& opt_;
   const TreeSnapshot* prev_;
+  Partition* part_;
+  unsigned part_index_;
+  bool top_listed_ = false;
+  std::vector<std::pair<std::string, struct stat>> top_dirs_;  // a partitioned root's subdirectories
+  size_t top_next_ = 0;
   int64_t racy_after_ns_ = 0;
   std::vector<std::string> names_, member_names_;
   DigestSet member_set_;
@@ -701,9 +741,80 @@ const StatKey* TreeSnapshot::reusable_key(const std::string& path) const {
   return i < 0 || size_t(i) >= keys.size() || !keys[size_t(i)] ? nullptr : &*keys[size_t(i)];
 }
 
+namespace {
+
+// One snapshot of the parts of a partitioned walk: each part's entries are sorted and no path is
+// in two parts (they hold different subdirectories), so a merge keeps the order.
+TreeSnapshot merge_parts(std::vector<TreeSnapshot>& parts) {
+  TreeSnapshot out = std::move(parts[0]);
+  for (size_t p = 1; p < parts.size(); ++p) {
+    TreeSnapshot& b = parts[p];
+    std::vector<FileEntry> entries;
+    std::vector<std::optional<StatKey>> keys;
+    entries.reserve(out.entries.size() + b.entries.size());
+    keys.reserve(entries.capacity());
+    size_t i = 0, j = 0;
+    while (i < out.entries.size() || j < b.entries.size()) {
+      bool take_a = j == b.entries.size() || (i < out.entries.size() && out.entries[i].path < b.entries[j].path);
+      if (take_a) {
+        entries.push_back(std::move(out.entries[i]));
+        keys.push_back(out.keys[i++]);
+      } else {
+        if (i < out.entries.size() && out.entries[i].path == b.entries[j].path) {  // defensive
+          ++j;
+          continue;
+        }
+        entries.push_back(std::move(b.entries[j]));
+        keys.push_back(b.keys[j++]);
+      }
+    }
+    out.entries = std::move(entries);
+    out.keys = std::move(keys);
+    for (auto& w : b.warnings) out.warnings.push_back(std::move(w));
+    for (auto& kv : b.dirhash_state) out.dirhash_state.insert(std::move(kv));
+    out.counts.dirs_entered += b.counts.dirs_entered;
+    out.counts.files_hashed += b.counts.files_hashed;
+    out.counts.bytes_hashed += b.counts.bytes_hashed;
+    out.counts.digests_reused += b.counts.digests_reused;
+  }
+  // A problem with the root itself is met by every part.
+  auto by_path = [](const Warning& a, const Warning& b) { return a.path < b.path; };
+  std::stable_sort(out.warnings.begin(), out.warnings.end(), by_path);
+  out.warnings.erase(std::unique(out.warnings.begin(), out.warnings.end(),
+                                 [](const Warning& a, const Warning& b) { return a.path == b.path && a.message == b.message; }),
+                     out.warnings.end());
+  return out;
+}
+
+} // namespace
+
 Result<TreeSnapshot> walk_tree(const WalkOptions& options, const TreeSnapshot* previous) {
-  Walker w(options, previous);
-  return w.run();
+  unsigned cores = options.threads != 0 ? options.threads : std::thread::hardware_concurrency();
+  struct stat st {};
+  const fs::path& root = options.roots.empty() ? options.base : options.roots.front();
+  // Only a second walk, which mostly stats, is split: a first walk is bound by hashing, which
+  // already runs on every core while one thread lists the tree.
+  if (previous == nullptr || cores < 2 || options.roots.size() > 1 || root.empty() ||
+      ::lstat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    Walker w(options, previous);
+    return w.run();
+  }
+  unsigned n = std::min(cores, 4u);
+  WalkOptions sub = options;
+  sub.threads = std::max(1u, cores / n);  // files that changed are hashed by each part's pool
+  Partition part;
+  std::vector<std::optional<Result<TreeSnapshot>>> results(n);
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < n; ++i)
+    threads.emplace_back([&, i] { results[i].emplace(Walker(sub, previous, &part, i).run()); });
+  results[0].emplace(Walker(sub, previous, &part, 0).run());
+  for (auto& t : threads) t.join();
+  std::vector<TreeSnapshot> parts;
+  for (auto& r : results) {
+    if (!r->ok()) return r->error();
+    parts.push_back(std::move(**r));
+  }
+  return merge_parts(parts);
 }
 
 } // namespace hallmark

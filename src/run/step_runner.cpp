@@ -148,7 +148,13 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
   for (const auto& p : product_roots)
     if (std::find(walk.roots.begin(), walk.roots.end(), p) == walk.roots.end() && fs::exists(p, ec))
       walk.roots.push_back(p);
-  std::optional<TreeSnapshot> before;
+  struct Scratch {
+    std::optional<TreeSnapshot> before, after;
+    std::optional<DigestCache> trace_cache;
+  };
+  auto scratch = std::make_shared<Scratch>();
+  outcome.scratch = scratch;
+  std::optional<TreeSnapshot>& before = scratch->before;
   if (auto snap = walk_tree(walk); snap.ok()) {
     before = std::move(*snap);
     rec.materials = entries_under(before->entries, material_roots, workspace);
@@ -178,7 +184,7 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
       TraceOptions topts{workspace, records.path(), digests};
       // The tracer's materials inside the workspace were just hashed by the walk: seed its
       // cache so they are not read again (keys are checked, so changed files are re-hashed).
-      DigestCache trace_cache(digests);
+      DigestCache& trace_cache = scratch->trace_cache.emplace(digests);
       if (before)
         for (size_t i = 0; i < before->entries.size() && i < before->keys.size(); ++i)
           if (const auto& k = before->keys[i])
@@ -247,6 +253,7 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
     for (const auto& w : rec.warnings) seen.emplace(w.path, w.message);
     for (auto& w : after->warnings)
       if (seen.emplace(w.path, w.message).second) rec.warnings.push_back(std::move(w));
+    scratch->after = std::move(*after);
   } else {
     warn("products: " + after.message());
     outcome.hallmark_failed = true;

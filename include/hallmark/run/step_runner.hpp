@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <memory>
 #include <vector>
 
 namespace hallmark {
@@ -48,6 +49,9 @@ struct RunOutcome {
   // Wall-clock milliseconds of hallmark's own phases ("context", "materials", ...), in order:
   // what `-v` prints, so a slow step can be attributed to hallmark or to the build.
   std::vector<std::pair<std::string, int64_t>> phases;
+  // The walks' snapshots and the tracer's digest cache, kept so that freeing them (~200,000
+  // allocations on a 20,000-file tree, 50 ms) happens with the outcome: the CLI exits without.
+  std::shared_ptr<void> scratch;
 };
 
 // Validates options that must be right before anything runs (digest names, globs).

@@ -357,6 +357,51 @@ TEST_CASE("hash::walk_never_reuses_racy_files") {
   }
 }
 
+TEST_CASE("hash::partitioned_second_walk_equals_one_walker") {
+  // A second walk splits the root's subdirectories among walkers (threads > 1): whatever the
+  // split, the snapshot must be the one a single walker takes.
+  Deadline d(60);
+  TempDir t;
+  write_file(t / "top.txt", "top");
+  for (int i = 0; i < 12; ++i)
+    for (int j = 0; j < 5; ++j)
+      write_file(t / ("d" + std::to_string(i)) / ("s" + std::to_string(j % 2)) / ("f" + std::to_string(j)),
+                 random_bytes(100 + unsigned(j), unsigned(i * 10 + j)));
+  write_file(t / "vendor/node_modules/p/index.js", "x");
+  write_file(t / "skipme/a", "a");
+  fs::create_symlink("top.txt", t / "link");
+  std::this_thread::sleep_for(std::chrono::milliseconds(120));  // past the racy window
+  WalkOptions o = options_for(t.path);
+  o.dirhash = {"**/node_modules"};
+  o.excludes = {"skipme"};
+  o.threads = 1;
+  auto first = walk_tree(o);
+  REQUIRE(first.ok());
+  auto one = walk_tree(o, &*first);
+  REQUIRE(one.ok());
+  // Change things between the walks: a file rewritten, one created, one deleted.
+  write_file(t / "d3/s1/f1", "new content");
+  write_file(t / "d7/new.txt", "created");
+  fs::remove(t / "d9/s0/f0");
+  for (unsigned threads : {1u, 2u, 3u, 4u}) {
+    CAPTURE(threads);
+    o.threads = threads;
+    auto again = walk_tree(o, &*first);
+    REQUIRE(again.ok());
+    CHECK(paths(again->entries) == paths(walk_tree(o)->entries));
+    CHECK(again->counts.files_hashed == 2);  // only the rewritten and the created file
+    CHECK(again->counts.dirs_entered == one->counts.dirs_entered);
+    CHECK(again->keys.size() == again->entries.size());
+    auto diff = diff_snapshots(*first, *again);
+    CHECK(paths(diff.products) == std::vector<std::string>{"d3/s1/f1", "d7/new.txt"});
+    CHECK(diff.deleted == std::vector<std::string>{"d9/s0/f0"});
+    CHECK(entry(*again, "vendor/node_modules")->kind == FileKind::dirhash);
+    CHECK(entry(*again, "skipme/a") == nullptr);
+    CHECK(entry(*again, "top.txt") != nullptr);
+    CHECK(entry(*again, "link")->link_target == "top.txt");
+  }
+}
+
 TEST_CASE("hash::diff_snapshots_created_changed_deleted") {
   TempDir t;
   write_file(t / "same.txt", "same");
