@@ -10,6 +10,7 @@
 #include "hallmark/context/redact.hpp"
 
 #include <git2.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <memory>
@@ -176,7 +177,24 @@ Status read_status(git_repository* repo, GitContext& ctx) {
 
 } // namespace
 
+namespace {
+// Whether libgit2's discovery could find a repository from `dir`: a `.git` in it or an ancestor,
+// or `dir` or an ancestor being a git directory itself (bare). Checked first because
+// initialising libgit2 costs ~9 ms (its TLS backend parses the system CA bundle), which a step
+// outside any repository should not pay.
+bool may_be_in_repository(const std::filesystem::path& dir) {
+  std::error_code ec;
+  for (std::filesystem::path p = std::filesystem::absolute(dir, ec);; p = p.parent_path()) {
+    struct stat st {};
+    if (::lstat((p / ".git").c_str(), &st) == 0) return true;
+    if (::lstat((p / "HEAD").c_str(), &st) == 0 && ::lstat((p / "objects").c_str(), &st) == 0) return true;
+    if (p == p.parent_path() || p.empty()) return ec.value() != 0;  // unsure: let libgit2 look
+  }
+}
+} // namespace
+
 Result<std::optional<GitContext>> collect_git_context(const std::filesystem::path& dir) {
+  if (!may_be_in_repository(dir)) return std::optional<GitContext>();
   init_libgit2_once();
   git_repository* raw = nullptr;
   int rc = git_repository_open_ext(&raw, dir.c_str(), 0, nullptr);

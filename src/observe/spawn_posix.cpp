@@ -120,7 +120,9 @@ Result<ChildOutcome> spawn_and_wait(const SpawnOptions& options) {
   ::sigprocmask(SIG_BLOCK, &block, &old);
 
   out.started = std::chrono::system_clock::now();
-  pid_t pid = ::fork();
+  // vfork: no copy of hallmark's page tables (50 MB after a big walk: 5 ms per step). The child
+  // only resets its signal mask, execs, and reports a failure through the pipe.
+  pid_t pid = ::vfork();
   if (pid < 0) {
     int e = errno;
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
