@@ -1,3 +1,4 @@
+#include "hallmark/util/dynlib.hpp"
 #include "hallmark/util/json_text.hpp"
 #include "hallmark/telemetry/exporter.hpp"
 
@@ -75,9 +76,60 @@ std::optional<milliseconds> parse_retry_after(const std::string& value,
 
 namespace {
 
-void curl_init_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+// libcurl, opened on the first export (util/dynlib.hpp): a step that exports nothing, or whose
+// exporter thread loads it while the build runs, never waits for its 25 libraries to map.
+struct CurlApi {
+  decltype(&curl_global_init) global_init;
+  decltype(&curl_easy_init) easy_init;
+  decltype(&curl_easy_setopt) easy_setopt;
+  decltype(&curl_easy_getinfo) easy_getinfo;
+  decltype(&curl_easy_cleanup) easy_cleanup;
+  decltype(&curl_easy_strerror) easy_strerror;
+  decltype(&curl_slist_append) slist_append;
+  decltype(&curl_slist_free_all) slist_free_all;
+  decltype(&curl_multi_init) multi_init;
+  decltype(&curl_multi_add_handle) multi_add_handle;
+  decltype(&curl_multi_remove_handle) multi_remove_handle;
+  decltype(&curl_multi_perform) multi_perform;
+  decltype(&curl_multi_poll) multi_poll;
+  decltype(&curl_multi_info_read) multi_info_read;
+  decltype(&curl_multi_cleanup) multi_cleanup;
+};
+
+// nullptr (and `why`) when libcurl cannot be loaded.
+const CurlApi* curl_api(std::string* why = nullptr) {
+  static std::string error;
+  static const CurlApi* api = []() -> const CurlApi* {
+    auto lib = open_library("libcurl.so.4", "libcurl4");
+    if (!lib) {
+      error = lib.message();
+      return nullptr;
+    }
+    static CurlApi a;
+    std::string missing;
+    if (!load_symbols(*lib,
+                      {symbol(a.global_init, "curl_global_init"), symbol(a.easy_init, "curl_easy_init"),
+                       symbol(a.easy_setopt, "curl_easy_setopt"), symbol(a.easy_getinfo, "curl_easy_getinfo"),
+                       symbol(a.easy_cleanup, "curl_easy_cleanup"), symbol(a.easy_strerror, "curl_easy_strerror"),
+                       symbol(a.slist_append, "curl_slist_append"), symbol(a.slist_free_all, "curl_slist_free_all"),
+                       symbol(a.multi_init, "curl_multi_init"), symbol(a.multi_add_handle, "curl_multi_add_handle"),
+                       symbol(a.multi_remove_handle, "curl_multi_remove_handle"),
+                       symbol(a.multi_perform, "curl_multi_perform"), symbol(a.multi_poll, "curl_multi_poll"),
+                       symbol(a.multi_info_read, "curl_multi_info_read"), symbol(a.multi_cleanup, "curl_multi_cleanup")},
+                      missing)) {
+      error = "libcurl.so.4 has no " + missing + " (libcurl 7.66 or later is needed)";
+      return nullptr;
+    }
+    a.global_init(CURL_GLOBAL_DEFAULT);
+    return &a;
+  }();
+  if (api == nullptr && why != nullptr) *why = error;
+  return api;
+}
+
+std::string curl_error_text(CURLcode c) {
+  const CurlApi* api = curl_api();
+  return api != nullptr ? api->easy_strerror(c) : "libcurl unavailable";
 }
 
 std::string gzip(const std::string& in) {
@@ -123,57 +175,58 @@ struct Attempt {
 Attempt post_once(const std::string& url, const std::string& body, bool gzipped,
                   const ExporterConfig& cfg, const ExportDeadline& deadline) {
   Attempt a;
-  CURL* h = curl_easy_init();
+  const CurlApi* api = curl_api();
+  CURL* h = api != nullptr ? api->easy_init() : nullptr;
   if (!h) {
     a.curl = CURLE_FAILED_INIT;
     return a;
   }
   curl_slist* hdrs = nullptr;
-  hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-  if (gzipped) hdrs = curl_slist_append(hdrs, "Content-Encoding: gzip");
-  hdrs = curl_slist_append(hdrs, "Expect:"); // no 100-continue round trip
+  hdrs = api->slist_append(hdrs, "Content-Type: application/json");
+  if (gzipped) hdrs = api->slist_append(hdrs, "Content-Encoding: gzip");
+  hdrs = api->slist_append(hdrs, "Expect:"); // no 100-continue round trip
   for (const auto& [k, v] : cfg.headers)
-    hdrs = curl_slist_append(hdrs, (k + ": " + v).c_str());
+    hdrs = api->slist_append(hdrs, (k + ": " + v).c_str());
   auto remaining = std::chrono::duration_cast<milliseconds>(deadline.get() - Clock::now());
   long timeout_ms =
       long(std::min<int64_t>(cfg.timeout.count(), std::max<int64_t>(1, remaining.count())));
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_POST, 1L);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "hallmark-otlp/1");
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &a.body);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &a.retry_after);
+  api->easy_setopt(h, CURLOPT_URL, url.c_str());
+  api->easy_setopt(h, CURLOPT_POST, 1L);
+  api->easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
+  api->easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
+  api->easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+  api->easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+  api->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  api->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  api->easy_setopt(h, CURLOPT_USERAGENT, "hallmark-otlp/1");
+  api->easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+  api->easy_setopt(h, CURLOPT_WRITEDATA, &a.body);
+  api->easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
+  api->easy_setopt(h, CURLOPT_HEADERDATA, &a.retry_after);
   // The multi interface lets us poll in short slices and abandon the request the moment the
   // flush deadline passes, however the socket is behaving.
-  CURLM* m = curl_multi_init();
-  curl_multi_add_handle(m, h);
+  CURLM* m = api->multi_init();
+  api->multi_add_handle(m, h);
   int running = 1;
   while (running) {
-    if (curl_multi_perform(m, &running) != CURLM_OK) break;
+    if (api->multi_perform(m, &running) != CURLM_OK) break;
     if (!running) break;
     if (deadline.passed()) {
       a.aborted = true;
       break;
     }
-    curl_multi_poll(m, nullptr, 0, 20, nullptr);
+    api->multi_poll(m, nullptr, 0, 20, nullptr);
   }
   if (!a.aborted) {
     int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(m, &left))
+    while (CURLMsg* msg = api->multi_info_read(m, &left))
       if (msg->msg == CURLMSG_DONE) a.curl = msg->data.result;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a.status);
+    api->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a.status);
   }
-  curl_multi_remove_handle(m, h);
-  curl_multi_cleanup(m);
-  curl_easy_cleanup(h);
-  curl_slist_free_all(hdrs);
+  api->multi_remove_handle(m, h);
+  api->multi_cleanup(m);
+  api->easy_cleanup(h);
+  api->slist_free_all(hdrs);
   return a;
 }
 
@@ -243,7 +296,7 @@ PostOutcome post_with_retry(const std::string& url, const std::string& payload,
                  (a.curl != CURLE_OK && retryable_curl(a.curl));
     if (!retry) {
       std::string why =
-          a.curl != CURLE_OK ? curl_easy_strerror(a.curl) : "HTTP " + std::to_string(a.status);
+          a.curl != CURLE_OK ? curl_error_text(a.curl) : "HTTP " + std::to_string(a.status);
       if (a.curl == CURLE_OK && a.status >= 400 && a.status < 500) {
         json r = json::parse(a.body, nullptr, false);
         if (r.is_object() && r.contains("message") && r["message"].is_string())
@@ -262,7 +315,7 @@ PostOutcome post_with_retry(const std::string& url, const std::string& payload,
       wait = std::max(wait, *ra);
     if (Clock::now() + wait >= deadline.get()) {
       stats.warnings.push_back("giving up on " + url + " before the flush deadline (" +
-                               (a.curl != CURLE_OK ? std::string(curl_easy_strerror(a.curl))
+                               (a.curl != CURLE_OK ? std::string(curl_error_text(a.curl))
                                                    : "HTTP " + std::to_string(a.status)) +
                                "); the data stays in the event log for `hallmark telemetry flush`");
       return PostOutcome::gave_up;
@@ -322,7 +375,7 @@ constexpr size_t kMaxBatchLines = 256;
 FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg,
                            const ExportDeadline& deadline) {
   FlushStats stats;
-  curl_init_once();
+  if (std::string why; curl_api(&why) == nullptr) stats.warnings.push_back("cannot export telemetry: " + why);
   auto lines = read_event_lines(log);
   if (!lines.ok()) {
     stats.warnings.push_back(lines.message());

@@ -10,6 +10,7 @@
 
 #include "hallmark/hash/digest.hpp"
 #include "hallmark/sbom/purl.hpp"
+#include "hallmark/util/dynlib.hpp"
 #include "hallmark/util/hex.hpp"
 #include "src/sbom/catalogers/catalog_util.hpp"
 #include "src/sbom/eco/dpkg_control.hpp"
@@ -167,15 +168,56 @@ struct Member {
   std::string data;
 };
 
+// libarchive, opened on the first archive (util/dynlib.hpp): `hallmark run` and the SBOM of a
+// tree without archives never map it and the ~15 libraries it pulls in.
+struct ArchiveApi {
+  decltype(&archive_read_free) read_free;
+  decltype(&archive_read_new) read_new;
+  decltype(&archive_read_support_filter_all) read_support_filter_all;
+  decltype(&archive_read_support_format_all) read_support_format_all;
+  decltype(&archive_read_next_header) read_next_header;
+  decltype(&archive_error_string) error_string;
+  decltype(&archive_entry_filetype) entry_filetype;
+  decltype(&archive_entry_pathname) entry_pathname;
+  decltype(&archive_entry_size_is_set) entry_size_is_set;
+  decltype(&archive_entry_size) entry_size;
+  decltype(&archive_read_data) read_data;
+  decltype(&archive_read_open_memory) read_open_memory;
+  decltype(&archive_read_open_filename) read_open_filename;
+};
+
+const ArchiveApi* archive_api(std::string* why = nullptr) {
+  static std::string error;
+  static const ArchiveApi* api = []() -> const ArchiveApi* {
+    auto lib = open_library("libarchive.so.13", "libarchive13");
+    if (!lib) {
+      error = lib.message();
+      return nullptr;
+    }
+    static ArchiveApi a;
+    std::string missing;
+    if (!load_symbols(*lib, {symbol(a.read_free, "archive_read_free"), symbol(a.read_new, "archive_read_new"), symbol(a.read_support_filter_all, "archive_read_support_filter_all"), symbol(a.read_support_format_all, "archive_read_support_format_all"), symbol(a.read_next_header, "archive_read_next_header"), symbol(a.error_string, "archive_error_string"), symbol(a.entry_filetype, "archive_entry_filetype"), symbol(a.entry_pathname, "archive_entry_pathname"), symbol(a.entry_size_is_set, "archive_entry_size_is_set"), symbol(a.entry_size, "archive_entry_size"), symbol(a.read_data, "archive_read_data"), symbol(a.read_open_memory, "archive_read_open_memory"), symbol(a.read_open_filename, "archive_read_open_filename")}, missing)) {
+      error = "libarchive.so.13 has no " + missing;
+      return nullptr;
+    }
+    return &a;
+  }();
+  if (api == nullptr && why != nullptr) *why = error;
+  return api;
+}
+
+// Only reached once catalog_archive has loaded the library.
+const ArchiveApi& la() { return *archive_api(); }
+
 struct ArchiveCloser {
-  void operator()(archive* a) const { archive_read_free(a); }
+  void operator()(archive* a) const { la().read_free(a); }
 };
 using ArchivePtr = std::unique_ptr<archive, ArchiveCloser>;
 
 ArchivePtr new_reader() {
-  ArchivePtr a(archive_read_new());
-  archive_read_support_filter_all(a.get());
-  archive_read_support_format_all(a.get());
+  ArchivePtr a(la().read_new());
+  la().read_support_filter_all(a.get());
+  la().read_support_format_all(a.get());
   return a;
 }
 
@@ -207,14 +249,14 @@ struct Walk {
     bool reported_unsafe = false;
     for (;;) {
       archive_entry* e = nullptr;
-      int rc = archive_read_next_header(a, &e);
+      int rc = la().read_next_header(a, &e);
       if (rc == ARCHIVE_EOF) break;
       if (rc == ARCHIVE_FATAL) {
-        warn(display, std::string("unreadable archive data: ") + (archive_error_string(a) ? archive_error_string(a) : "?"));
+        warn(display, std::string("unreadable archive data: ") + (la().error_string(a) ? la().error_string(a) : "?"));
         break;
       }
       if (rc < ARCHIVE_WARN) {
-        warn(display, std::string("corrupt member header: ") + (archive_error_string(a) ? archive_error_string(a) : "?"));
+        warn(display, std::string("corrupt member header: ") + (la().error_string(a) ? la().error_string(a) : "?"));
         continue;
       }
       if (++entries > opt.limits.max_entries) {
@@ -223,8 +265,8 @@ struct Walk {
         stopped = true;
         break;
       }
-      if (archive_entry_filetype(e) != AE_IFREG) continue;
-      const char* raw = archive_entry_pathname(e);
+      if (la().entry_filetype(e) != AE_IFREG) continue;
+      const char* raw = la().entry_pathname(e);
       bool unsafe = false;
       std::string name = sanitize_member_name(raw ? raw : "", unsafe);
       if (unsafe && !reported_unsafe) {
@@ -233,23 +275,23 @@ struct Walk {
         reported_unsafe = true;
       }
       if (name.empty() || !wanted(name)) continue;
-      if (archive_entry_size_is_set(e) &&
-          static_cast<uint64_t>(archive_entry_size(e)) > opt.limits.max_member_bytes) {
+      if (la().entry_size_is_set(e) &&
+          static_cast<uint64_t>(la().entry_size(e)) > opt.limits.max_member_bytes) {
         warn(display + "!/" + name, "member larger than " + std::to_string(opt.limits.max_member_bytes) +
                                         " bytes; not read (limit max_member_bytes)");
         continue;
       }
       std::optional<uint64_t> declared;
-      if (archive_entry_size_is_set(e)) declared = static_cast<uint64_t>(archive_entry_size(e));
+      if (la().entry_size_is_set(e)) declared = static_cast<uint64_t>(la().entry_size(e));
       Member m{name, {}};
       char buf[65536];
       bool bad = false;
       for (;;) {
-        la_ssize_t n = archive_read_data(a, buf, sizeof buf);
+        la_ssize_t n = la().read_data(a, buf, sizeof buf);
         if (n == 0) break;
         if (n < 0) {
           warn(display + "!/" + name, std::string("corrupt member data: ") +
-                                          (archive_error_string(a) ? archive_error_string(a) : "?"));
+                                          (la().error_string(a) ? la().error_string(a) : "?"));
           bad = true;
           break;
         }
@@ -439,8 +481,8 @@ struct Walk {
       return;
     }
     ArchivePtr a = new_reader();
-    if (archive_read_open_memory(a.get(), m.data.data(), m.data.size()) != ARCHIVE_OK) {
-      warn(path, std::string("not a readable archive: ") + (archive_error_string(a.get()) ? archive_error_string(a.get()) : "?"));
+    if (la().read_open_memory(a.get(), m.data.data(), m.data.size()) != ARCHIVE_OK) {
+      warn(path, std::string("not a readable archive: ") + (la().error_string(a.get()) ? la().error_string(a.get()) : "?"));
       return;
     }
     std::vector<CatalogResult> saved_pending;
@@ -492,10 +534,11 @@ struct Walk {
 Result<ArchiveCatalog> catalog_archive(const std::filesystem::path& file, const std::string& display_path,
                                        const ArchiveOptions& options) {
   ArchiveCatalog cat;
+  if (std::string why; archive_api(&why) == nullptr) return make_error(display_path + ": " + why);
   ArchivePtr a = new_reader();
-  if (archive_read_open_filename(a.get(), file.c_str(), 65536) != ARCHIVE_OK)
+  if (la().read_open_filename(a.get(), file.c_str(), 65536) != ARCHIVE_OK)
     return make_error(display_path + ": not an archive hallmark can read (" +
-                      (archive_error_string(a.get()) ? archive_error_string(a.get()) : "unknown error") + ")");
+                      (la().error_string(a.get()) ? la().error_string(a.get()) : "unknown error") + ")");
   Walk w(options, cat);
   std::optional<Component> id = w.catalog_level(a.get(), display_path, 0);
   if (!id && w.deb_identity_) id = std::move(w.deb_identity_);
