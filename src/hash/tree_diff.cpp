@@ -24,7 +24,9 @@ TreeDiff diff_snapshots(const TreeSnapshot& before, const TreeSnapshot& after) {
   // Both lists are sorted by path: one merge pass.
   while (i < b.size() || j < a.size()) {
     if (j == a.size() || (i < b.size() && b[i].path < a[j].path)) {
-      if (!unreadable.count(b[i].path)) diff.deleted.push_back(b[i].path);
+      // Not in `after`: gone, or met unchanged by an omit_unchanged walk.
+      bool kept = i < after.unchanged.size() && after.unchanged[i];
+      if (!kept && !unreadable.count(b[i].path)) diff.deleted.push_back(b[i].path);
       ++i;
     } else if (i == b.size() || a[j].path < b[i].path) {
       diff.products.push_back(a[j]);

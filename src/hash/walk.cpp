@@ -200,6 +200,7 @@ public:
     struct timespec now {};
     ::clock_gettime(CLOCK_REALTIME, &now);
     racy_after_ns_ = int64_t(now.tv_sec) * 1000000000 + now.tv_nsec - kRacyWindowNs;
+    if (o.omit_unchanged && previous != nullptr) unchanged_.assign(previous->entries.size(), false);
   }
 
   Result<TreeSnapshot> run() {
@@ -308,6 +309,7 @@ private:
           if (glob_match(g, rel)) return part_ != nullptr && part_index_ != 0 ? void() : walk_dirhash(root, rel, st);
       return walk_dir(root, rel, st, group);
     }
+    if (!unchanged_.empty() && group < 0 && S_ISREG(st.st_mode) && mark_unchanged(rel, stat_key_of(st))) return;
     Node n;
     n.entry.path = rel.empty() ? "." : rel;
     n.entry.kind = kind_of(st.st_mode);
@@ -364,6 +366,18 @@ private:
   static const char* base_name(const std::string& rel) {
     size_t slash = rel.rfind('/');
     return rel.c_str() + (slash == std::string::npos ? 0 : slash + 1);
+  }
+
+  // omit_unchanged: true if `rel` is a previous entry with the same StatKey, now marked.
+  bool mark_unchanged(const std::string& rel, const StatKey& key) {
+    ptrdiff_t i = prev_->find(rel);
+    if (i < 0 || size_t(i) >= prev_->keys.size() || !prev_->keys[size_t(i)] || !(*prev_->keys[size_t(i)] == key))
+      return false;
+    const FileEntry& old = prev_->entries[size_t(i)];
+    if (old.kind != FileKind::regular || !has_all(old.digests, names_)) return false;
+    unchanged_[size_t(i)] = true;
+    ++snap_.counts.digests_reused;
+    return true;
   }
 
   bool reuse(Node& n) {
@@ -720,6 +734,7 @@ private:
     }
     order = {};
     nodes_.clear();
+    snap_.unchanged = std::move(unchanged_);
     auto by_path = [](const auto& a, const auto& b) { return a.path < b.path; };
     std::stable_sort(snap_.warnings.begin(), snap_.warnings.end(), by_path);
     return std::move(snap_);
@@ -732,6 +747,7 @@ private:
   bool top_listed_ = false;
   std::vector<std::pair<std::string, struct stat>> top_dirs_;  // a partitioned root's subdirectories
   size_t top_next_ = 0;
+  std::vector<bool> unchanged_;  // omit_unchanged: over prev_->entries
   int64_t racy_after_ns_ = 0;
   std::vector<std::string> names_, member_names_;
   DigestSet member_set_;
@@ -796,6 +812,8 @@ TreeSnapshot merge_parts(std::vector<TreeSnapshot>& parts) {
     }
     out.entries = std::move(entries);
     out.keys = std::move(keys);
+    for (size_t k = 0; k < b.unchanged.size() && k < out.unchanged.size(); ++k)
+      if (b.unchanged[k]) out.unchanged[k] = true;
     for (auto& w : b.warnings) out.warnings.push_back(std::move(w));
     for (auto& kv : b.dirhash_state) out.dirhash_state.insert(std::move(kv));
     out.counts.dirs_entered += b.counts.dirs_entered;

@@ -235,6 +235,9 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
   // Products: a second walk that reuses every unchanged file's digest from the first.
   WalkOptions pwalk = walk;
   pwalk.roots = product_roots;
+  // Only the diff is wanted; its indices are the first walk's when that covered exactly the
+  // product roots.
+  pwalk.omit_unchanged = before && walk.roots == product_roots;
   if (auto after = walk_tree(pwalk, before ? &*before : nullptr); after.ok()) {
     if (before) {
       // Diff against the first walk as is when it covered exactly the product roots (the

@@ -399,6 +399,23 @@ TEST_CASE("hash::partitioned_second_walk_equals_one_walker") {
     CHECK(entry(*again, "skipme/a") == nullptr);
     CHECK(entry(*again, "top.txt") != nullptr);
     CHECK(entry(*again, "link")->link_target == "top.txt");
+
+    // The same walk keeping only what changed: the same diff, and no entry for unchanged files.
+    WalkOptions lean = o;
+    lean.omit_unchanged = true;
+    auto changed = walk_tree(lean, &*first);
+    REQUIRE(changed.ok());
+    CHECK(changed->counts.digests_reused == again->counts.digests_reused);
+    CHECK(entry(*changed, "d0/s0/f0") == nullptr);  // unchanged: only marked
+    CHECK(entry(*changed, "d3/s1/f1") != nullptr);
+    CHECK(entry(*changed, "link") != nullptr);      // not a regular file: always listed
+    REQUIRE(changed->unchanged.size() == first->entries.size());
+    CHECK(changed->unchanged[size_t(first->find("d0/s0/f0"))]);
+    CHECK_FALSE(changed->unchanged[size_t(first->find("d9/s0/f0"))]);  // deleted
+    CHECK_FALSE(changed->unchanged[size_t(first->find("d3/s1/f1"))]);  // rewritten
+    auto lean_diff = diff_snapshots(*first, *changed);
+    CHECK(paths(lean_diff.products) == paths(diff.products));
+    CHECK(lean_diff.deleted == diff.deleted);
   }
 }
 
