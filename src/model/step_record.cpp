@@ -119,6 +119,18 @@ json to_json(const StepRecord& r) {
 
 namespace {
 
+// The text being written, handed to `sink` in pieces of about 256 KiB when there is one.
+struct Out {
+  std::string s;
+  const std::function<void(std::string_view)>* sink = nullptr;
+  void maybe_flush() {
+    if (sink != nullptr && s.size() >= (256u << 10)) {
+      (*sink)(s);
+      s.clear();
+    }
+  }
+};
+
 void append_entry(std::string& out, const FileEntry& e) {
   out += "{\"path\":";
   json_quote_into(out, e.path);
@@ -155,7 +167,8 @@ void append_entry(std::string& out, const FileEntry& e) {
 }
 
 // `"key": [` one entry per line `]`, at nesting depth `depth` (one space per level).
-void append_entries(std::string& out, const std::vector<FileEntry>& v, int depth) {
+void append_entries(Out& o, const std::vector<FileEntry>& v, int depth) {
+  std::string& out = o.s;
   if (v.empty()) {
     out += "[]";
     return;
@@ -165,6 +178,7 @@ void append_entries(std::string& out, const std::vector<FileEntry>& v, int depth
     out.append(size_t(depth + 1), ' ');
     append_entry(out, v[i]);
     out += i + 1 < v.size() ? ",\n" : "\n";
+    o.maybe_flush();
   }
   out.append(size_t(depth), ' ');
   out += ']';
@@ -179,38 +193,36 @@ void append_value(std::string& out, const json& j, int depth) {
   }
 }
 
-using Member = std::pair<std::string, std::function<void(std::string&, int)>>;
+using Member = std::pair<std::string, std::function<void(Out&, int)>>;
 
 // The members of a DOM object (which must outlive the writers).
 std::vector<Member> dom_members(const json& object) {
   std::vector<Member> out;
   for (const auto& [k, v] : object.items())
-    out.emplace_back(k, [&v](std::string& o, int depth) { append_value(o, v, depth); });
+    out.emplace_back(k, [&v](Out& o, int depth) { append_value(o.s, v, depth); });
   return out;
 }
 
 Member list_member(const char* key, const std::vector<FileEntry>& v) {
-  return {key, [&v](std::string& o, int depth) { append_entries(o, v, depth); }};
+  return {key, [&v](Out& o, int depth) { append_entries(o, v, depth); }};
 }
 
 // `{ "k": v, ... }` at nesting depth `depth`, members in key order as the DOM writes them.
-void append_object(std::string& out, std::vector<Member> members, int depth) {
+void append_object(Out& o, std::vector<Member> members, int depth) {
   std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.first < b.first; });
-  out += "{\n";
+  o.s += "{\n";
   for (size_t i = 0; i < members.size(); ++i) {
-    out.append(size_t(depth + 1), ' ');
-    json_quote_into(out, members[i].first);
-    out += ": ";
-    members[i].second(out, depth + 1);
-    out += i + 1 < members.size() ? ",\n" : "\n";
+    o.s.append(size_t(depth + 1), ' ');
+    json_quote_into(o.s, members[i].first);
+    o.s += ": ";
+    members[i].second(o, depth + 1);
+    o.s += i + 1 < members.size() ? ",\n" : "\n";
   }
-  out.append(size_t(depth), ' ');
-  out += '}';
+  o.s.append(size_t(depth), ' ');
+  o.s += '}';
 }
 
-} // namespace
-
-std::string to_record_text(const StepRecord& r) {
+void write_record_text(const StepRecord& r, Out& out) {
   // Everything but the entry lists goes through the DOM; those are written from `r` directly.
   StepRecord head;
   head.name = r.name;
@@ -244,7 +256,7 @@ std::string to_record_text(const StepRecord& r) {
   if (r.trace) {
     const TraceSection& t = *r.trace;
     trace_small = {{"processes", t.processes}, {"files", t.files}, {"network", t.network}, {"summary", t.summary}};
-    members.emplace_back("trace", [&t, &trace_small](std::string& o, int depth) {
+    members.emplace_back("trace", [&t, &trace_small](Out& o, int depth) {
       std::vector<Member> tm = dom_members(trace_small);
       tm.push_back(list_member("toolchain", t.toolchain));
       tm.push_back(list_member("materials", t.materials));
@@ -252,13 +264,24 @@ std::string to_record_text(const StepRecord& r) {
       append_object(o, std::move(tm), depth);
     });
   }
-  size_t n = r.materials.size() + r.products.size();
-  if (r.trace) n += r.trace->toolchain.size() + r.trace->materials.size() + r.trace->products.size();
-  std::string out;
-  out.reserve(8192 + n * 160);
   append_object(out, std::move(members), 0);
-  out += '\n';
-  return out;
+  out.s += '\n';
+  if (out.sink != nullptr) (*out.sink)(out.s);
+}
+
+} // namespace
+
+std::string to_record_text(const StepRecord& r) {
+  Out out;
+  write_record_text(r, out);
+  return std::move(out.s);
+}
+
+void write_record_text(const StepRecord& r, const std::function<void(std::string_view)>& sink) {
+  Out out;
+  out.s.reserve(300u << 10);
+  out.sink = &sink;
+  write_record_text(r, out);
 }
 
 static Result<std::vector<FileEntry>> entries_from(const json& j, const char* key) {

@@ -168,7 +168,7 @@ Result<fs::path> RecordDir::write_step(const StepRecord& record) {
   fs::path file = dir_ / "steps" /
                   (compact + "-" + std::to_string(::getpid()) + "-" + random_hex(3) + "-" +
                    sanitize_for_filename(record.name) + ".json");
-  HALLMARK_TRY(write_file_atomic(file, to_record_text(record)));
+  HALLMARK_TRY(write_file_atomic(file, [&record](const ChunkSink& write) { write_record_text(record, write); }));
   return file;
 }
 

@@ -48,10 +48,17 @@ static Status write_to_special(const fs::path& path, std::string_view content) {
 }
 
 Status write_file_atomic(const fs::path& path, std::string_view content, AtomicWriteOptions options) {
+  return write_file_atomic(path, [content](const ChunkSink& write) { write(content); }, options);
+}
+
+Status write_file_atomic(const fs::path& path, const std::function<void(const ChunkSink&)>& produce,
+                         AtomicWriteOptions options) {
   struct stat existing {};
   if (::stat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
     if (S_ISDIR(existing.st_mode)) return make_error(path.string() + " is a directory; name a file to write");
     if (options.no_clobber) return make_error(path.string() + " already exists; refusing to overwrite it");
+    std::string content;
+    produce([&content](std::string_view piece) { content.append(piece); });
     return write_to_special(path, content);
   }
   fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
@@ -60,7 +67,10 @@ Status write_file_atomic(const fs::path& path, std::string_view content, AtomicW
   if (fd < 0) return make_error("cannot create " + tmp.string() + ": " + errno_text(errno));
   // The umask must not widen or narrow what the caller asked for (0600 private keys).
   ::fchmod(fd, options.mode);
-  Status st = write_all(fd, content, tmp);
+  Status st = ok_status();
+  produce([&](std::string_view piece) {
+    if (st.ok()) st = write_all(fd, piece, tmp);
+  });
   if (st.ok() && ::fsync(fd) != 0)
     st = make_error("cannot sync " + tmp.string() + ": " + errno_text(errno));
   ::close(fd);

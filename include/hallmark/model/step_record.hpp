@@ -10,7 +10,9 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hallmark {
@@ -155,6 +157,9 @@ nlohmann::json to_json(const StepRecord& r);
 // allocations per entry, then the pretty-printer); this writer takes a few. Invalid UTF-8 in
 // any string becomes U+FFFD (a file name is any bytes but '/' and NUL).
 std::string to_record_text(const StepRecord& r);
+// The same text handed to `sink` in pieces of about 256 KiB, for a writer that never holds it
+// whole (3 MB for 20,000 entries: 800 page faults).
+void write_record_text(const StepRecord& r, const std::function<void(std::string_view)>& sink);
 Result<StepRecord> step_record_from_json(const nlohmann::json& j);
 
 // Shared by every record writer: the same field names everywhere.

@@ -6,6 +6,7 @@
 #include "hallmark/util/result.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <string_view>
 
 namespace hallmark {
@@ -16,6 +17,13 @@ struct AtomicWriteOptions {
 };
 
 Status write_file_atomic(const std::filesystem::path& path, std::string_view content,
+                         AtomicWriteOptions options = {});
+
+// The same for content produced in pieces: `produce` calls `write` with each piece in order, so a
+// large document (a step record of 20,000 files) never has to exist whole in memory. A failed
+// write makes the later ones no-ops and the call's result an error.
+using ChunkSink = std::function<void(std::string_view)>;
+Status write_file_atomic(const std::filesystem::path& path, const std::function<void(const ChunkSink&)>& produce,
                          AtomicWriteOptions options = {});
 
 // Appends one line (a trailing '\n' is added) with O_APPEND under an exclusive flock, so

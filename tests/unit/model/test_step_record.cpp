@@ -83,6 +83,21 @@ TEST_CASE("model::record_text_one_line_per_entry") {
   CHECK(text.back() == '\n');
 }
 
+TEST_CASE("model::record_text_in_pieces_is_the_same_text") {
+  StepRecord r = full_record();
+  for (int i = 0; i < 5000; ++i) r.materials.push_back(entry("src/dir/file-" + std::to_string(i) + ".c"));
+  std::string whole = to_record_text(r);
+  REQUIRE(whole.size() > 3 * (256u << 10));
+  std::string joined;
+  size_t pieces = 0;
+  write_record_text(r, [&](std::string_view piece) {
+    joined.append(piece);
+    ++pieces;
+  });
+  CHECK(pieces > 3);
+  CHECK(joined == whole);
+}
+
 TEST_CASE("model::invalid_utf8_names_do_not_throw") {
   // A Linux file name is any bytes but '/' and NUL: the DOM's dump() throws on these.
   StepRecord r;
