@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <malloc.h>
 
 namespace hallmark::cli {
 
@@ -34,6 +35,11 @@ void say_error(const std::string& line) { std::fprintf(stderr, "hallmark: error:
 
 int main(int argc, char** argv) {
   using namespace hallmark::cli;
+  // hallmark runs for well under a second and frees little before exit: keep freed memory for
+  // reuse instead of returning it to the kernel and taking fresh zeroed pages again (a page
+  // fault costs ~13 us on a 2-core CI VM; an SBOM of a 900 KB lockfile took 3,200 of them).
+  ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  ::mallopt(M_MMAP_THRESHOLD, 64 << 20);
   CLI::App app{"hallmark records the supply-chain provenance of CI/CD pipeline steps."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("hallmark ") + HALLMARK_VERSION);
