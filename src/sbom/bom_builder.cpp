@@ -266,6 +266,7 @@ Bom merge_results(Component root, std::vector<CatalogResult> results, bool inclu
                                        "and were dropped (first: " + first_dangling + ")"});
 
   bom.root = std::move(root);
+  bom.components.reserve(by_purl.size());
   for (auto& [purl, c] : by_purl) {
     std::sort(c.occurrences.begin(), c.occurrences.end());
     bom.components.push_back(std::move(c));
