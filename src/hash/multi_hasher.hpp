@@ -23,10 +23,9 @@ public:
   void update(const void* data, size_t n);
   DigestMap finish();
 
-  // The binary digests, concatenated in the order of DigestSet::names(), raw_size() bytes. The
-  // walk's workers use this form so that they allocate nothing per file: hex strings and maps are
-  // made later by the thread that owns the result (malloc arenas growing on worker threads
-  // showed as ~15% of a small-file walk).
+  // The binary digests, concatenated in the order of DigestSet::names(), raw_size() bytes; the
+  // walk's workers turn them into the entry's map themselves (done after the join, that was
+  // 15 ms of a 20,000-file walk with the other cores idle).
   static size_t raw_size(const DigestSet& set);
   void finish_raw(unsigned char* out);
   static DigestMap raw_to_map(const DigestSet& set, const unsigned char* raw);
