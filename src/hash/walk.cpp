@@ -300,9 +300,7 @@ private:
     bool skipped = dirfd < 0 ? skip_.count({uint64_t(st.st_dev), uint64_t(st.st_ino)}) != 0
                              : excluded(rel, root, st);
     if (skipped) return;
-    // Records are JSON text: such a name is written with U+FFFD in place of each invalid byte.
-    if (!is_valid_utf8(base_name(rel)))
-      warn(rel, "file name is not valid UTF-8: recorded with U+FFFD in place of the invalid bytes");
+    warn_if_not_utf8(rel);
     if (is_dir) {
       if (group < 0 && !rel.empty())
         for (const auto& g : opt_.dirhash)
@@ -353,8 +351,7 @@ private:
   // file (40 ms of a 20,000-file walk). The queue learns a large one's size from that fstat.
   void visit_unstatted_file(uint32_t root, std::string rel, int dirfd) {
     if (excluded_by_rules(rel, root)) return;
-    if (!is_valid_utf8(base_name(rel)))
-      warn(rel, "file name is not valid UTF-8: recorded with U+FFFD in place of the invalid bytes");
+    warn_if_not_utf8(rel);
     Node& n = nodes_.emplace_back();
     n.entry.path = std::move(rel);
     n.root = root;
@@ -363,18 +360,32 @@ private:
     submit(n);
   }
 
+  // Records are JSON text: such a name is written with U+FFFD in place of each invalid byte, and
+  // the record says so. Only the last component: a bad directory name is warned once, itself.
+  void warn_if_not_utf8(const std::string& rel) {
+    if (!is_valid_utf8(base_name(rel)))
+      warn(rel, "file name is not valid UTF-8: recorded with U+FFFD in place of the invalid bytes");
+  }
+
   static const char* base_name(const std::string& rel) {
     size_t slash = rel.rfind('/');
     return rel.c_str() + (slash == std::string::npos ? 0 : slash + 1);
   }
 
-  // omit_unchanged: true if `rel` is a previous entry with the same StatKey, now marked.
-  bool mark_unchanged(const std::string& rel, const StatKey& key) {
+  // The index in prev_->entries of a regular file at `rel` whose digests can be reused for a
+  // file with `key` now, or -1.
+  ptrdiff_t reusable(const std::string& rel, const StatKey& key) const {
     ptrdiff_t i = prev_->find(rel);
     if (i < 0 || size_t(i) >= prev_->keys.size() || !prev_->keys[size_t(i)] || !(*prev_->keys[size_t(i)] == key))
-      return false;
+      return -1;
     const FileEntry& old = prev_->entries[size_t(i)];
-    if (old.kind != FileKind::regular || !has_all(old.digests, names_)) return false;
+    return old.kind == FileKind::regular && has_all(old.digests, names_) ? i : -1;
+  }
+
+  // omit_unchanged: true if `rel` is unchanged since the previous walk, now marked there.
+  bool mark_unchanged(const std::string& rel, const StatKey& key) {
+    ptrdiff_t i = reusable(rel, key);
+    if (i < 0) return false;
     unchanged_[size_t(i)] = true;
     ++snap_.counts.digests_reused;
     return true;
@@ -382,12 +393,9 @@ private:
 
   bool reuse(Node& n) {
     if (prev_ == nullptr || n.group >= 0) return false;
-    ptrdiff_t i = prev_->find(n.entry.path);
-    if (i < 0 || size_t(i) >= prev_->keys.size() || !prev_->keys[size_t(i)] || !(*prev_->keys[size_t(i)] == n.key))
-      return false;
-    const FileEntry* old = &prev_->entries[size_t(i)];
-    if (old->kind != FileKind::regular || !has_all(old->digests, names_)) return false;
-    n.entry.digests = old->digests;
+    ptrdiff_t i = reusable(n.entry.path, n.key);
+    if (i < 0) return false;
+    n.entry.digests = prev_->entries[size_t(i)].digests;
     ++snap_.counts.digests_reused;
     return true;
   }
@@ -471,8 +479,7 @@ private:
   template <class Stack>
   void enter_subdir(uint32_t root, const std::string& child, const struct stat& cst, int32_t group, Stack& stack) {
     if (excluded(child, root, cst)) return;
-    if (!is_valid_utf8(base_name(child)))
-      warn(child, "file name is not valid UTF-8: recorded with U+FFFD in place of the invalid bytes");
+    warn_if_not_utf8(child);
     if (group < 0)
       for (const auto& g : opt_.dirhash)
         if (glob_match(g, child)) return walk_dirhash(root, child, cst);
