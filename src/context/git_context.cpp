@@ -8,6 +8,7 @@
 #include "hallmark/context/git_context.hpp"
 
 #include "hallmark/context/redact.hpp"
+#include "git_status_scan.hpp"
 
 #include <git2.h>
 #include <sys/stat.h>
@@ -16,6 +17,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace hallmark {
 namespace {
@@ -162,7 +165,8 @@ int on_status(const char*, unsigned int flags, void* payload) {
   return 0;
 }
 
-Status read_status(git_repository* repo, GitContext& ctx) {
+// The status of `paths` (literal; all paths when null).
+Status status_of(git_repository* repo, const std::vector<std::string>* paths, GitContext& ctx) {
   git_status_options opts;
   git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
   opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
@@ -170,9 +174,27 @@ Status read_status(git_repository* repo, GitContext& ctx) {
   // untracked entry instead of failing the whole status with EACCES.
   opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES |
                GIT_STATUS_OPT_INCLUDE_UNREADABLE;
+  std::vector<char*> specs;
+  if (paths != nullptr) {
+    opts.flags |= GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;  // literal paths: no fnmatch
+    for (const auto& p : *paths) specs.push_back(const_cast<char*>(p.c_str()));
+    opts.pathspec.strings = specs.data();
+    opts.pathspec.count = specs.size();
+  }
   int rc = git_status_foreach_ext(repo, &opts, on_status, &ctx);
   if (rc != 0) return make_error(last_error("git: status failed", rc));
   return ok_status();
+}
+
+// A large index is first narrowed down to the paths that can be in the status
+// (git_status_scan.hpp), on one thread per core; libgit2 then decides on those alone.
+Status read_status(git_repository* repo, GitContext& ctx, unsigned threads) {
+  if (threads == 0) threads = std::min(4u, std::max(1u, std::thread::hardware_concurrency()));
+  if (auto candidates = detail::status_candidates(repo, threads)) {
+    if (candidates->empty()) return ok_status();
+    return status_of(repo, &*candidates, ctx);
+  }
+  return status_of(repo, nullptr, ctx);
 }
 
 } // namespace
@@ -193,7 +215,7 @@ bool may_be_in_repository(const std::filesystem::path& dir) {
 }
 } // namespace
 
-Result<std::optional<GitContext>> collect_git_context(const std::filesystem::path& dir) {
+Result<std::optional<GitContext>> collect_git_context(const std::filesystem::path& dir, unsigned threads) {
   if (!may_be_in_repository(dir)) return std::optional<GitContext>();
   init_libgit2_once();
   git_repository* raw = nullptr;
@@ -231,7 +253,7 @@ Result<std::optional<GitContext>> collect_git_context(const std::filesystem::pat
     std::sort(ctx.tags.begin(), ctx.tags.end());
   }
   ctx.remote_url = read_remote_url(repo.get());
-  if (workdir) HALLMARK_TRY(read_status(repo.get(), ctx));
+  if (workdir) HALLMARK_TRY(read_status(repo.get(), ctx, threads));
   git_error_clear();
   return std::optional<GitContext>(std::move(ctx));
 }

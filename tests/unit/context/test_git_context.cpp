@@ -1,8 +1,10 @@
 // Git context against real repositories made with the git CLI in a temp dir.
 #include "hallmark/context/git_context.hpp"
+#include "src/context/git_status_scan.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -241,6 +243,80 @@ TEST_CASE("context::git another user's HOME and unreadable directories") {
   REQUIRE(waitpid(pid, &status, 0) == pid);
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_SUITE_END();
+
+TEST_SUITE_BEGIN("context");
+
+// A large index goes through the threaded stat scan (git_status_scan.cpp) before libgit2's
+// status: every kind of change must still count exactly as `git status --porcelain` does.
+TEST_CASE("context::git large repository status matches git status") {
+  TempDir t;
+  fs::path repo = t.path / "big";
+  fs::create_directories(repo);
+  sh("cd " + q(repo) + " && git init -q -b main && printf '*.o\\nignored-dir/\\n' >.gitignore"
+     " && for d in $(seq 0 59); do mkdir d$d; for f in $(seq 0 99); do echo $d-$f >d$d/f$f.txt; done; done"
+     " && mkdir gone && echo g >gone/a && echo g >gone/b && echo r >root.txt");
+  // (Not a file replaced by a directory: libgit2 lists the new directory as untracked too,
+  // git does not; that is libgit2's status, with or without the scan.)
+  sh("cd " + q(repo) + " && mkdir -p tofile && echo x >tofile/x && ln -s root.txt link"
+     " && git add -A && git commit -qm base");
+  // Let the files age past the index's timestamp: racily clean entries are re-checked by content.
+  sh("sleep 1.1 && cd " + q(repo) + " && git status --porcelain >/dev/null");
+  std::string clean = sh("cd " + q(repo) + " && git status --porcelain | wc -l");
+  REQUIRE(std::stoull(clean) == 0);
+  for (unsigned threads : {1u, 2u}) {
+    auto r = collect_git_context(repo, threads);
+    REQUIRE(r.ok());
+    REQUIRE(r->has_value());
+    CHECK((*r)->dirty == 0);
+    CHECK((*r)->untracked == 0);
+  }
+  sh("cd " + q(repo) +
+     " && echo changed >>d1/f1.txt"                      // modified
+     " && rm d2/f2.txt"                                  // deleted
+     " && rm -r gone"                                    // a whole tracked directory deleted
+     " && git rm -q d3/f3.txt"                           // deletion staged
+     " && echo new >d4/staged.txt && git add d4/staged.txt"  // addition staged
+     " && echo u >d5/untracked.txt"                      // untracked in a tracked directory
+     " && echo u >untracked-root.txt"                    // untracked at the root
+     " && mkdir -p newdir/sub && echo n >newdir/sub/n"   // untracked directory: one entry
+     " && echo o >d6/x.o && mkdir ignored-dir && echo i >ignored-dir/i"  // ignored
+     " && chmod +x d7/f7.txt"                            // mode change
+     " && rm -r tofile && echo now-a-file >tofile"       // directory replaced by a file
+     " && ln -sf d1/f1.txt link"                         // symlink retargeted
+     " && echo itd >d8/intent.txt && git add -N d8/intent.txt");  // intent to add
+  std::string porcelain = sh("cd " + q(repo) + " && git status --porcelain");
+  uint64_t want_untracked = 0, want_dirty = 0;
+  for (size_t at = 0; at < porcelain.size();) {
+    size_t nl = porcelain.find('\n', at);
+    if (porcelain.compare(at, 2, "??") == 0) ++want_untracked;
+    else ++want_dirty;
+    at = nl == std::string::npos ? porcelain.size() : nl + 1;
+  }
+  INFO(porcelain);
+  for (unsigned threads : {1u, 2u, 4u}) {
+    CAPTURE(threads);
+    auto r = collect_git_context(repo, threads);
+    REQUIRE(r.ok());
+    REQUIRE(r->has_value());
+    CHECK((*r)->dirty == want_dirty);
+    CHECK((*r)->untracked == want_untracked);
+  }
+
+  // And the counts above did come through the scan, which names only what can have changed.
+  git_libgit2_init();
+  git_repository* raw = nullptr;
+  REQUIRE(git_repository_open(&raw, repo.c_str()) == 0);
+  auto candidates = detail::status_candidates(raw, 2);
+  git_repository_free(raw);
+  REQUIRE(candidates.has_value());
+  for (const char* p : {"d1/f1.txt", "d2/f2.txt", "d3/f3.txt", "d4/staged.txt", "d5/", "gone/a", "gone/b",
+                        "newdir/", "untracked-root.txt", "d7/f7.txt", "link", "tofile", "d8/intent.txt"})
+    CHECK_MESSAGE(std::count(candidates->begin(), candidates->end(), p) == 1, p);
+  CHECK(candidates->size() < 30);  // not the 6,000 entries
+  git_libgit2_shutdown();
 }
 
 TEST_SUITE_END();
