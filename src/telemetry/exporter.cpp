@@ -96,35 +96,25 @@ struct CurlApi {
   decltype(&curl_multi_cleanup) multi_cleanup;
 };
 
+bool fill_curl_api(void* lib, CurlApi& a, std::string& missing) {
+  if (!load_symbols(lib,
+                    {symbol(a.global_init, "curl_global_init"), symbol(a.easy_init, "curl_easy_init"),
+                     symbol(a.easy_setopt, "curl_easy_setopt"), symbol(a.easy_getinfo, "curl_easy_getinfo"),
+                     symbol(a.easy_cleanup, "curl_easy_cleanup"), symbol(a.easy_strerror, "curl_easy_strerror"),
+                     symbol(a.slist_append, "curl_slist_append"), symbol(a.slist_free_all, "curl_slist_free_all"),
+                     symbol(a.multi_init, "curl_multi_init"), symbol(a.multi_add_handle, "curl_multi_add_handle"),
+                     symbol(a.multi_remove_handle, "curl_multi_remove_handle"),
+                     symbol(a.multi_perform, "curl_multi_perform"), symbol(a.multi_poll, "curl_multi_poll"),
+                     symbol(a.multi_info_read, "curl_multi_info_read"), symbol(a.multi_cleanup, "curl_multi_cleanup")},
+                    missing))
+    return false;
+  a.global_init(CURL_GLOBAL_DEFAULT);
+  return true;
+}
+
 // nullptr (and `why`) when libcurl cannot be loaded.
 const CurlApi* curl_api(std::string* why = nullptr) {
-  static std::string error;
-  static const CurlApi* api = []() -> const CurlApi* {
-    auto lib = open_library("libcurl.so.4", "libcurl4");
-    if (!lib) {
-      error = lib.message();
-      return nullptr;
-    }
-    static CurlApi a;
-    std::string missing;
-    if (!load_symbols(*lib,
-                      {symbol(a.global_init, "curl_global_init"), symbol(a.easy_init, "curl_easy_init"),
-                       symbol(a.easy_setopt, "curl_easy_setopt"), symbol(a.easy_getinfo, "curl_easy_getinfo"),
-                       symbol(a.easy_cleanup, "curl_easy_cleanup"), symbol(a.easy_strerror, "curl_easy_strerror"),
-                       symbol(a.slist_append, "curl_slist_append"), symbol(a.slist_free_all, "curl_slist_free_all"),
-                       symbol(a.multi_init, "curl_multi_init"), symbol(a.multi_add_handle, "curl_multi_add_handle"),
-                       symbol(a.multi_remove_handle, "curl_multi_remove_handle"),
-                       symbol(a.multi_perform, "curl_multi_perform"), symbol(a.multi_poll, "curl_multi_poll"),
-                       symbol(a.multi_info_read, "curl_multi_info_read"), symbol(a.multi_cleanup, "curl_multi_cleanup")},
-                      missing)) {
-      error = "libcurl.so.4 has no " + missing + " (libcurl 7.66 or later is needed)";
-      return nullptr;
-    }
-    a.global_init(CURL_GLOBAL_DEFAULT);
-    return &a;
-  }();
-  if (api == nullptr && why != nullptr) *why = error;
-  return api;
+  return library_api<CurlApi>("libcurl.so.4", "libcurl4", fill_curl_api, why);
 }
 
 std::string curl_error_text(CURLcode c) {

@@ -6,6 +6,7 @@
 
 #include "hallmark/util/result.hpp"
 
+#include <initializer_list>
 #include <string>
 
 namespace hallmark {
@@ -25,6 +26,31 @@ bool load_symbols(void* lib, std::initializer_list<Symbol> fns, std::string& mis
 template <class F>
 Symbol symbol(F*& fn, const char* name) {
   return {reinterpret_cast<void**>(&fn), name};
+}
+
+// The function table `Api` of `soname`, loaded once per process: `fill(lib, api, missing)` sets
+// its pointers (load_symbols) and may initialise the library; false names the missing symbol.
+// nullptr when the library cannot be used, with the reason in `why` (if given) on every call.
+template <class Api>
+const Api* library_api(const char* soname, const char* package,
+                       bool (*fill)(void* lib, Api& api, std::string& missing), std::string* why) {
+  static std::string error;
+  static const Api* api = [&]() -> const Api* {
+    auto lib = open_library(soname, package);
+    if (!lib) {
+      error = lib.message();
+      return nullptr;
+    }
+    static Api table;
+    std::string missing;
+    if (!fill(*lib, table, missing)) {
+      error = std::string(soname) + " has no " + missing + " (install a newer " + package + ")";
+      return nullptr;
+    }
+    return &table;
+  }();
+  if (api == nullptr && why != nullptr) *why = error;
+  return api;
 }
 
 } // namespace hallmark

@@ -186,24 +186,22 @@ struct ArchiveApi {
   decltype(&archive_read_open_filename) read_open_filename;
 };
 
+bool fill_archive_api(void* lib, ArchiveApi& a, std::string& missing) {
+  return load_symbols(lib,
+                      {symbol(a.read_free, "archive_read_free"), symbol(a.read_new, "archive_read_new"),
+                       symbol(a.read_support_filter_all, "archive_read_support_filter_all"),
+                       symbol(a.read_support_format_all, "archive_read_support_format_all"),
+                       symbol(a.read_next_header, "archive_read_next_header"),
+                       symbol(a.error_string, "archive_error_string"), symbol(a.entry_filetype, "archive_entry_filetype"),
+                       symbol(a.entry_pathname, "archive_entry_pathname"),
+                       symbol(a.entry_size_is_set, "archive_entry_size_is_set"), symbol(a.entry_size, "archive_entry_size"),
+                       symbol(a.read_data, "archive_read_data"), symbol(a.read_open_memory, "archive_read_open_memory"),
+                       symbol(a.read_open_filename, "archive_read_open_filename")},
+                      missing);
+}
+
 const ArchiveApi* archive_api(std::string* why = nullptr) {
-  static std::string error;
-  static const ArchiveApi* api = []() -> const ArchiveApi* {
-    auto lib = open_library("libarchive.so.13", "libarchive13");
-    if (!lib) {
-      error = lib.message();
-      return nullptr;
-    }
-    static ArchiveApi a;
-    std::string missing;
-    if (!load_symbols(*lib, {symbol(a.read_free, "archive_read_free"), symbol(a.read_new, "archive_read_new"), symbol(a.read_support_filter_all, "archive_read_support_filter_all"), symbol(a.read_support_format_all, "archive_read_support_format_all"), symbol(a.read_next_header, "archive_read_next_header"), symbol(a.error_string, "archive_error_string"), symbol(a.entry_filetype, "archive_entry_filetype"), symbol(a.entry_pathname, "archive_entry_pathname"), symbol(a.entry_size_is_set, "archive_entry_size_is_set"), symbol(a.entry_size, "archive_entry_size"), symbol(a.read_data, "archive_read_data"), symbol(a.read_open_memory, "archive_read_open_memory"), symbol(a.read_open_filename, "archive_read_open_filename")}, missing)) {
-      error = "libarchive.so.13 has no " + missing;
-      return nullptr;
-    }
-    return &a;
-  }();
-  if (api == nullptr && why != nullptr) *why = error;
-  return api;
+  return library_api<ArchiveApi>("libarchive.so.13", "libarchive13", fill_archive_api, why);
 }
 
 // Only reached once catalog_archive has loaded the library.
