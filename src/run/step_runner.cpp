@@ -190,6 +190,7 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
             trace_cache.insert((workspace / before->entries[i].path).lexically_normal().string(), *k,
                                before->entries[i].digests);
       topts.cache = &trace_cache;
+      topts.on_process_end = telemetry.process_listener(&trace_cache);
       auto t = spawn_traced(spawn, topts);
       if (t.ok()) {
         child = t->child;

@@ -2,6 +2,7 @@
 
 #include "hallmark/util/atomic_file.hpp"
 #include "hallmark/util/hex.hpp"
+#include "hallmark/util/json_text.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -85,6 +86,20 @@ Status write_all(int fd, const std::string& data, const fs::path& path) {
   return ok_status();
 }
 
+// hallmark.chain.seq read from a line's text without parsing it (lines can be megabytes).
+const std::string kSeqMarker =
+    std::string("{\"key\":\"") + kSeq + "\",\"value\":{\"intValue\":\"";
+
+int64_t seq_of_text(const std::string& line) {
+  size_t at = line.find(kSeqMarker);
+  if (at == std::string::npos) return -1;
+  int64_t v = 0;
+  size_t i = at + kSeqMarker.size(), digits = 0;
+  for (; i < line.size() && line[i] >= '0' && line[i] <= '9' && digits < 18; ++i, ++digits)
+    v = v * 10 + (line[i] - '0');
+  return digits && i < line.size() && line[i] == '"' ? v : -1;
+}
+
 int64_t seq_of(const json& request) {
   json copy = request;
   json* res = first_resource(copy, nullptr);
@@ -110,10 +125,10 @@ std::string string_attr(const json& resource, const char* key) {
 
 } // namespace
 
-Result<EventLine> append_event_request(const fs::path& log, json request) {
+Result<EventLine> append_event_request(const fs::path& log, bool traces,
+                                      const RequestEncoder& encode) {
   EventLine out;
-  json* res = first_resource(request, &out.traces);
-  if (!res) return make_error("internal: not an OTLP export request");
+  out.traces = traces;
   int fd = ::open(log.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) return make_error("cannot open " + log.string() + ": " + errno_text());
   while (::flock(fd, LOCK_EX) != 0) {
@@ -132,27 +147,43 @@ Result<EventLine> append_event_request(const fs::path& log, json request) {
   int64_t seq = 1;
   if (!last->empty()) {
     prev = sha256_hex(*last);
-    json lj = json::parse(*last, nullptr, false);
-    int64_t s = lj.is_discarded() ? -1 : seq_of(lj);
+    int64_t s = seq_of_text(*last);
     // A damaged last line still gets a successor: verify reports the damage, we don't hide it.
     seq = s > 0 ? s + 1 : 0;
   }
-  json& attrs = (*res)["resource"]["attributes"];
-  if (!attrs.is_array()) attrs = json::array();
-  attrs.push_back({{"key", kSeq}, {"value", {{"intValue", std::to_string(seq)}}}});
-  attrs.push_back({{"key", kPrev}, {"value", {{"stringValue", prev}}}});
-  attrs.push_back({{"key", kLine}, {"value", {{"stringValue", kZeroDigest}}}});
-  std::string line = request.dump(-1, ' ', false, json::error_handler_t::replace);
+  otlp::Attributes chain = {{kSeq, int64_t(seq)}, {kPrev, prev}, {kLine, std::string(kZeroDigest)}};
+  std::string line = encode(chain);
+  size_t marker = line.find(kLineMarker);
+  if (marker == std::string::npos || line.find('\n') != std::string::npos) {
+    ::flock(fd, LOCK_UN);
+    ::close(fd);
+    return make_error("internal: an event request without the chain fields or on several lines");
+  }
   std::string digest = own_digest(line, nullptr);
-  line.replace(line.find(kLineMarker) + kLineMarker.size(), 64, digest);
-  Status st = write_all(fd, line + "\n", log);
+  line.replace(marker + kLineMarker.size(), 64, digest);
+  line += '\n';
+  Status st = write_all(fd, line, log);
   ::flock(fd, LOCK_UN);
   ::close(fd);
   if (!st.ok()) return st.error();
+  line.pop_back();
   out.seq = uint64_t(seq);
   out.digest = digest;
   out.text = std::move(line);
   return out;
+}
+
+Result<EventLine> append_event_request(const fs::path& log, json request) {
+  bool traces = false;
+  if (!first_resource(request, &traces)) return make_error("internal: not an OTLP export request");
+  return append_event_request(log, traces, [&](const otlp::Attributes& chain) {
+    json copy = request;
+    json& attrs = (*first_resource(copy, nullptr))["resource"]["attributes"];
+    if (!attrs.is_array()) attrs = json::array();
+    for (const auto& kv : chain)
+      attrs.push_back(otlp::to_json(otlp::Attributes{kv})[0]);
+    return dump_json(copy);
+  });
 }
 
 Result<std::vector<EventLine>> read_event_lines(const fs::path& log) {
@@ -170,9 +201,7 @@ Result<std::vector<EventLine>> read_event_lines(const fs::path& log) {
     pos = nl + 1;
     l.digest = own_digest(l.text, nullptr);
     l.traces = l.text.rfind("{\"resourceSpans\"", 0) == 0;
-    json j = json::parse(l.text, nullptr, false);
-    if (j.is_discarded()) continue;
-    int64_t s = seq_of(j);
+    int64_t s = seq_of_text(l.text);
     l.seq = s > 0 ? uint64_t(s) : 0;
     out.push_back(std::move(l));
   }

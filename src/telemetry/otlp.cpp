@@ -1,5 +1,10 @@
 #include "hallmark/telemetry/otlp.hpp"
 
+#include "hallmark/util/json_text.hpp"
+
+#include <cmath>
+#include <cstdio>
+
 namespace hallmark::otlp {
 
 using nlohmann::json;
@@ -31,93 +36,240 @@ const char* severity_text(Severity s) {
   return "INFO";
 }
 
-json to_json(const Value& v) {
-  struct Visit {
-    json operator()(const std::string& s) const { return {{"stringValue", s}}; }
-    // OTLP/JSON: int64 is a decimal string (JSON numbers lose precision past 2^53).
-    json operator()(int64_t i) const { return {{"intValue", std::to_string(i)}}; }
-    json operator()(double d) const { return {{"doubleValue", d}}; }
-    json operator()(bool b) const { return {{"boolValue", b}}; }
-    json operator()(const std::vector<std::string>& xs) const {
-      json values = json::array();
-      for (const auto& x : xs)
-        values.push_back({{"stringValue", x}});
-      return {{"arrayValue", {{"values", values}}}};
-    }
-  };
-  return std::visit(Visit{}, v);
+namespace {
+
+void key_into(std::string& out, const char* key) {
+  out += '"';
+  out += key;
+  out += "\":";
 }
 
-json to_json(const Attributes& a) {
-  json out = json::array();
-  for (const auto& kv : a)
-    out.push_back({{"key", kv.key}, {"value", to_json(kv.value)}});
+void uint_string_into(std::string& out, uint64_t v) { // OTLP/JSON: 64-bit integers as strings
+  out += '"';
+  out += std::to_string(v);
+  out += '"';
+}
+
+void value_into(std::string& out, const Value& v) {
+  struct Visit {
+    std::string& out;
+    void operator()(const std::string& s) const {
+      out += "{\"stringValue\":";
+      json_quote_into(out, s);
+      out += '}';
+    }
+    // OTLP/JSON: int64 is a decimal string (JSON numbers lose precision past 2^53).
+    void operator()(int64_t i) const {
+      out += "{\"intValue\":\"";
+      out += std::to_string(i);
+      out += "\"}";
+    }
+    void operator()(double d) const {
+      out += "{\"doubleValue\":";
+      if (std::isnan(d)) {
+        out += "\"NaN\"";
+      } else if (std::isinf(d)) {
+        out += d > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+      } else {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.17g", d);
+        out += buf;
+      }
+      out += '}';
+    }
+    void operator()(bool b) const { out += b ? "{\"boolValue\":true}" : "{\"boolValue\":false}"; }
+    void operator()(const std::vector<std::string>& xs) const {
+      out += "{\"arrayValue\":{\"values\":[";
+      for (size_t i = 0; i < xs.size(); ++i) {
+        if (i) out += ',';
+        (*this)(xs[i]);
+      }
+      out += "]}}";
+    }
+  };
+  std::visit(Visit{out}, v);
+}
+
+void scope_into(std::string& out, const std::string& version) {
+  out += "{\"name\":";
+  json_quote_into(out, kScopeName);
+  out += ",\"version\":";
+  json_quote_into(out, version);
+  out += '}';
+}
+
+// The request shape shared by traces and logs: one resource, one scope, `items` already encoded.
+template <class Item>
+std::string request_text(const char* resource_field, const char* scope_field,
+                         const char* items_field, const Resource& resource,
+                         const std::vector<Item>& items, const std::string& version,
+                         const Attributes& extra_resource) {
+  std::string out;
+  out.reserve(512 + items.size() * 640);
+  out += "{\"";
+  out += resource_field;
+  out += "\":[{\"resource\":{\"attributes\":[";
+  bool first = true;
+  for (const Attributes* set : {&resource.attributes, &extra_resource})
+    for (const auto& kv : *set) {
+      if (!first) out += ',';
+      first = false;
+      attribute_into(out, kv);
+    }
+  out += "]},\"";
+  out += scope_field;
+  out += "\":[{\"scope\":";
+  scope_into(out, version);
+  out += ",\"";
+  out += items_field;
+  out += "\":[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    append_json(out, items[i]);
+  }
+  out += "],\"schemaUrl\":\"";
+  out += kSchemaUrl;
+  out += "\"}],\"schemaUrl\":\"";
+  out += kSchemaUrl;
+  out += "\"}]}";
   return out;
 }
 
+} // namespace
+
+void attribute_into(std::string& out, const KeyValue& kv) {
+  out += "{\"key\":";
+  json_quote_into(out, kv.key);
+  out += ",\"value\":";
+  value_into(out, kv.value);
+  out += '}';
+}
+
+void append_json(std::string& out, const Span& s) {
+  out += "{\"traceId\":";
+  json_quote_into(out, s.trace_id);
+  out += ",\"spanId\":";
+  json_quote_into(out, s.span_id);
+  if (!s.parent_span_id.empty()) {
+    out += ",\"parentSpanId\":";
+    json_quote_into(out, s.parent_span_id);
+  }
+  if (!s.trace_state.empty()) {
+    out += ",\"traceState\":";
+    json_quote_into(out, s.trace_state);
+  }
+  out += ",\"name\":";
+  json_quote_into(out, s.name);
+  out += ",\"kind\":";
+  out += std::to_string(int(s.kind));
+  out += ',';
+  key_into(out, "startTimeUnixNano");
+  uint_string_into(out, s.start_ns);
+  out += ',';
+  key_into(out, "endTimeUnixNano");
+  uint_string_into(out, s.end_ns);
+  out += ",\"attributes\":[";
+  for (size_t i = 0; i < s.attributes.size(); ++i) {
+    if (i) out += ',';
+    attribute_into(out, s.attributes[i]);
+  }
+  // W3C trace flags in the low byte: sampled. hallmark records every span.
+  out += "],\"flags\":1,\"status\":{";
+  bool code = s.status != StatusCode::unset;
+  if (code) {
+    out += "\"code\":";
+    out += std::to_string(int(s.status));
+  }
+  if (!s.status_message.empty()) {
+    if (code) out += ',';
+    out += "\"message\":";
+    json_quote_into(out, s.status_message);
+  }
+  out += "}}";
+}
+
+void append_json(std::string& out, const LogRecord& r) {
+  out += '{';
+  key_into(out, "timeUnixNano");
+  uint_string_into(out, r.time_ns);
+  out += ',';
+  key_into(out, "observedTimeUnixNano");
+  uint_string_into(out, r.observed_ns ? r.observed_ns : r.time_ns);
+  out += ",\"severityNumber\":";
+  out += std::to_string(int(r.severity));
+  out += ",\"severityText\":";
+  json_quote_into(out, severity_text(r.severity));
+  out += ",\"eventName\":";
+  json_quote_into(out, r.event_name);
+  out += ",\"body\":";
+  value_into(out, r.body);
+  out += ",\"attributes\":[";
+  for (size_t i = 0; i < r.attributes.size(); ++i) {
+    if (i) out += ',';
+    attribute_into(out, r.attributes[i]);
+  }
+  out += ']';
+  if (!r.trace_id.empty()) {
+    out += ",\"traceId\":";
+    json_quote_into(out, r.trace_id);
+    out += ",\"flags\":1";
+  }
+  if (!r.span_id.empty()) {
+    out += ",\"spanId\":";
+    json_quote_into(out, r.span_id);
+  }
+  out += '}';
+}
+
+std::string trace_request_text(const Resource& resource, const std::vector<Span>& spans,
+                               const std::string& version, const Attributes& extra_resource) {
+  return request_text("resourceSpans", "scopeSpans", "spans", resource, spans, version,
+                      extra_resource);
+}
+
+std::string logs_request_text(const Resource& resource, const std::vector<LogRecord>& logs,
+                              const std::string& version, const Attributes& extra_resource) {
+  return request_text("resourceLogs", "scopeLogs", "logRecords", resource, logs, version,
+                      extra_resource);
+}
+
+// The DOM forms are parsed from the text encoding, so there is one encoder to keep right.
+json to_json(const Value& v) {
+  std::string t;
+  value_into(t, v);
+  return json::parse(t);
+}
+
+json to_json(const Attributes& a) {
+  std::string t = "[";
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (i) t += ',';
+    attribute_into(t, a[i]);
+  }
+  t += ']';
+  return json::parse(t);
+}
+
 json to_json(const Span& s) {
-  json j = {{"traceId", s.trace_id},
-            {"spanId", s.span_id},
-            {"name", s.name},
-            {"kind", int(s.kind)},
-            {"startTimeUnixNano", std::to_string(s.start_ns)},
-            {"endTimeUnixNano", std::to_string(s.end_ns)},
-            {"attributes", to_json(s.attributes)},
-            // W3C trace flags in the low byte: sampled. hallmark records every span.
-            {"flags", 1}};
-  if (!s.parent_span_id.empty()) j["parentSpanId"] = s.parent_span_id;
-  if (!s.trace_state.empty()) j["traceState"] = s.trace_state;
-  json status = json::object();
-  if (s.status != StatusCode::unset) status["code"] = int(s.status);
-  if (!s.status_message.empty()) status["message"] = s.status_message;
-  j["status"] = status;
-  return j;
+  std::string t;
+  append_json(t, s);
+  return json::parse(t);
 }
 
 json to_json(const LogRecord& r) {
-  json j = {{"timeUnixNano", std::to_string(r.time_ns)},
-            {"observedTimeUnixNano", std::to_string(r.observed_ns ? r.observed_ns : r.time_ns)},
-            {"severityNumber", int(r.severity)},
-            {"severityText", severity_text(r.severity)},
-            {"eventName", r.event_name},
-            {"body", {{"stringValue", r.body}}},
-            {"attributes", to_json(r.attributes)}};
-  if (!r.trace_id.empty()) {
-    j["traceId"] = r.trace_id;
-    j["flags"] = 1;
-  }
-  if (!r.span_id.empty()) j["spanId"] = r.span_id;
-  return j;
+  std::string t;
+  append_json(t, r);
+  return json::parse(t);
 }
-
-namespace {
-json scope(const std::string& version) {
-  return {{"name", kScopeName}, {"version", version}};
-}
-} // namespace
 
 json trace_request(const Resource& resource, const std::vector<Span>& spans,
                    const std::string& version) {
-  json arr = json::array();
-  for (const auto& s : spans)
-    arr.push_back(to_json(s));
-  json scope_spans = {{"scope", scope(version)}, {"spans", arr}, {"schemaUrl", kSchemaUrl}};
-  json rs = {{"resource", {{"attributes", to_json(resource.attributes)}}},
-             {"scopeSpans", json::array({scope_spans})},
-             {"schemaUrl", kSchemaUrl}};
-  return {{"resourceSpans", json::array({rs})}};
+  return json::parse(trace_request_text(resource, spans, version));
 }
 
 json logs_request(const Resource& resource, const std::vector<LogRecord>& logs,
                   const std::string& version) {
-  json arr = json::array();
-  for (const auto& r : logs)
-    arr.push_back(to_json(r));
-  json scope_logs = {{"scope", scope(version)}, {"logRecords", arr}, {"schemaUrl", kSchemaUrl}};
-  json rl = {{"resource", {{"attributes", to_json(resource.attributes)}}},
-             {"scopeLogs", json::array({scope_logs})},
-             {"schemaUrl", kSchemaUrl}};
-  return {{"resourceLogs", json::array({rl})}};
+  return json::parse(logs_request_text(resource, logs, version));
 }
 
 } // namespace hallmark::otlp

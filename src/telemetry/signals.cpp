@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstring>
 #include <map>
+#include <unordered_map>
 #include <set>
 
 namespace hallmark {
@@ -123,36 +124,13 @@ bool egress_allowed(const Connection& c, const std::vector<std::string>& allow) 
 
 void process_spans(const StepRecord& r, const StepSignalContext& ctx, Signals& out) {
   const auto& procs = r.trace->processes;
-  std::map<int64_t, std::string> span_of_pid; // latest span per pid (pids are reused)
-  for (const auto& p : procs) {
-    std::string id =
-        derived_span_id(ctx.step_span_id + "\n" + std::to_string(p.pid) + "\n" + p.started);
-    otlp::Span s;
-    s.trace_id = ctx.run.trace_id;
-    s.span_id = id;
-    auto parent = span_of_pid.find(p.ppid);
-    s.parent_span_id = parent != span_of_pid.end() ? parent->second : ctx.step_span_id;
-    span_of_pid[p.pid] = id;
-    s.trace_state = ctx.trace_state;
-    s.name =
-        basename_of(p.exe.empty() ? (p.argv.empty() ? std::string("process") : p.argv[0]) : p.exe);
-    s.kind = otlp::SpanKind::internal;
-    s.start_ns = nanos(p.started);
-    s.end_ns = std::max(nanos(p.finished), s.start_ns);
-    set_attribute(s.attributes, "process.pid", p.pid);
-    set_attribute(s.attributes, "process.parent_pid", p.ppid);
-    if (!p.exe.empty()) set_attribute(s.attributes, "process.executable.path", p.exe);
-    if (!p.argv.empty())
-      set_attribute(s.attributes, "process.command_args", redact_argv(p.argv)); // again: defence in depth
-    if (!p.cwd.empty()) set_attribute(s.attributes, "process.working_directory", p.cwd);
-    if (p.exit_code >= 0) set_attribute(s.attributes, "process.exit.code", int64_t(p.exit_code));
-    if (!p.exe_sha256.empty())
-      set_attribute(s.attributes, "hallmark.process.executable.sha256", p.exe_sha256);
-    if (p.exit_code != 0 || p.signal != 0) {
-      s.status = otlp::StatusCode::error;
-      set_attribute(s.attributes, "error.type", error_type(p.exit_code, p.signal, ""));
-    }
-    out.spans.push_back(std::move(s));
+  std::unordered_map<int64_t, size_t> latest; // pid -> its latest record so far (pids are reused)
+  for (size_t i = 0; i < procs.size(); ++i) {
+    auto parent = latest.find(procs[i].ppid);
+    size_t parent_index = parent != latest.end() ? parent->second : kNoParent;
+    latest[procs[i].pid] = i;
+    if (ctx.streamed_processes && ctx.streamed_processes->count(i)) continue;
+    out.spans.push_back(process_span(procs[i], i, parent_index, ctx));
   }
 }
 
@@ -222,6 +200,37 @@ void trace_events(const StepRecord& r, const StepSignalContext& ctx, uint64_t t,
 }
 
 } // namespace
+
+std::string process_span_id(const std::string& step_span_id, size_t index) {
+  return derived_span_id(step_span_id + "\nprocess\n" + std::to_string(index));
+}
+
+otlp::Span process_span(const ProcessRecord& p, size_t index, size_t parent,
+                        const StepSignalContext& ctx) {
+  otlp::Span s;
+  s.trace_id = ctx.run.trace_id;
+  s.span_id = process_span_id(ctx.step_span_id, index);
+  s.parent_span_id = parent == kNoParent ? ctx.step_span_id : process_span_id(ctx.step_span_id, parent);
+  s.trace_state = ctx.trace_state;
+  s.name = basename_of(p.exe.empty() ? (p.argv.empty() ? std::string("process") : p.argv[0]) : p.exe);
+  s.kind = otlp::SpanKind::internal;
+  s.start_ns = nanos(p.started);
+  s.end_ns = std::max(nanos(p.finished), s.start_ns);
+  set_attribute(s.attributes, "process.pid", p.pid);
+  set_attribute(s.attributes, "process.parent_pid", p.ppid);
+  if (!p.exe.empty()) set_attribute(s.attributes, "process.executable.path", p.exe);
+  if (!p.argv.empty())
+    set_attribute(s.attributes, "process.command_args", redact_argv(p.argv)); // again: defence in depth
+  if (!p.cwd.empty()) set_attribute(s.attributes, "process.working_directory", p.cwd);
+  if (p.exit_code >= 0) set_attribute(s.attributes, "process.exit.code", int64_t(p.exit_code));
+  if (!p.exe_sha256.empty())
+    set_attribute(s.attributes, "hallmark.process.executable.sha256", p.exe_sha256);
+  if (p.exit_code != 0 || p.signal != 0) {
+    s.status = otlp::StatusCode::error;
+    set_attribute(s.attributes, "error.type", error_type(p.exit_code, p.signal, ""));
+  }
+  return s;
+}
 
 std::string task_result(const StepRecord& r) {
   if (!r.spawn_error.empty()) return "error";

@@ -12,6 +12,8 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace hallmark {
 namespace fs = std::filesystem;
@@ -65,19 +67,35 @@ std::string hallmark_version() {
   return HALLMARK_VERSION;
 }
 
-// Appends requests and exports within the deadline, on the calling thread.
+Result<EventLine> append_spans(const fs::path& log, const otlp::Resource& resource,
+                               const std::vector<otlp::Span>& spans) {
+  return append_event_request(log, true, [&](const otlp::Attributes& chain) {
+    return otlp::trace_request_text(resource, spans, hallmark_version(), chain);
+  });
+}
+
+Result<EventLine> append_logs(const fs::path& log, const otlp::Resource& resource,
+                              const std::vector<otlp::LogRecord>& logs) {
+  return append_event_request(log, false, [&](const otlp::Attributes& chain) {
+    return otlp::logs_request_text(resource, logs, hallmark_version(), chain);
+  });
+}
+
+// Appends the signals and exports within the deadline, on the calling thread.
 FlushStats append_and_flush(const TelemetryOptions& options, const fs::path& dir, const EnvMap& env,
-                            std::vector<json> requests,
+                            const otlp::Resource& resource, const Signals& signals,
                             const std::vector<std::string>& extra_warnings) {
   FlushStats stats;
   stats.warnings = extra_warnings;
   std::error_code ec;
   fs::create_directories(dir, ec);
   fs::path log = dir / kEventLogName;
-  for (auto& r : requests) {
-    auto line = append_event_request(log, std::move(r));
-    if (!line.ok()) stats.warnings.push_back(line.message());
-  }
+  if (!signals.spans.empty())
+    if (auto line = append_spans(log, resource, signals.spans); !line.ok())
+      stats.warnings.push_back(line.message());
+  if (!signals.logs.empty())
+    if (auto line = append_logs(log, resource, signals.logs); !line.ok())
+      stats.warnings.push_back(line.message());
   std::vector<std::string> w;
   ExporterConfig cfg = exporter_config(env, options, w);
   stats.warnings.insert(stats.warnings.end(), w.begin(), w.end());
@@ -103,6 +121,12 @@ std::string current_trace_id(const fs::path& dir, const EnvMap& env) {
 
 } // namespace
 
+// Process spans are streamed: the tracer hands each finished process record to the worker
+// thread, which writes them to the event log in batches and exports them while the build runs,
+// so the end of the step only has the last batch, the step span and the events left to send.
+constexpr size_t kStreamBatch = 256;
+constexpr std::chrono::milliseconds kStreamDelay{1000};
+
 struct StepTelemetry::Impl {
   TelemetryOptions options;
   RunInfo run;
@@ -122,16 +146,103 @@ struct StepTelemetry::Impl {
   std::thread worker;
   FlushStats stats;
 
+  // Streaming (under m): records not yet written, and when the oldest of them arrived.
+  struct Ended {
+    ProcessRecord record;
+    size_t index, parent;
+  };
+  std::vector<Ended> queue;
+  ExportDeadline::Clock::time_point oldest;
+  bool closed = false; // finish() emits whatever was not streamed by then
+  DigestCache* cache = nullptr;
+  bool writing = false; // the worker took a batch that is not in the log (and `streamed`) yet
+  std::unordered_set<size_t> streamed;
+  std::unordered_map<std::string, std::string> exe_sha256; // real path -> digest (worker only)
+
+  void process_ended(const ProcessRecord& r, size_t index, size_t parent) {
+    {
+      std::lock_guard<std::mutex> g(m);
+      if (closed) return;
+      if (queue.empty()) oldest = ExportDeadline::Clock::now();
+      queue.push_back({r, index, parent});
+      // Wake the worker to start its timer, or to write a full batch.
+      if (queue.size() != 1 && queue.size() < kStreamBatch) return;
+    }
+    cv.notify_all();
+  }
+
+  // Worker thread: the executable's digest through the run's cache (a binary run 2,000 times is
+  // read once), then the spans, appended as one event-log line.
+  void write_batch(std::vector<Ended>& batch) {
+    std::vector<otlp::Span> spans;
+    spans.reserve(batch.size());
+    for (auto& e : batch) {
+      ProcessRecord& p = e.record;
+      if (!p.exe.empty() && cache) {
+        std::error_code ec;
+        std::string real = fs::canonical(p.exe, ec).string();
+        if (ec) real = p.exe;
+        auto [it, fresh] = exe_sha256.try_emplace(real);
+        if (fresh)
+          if (auto d = cache->digest(real); d.ok())
+            if (auto sha = d->find("sha256"); sha != d->end()) it->second = sha->second;
+        p.exe_sha256 = it->second;
+      }
+      spans.push_back(process_span(p, e.index, e.parent, ctx));
+    }
+    auto line = append_spans(log, resource, spans);
+    {
+      std::lock_guard<std::mutex> g(m);
+      writing = false;
+      if (line.ok())
+        for (const auto& e : batch) streamed.insert(e.index);
+      else
+        stats.warnings.push_back(line.message()); // not streamed: finish() emits them
+    }
+    cv.notify_all();
+  }
+
   void work() {
     FlushStats backlog = flush_event_log(log, cfg, deadline);
     {
-      std::unique_lock<std::mutex> lk(m);
-      cv.wait(lk, [&] { return finishing; });
+      std::lock_guard<std::mutex> g(m);
+      merge(stats, backlog);
+    }
+    while (true) {
+      std::vector<Ended> batch;
+      {
+        std::unique_lock<std::mutex> lk(m);
+        while (!finishing) {
+          if (closed || queue.empty()) {
+            cv.wait(lk);
+          } else if (queue.size() >= kStreamBatch ||
+                     ExportDeadline::Clock::now() >= oldest + kStreamDelay) {
+            break;
+          } else {
+            cv.wait_until(lk, oldest + kStreamDelay);
+          }
+        }
+        if (finishing) break;
+        batch.swap(queue);
+        writing = true;
+      }
+      write_batch(batch);
+      FlushStats s = flush_event_log(log, cfg, deadline);
+      std::lock_guard<std::mutex> g(m);
+      merge(stats, s);
     }
     FlushStats last = deadline.passed() ? FlushStats{} : flush_event_log(log, cfg, deadline);
     std::lock_guard<std::mutex> g(m);
-    merge(stats, backlog);
     merge(stats, last);
+  }
+
+  // Called by finish(): after this the worker writes no more process spans, and `streamed`
+  // names exactly those it wrote. Waits only for a batch being written to the local log.
+  void close_stream() {
+    std::unique_lock<std::mutex> lk(m);
+    closed = true;
+    queue.clear();
+    cv.wait(lk, [&] { return !writing; });
   }
 
   void stop(std::chrono::milliseconds grace) {
@@ -216,25 +327,32 @@ std::vector<std::string> StepTelemetry::warnings() const {
   return impl_ ? impl_->warnings : std::vector<std::string>{};
 }
 
+ProcessEndListener StepTelemetry::process_listener(DigestCache* cache) {
+  if (!impl_ || impl_->options.detail != TelemetryDetail::processes || !impl_->worker.joinable())
+    return {};
+  Impl* p = impl_.get();
+  p->cache = cache;
+  return [p](const ProcessRecord& r, size_t index, size_t parent) { p->process_ended(r, index, parent); };
+}
+
 FlushStats StepTelemetry::finish(const StepRecord& record) {
   FlushStats out;
   if (!impl_ || impl_->finished) return out;
   Impl& im = *impl_;
   im.finished = true;
+  im.close_stream();
+  im.ctx.streamed_processes = &im.streamed;
   Signals sig = step_signals(record, im.ctx);
+  im.ctx.streamed_processes = nullptr;
   std::error_code ec;
   fs::create_directories(im.dir, ec);
   std::vector<std::string> append_warnings;
-  if (!sig.spans.empty()) {
-    auto r = append_event_request(im.log,
-                                  otlp::trace_request(im.resource, sig.spans, hallmark_version()));
-    if (!r.ok()) append_warnings.push_back(r.message());
-  }
-  if (!sig.logs.empty()) {
-    auto r =
-        append_event_request(im.log, otlp::logs_request(im.resource, sig.logs, hallmark_version()));
-    if (!r.ok()) append_warnings.push_back(r.message());
-  }
+  if (!sig.spans.empty())
+    if (auto r = append_spans(im.log, im.resource, sig.spans); !r.ok())
+      append_warnings.push_back(r.message());
+  if (!sig.logs.empty())
+    if (auto r = append_logs(im.log, im.resource, sig.logs); !r.ok())
+      append_warnings.push_back(r.message());
   im.stop(im.options.flush_deadline);
   {
     std::lock_guard<std::mutex> g(im.m);
@@ -254,10 +372,9 @@ FlushStats close_run_telemetry(const TelemetryOptions& options, const RunInfo& r
   if (!options.enabled || run.trace_id.size() != 32) return {};
   std::vector<std::string> w;
   otlp::Resource resource = telemetry_resource(env, hallmark_version(), w);
-  otlp::Span root = run_span(run, steps, caller_parent(record_dir));
-  std::vector<json> reqs;
-  reqs.push_back(otlp::trace_request(resource, {root}, hallmark_version()));
-  return append_and_flush(options, record_dir, env, std::move(reqs), w);
+  Signals signals;
+  signals.spans.push_back(run_span(run, steps, caller_parent(record_dir)));
+  return append_and_flush(options, record_dir, env, resource, signals, w);
 }
 
 FlushStats emit_events(const TelemetryOptions& options, const fs::path& record_dir,
@@ -265,9 +382,9 @@ FlushStats emit_events(const TelemetryOptions& options, const fs::path& record_d
   if (!options.enabled || logs.empty()) return {};
   std::vector<std::string> w;
   otlp::Resource resource = telemetry_resource(env, hallmark_version(), w);
-  std::vector<json> reqs;
-  reqs.push_back(otlp::logs_request(resource, logs, hallmark_version()));
-  return append_and_flush(options, record_dir, env, std::move(reqs), w);
+  Signals signals;
+  signals.logs = logs;
+  return append_and_flush(options, record_dir, env, resource, signals, w);
 }
 
 FlushStats emit_verification_failed(const TelemetryOptions& options, const fs::path& record_dir,

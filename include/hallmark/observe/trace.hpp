@@ -10,9 +10,18 @@
 #include "hallmark/util/result.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 namespace hallmark {
+
+// Called on the tracer's thread as each process record is complete (the process exited, or
+// exec'd again and continues as a new record), so telemetry can stream it during the step.
+// `index` is the record's position in TraceSection::processes; `parent` is the index of the
+// parent process's record when it was created, or kNoParent. It must return quickly: the
+// traced build waits while it runs.
+inline constexpr size_t kNoParent = size_t(-1);
+using ProcessEndListener = std::function<void(const ProcessRecord& record, size_t index, size_t parent)>;
 
 struct TraceOptions {
   std::filesystem::path workspace;   // paths inside it are recorded relative to it
@@ -21,6 +30,7 @@ struct TraceOptions {
   // Shared with `run`'s tree walks so a file both traced and walked is hashed once; when null
   // the tracer uses its own cache for this step.
   DigestCache* cache = nullptr;
+  ProcessEndListener on_process_end;
 };
 
 struct TracedOutcome {

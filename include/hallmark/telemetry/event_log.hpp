@@ -10,12 +10,14 @@
 // computed under that lock.
 #pragma once
 
+#include "hallmark/telemetry/otlp.hpp"
 #include "hallmark/util/result.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,7 +34,12 @@ struct EventLine {
   bool traces = false; // ExportTraceServiceRequest (else logs)
 };
 
-// Stamps the chain attributes into `request`'s first resource and appends it as one line.
+// Writes one request line given the chain attributes (seq, prev, line = 64 zeros), which it must
+// put in its resource's attributes as otlp::attribute_into writes them; called under the lock.
+using RequestEncoder = std::function<std::string(const otlp::Attributes& chain)>;
+Result<EventLine> append_event_request(const std::filesystem::path& log, bool traces,
+                                       const RequestEncoder& encode);
+// The same for a request document: the chain attributes go into its first resource.
 Result<EventLine> append_event_request(const std::filesystem::path& log, nlohmann::json request);
 
 // Checks every line: valid JSON, an OTLP request, seq consecutive from 1, prev equal to the

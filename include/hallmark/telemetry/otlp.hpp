@@ -2,7 +2,7 @@
 // Encoding follows the OTLP/JSON rules of the OTLP specification: lowerCamelCase field names,
 // trace/span ids as lowercase hex (not base64), enums as integers, 64-bit integers (times,
 // intValue) as decimal strings. One ExportTraceServiceRequest or ExportLogsServiceRequest is
-// built per call; the event log stores each on one line and the exporter posts them as they are.
+// written per call; the event log stores each on one line and the exporter posts them as they are.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -70,12 +70,26 @@ struct Resource {
   Attributes attributes;
 };
 
+// OTLP/JSON text, written directly (a process-detail step has thousands of spans: no DOM).
+// Invalid UTF-8 in any string becomes U+FFFD (util/json_text.hpp).
+void attribute_into(std::string& out, const KeyValue& kv); // {"key":..,"value":{..}}
+void append_json(std::string& out, const Span& s);
+void append_json(std::string& out, const LogRecord& r);
+
+// Whole export requests on one line, with the scope (name hallmark, version) and schemaUrl set.
+// `extra_resource` is appended to the resource's attributes (the event log's chain fields).
+std::string trace_request_text(const Resource& resource, const std::vector<Span>& spans,
+                               const std::string& scope_version,
+                               const Attributes& extra_resource = {});
+std::string logs_request_text(const Resource& resource, const std::vector<LogRecord>& logs,
+                              const std::string& scope_version,
+                              const Attributes& extra_resource = {});
+
+// The same as JSON documents (parsed from the text above), for tests and inspection.
 nlohmann::json to_json(const Value& v);      // an AnyValue
 nlohmann::json to_json(const Attributes& a); // repeated KeyValue
 nlohmann::json to_json(const Span& s);
 nlohmann::json to_json(const LogRecord& r);
-
-// Whole export requests, with the scope (name hallmark, version) and schemaUrl set.
 nlohmann::json trace_request(const Resource& resource, const std::vector<Span>& spans,
                              const std::string& scope_version);
 nlohmann::json logs_request(const Resource& resource, const std::vector<LogRecord>& logs,

@@ -9,11 +9,13 @@
 #pragma once
 
 #include "hallmark/model/step_record.hpp"
+#include "hallmark/observe/trace.hpp"
 #include "hallmark/store/record_dir.hpp"
 #include "hallmark/telemetry/otel_config.hpp"
 #include "hallmark/telemetry/otlp.hpp"
 
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace hallmark {
@@ -38,6 +40,8 @@ struct StepSignalContext {
   TelemetryDetail detail = TelemetryDetail::steps;
   std::vector<std::string> egress_allow;
   std::vector<std::string> temp_dirs = {"/tmp", "/var/tmp", "/dev/shm"};
+  // Process records (by index) whose spans were already streamed during the step.
+  const std::unordered_set<size_t>* streamed_processes = nullptr;
 };
 
 struct Signals {
@@ -46,6 +50,13 @@ struct Signals {
 };
 
 Signals step_signals(const StepRecord& record, const StepSignalContext& ctx);
+
+// The span of process record `index` of the step; `parent` is its parent's record index or
+// kNoParent (then the step span is the parent). Span ids derive from the step span and the
+// index, so a span streamed during the step and its children emitted later agree.
+std::string process_span_id(const std::string& step_span_id, size_t index);
+otlp::Span process_span(const ProcessRecord& p, size_t index, size_t parent,
+                        const StepSignalContext& ctx);
 
 // The run span over all steps recorded so far; its result is failure when any step failed.
 // `caller_parent` is the span id from an incoming TRACEPARENT, if the run is a child.

@@ -12,6 +12,7 @@
 
 #include "hallmark/context/environment.hpp"
 #include "hallmark/model/step_record.hpp"
+#include "hallmark/observe/trace.hpp"
 #include "hallmark/store/record_dir.hpp"
 #include "hallmark/telemetry/exporter.hpp"
 #include "hallmark/telemetry/otel_config.hpp"
@@ -40,6 +41,10 @@ public:
   const std::string& step_span_id() const;
   // Configuration problems found at begin() (malformed OTEL_* values, bad TRACEPARENT...).
   std::vector<std::string> warnings() const;
+
+  // With --telemetry-detail processes and an exporter running: the tracer's listener that
+  // streams process spans during the step (executables hashed through `cache`). Empty otherwise.
+  ProcessEndListener process_listener(DigestCache* cache);
 
   // Warnings in the result are new ones only (not those of warnings()).
   FlushStats finish(const StepRecord& record);

@@ -67,8 +67,13 @@ std::string absolute_normal(const fs::path& p) {
 
 } // namespace
 
-TraceLog::TraceLog(fs::path workspace, fs::path record_dir)
-    : workspace_(absolute_normal(workspace)), record_dir_(absolute_normal(record_dir)) {}
+TraceLog::TraceLog(fs::path workspace, fs::path record_dir, ProcessEndListener on_end)
+    : workspace_(absolute_normal(workspace)), record_dir_(absolute_normal(record_dir)),
+      on_end_(std::move(on_end)) {}
+
+void TraceLog::ended(size_t record) {
+  if (on_end_) on_end_(processes_[record], record, parent_of_[record]);
+}
 
 std::string TraceLog::display_path(const std::string& path) const {
   if (!workspace_.empty() && workspace_ != "/" && under(path, workspace_))
@@ -102,6 +107,9 @@ void TraceLog::process_started(int64_t pid, int64_t ppid, SystemTime t) {
     r.argv = parent.argv;
     r.cwd = parent.cwd;
   }
+  auto parent = latest_of_.find(ppid);
+  parent_of_.push_back(parent != latest_of_.end() ? parent->second : kNoParent);
+  latest_of_[pid] = processes_.size();
   live_[pid] = ProcessState{processes_.size(), false};
   processes_.push_back(std::move(r));
 }
@@ -118,9 +126,14 @@ void TraceLog::process_exec(int64_t pid, const std::string& exe, const std::stri
     ProcessRecord next;
     next.pid = pid;
     next.ppid = processes_[it->second.record].ppid;
-    processes_[it->second.record].finished = format_rfc3339_ms(t);
+    size_t old = it->second.record;
+    processes_[old].finished = format_rfc3339_ms(t);
+    auto parent = latest_of_.find(next.ppid);
+    parent_of_.push_back(parent != latest_of_.end() ? parent->second : kNoParent);
+    latest_of_[pid] = processes_.size();
     it->second.record = processes_.size();
     processes_.push_back(std::move(next));
+    ended(old);
   }
   it->second.execed = true;
   ProcessRecord& r = processes_[it->second.record];
@@ -140,7 +153,9 @@ void TraceLog::process_exited(int64_t pid, int exit_code, int signal, SystemTime
   r.finished = format_rfc3339_ms(t);
   r.exit_code = exit_code;
   r.signal = signal;
+  size_t index = it->second.record;
   live_.erase(it);
+  ended(index);
 }
 
 void TraceLog::foreign_abi_syscall(int64_t pid) {

@@ -9,6 +9,7 @@
 
 #include "hallmark/hash/digest_cache.hpp"
 #include "hallmark/model/step_record.hpp"
+#include "hallmark/observe/trace.hpp"
 #include "hallmark/util/time.hpp"
 
 #include <cstdint>
@@ -31,7 +32,8 @@ enum FileOp : unsigned {
 
 class TraceLog {
 public:
-  TraceLog(std::filesystem::path workspace, std::filesystem::path record_dir);
+  TraceLog(std::filesystem::path workspace, std::filesystem::path record_dir,
+           ProcessEndListener on_end = {});
 
   // A new process (not a thread): it starts as a copy of its parent's image.
   void process_started(int64_t pid, int64_t ppid, SystemTime t);
@@ -69,8 +71,13 @@ private:
   bool summarized(const std::string& path);
   std::string display_path(const std::string& path) const;
 
+  void ended(size_t record);
+
   std::string workspace_, record_dir_;
+  ProcessEndListener on_end_;
   std::vector<ProcessRecord> processes_;
+  std::vector<size_t> parent_of_;                  // parallel to processes_: kNoParent or index
+  std::unordered_map<int64_t, size_t> latest_of_;  // pid -> its latest record, dead or alive
   std::unordered_map<int64_t, ProcessState> live_;
   std::unordered_map<std::string, FileState> files_;
   std::vector<std::string> exes_;  // every executed binary (as /proc/PID/exe showed it)

@@ -48,7 +48,7 @@ Rusage children_rusage_delta(const rusage& before, const rusage& after) {
 Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions& options) {
   if (spawn.argv.empty()) return make_error("trace: no command to run");
   TracedOutcome out;
-  TraceLog log(options.workspace, options.record_dir);
+  TraceLog log(options.workspace, options.record_dir, options.on_process_end);
 
   int err = 0;
   const std::string program = resolve_program(spawn.argv[0], spawn.env, err);

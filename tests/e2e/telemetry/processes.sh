@@ -1,0 +1,67 @@
+# --trace --telemetry-detail processes: one span per process of the step's tree, streamed to the
+# collector while the step runs (batches of 256, or after 1 s) and completed at the end. The
+# receiver must get each process exactly once, parented to its parent process's span (or the
+# step span for the step's own command), with pid/ppid, the executable and its SHA-256, and the
+# failing process marked ERROR. 400 processes in nested shells: more than one streamed batch,
+# a timer-flushed batch and spans emitted at the end all take part.
+source "$HALLMARK_SRC/tests/e2e/lib.sh"
+source "$HALLMARK_SRC/tests/e2e/telemetry/sink.sh"
+"$HM" run -q --require-trace --no-telemetry --record-dir "$T/probe" -- true 2>/dev/null ||
+  { echo "SKIP: tracing is not possible here"; exit 77; }
+start_sink A
+mkdir ws && cd ws
+"$HM" run -q --trace --telemetry-detail processes --otlp-endpoint "$SINK_A_URL" --step tree -- \
+  sh -c 'i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i+1)); done
+         sleep 1.2
+         sh -c "i=0; while [ \$i -lt 98 ]; do /bin/true; i=\$((i+1)); done; /bin/false || true"' \
+  || fail "the step itself succeeds"
+cd ..
+$PY - "$SINK_A_OUT" ws/.hallmark/steps/*.json "$(sha256sum /bin/true | cut -d' ' -f1)" ws/.hallmark/events.otlp.jsonl <<'PYEOF' || fail "process spans"
+import json, sys
+sink, record, true_sha, log = sys.argv[1:5]
+spans, requests = [], 0
+for line in open(sink):
+    j = json.loads(line)
+    assert "error" not in j and "refused" not in j, j
+    for rs in j["request"].get("resourceSpans", []):
+        requests += 1
+        for ss in rs["scopeSpans"]:
+            spans += ss["spans"]
+procs = json.load(open(record))["trace"]["processes"]
+steps = [s for s in spans if s["name"] == "tree"]
+assert len(steps) == 1, [s["name"] for s in spans][:5]
+step = steps[0]
+ps = [s for s in spans if s is not step]
+ids = [s["spanId"] for s in ps]
+assert len(ids) == len(set(ids)), "a process span arrived twice"
+assert len(ps) == len(procs), (len(ps), len(procs))
+assert len(ps) >= 400, len(ps)
+lines = [json.loads(l) for l in open(log) if l.startswith('{"resourceSpans"')]
+assert len(lines) >= 3, f"process spans were not streamed in batches: {len(lines)} trace lines"
+by_id = {s["spanId"]: s for s in ps}
+attr = lambda s: {a["key"]: a["value"] for a in s["attributes"]}
+roots = 0
+for s in ps:
+    a = attr(s)
+    assert s["traceId"] == step["traceId"]
+    if s["parentSpanId"] == step["spanId"]:
+        roots += 1
+        continue
+    parent = by_id.get(s["parentSpanId"])
+    assert parent, f"span {s['name']} has a parent that never arrived"
+    assert attr(parent)["process.pid"] == a["process.parent_pid"], (attr(parent), a)
+assert roots == 1, f"{roots} processes hang directly off the step span"
+trues = [s for s in ps if s["name"] == "true"]
+falses = [s for s in ps if s["name"] == "false"]
+assert len(trues) == 398 and len(falses) == 1, (len(trues), len(falses))
+for s in trues:
+    a = attr(s)
+    assert a["hallmark.process.executable.sha256"]["stringValue"] == true_sha, a
+    assert s["status"].get("code", 0) == 0
+f = attr(falses[0])
+assert falses[0]["status"]["code"] == 2 and f["error.type"]["stringValue"] == "1", falses[0]
+assert f["process.exit.code"]["intValue"] == "1"
+print(f"{len(ps)} process spans in {len(lines)} event-log lines, {requests} requests")
+PYEOF
+"$HM" telemetry verify -q ws/.hallmark/events.otlp.jsonl || fail "the event log's chain must verify"
+pass "process spans streamed once each, with parentage and executable digests"
