@@ -151,6 +151,7 @@ void trace_events(const StepRecord& r, const StepSignalContext& ctx, uint64_t t,
     set_attribute(l.attributes, "server.address", c.address);
     set_attribute(l.attributes, "server.port", int64_t(c.port));
     set_attribute(l.attributes, "network.type", std::string(c.family == "inet6" ? "ipv6" : "ipv4"));
+    if (!c.transport.empty()) set_attribute(l.attributes, "network.transport", c.transport);
     set_attribute(l.attributes, "process.pid", c.pid);
     set_attribute(l.attributes, "hallmark.egress.allowed", allowed);
     set_attribute(l.attributes, "hallmark.connect.success", c.success);

@@ -103,6 +103,7 @@ struct Connection {
   int port = 0;
   bool success = true;
   int64_t pid = 0;
+  std::string transport;          // tcp, udp, unix (OpenTelemetry network.transport); "" unknown
 };
 
 struct TraceSummary {

@@ -223,7 +223,9 @@ TEST_CASE("trace::tcp_connect_to_local_listener") {
   CHECK(received == "hello\n");
   bool seen = false;
   for (const auto& c : out.trace.network)
-    if (c.family == "inet" && c.address == "127.0.0.1" && c.port == port && c.success) seen = true;
+    if (c.family == "inet" && c.address == "127.0.0.1" && c.port == port && c.success &&
+        c.transport == "tcp")
+      seen = true;
   CHECK(seen);
   CHECK(out.trace.summary.remote_hosts == 0);  // loopback is not remote
 }

@@ -58,7 +58,7 @@ StepRecord sample_record(const std::string& name, int exit_code) {
                   0,
                   0,
                   false}};
-  t.network = {{"inet", "127.0.0.1", 443, true, 101}, {"inet", "10.9.9.9", 80, true, 101}};
+  t.network = {{"inet", "127.0.0.1", 443, true, 101, "tcp"}, {"inet", "10.9.9.9", 80, true, 101, ""}};
   t.files = {{"/etc/passwd", {"write"}, true, 101, ""},
              {"out/app", {"create", "write"}, true, 100, ""}};
   r.trace = t;
@@ -111,6 +111,13 @@ TEST_CASE("telemetry::step_signals_spans_and_events") {
   REQUIRE(events["hallmark.network.connect"].size() == 2);
   CHECK(events["hallmark.network.connect"][0] == otlp::Severity::info); // allowed
   CHECK(events["hallmark.network.connect"][1] == otlp::Severity::warn); // not on --egress-allow
+  for (const auto& l : s.logs)
+    if (l.event_name == std::string("hallmark.network.connect")) {
+      auto port = std::get<int64_t>(*otlp::find_attribute(l.attributes, "server.port"));
+      const otlp::Value* transport = otlp::find_attribute(l.attributes, "network.transport");
+      if (port == 443) CHECK((transport && std::get<std::string>(*transport) == "tcp"));
+      else CHECK(transport == nullptr); // unknown: left out rather than guessed
+    }
   CHECK(events["hallmark.file.write_outside_workspace"].size() == 1);
   CHECK(events["hallmark.process.exec_from_temp"].size() == 1);
   CHECK(events["hallmark.step.failed"].size() == 1);

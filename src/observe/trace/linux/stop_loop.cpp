@@ -213,7 +213,7 @@ bool StopLoop::decode_open(pid_t tid, Task& t, long dirfd, uint64_t path, uint64
   return true;
 }
 
-bool StopLoop::decode_sockaddr(pid_t tid, Task& t, uint64_t addr, uint64_t len) {
+bool StopLoop::decode_sockaddr(pid_t tid, Task& t, int fd, uint64_t addr, uint64_t len) {
   if (addr == 0 || len < sizeof(sa_family_t)) return false;
   sockaddr_storage ss{};
   const size_t n = std::min<uint64_t>(len, sizeof ss);
@@ -245,6 +245,8 @@ bool StopLoop::decode_sockaddr(pid_t tid, Task& t, uint64_t addr, uint64_t len) 
   } else {
     return false;  // netlink, packet, ...: not a connection to anything the build depends on
   }
+  // Connects are rare next to opens: two extra syscalls here are cheap.
+  c.transport = socket_transport(t.tgid, fd);
   t.conn = std::move(c);
   t.wait = Wait::connect;
   return true;
@@ -301,12 +303,12 @@ void StopLoop::on_seccomp_stop(pid_t tid) {
     }
     break;
   }
-  case __NR_connect: decode_sockaddr(tid, t, a[1], a[2]); break;
-  case __NR_sendto: decode_sockaddr(tid, t, a[4], a[5]); break;
+  case __NR_connect: decode_sockaddr(tid, t, int(a[0]), a[1], a[2]); break;
+  case __NR_sendto: decode_sockaddr(tid, t, int(a[0]), a[4], a[5]); break;
   case __NR_sendmsg: {
     msghdr m{};
     if (read_tracee_bytes(tid, a[1], &m, sizeof m))
-      decode_sockaddr(tid, t, reinterpret_cast<uint64_t>(m.msg_name), m.msg_namelen);
+      decode_sockaddr(tid, t, int(a[0]), reinterpret_cast<uint64_t>(m.msg_name), m.msg_namelen);
     break;
   }
 #ifdef __NR_rename

@@ -43,7 +43,7 @@ private:
 
   std::string resolve(pid_t tid, long dirfd, uint64_t addr);
   bool decode_open(pid_t tid, Task& t, long dirfd, uint64_t path, uint64_t flags);
-  bool decode_sockaddr(pid_t tid, Task& t, uint64_t addr, uint64_t len);
+  bool decode_sockaddr(pid_t tid, Task& t, int fd, uint64_t addr, uint64_t len);
 
   pid_t root_;
   TraceLog& log_;

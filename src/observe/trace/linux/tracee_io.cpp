@@ -1,6 +1,9 @@
 #include "tracee_io.hpp"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -100,6 +103,31 @@ std::optional<TaskIds> proc_task_ids(pid_t tid) {
   }
   if (!have_tgid) return std::nullopt;
   return ids;
+}
+
+std::string socket_transport(pid_t tgid, int fd) {
+#if defined(SYS_pidfd_open) && defined(SYS_pidfd_getfd)
+  const int pidfd = int(::syscall(SYS_pidfd_open, tgid, 0));
+  if (pidfd < 0) return {};
+  const int local = int(::syscall(SYS_pidfd_getfd, pidfd, fd, 0));
+  ::close(pidfd);
+  if (local < 0) return {};
+  int domain = 0, type = 0, protocol = 0;
+  socklen_t len = sizeof(int);
+  const bool ok = ::getsockopt(local, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 &&
+                  (len = sizeof(int), ::getsockopt(local, SOL_SOCKET, SO_TYPE, &type, &len) == 0) &&
+                  (len = sizeof(int), ::getsockopt(local, SOL_SOCKET, SO_PROTOCOL, &protocol, &len) == 0);
+  ::close(local);
+  if (!ok) return {};
+  if (domain == AF_UNIX) return "unix";
+  if (protocol == IPPROTO_TCP) return "tcp";
+  if (protocol == IPPROTO_UDP) return "udp";
+  return {};
+#else
+  (void)tgid;
+  (void)fd;
+  return {};
+#endif
 }
 
 } // namespace hallmark::trace_linux

@@ -21,6 +21,10 @@ bool read_tracee_bytes(pid_t tid, uint64_t addr, void* out, size_t len);
 std::string proc_link(pid_t tid, const char* what);
 std::vector<std::string> proc_cmdline(pid_t pid);
 
+// The OpenTelemetry network.transport of socket `fd` of process `tgid` ("tcp", "udp", "unix"),
+// from a duplicate of the descriptor (pidfd_getfd: the tracer may); empty when unknown.
+std::string socket_transport(pid_t tgid, int fd);
+
 struct TaskIds {
   pid_t tgid = 0, ppid = 0;
 };
