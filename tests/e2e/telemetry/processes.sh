@@ -65,3 +65,30 @@ print(f"{len(ps)} process spans in {len(lines)} event-log lines, {requests} requ
 PYEOF
 "$HM" telemetry verify -q ws/.hallmark/events.otlp.jsonl || fail "the event log's chain must verify"
 pass "process spans streamed once each, with parentage and executable digests"
+
+# Streaming to a collector that accepts connections and never answers: the step still ends
+# within the flush deadline (2 s) of the same traced step without telemetry, and every span
+# stays in the event log for `hallmark telemetry flush`.
+$PY -c '
+import socket, time, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+open(sys.argv[1], "w").write(str(s.getsockname()[1])); time.sleep(120)' "$T/hang.port" &
+HANG=$!; on_exit "kill $HANG 2>/dev/null"
+for i in $(seq 1 100); do [ -s "$T/hang.port" ] && break; sleep 0.05; done
+mkdir hung && cd hung
+LOOP='i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i+1)); done'
+start=$(date +%s%N)
+"$HM" run -q --trace --no-telemetry --record-dir "$T/base" -- sh -c "$LOOP"
+base=$(( ($(date +%s%N) - start) / 1000000 ))
+start=$(date +%s%N)
+expect_eq "$(status "$HM" run -q --trace --telemetry-detail processes --otlp-endpoint "http://127.0.0.1:$(cat "$T/hang.port")" --step hung -- sh -c "$LOOP; exit 4")" 4 "exit status with a hung collector"
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+echo "traced step: ${base} ms without telemetry, ${ms} ms streaming to a hung collector"
+[ "$ms" -lt $(( base + 3000 )) ] || fail "a hung collector delayed the step by more than the deadline"
+start_sink B
+"$HM" telemetry flush -q --otlp-endpoint "$SINK_B_URL"
+cd ..
+sink_summary "$SINK_B_OUT" > hung-summary.txt
+expect_eq "$(grep -c '^span true ' hung-summary.txt)" 300 "flush later sends every kept process span"
+expect_eq "$(grep -c '^span hung ' hung-summary.txt)" 1 "and the step span"
+pass "a hung collector costs at most the deadline; the spans are kept and flushed later"
