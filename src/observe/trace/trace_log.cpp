@@ -81,6 +81,14 @@ std::string TraceLog::display_path(const std::string& path) const {
   return path;
 }
 
+bool TraceLog::cacheable_absence(const std::string& path) const {
+  static const char* const kSystem[] = {"/usr", "/lib", "/lib64", "/lib32", "/libx32", "/etc", "/opt"};
+  if (under(path, workspace_) || under(path, record_dir_)) return false;
+  for (const char* root : kSystem)
+    if (under(path, root)) return true;
+  return false;
+}
+
 bool TraceLog::summarized(const std::string& path) {
   static const char* const kPseudo[] = {"/proc", "/sys", "/dev"};
   for (const char* root : kPseudo)
@@ -142,7 +150,10 @@ void TraceLog::process_exec(int64_t pid, const std::string& exe, const std::stri
   r.argv = redact_argv(argv);
   r.cwd = cwd;
   r.setuid = setuid;
-  if (!exe.empty()) exes_.push_back(exe);
+  if (!exe.empty()) {
+    exes_.push_back(exe);
+    if (prefetch_ && !under(exe, workspace_)) prefetch_(exe);
+  }
   if (!path.empty()) file(pid, path, kOpExec, true, false);
 }
 
@@ -168,13 +179,18 @@ void TraceLog::file(int64_t pid, const std::string& path, unsigned ops, bool suc
   if (is_open && !success) {
     // A compiler probing include directories fails dozens of opens per file: counted only.
     ++summary_.failed_opens;
+    if (ops == kOpRead && cacheable_absence(path)) absent_.insert(path);
     return;
   }
+  if (success && (ops & (kOpCreate | kOpWrite | kOpRenameTo)) && !absent_.empty()) absent_.erase(path);
   auto [it, fresh] = files_.try_emplace(path);
   FileState& f = it->second;
   if (fresh) {
     f.pid = pid;
     f.order = files_.size();
+    // Read from outside the workspace and not written: toolchain or system file, whose digest
+    // finish() will want. (Workspace files were hashed by run's walk; products change.)
+    if (prefetch_ && success && ops == kOpRead && !under(path, workspace_)) prefetch_(path);
   }
   f.ops |= ops;
   f.success |= success;
@@ -185,6 +201,15 @@ void TraceLog::file(int64_t pid, const std::string& path, unsigned ops, bool suc
     f.present = true;
   }
   if (ops & (kOpDelete | kOpRenameFrom)) f.present = false;
+}
+
+bool TraceLog::known_absent(const std::string& path) const {
+  return !absent_.empty() && absent_.count(path) != 0;
+}
+
+bool TraceLog::known_present(const std::string& path) const {
+  auto it = files_.find(path);
+  return it != files_.end() && it->second.success && it->second.present;
 }
 
 void TraceLog::connection(Connection c) {

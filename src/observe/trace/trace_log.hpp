@@ -14,8 +14,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace hallmark {
@@ -35,6 +37,10 @@ public:
   TraceLog(std::filesystem::path workspace, std::filesystem::path record_dir,
            ProcessEndListener on_end = {});
 
+  // Files worth hashing while the build runs (executables, and files read from outside the
+  // workspace): each is handed to `prefetch` once, on the tracer's thread, so it must not block.
+  void set_prefetch(std::function<void(const std::string&)> prefetch) { prefetch_ = std::move(prefetch); }
+
   // A new process (not a thread): it starts as a copy of its parent's image.
   void process_started(int64_t pid, int64_t ppid, SystemTime t);
   // A successful exec: what /proc shows after PTRACE_EVENT_EXEC. `path` is the name the
@@ -48,6 +54,13 @@ public:
   // `path` is absolute and lexically normal. Failed opens are counted, other failures listed.
   void file(int64_t pid, const std::string& path, unsigned ops, bool success, bool is_open);
   void connection(Connection c);
+  // The step opened `path` successfully and has not deleted or renamed it away since.
+  bool known_present(const std::string& path) const;
+  // A read-only open of `path` failed before and nothing the step did since can have created
+  // it. Only for system directories (/usr, /lib*, /etc, /opt) outside the workspace, where the
+  // include and library search probes of a compiler go: nothing outside the build writes there
+  // mid-build, and what the build writes there (create, rename, link) clears the entry.
+  bool known_absent(const std::string& path) const;
 
   // After tracing ended: hashes what must be hashed (in parallel, through `cache`) and builds
   // the section. Paths inside the workspace become workspace-relative.
@@ -69,17 +82,20 @@ private:
   };
 
   bool summarized(const std::string& path);
+  bool cacheable_absence(const std::string& path) const;
   std::string display_path(const std::string& path) const;
 
   void ended(size_t record);
 
   std::string workspace_, record_dir_;
   ProcessEndListener on_end_;
+  std::function<void(const std::string&)> prefetch_;
   std::vector<ProcessRecord> processes_;
   std::vector<size_t> parent_of_;                  // parallel to processes_: kNoParent or index
   std::unordered_map<int64_t, size_t> latest_of_;  // pid -> its latest record, dead or alive
   std::unordered_map<int64_t, ProcessState> live_;
   std::unordered_map<std::string, FileState> files_;
+  std::unordered_set<std::string> absent_;  // see known_absent()
   std::vector<std::string> exes_;  // every executed binary (as /proc/PID/exe showed it)
   std::vector<Connection> network_;
   TraceSummary summary_;

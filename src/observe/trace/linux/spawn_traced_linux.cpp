@@ -2,6 +2,7 @@
 // the seccomp filter in the child, exec, and run the stop loop until the whole tree is gone.
 #include "hallmark/observe/trace.hpp"
 
+#include "../prefetch.hpp"
 #include "../trace_log.hpp"
 #include "seccomp_filter.hpp"
 #include "stop_loop.hpp"
@@ -129,9 +130,14 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
   forward_signals_to(child);
   ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
   ::close(go[1]);  // lets the child go on
+  DigestCache own_cache(options.digests);
+  DigestCache& cache = options.cache ? *options.cache : own_cache;
   {
+    Prefetcher prefetch(cache);
+    log.set_prefetch([&prefetch](const std::string& path) { prefetch.submit(path); });
     trace_linux::StopLoop loop(child, log);
     status = loop.run();
+    log.set_prefetch({});
   }
   forward_signals_to(0);
   out.child.finished = std::chrono::system_clock::now();
@@ -150,8 +156,7 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
     out.child.spawn_errno = f.err;
     out.child.exit_code = f.err == ENOENT ? 127 : 126;
   }
-  DigestCache own_cache(options.digests);
-  out.trace = log.finish(options.cache ? *options.cache : own_cache);
+  out.trace = log.finish(cache);
   return out;
 }
 

@@ -202,6 +202,17 @@ bool StopLoop::decode_open(pid_t tid, Task& t, long dirfd, uint64_t path, uint64
     log_.file(t.tgid, t.path, ops, true, true);
     return false;
   }
+  if (ops == kOpRead && !(flags & (O_CREAT | O_NOFOLLOW))) {
+    // A read-only open changes nothing, so whether it will succeed is known now, with the
+    // tracee stopped: a file this step already opened and has not removed, or one readable
+    // here. That spares the syscall-exit stop for most opens of a build (headers, libraries,
+    // and the thousands of failed include-path probes). A race with another process creating
+    // or removing the file between this check and the open is the accepted cost.
+    const bool ok = log_.known_present(t.path) ||
+                    (!log_.known_absent(t.path) && ::faccessat(AT_FDCWD, t.path.c_str(), R_OK, AT_EACCESS) == 0);
+    log_.file(t.tgid, t.path, ops, ok, true);
+    return false;
+  }
   if (flags & O_CREAT) {
     // Whether this open creates the file is only knowable before it runs.
     struct stat st {};
