@@ -12,7 +12,6 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 #include <unordered_set>
 
 namespace hallmark {
@@ -157,7 +156,6 @@ struct StepTelemetry::Impl {
   DigestCache* cache = nullptr;
   bool writing = false; // the worker took a batch that is not in the log (and `streamed`) yet
   std::unordered_set<size_t> streamed;
-  std::unordered_map<std::string, std::string> exe_sha256; // real path -> digest (worker only)
 
   void process_ended(const ProcessRecord& r, size_t index, size_t parent) {
     {
@@ -171,23 +169,18 @@ struct StepTelemetry::Impl {
     cv.notify_all();
   }
 
-  // Worker thread: the executable's digest through the run's cache (a binary run 2,000 times is
-  // read once), then the spans, appended as one event-log line.
+  // Worker thread: each executable's digest through the run's cache, then the spans, appended
+  // as one event-log line.
   void write_batch(std::vector<Ended>& batch) {
     std::vector<otlp::Span> spans;
     spans.reserve(batch.size());
     for (auto& e : batch) {
       ProcessRecord& p = e.record;
-      if (!p.exe.empty() && cache) {
-        std::error_code ec;
-        std::string real = fs::canonical(p.exe, ec).string();
-        if (ec) real = p.exe;
-        auto [it, fresh] = exe_sha256.try_emplace(real);
-        if (fresh)
-          if (auto d = cache->digest(real); d.ok())
-            if (auto sha = d->find("sha256"); sha != d->end()) it->second = sha->second;
-        p.exe_sha256 = it->second;
-      }
+      // The tracer's exe is /proc/PID/exe, already the real path; the cache checks each file's
+      // stat key, so a program rebuilt during the step is hashed again, one run 2,000 times once.
+      if (!p.exe.empty() && cache)
+        if (auto d = cache->digest(p.exe); d.ok())
+          if (auto sha = d->find("sha256"); sha != d->end()) p.exe_sha256 = sha->second;
       spans.push_back(process_span(p, e.index, e.parent, ctx));
     }
     auto line = append_spans(log, resource, spans);
