@@ -186,18 +186,35 @@ Result<EventLine> append_event_request(const fs::path& log, json request) {
   });
 }
 
-Result<std::vector<EventLine>> read_event_lines(const fs::path& log) {
+Result<std::vector<EventLine>> read_event_lines(const fs::path& log, uint64_t from) {
   std::vector<EventLine> out;
-  std::error_code ec;
-  if (!fs::exists(log, ec)) return out;
-  auto text = read_file(log);
-  if (!text.ok()) return text.error();
+  int fd = ::open(log.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return out;
+    return make_error("cannot open " + log.string() + ": " + errno_text());
+  }
+  struct stat st {};
+  char before = '\n';
+  if (::fstat(fd, &st) != 0 || from > uint64_t(st.st_size) ||
+      (from > 0 && (::pread(fd, &before, 1, off_t(from - 1)) != 1 || before != '\n')))
+    from = 0;
+  std::string text(size_t(st.st_size) - from, '\0');
+  size_t got = 0;
+  while (got < text.size()) {
+    ssize_t n = ::pread(fd, text.data() + got, text.size() - got, off_t(from + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += size_t(n);
+  }
+  ::close(fd);
+  text.resize(got);
   size_t pos = 0;
-  while (pos < text->size()) {
-    size_t nl = text->find('\n', pos);
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
     if (nl == std::string::npos) break; // torn tail: a writer died mid-line
     EventLine l;
-    l.text = text->substr(pos, nl - pos);
+    l.offset = from + pos;
+    l.text = text.substr(pos, nl - pos);
     pos = nl + 1;
     l.digest = own_digest(l.text, nullptr);
     l.traces = l.text.rfind("{\"resourceSpans\"", 0) == 0;

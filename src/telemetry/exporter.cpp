@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <zlib.h>
 
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <mutex>
@@ -343,16 +344,35 @@ private:
   bool held_ = false;
 };
 
-std::set<std::string> read_sent(const fs::path& path) {
-  std::set<std::string> out;
+// The sent list: one line per exported line, "<chain digest>" or "<chain digest> rejected",
+// and now and then "@done OFFSET LINES": every line of the log before byte OFFSET (LINES lines)
+// is sent or rejected, so a flush reads and hashes only what follows instead of the whole log
+// of a long pipeline.
+struct SentList {
+  std::set<std::string> digests;
+  uint64_t done_offset = 0;
+  size_t done_lines = 0;
+};
+
+SentList read_sent(const fs::path& path) {
+  SentList out;
   auto text = read_file(path);
   if (!text.ok()) return out;
   size_t pos = 0;
   while (pos < text->size()) {
     size_t nl = text->find('\n', pos);
     if (nl == std::string::npos) break;
-    out.insert(text->substr(pos, std::min<size_t>(64, nl - pos)));
+    std::string line = text->substr(pos, nl - pos);
     pos = nl + 1;
+    if (line.rfind("@done ", 0) == 0) {
+      unsigned long long off = 0, n = 0;
+      if (std::sscanf(line.c_str() + 6, "%llu %llu", &off, &n) == 2 && off > out.done_offset) {
+        out.done_offset = off;
+        out.done_lines = size_t(n);
+      }
+      continue;
+    }
+    out.digests.insert(line.substr(0, std::min<size_t>(64, line.size())));
   }
   return out;
 }
@@ -380,14 +400,23 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg,
                            const ExportDeadline& deadline) {
   FlushStats stats;
   if (std::string why; curl_api(&why) == nullptr) stats.warnings.push_back("cannot export telemetry: " + why);
-  auto lines = read_event_lines(log);
+  SentList sent = read_sent(sent_list_path(log));
+  auto lines = read_event_lines(log, sent.done_offset);
   if (!lines.ok()) {
     stats.warnings.push_back(lines.message());
     return stats;
   }
-  stats.lines = lines->size();
+  auto count_unsent = [&] {
+    size_t n = 0;
+    for (const auto& l : *lines)
+      if (!sent.digests.count(l.digest)) ++n;
+    return n;
+  };
+  // The offset is ignored (and the whole log read) when it no longer fits the file.
+  size_t before = !lines->empty() && lines->front().offset == 0 ? 0 : sent.done_lines;
+  stats.lines = before + lines->size();
   if (!cfg.exporting() || lines->empty()) {
-    stats.unsent = stats.lines - read_sent(sent_list_path(log)).size();
+    stats.unsent = count_unsent();
     return stats;
   }
   ExportLock lock(export_lock_path(log), deadline);
@@ -397,18 +426,20 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg,
     return stats;
   }
   // Re-read under the lock: a peer may have appended or exported since.
-  lines = read_event_lines(log);
+  sent = read_sent(sent_list_path(log));
+  lines = read_event_lines(log, sent.done_offset);
   if (!lines.ok()) {
     stats.warnings.push_back(lines.message());
     return stats;
   }
-  stats.lines = lines->size();
-  std::set<std::string> sent = read_sent(sent_list_path(log));
+  before = !lines->empty() && lines->front().offset == 0 ? 0 : sent.done_lines;
+  stats.lines = before + lines->size();
+  std::set<std::string> finished; // sent or rejected by this flush
   for (bool traces : {true, false}) {
     const std::string& url = traces ? cfg.traces_url : cfg.logs_url;
     std::vector<const EventLine*> todo;
     for (const auto& l : *lines)
-      if (l.traces == traces && !l.digest.empty() && !sent.count(l.digest)) todo.push_back(&l);
+      if (l.traces == traces && !l.digest.empty() && !sent.digests.count(l.digest)) todo.push_back(&l);
     stats.pending += todo.size();
     if (url.empty()) {
       stats.unsent += todo.size();
@@ -441,12 +472,29 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg,
         break;
       }
       std::string marks;
-      for (size_t k = first; k < i; ++k)
+      for (size_t k = first; k < i; ++k) {
         marks += todo[k]->digest + (out == PostOutcome::rejected ? " rejected\n" : "\n");
+        finished.insert(todo[k]->digest);
+      }
       marks.pop_back();
       Status st = append_line_locked(sent_list_path(log), marks);
       if (!st.ok()) stats.warnings.push_back(st.message());
       (out == PostOutcome::accepted ? stats.sent : stats.rejected) += i - first;
+    }
+  }
+  // Advance the done mark over the leading lines that are now all sent or rejected (a line
+  // without a chain digest can never be sent: it does not hold the mark back).
+  size_t k = 0;
+  while (k < lines->size() && ((*lines)[k].digest.empty() || sent.digests.count((*lines)[k].digest) ||
+                               finished.count((*lines)[k].digest)))
+    ++k;
+  if (k > 0) {
+    uint64_t offset = k < lines->size() ? (*lines)[k].offset
+                                        : (*lines)[k - 1].offset + (*lines)[k - 1].text.size() + 1;
+    if (offset > sent.done_offset) {
+      Status st = append_line_locked(sent_list_path(log), "@done " + std::to_string(offset) + " " +
+                                                               std::to_string(before + k));
+      if (!st.ok()) stats.warnings.push_back(st.message());
     }
   }
   return stats;

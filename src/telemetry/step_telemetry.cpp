@@ -340,12 +340,14 @@ FlushStats StepTelemetry::finish(const StepRecord& record) {
   std::error_code ec;
   fs::create_directories(im.dir, ec);
   std::vector<std::string> append_warnings;
-  if (!sig.spans.empty())
-    if (auto r = append_spans(im.log, im.resource, sig.spans); !r.ok())
-      append_warnings.push_back(r.message());
-  if (!sig.logs.empty())
-    if (auto r = append_logs(im.log, im.resource, sig.logs); !r.ok())
-      append_warnings.push_back(r.message());
+  uint64_t last_seq = 0; // the chain's seq of our last line: the log's line count then
+  for (int signal = 0; signal < 2; ++signal) {
+    if (signal == 0 ? sig.spans.empty() : sig.logs.empty()) continue;
+    auto r = signal == 0 ? append_spans(im.log, im.resource, sig.spans)
+                         : append_logs(im.log, im.resource, sig.logs);
+    if (r.ok()) last_seq = std::max(last_seq, r->seq);
+    else append_warnings.push_back(r.message());
+  }
   im.stop(im.options.flush_deadline);
   {
     std::lock_guard<std::mutex> g(im.m);
@@ -353,8 +355,12 @@ FlushStats StepTelemetry::finish(const StepRecord& record) {
   }
   out.warnings.insert(out.warnings.begin(), append_warnings.begin(), append_warnings.end());
   if (!im.cfg.exporting()) {
-    auto lines = read_event_lines(im.log);
-    out.lines = lines.ok() ? lines->size() : 0;
+    if (last_seq > 0) {
+      out.lines = size_t(last_seq);
+    } else {
+      auto lines = read_event_lines(im.log);
+      out.lines = lines.ok() ? lines->size() : 0;
+    }
   }
   return out;
 }

@@ -32,6 +32,7 @@ struct EventLine {
   std::string digest;  // hallmark.chain.line
   std::string text;    // the line as written, without '\n'
   bool traces = false; // ExportTraceServiceRequest (else logs)
+  uint64_t offset = 0;  // byte offset of the line in the file
 };
 
 // Writes one request line given the chain attributes (seq, prev, line = 64 zeros), which it must
@@ -51,7 +52,9 @@ Status verify_event_chain(const std::filesystem::path& log, const std::string& e
 // SHA-256 of the last line: the value attest records. A missing or empty log has the zero head.
 Result<std::string> event_chain_head(const std::filesystem::path& log);
 
-// Lines with their digests, for the exporter; stops at (and ignores) a torn last line.
-Result<std::vector<EventLine>> read_event_lines(const std::filesystem::path& log);
+// Lines with their digests, for the exporter; stops at (and ignores) a torn last line. `from`
+// (a byte offset at a line start) skips what the exporter has finished with; an offset that is
+// past the end or not at a line start (the log was replaced) reads from the beginning.
+Result<std::vector<EventLine>> read_event_lines(const std::filesystem::path& log, uint64_t from = 0);
 
 } // namespace hallmark

@@ -1,6 +1,7 @@
 #include "hallmark/telemetry/event_log.hpp"
 #include "hallmark/telemetry/exporter.hpp"
 #include "hallmark/telemetry/otlp.hpp"
+#include "hallmark/util/atomic_file.hpp"
 
 #include "sink.hpp"
 
@@ -96,6 +97,33 @@ TEST_CASE("telemetry::export_to_strict_sink_exactly_once") {
   CHECK(count_spans(got, "a") == 1);
   CHECK(count_spans(got, "b") == 1);
   CHECK(got[0]["encoding"] == "json");
+}
+
+TEST_CASE("telemetry::export_skips_what_is_done") {
+  // After a flush the sent list carries "@done OFFSET LINES": the next flush reads only the
+  // lines after it, still counts the whole log, and sends each new line once.
+  test::OtlpSink sink;
+  Log l;
+  l.add_span("a");
+  l.add_span("b");
+  REQUIRE(flush(l, config_for(sink.base())).sent == 2);
+  auto sent_text = read_file(sent_list_path(l.log));
+  REQUIRE(sent_text.ok());
+  CHECK(sent_text->find("@done " + std::to_string(fs::file_size(l.log)) + " 2\n") != std::string::npos);
+  l.add_span("c");
+  auto st = flush(l, config_for(sink.base()));
+  CHECK(st.pending == 1);
+  CHECK(st.sent == 1);
+  CHECK(st.lines == 3);
+  CHECK(count_spans(sink.received(), "a") == 1);
+  CHECK(count_spans(sink.received(), "c") == 1);
+  // A log replaced by a shorter one: the mark no longer fits, the whole file is read again.
+  fs::remove(l.log);
+  l.add_span("d");
+  auto fresh = flush(l, config_for(sink.base()));
+  CHECK(fresh.lines == 1);
+  CHECK(fresh.sent == 1);
+  CHECK(count_spans(sink.received(), "d") == 1);
 }
 
 TEST_CASE("telemetry::export_gzip") {
