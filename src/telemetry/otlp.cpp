@@ -145,6 +145,16 @@ void attribute_into(std::string& out, const KeyValue& kv) {
   out += '}';
 }
 
+// repeated KeyValue: [{"key":..,"value":{..}},...]
+void attributes_into(std::string& out, const Attributes& attrs) {
+  out += '[';
+  for (size_t i = 0; i < attrs.size(); ++i) {
+    if (i) out += ',';
+    attribute_into(out, attrs[i]);
+  }
+  out += ']';
+}
+
 void append_json(std::string& out, const Span& s) {
   out += "{\"traceId\":";
   json_quote_into(out, s.trace_id);
@@ -168,13 +178,10 @@ void append_json(std::string& out, const Span& s) {
   out += ',';
   key_into(out, "endTimeUnixNano");
   uint_string_into(out, s.end_ns);
-  out += ",\"attributes\":[";
-  for (size_t i = 0; i < s.attributes.size(); ++i) {
-    if (i) out += ',';
-    attribute_into(out, s.attributes[i]);
-  }
+  out += ",\"attributes\":";
+  attributes_into(out, s.attributes);
   // W3C trace flags in the low byte: sampled. hallmark records every span.
-  out += "],\"flags\":1,\"status\":{";
+  out += ",\"flags\":1,\"status\":{";
   bool code = s.status != StatusCode::unset;
   if (code) {
     out += "\"code\":";
@@ -203,12 +210,8 @@ void append_json(std::string& out, const LogRecord& r) {
   json_quote_into(out, r.event_name);
   out += ",\"body\":";
   value_into(out, r.body);
-  out += ",\"attributes\":[";
-  for (size_t i = 0; i < r.attributes.size(); ++i) {
-    if (i) out += ',';
-    attribute_into(out, r.attributes[i]);
-  }
-  out += ']';
+  out += ",\"attributes\":";
+  attributes_into(out, r.attributes);
   if (!r.trace_id.empty()) {
     out += ",\"traceId\":";
     json_quote_into(out, r.trace_id);
@@ -241,12 +244,8 @@ json to_json(const Value& v) {
 }
 
 json to_json(const Attributes& a) {
-  std::string t = "[";
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (i) t += ',';
-    attribute_into(t, a[i]);
-  }
-  t += ']';
+  std::string t;
+  attributes_into(t, a);
   return json::parse(t);
 }
 

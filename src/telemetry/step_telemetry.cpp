@@ -80,6 +80,24 @@ Result<EventLine> append_logs(const fs::path& log, const otlp::Resource& resourc
   });
 }
 
+// Appends the spans (one line) and the logs (another); returns the chain seq of the last line
+// written, which is the log's line count at that moment (0 when nothing was written).
+uint64_t append_signals(const fs::path& log, const otlp::Resource& resource, const Signals& signals,
+                        std::vector<std::string>& warnings) {
+  uint64_t last_seq = 0;
+  if (!signals.spans.empty()) {
+    auto line = append_spans(log, resource, signals.spans);
+    if (line.ok()) last_seq = line->seq;
+    else warnings.push_back(line.message());
+  }
+  if (!signals.logs.empty()) {
+    auto line = append_logs(log, resource, signals.logs);
+    if (line.ok()) last_seq = line->seq;
+    else warnings.push_back(line.message());
+  }
+  return last_seq;
+}
+
 // Appends the signals and exports within the deadline, on the calling thread.
 FlushStats append_and_flush(const TelemetryOptions& options, const fs::path& dir, const EnvMap& env,
                             const otlp::Resource& resource, const Signals& signals,
@@ -89,12 +107,7 @@ FlushStats append_and_flush(const TelemetryOptions& options, const fs::path& dir
   std::error_code ec;
   fs::create_directories(dir, ec);
   fs::path log = dir / kEventLogName;
-  if (!signals.spans.empty())
-    if (auto line = append_spans(log, resource, signals.spans); !line.ok())
-      stats.warnings.push_back(line.message());
-  if (!signals.logs.empty())
-    if (auto line = append_logs(log, resource, signals.logs); !line.ok())
-      stats.warnings.push_back(line.message());
+  append_signals(log, resource, signals, stats.warnings);
   std::vector<std::string> w;
   ExporterConfig cfg = exporter_config(env, options, w);
   stats.warnings.insert(stats.warnings.end(), w.begin(), w.end());
@@ -340,14 +353,7 @@ FlushStats StepTelemetry::finish(const StepRecord& record) {
   std::error_code ec;
   fs::create_directories(im.dir, ec);
   std::vector<std::string> append_warnings;
-  uint64_t last_seq = 0; // the chain's seq of our last line: the log's line count then
-  for (int signal = 0; signal < 2; ++signal) {
-    if (signal == 0 ? sig.spans.empty() : sig.logs.empty()) continue;
-    auto r = signal == 0 ? append_spans(im.log, im.resource, sig.spans)
-                         : append_logs(im.log, im.resource, sig.logs);
-    if (r.ok()) last_seq = std::max(last_seq, r->seq);
-    else append_warnings.push_back(r.message());
-  }
+  const uint64_t last_seq = append_signals(im.log, im.resource, sig, append_warnings);
   im.stop(im.options.flush_deadline);
   {
     std::lock_guard<std::mutex> g(im.m);
