@@ -91,7 +91,10 @@ std::optional<std::string> base64_decode(std::string_view text) {
 std::string sha256_hex(std::string_view bytes) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
+  // Fetched once: EVP_sha256() makes EVP_Digest fetch the implementation (a global lock and a
+  // lookup) on every call, and span ids and the event chain hash thousands of short strings.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  EVP_Digest(bytes.data(), bytes.size(), md, &len, sha256 != nullptr ? sha256 : EVP_sha256(), nullptr);
   return to_hex(std::string_view(reinterpret_cast<char*>(md), len));
 }
 
