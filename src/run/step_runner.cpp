@@ -180,7 +180,10 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
   if (options.trace) {
     std::string why;
     if (trace_available(&why)) {
-      TraceOptions topts{workspace, records.path(), digests};
+      TraceOptions topts;
+      topts.workspace = workspace;
+      topts.record_dir = records.path();
+      topts.digests = digests;
       // The tracer's materials inside the workspace were just hashed by the walk: seed its
       // cache so they are not read again (keys are checked, so changed files are re-hashed).
       DigestCache& trace_cache = scratch->trace_cache.emplace(digests);
@@ -189,6 +192,9 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
           if (const auto& k = before->keys[i])
             trace_cache.insert((workspace / before->entries[i].path).lexically_normal().string(), *k,
                                before->entries[i].digests);
+      // The toolchain digests of the run's earlier steps (see DigestCache::load).
+      const fs::path cache_file = records.path() / kDigestCacheName;
+      trace_cache.load(cache_file);
       topts.cache = &trace_cache;
       topts.on_process_end = telemetry.process_listener(&trace_cache);
       auto t = spawn_traced(spawn, topts);
@@ -196,6 +202,9 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
         child = t->child;
         rec.trace = std::move(t->trace);
         traced = true;
+        const std::string ws = workspace.string() + "/", rd = fs::absolute(records.path()).lexically_normal().string() + "/";
+        auto outside = [&](const std::string& p) { return p.rfind(ws, 0) != 0 && p.rfind(rd, 0) != 0; };
+        if (Status st = trace_cache.save(cache_file, outside); !st.ok()) warn("digest cache: " + st.message());
       } else {
         warn("tracing failed (" + t.message() + "); running untraced");
       }

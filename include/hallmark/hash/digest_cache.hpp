@@ -10,6 +10,7 @@
 #include "hallmark/util/result.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -21,6 +22,9 @@ struct stat;
 namespace hallmark {
 
 StatKey stat_key_of(const struct stat& st);
+
+// In the record dir, beside the steps: see DigestCache::load.
+inline constexpr const char* kDigestCacheName = "digest-cache";
 
 class DigestCache {
 public:
@@ -39,6 +43,18 @@ public:
   void insert(const std::string& path, const StatKey& key, DigestMap digests);
   size_t size() const;
 
+  // Carrying digests over to the run's later steps (`<record dir>/digest-cache`): a traced step
+  // hashes its toolchain (compilers and the shared libraries they load, 200 MB for a C build
+  // whose linker loads an LLVM plugin), which is the same for every step of the run. Entries are
+  // trusted only under their full StatKey, as within a step: a file rewritten, replaced or
+  // touched since (any change moves its ctime) is hashed again. A missing, unreadable or
+  // malformed file (or line) just means those entries are hashed again. Returns entries loaded.
+  size_t load(const std::filesystem::path& file);
+  // Appends, in one locked append, the entries for which `keep(path)` holds that the file does
+  // not hold yet. Lines grow by one per new toolchain file; the file is rewritten without
+  // duplicates when load() finds more than half of it stale.
+  Status save(const std::filesystem::path& file, const std::function<bool(const std::string&)>& keep);
+
 private:
   struct Entry {
     StatKey key;
@@ -47,6 +63,7 @@ private:
   DigestSet set_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, Entry> entries_;
+  std::unordered_map<std::string, StatKey> persisted_;  // what the cache file already holds
 };
 
 } // namespace hallmark
