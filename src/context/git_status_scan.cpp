@@ -49,6 +49,74 @@ bool matches(const git_index_entry& e, const struct stat& st, int64_t index_mtim
   return ns(e.mtime.seconds, e.mtime.nanoseconds) < index_mtime_ns;
 }
 
+uint32_t be32(const unsigned char* p) {
+  return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
+}
+
+// Whether the index file's cache-tree (the TREE extension git and libgit2 maintain: for each
+// directory the tree object its index entries make, invalidated on every change below it) says
+// the whole index is the tree `head`. Then HEAD and the index do not differ and the
+// tree-to-index diff, which reads every tree object of HEAD, is not needed: `git commit` trusts
+// the same record to name the tree it commits. Anything unexpected (a version 4 index, a sparse
+// index, no or an invalid root, the file changed since `expected` was taken) answers false and
+// the diff runs as before.
+bool cache_tree_is(const char* index_path, const struct stat& expected, const git_oid& head) {
+  constexpr size_t kOid = GIT_OID_RAWSZ;
+  int fd = ::open(index_path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st {};
+  std::string data;
+  if (::fstat(fd, &st) == 0 && st.st_size == expected.st_size && st.st_ino == expected.st_ino &&
+      st.st_mtim.tv_sec == expected.st_mtim.tv_sec && st.st_mtim.tv_nsec == expected.st_mtim.tv_nsec &&
+      st.st_size > 12 + long(kOid)) {
+    data.resize(size_t(st.st_size));
+    size_t got = 0;
+    while (got < data.size()) {
+      ssize_t n = ::read(fd, data.data() + got, data.size() - got);
+      if (n <= 0) break;
+      got += size_t(n);
+    }
+    if (got != data.size()) data.clear();
+  }
+  ::close(fd);
+  if (data.empty()) return false;
+  const auto* b = reinterpret_cast<const unsigned char*>(data.data());
+  const size_t end = data.size() - kOid;  // the trailing checksum
+  if (std::memcmp(b, "DIRC", 4) != 0) return false;
+  const uint32_t version = be32(b + 4), count = be32(b + 8);
+  if (version != 2 && version != 3) return false;
+  size_t at = 12;
+  for (uint32_t i = 0; i < count; ++i) {
+    const size_t fixed = 40 + kOid + 2;
+    if (at + fixed > end) return false;
+    const unsigned flags = unsigned(b[at + 40 + kOid]) << 8 | b[at + 40 + kOid + 1];
+    const size_t head_len = fixed + ((flags & 0x4000) ? 2 : 0);
+    if (at + head_len > end) return false;
+    size_t name = flags & 0xfff;
+    if (name == 0xfff) {
+      const void* nul = std::memchr(b + at + head_len, 0, end - at - head_len);
+      if (nul == nullptr) return false;
+      name = size_t(static_cast<const unsigned char*>(nul) - (b + at + head_len));
+    }
+    at += (head_len + name + 8) & ~size_t(7);  // NUL-padded to a multiple of eight
+  }
+  while (at + 8 <= end) {
+    const uint32_t size = be32(b + at + 4);
+    if (size > end - at - 8) return false;
+    if (std::memcmp(b + at, "sdir", 4) == 0) return false;  // a sparse index: entries are trees
+    if (std::memcmp(b + at, "TREE", 4) == 0) {
+      // The root comes first: "" NUL entry_count SP subtrees LF oid (no oid when invalid: -1).
+      std::string_view ext(data.data() + at + 8, size);
+      if (ext.empty() || ext[0] != '\0') return false;
+      size_t lf = ext.find('\n');
+      if (lf == std::string_view::npos || ext[1] == '-' || lf + 1 + kOid > ext.size()) return false;
+      return std::memcmp(ext.data() + lf + 1, head.id, kOid) == 0;
+    }
+    at += 8 + size;
+  }
+  return false;
+}
+
 struct Scan {
   const std::vector<Entry>& entries;
   const std::set<std::string_view>& dirs;  // every directory the index has files under
@@ -166,7 +234,11 @@ std::optional<std::vector<std::string>> status_candidates(git_repository* repo, 
   // thread while the others stat: it only reads the index, as they do.
   bool diff_ok = false;
   git_object* head_tree = nullptr;
-  if (git_revparse_single(&head_tree, repo, "HEAD^{tree}") == 0) {
+  if (git_revparse_single(&head_tree, repo, "HEAD^{tree}") == 0 &&
+      cache_tree_is(index_path, ist, *git_object_id(head_tree))) {
+    diff_ok = true;  // the index is HEAD's tree: nothing staged
+    git_object_free(head_tree);
+  } else if (head_tree != nullptr) {
     git_diff* diff = nullptr;
     if (git_diff_tree_to_index(&diff, repo, reinterpret_cast<git_tree*>(head_tree), index.get(), nullptr) == 0) {
       diff_ok = true;

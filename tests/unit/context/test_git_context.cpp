@@ -319,4 +319,47 @@ TEST_CASE("context::git large repository status matches git status") {
   git_libgit2_shutdown();
 }
 
+// The scan skips the HEAD-vs-index diff when the index's cache-tree names HEAD's tree; an index
+// whose cache-tree is valid but names another tree (after `git reset --soft`) still has its
+// staged changes counted.
+TEST_CASE("context::git cache-tree shortcut") {
+  TempDir t;
+  fs::path repo = t.path / "ct";
+  fs::create_directories(repo);
+  sh("cd " + q(repo) + " && git init -q -b main"
+     " && for d in $(seq 0 59); do mkdir d$d; for f in $(seq 0 99); do echo $d-$f >d$d/f$f.txt; done; done"
+     " && git add -A && git commit -qm a && echo b >>d1/f1.txt && git add -A && git commit -qm b"
+     " && sleep 1.1 && git status --porcelain >/dev/null");
+  auto candidates = [&] {
+    git_repository* raw = nullptr;
+    REQUIRE(git_repository_open(&raw, repo.c_str()) == 0);
+    auto c = detail::status_candidates(raw, 2);
+    git_repository_free(raw);
+    return c;
+  };
+  git_libgit2_init();
+  // HEAD's subtree d5 unreadable: only a scan that never reads HEAD's trees can still answer.
+  std::string d5 = sh("cd " + q(repo) + " && git rev-parse HEAD:d5");
+  d5.erase(d5.find_last_not_of("\n") + 1);
+  fs::path loose = repo / ".git" / "objects" / d5.substr(0, 2) / d5.substr(2);
+  REQUIRE(fs::exists(loose));
+  fs::rename(loose, t.path / "d5-tree");
+  auto c = candidates();
+  CHECK(c.has_value());
+  if (c) CHECK(c->empty());
+  fs::rename(t.path / "d5-tree", loose);
+
+  // Index (valid cache-tree) = commit b, HEAD = commit a: d1/f1.txt is staged.
+  sh("cd " + q(repo) + " && git reset -q --soft HEAD~1");
+  REQUIRE(sh("cd " + q(repo) + " && git status --porcelain").rfind("M  d1/f1.txt", 0) == 0);
+  c = candidates();
+  REQUIRE(c.has_value());
+  CHECK(std::count(c->begin(), c->end(), "d1/f1.txt") == 1);
+  auto r = collect_git_context(repo, 2);
+  REQUIRE(r.ok());
+  REQUIRE(r->has_value());
+  CHECK((*r)->dirty == 1);
+  git_libgit2_shutdown();
+}
+
 TEST_SUITE_END();
