@@ -137,7 +137,7 @@ std::string current_trace_id(const fs::path& dir, const EnvMap& env) {
 // thread, which writes them to the event log in batches and exports them while the build runs,
 // so the end of the step only has the last batch, the step span and the events left to send.
 constexpr size_t kStreamBatch = 256;
-constexpr std::chrono::milliseconds kStreamDelay{1000};
+constexpr std::chrono::milliseconds kStreamDelay{250};
 
 struct StepTelemetry::Impl {
   TelemetryOptions options;
