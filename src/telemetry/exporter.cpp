@@ -3,6 +3,7 @@
 #include "hallmark/telemetry/exporter.hpp"
 
 #include "hallmark/telemetry/event_log.hpp"
+#include "hallmark/telemetry/otlp_protobuf.hpp"
 #include "hallmark/util/atomic_file.hpp"
 
 #include <curl/curl.h>
@@ -161,10 +162,18 @@ struct Attempt {
   CURLcode curl = CURLE_OK;
   bool aborted = false; // the deadline passed mid-request
   std::string body, retry_after;
+  std::string content_type; // of the response
 };
 
-Attempt post_once(const std::string& url, const std::string& body, bool gzipped,
-                  const ExporterConfig& cfg, const ExportDeadline& deadline) {
+// One encoded request body: OTLP/JSON as logged, or its protobuf transcoding.
+struct Body {
+  std::string bytes;
+  bool protobuf = false;
+  bool gzipped = false;
+};
+
+Attempt post_once(const std::string& url, const Body& body, const ExporterConfig& cfg,
+                  const ExportDeadline& deadline) {
   Attempt a;
   const CurlApi* api = curl_api();
   CURL* h = api != nullptr ? api->easy_init() : nullptr;
@@ -173,8 +182,9 @@ Attempt post_once(const std::string& url, const std::string& body, bool gzipped,
     return a;
   }
   curl_slist* hdrs = nullptr;
-  hdrs = api->slist_append(hdrs, "Content-Type: application/json");
-  if (gzipped) hdrs = api->slist_append(hdrs, "Content-Encoding: gzip");
+  hdrs = api->slist_append(hdrs, body.protobuf ? "Content-Type: application/x-protobuf"
+                                               : "Content-Type: application/json");
+  if (body.gzipped) hdrs = api->slist_append(hdrs, "Content-Encoding: gzip");
   hdrs = api->slist_append(hdrs, "Expect:"); // no 100-continue round trip
   for (const auto& [k, v] : cfg.headers)
     hdrs = api->slist_append(hdrs, (k + ": " + v).c_str());
@@ -183,8 +193,8 @@ Attempt post_once(const std::string& url, const std::string& body, bool gzipped,
       long(std::min<int64_t>(cfg.timeout.count(), std::max<int64_t>(1, remaining.count())));
   api->easy_setopt(h, CURLOPT_URL, url.c_str());
   api->easy_setopt(h, CURLOPT_POST, 1L);
-  api->easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
-  api->easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
+  api->easy_setopt(h, CURLOPT_POSTFIELDS, body.bytes.data());
+  api->easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.bytes.size()));
   api->easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
   api->easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
   api->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
@@ -213,6 +223,9 @@ Attempt post_once(const std::string& url, const std::string& body, bool gzipped,
     while (CURLMsg* msg = api->multi_info_read(m, &left))
       if (msg->msg == CURLMSG_DONE) a.curl = msg->data.result;
     api->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a.status);
+    const char* ctype = nullptr;
+    if (api->easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ctype) == CURLE_OK && ctype != nullptr)
+      a.content_type = ctype;
   }
   api->multi_remove_handle(m, h);
   api->multi_cleanup(m);
@@ -252,34 +265,70 @@ int64_t json_count(const json& j, const char* key) {
   return 0;
 }
 
-PostOutcome post_with_retry(const std::string& url, const std::string& payload,
+// Partial success is final: the collector said why, sending again cannot help.
+void note_partial_success(const std::string& url, int64_t n, const std::string& message,
+                          FlushStats& stats, size_t& rejected_items) {
+  if (n <= 0) return;
+  rejected_items += size_t(n);
+  stats.warnings.push_back("collector at " + url + " rejected " + std::to_string(n) +
+                           " items: " + message);
+}
+
+// OTLP/HTTP servers answer in the encoding of the request, but a proxy or an error page in
+// between may not: the response's own Content-Type decides how it is read.
+bool protobuf_response(const Body& sent, const Attempt& a) {
+  return sent.protobuf && strncasecmp(a.content_type.c_str(), "application/x-protobuf", 22) == 0;
+}
+
+// The request body for one batch of OTLP/JSON: transcoded to protobuf when the signal's
+// protocol asks for it, then gzipped when configured. A batch that does not transcode goes as
+// JSON with a warning: the data matters more than its encoding.
+Body encode_body(const std::string& payload, bool traces, const ExporterConfig& cfg,
+                 const std::string& url, FlushStats& stats) {
+  Body b{payload};
+  if ((traces ? cfg.traces_protocol : cfg.logs_protocol) == OtlpProtocol::http_protobuf) {
+    auto pb = otlp::json_to_protobuf(payload, traces ? otlp::Signal::traces : otlp::Signal::logs);
+    if (pb.ok())
+      b.bytes = std::move(*pb), b.protobuf = true;
+    else
+      stats.warnings.push_back("cannot encode a batch for " + url + " as protobuf (" +
+                               pb.message() + "); sending it as http/json");
+  }
+  if (cfg.gzip) {
+    std::string z = gzip(b.bytes);
+    if (!z.empty()) b.bytes = std::move(z), b.gzipped = true;
+  }
+  return b;
+}
+
+PostOutcome post_with_retry(const std::string& url, const std::string& payload, bool traces,
                             const ExporterConfig& cfg, const ExportDeadline& deadline,
                             FlushStats& stats, size_t& rejected_items) {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::string body = payload;
-  bool gz = false;
-  if (cfg.gzip) {
-    std::string z = gzip(payload);
-    if (!z.empty()) body = std::move(z), gz = true;
-  }
+  Body body = encode_body(payload, traces, cfg, url, stats);
   milliseconds backoff(250);
   for (int attempt = 0; attempt < 8; ++attempt) {
     if (deadline.passed()) return PostOutcome::gave_up;
     ++stats.http_requests;
-    Attempt a = post_once(url, body, gz, cfg, deadline);
+    Attempt a = post_once(url, body, cfg, deadline);
     if (a.aborted) return PostOutcome::gave_up;
     if (a.curl == CURLE_OK && a.status >= 200 && a.status < 300) {
+      if (protobuf_response(body, a)) {
+        auto ps = otlp::decode_export_response(a.body);
+        if (ps.ok())
+          note_partial_success(url, ps->rejected,
+                               ps->error_message.empty() ? "(no message)" : ps->error_message,
+                               stats, rejected_items);
+        else
+          stats.warnings.push_back("cannot read the answer of " + url + ": " + ps.message());
+        return PostOutcome::accepted;
+      }
       json r = json::parse(a.body, nullptr, false);
       if (r.is_object() && r.contains("partialSuccess") && r["partialSuccess"].is_object()) {
         const json& ps = r["partialSuccess"];
-        int64_t n = json_count(ps, "rejectedSpans") + json_count(ps, "rejectedLogRecords");
-        if (n > 0) {
-          // Partial success is final: the collector said why, sending again cannot help.
-          rejected_items += size_t(n);
-          stats.warnings.push_back(
-              "collector at " + url + " rejected " + std::to_string(n) +
-              " items: " + ps.value("errorMessage", std::string("(no message)")));
-        }
+        note_partial_success(
+            url, json_count(ps, "rejectedSpans") + json_count(ps, "rejectedLogRecords"),
+            ps.value("errorMessage", std::string("(no message)")), stats, rejected_items);
       }
       return PostOutcome::accepted;
     }
@@ -289,9 +338,15 @@ PostOutcome post_with_retry(const std::string& url, const std::string& payload,
       std::string why =
           a.curl != CURLE_OK ? curl_error_text(a.curl) : "HTTP " + std::to_string(a.status);
       if (a.curl == CURLE_OK && a.status >= 400 && a.status < 500) {
-        json r = json::parse(a.body, nullptr, false);
-        if (r.is_object() && r.contains("message") && r["message"].is_string())
-          why += ": " + r["message"].get<std::string>().substr(0, 300);
+        if (protobuf_response(body, a)) {
+          // OTLP/HTTP: the body of a 4xx to a protobuf request is a google.rpc.Status.
+          auto m = otlp::decode_status_message(a.body);
+          if (m.ok() && !m->empty()) why += ": " + m->substr(0, 300);
+        } else {
+          json r = json::parse(a.body, nullptr, false);
+          if (r.is_object() && r.contains("message") && r["message"].is_string())
+            why += ": " + r["message"].get<std::string>().substr(0, 300);
+        }
         stats.warnings.push_back("collector at " + url + " refused a batch (" + why +
                                  "); not retrying");
         return PostOutcome::rejected;
@@ -465,7 +520,7 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg,
       }
       body += "]}";
       size_t rejected_items = 0;
-      PostOutcome out = post_with_retry(url, body, cfg, deadline, stats, rejected_items);
+      PostOutcome out = post_with_retry(url, body, traces, cfg, deadline, stats, rejected_items);
       if (out == PostOutcome::gave_up) {
         stats.unsent += todo.size() - first;
         stop = true;

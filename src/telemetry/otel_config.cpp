@@ -1,5 +1,6 @@
 #include "hallmark/telemetry/otel_config.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace hallmark {
@@ -21,6 +22,26 @@ std::string first_set(const EnvMap& env, std::initializer_list<const char*> name
 
 std::string signal_url(const std::string& base, const char* path) {
   return base + (base.empty() || base.back() != '/' ? "/" : "") + path;
+}
+
+// The per-signal variable wins over OTEL_EXPORTER_OTLP_PROTOCOL, as for endpoints. Anything but
+// http/json or http/protobuf (grpc above all) falls back to http/json with one warning per
+// variable, never an error: telemetry must not stop a build.
+OtlpProtocol protocol_for(const EnvMap& env, const char* signal_var,
+                          std::vector<std::string>& warnings) {
+  const char* var = signal_var;
+  std::string value = first_set(env, {signal_var});
+  if (value.empty()) {
+    var = "OTEL_EXPORTER_OTLP_PROTOCOL";
+    value = first_set(env, {var});
+  }
+  if (value.empty() || value == "http/json") return OtlpProtocol::http_json;
+  if (value == "http/protobuf") return OtlpProtocol::http_protobuf;
+  std::string w = std::string(var) + "='" + value +
+                  "' is not supported by hallmark (http/json or http/protobuf); sending "
+                  "http/json instead";
+  if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);
+  return OtlpProtocol::http_json;
 }
 
 } // namespace
@@ -144,10 +165,8 @@ ExporterConfig exporter_config(const EnvMap& env, const TelemetryOptions& option
     else
       c.timeout = std::chrono::milliseconds(ms);
   }
-  std::string protocol = first_set(env, {"OTEL_EXPORTER_OTLP_PROTOCOL"});
-  if (!protocol.empty() && protocol != "http/json")
-    warnings.push_back("OTEL_EXPORTER_OTLP_PROTOCOL='" + protocol +
-                       "' is not supported by hallmark; sending http/json instead");
+  c.traces_protocol = protocol_for(env, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", warnings);
+  c.logs_protocol = protocol_for(env, "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", warnings);
   return c;
 }
 

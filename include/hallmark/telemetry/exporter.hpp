@@ -1,8 +1,10 @@
-// OTLP/HTTP export of the event log (libcurl, http/json, optional gzip). The event log is the
-// source of truth: the exporter sends the lines not yet listed in events.otlp.sent (their chain
-// digests), merging lines of one signal into batched requests, and appends what the collector
-// took to that file. One process at a time exports (flock on events.otlp.export.lock), so each
-// line reaches the collector exactly once even when parallel steps flush together.
+// OTLP/HTTP export of the event log (libcurl, http/json or http/protobuf, optional gzip). The
+// event log is the source of truth: the exporter sends the lines not yet listed in
+// events.otlp.sent (their chain digests), merging lines of one signal into batched requests, and
+// appends what the collector took to that file. With http/protobuf each batch is transcoded from
+// its JSON just before it is sent (otlp_protobuf.hpp); one that does not transcode goes as JSON.
+// One process at a time exports (flock on events.otlp.export.lock), so each line reaches the
+// collector exactly once even when parallel steps flush together.
 // Retries: only 429/502/503/504 and dropped/refused connections, with jittered exponential
 // backoff that honours Retry-After; 400 and partial success are final (counts are reported).
 // Everything is bounded by an ExportDeadline that the caller can tighten at any time.

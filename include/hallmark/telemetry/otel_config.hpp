@@ -28,8 +28,16 @@ struct TelemetryOptions {
   std::chrono::milliseconds flush_deadline{2000};
 };
 
+// How requests go over the wire (OTEL_EXPORTER_OTLP_PROTOCOL). http/json is hallmark's default,
+// unlike the SDKs' http/protobuf: the event log is OTLP/JSON, so JSON is sent as it was logged
+// and protobuf is a transcoding of it (otlp_protobuf.hpp). grpc is not supported.
+enum class OtlpProtocol { http_json, http_protobuf };
+
 struct ExporterConfig {
   std::string traces_url, logs_url; // empty: that signal is only written to the event log
+  // OTEL_EXPORTER_OTLP_TRACES_PROTOCOL / _LOGS_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL.
+  OtlpProtocol traces_protocol = OtlpProtocol::http_json;
+  OtlpProtocol logs_protocol = OtlpProtocol::http_json;
   std::vector<std::pair<std::string, std::string>> headers;
   bool gzip = false;
   std::chrono::milliseconds timeout{10000}; // per request (OTEL_EXPORTER_OTLP_TIMEOUT)

@@ -167,10 +167,46 @@ TEST_CASE("telemetry::exporter_endpoints_and_options") {
   CHECK(c.headers[0].second == "Bearer abc");
   CHECK(c.gzip);
   CHECK(c.timeout.count() == 1500);
-  REQUIRE(w.size() == 1); // protobuf is not implemented: fall back with a warning
-  CHECK(w[0].find("http/json") != std::string::npos);
+  CHECK(w.empty());
+  CHECK(c.traces_protocol == OtlpProtocol::http_protobuf);
+  CHECK(c.logs_protocol == OtlpProtocol::http_protobuf);
   o.enabled = false;
   CHECK_FALSE(exporter_config(env, o, w).exporting());
+}
+
+TEST_CASE("telemetry::exporter_protocols") {
+  std::vector<std::string> w;
+  TelemetryOptions o;
+  auto c = exporter_config({}, o, w);
+  CHECK(c.traces_protocol == OtlpProtocol::http_json); // hallmark's default
+  CHECK(c.logs_protocol == OtlpProtocol::http_json);
+  // The per-signal variable wins over the base one, in both directions.
+  EnvMap env{{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"},
+             {"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "http/json"}};
+  c = exporter_config(env, o, w);
+  CHECK(c.traces_protocol == OtlpProtocol::http_protobuf);
+  CHECK(c.logs_protocol == OtlpProtocol::http_json);
+  env = {{"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf"}};
+  c = exporter_config(env, o, w);
+  CHECK(c.traces_protocol == OtlpProtocol::http_protobuf);
+  CHECK(c.logs_protocol == OtlpProtocol::http_json);
+  CHECK(w.empty());
+  // grpc (or anything else) is not spoken: http/json with one warning naming the variable.
+  env = {{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"}};
+  c = exporter_config(env, o, w);
+  CHECK(c.traces_protocol == OtlpProtocol::http_json);
+  CHECK(c.logs_protocol == OtlpProtocol::http_json);
+  REQUIRE(w.size() == 1); // once, though both signals fell back
+  CHECK(w[0].find("OTEL_EXPORTER_OTLP_PROTOCOL='grpc'") != std::string::npos);
+  CHECK(w[0].find("sending http/json") != std::string::npos);
+  w.clear();
+  env = {{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"},
+         {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/thrift"}};
+  c = exporter_config(env, o, w);
+  CHECK(c.traces_protocol == OtlpProtocol::http_json);
+  CHECK(c.logs_protocol == OtlpProtocol::http_protobuf);
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].find("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL='http/thrift'") != std::string::npos);
 }
 
 TEST_SUITE_END();
