@@ -5,6 +5,7 @@
 # then no per-process spans exist and the figure covers the step span, events and export only).
 # Prints medians of RUNS alternating runs and the ratio; the bar is <= 1.05.
 #   bench/bench_telemetry.sh [RUNS]     (HALLMARK_BIN defaults to build/hallmark)
+#   OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf bench/bench_telemetry.sh   (the binary encoding)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 HM=${HALLMARK_BIN:-$HERE/build/hallmark}
@@ -62,7 +63,7 @@ for l in open(sys.argv[1]):
     for rs in r.get("resourceSpans",[]):
         for ss in rs["scopeSpans"]: n+=len(ss["spans"])
 print(n)' "$T/sink.jsonl")
-echo "step: $N processes, $mode, $RUNS runs each"
+echo "step: $N processes, $mode, $RUNS runs each, protocol ${OTEL_EXPORTER_OTLP_PROTOCOL:-http/json}"
 echo "without telemetry (--no-telemetry): median ${mo} ms  [${without[*]}]"
 echo "with telemetry (processes, exporting to otlp-sink): median ${mw} ms  [${with[*]}]"
 echo "spans received by the sink over all runs: $spans"
