@@ -203,7 +203,10 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
         rec.trace = std::move(t->trace);
         traced = true;
         const std::string ws = workspace.string() + "/", rd = fs::absolute(records.path()).lexically_normal().string() + "/";
-        auto outside = [&](const std::string& p) { return p.rfind(ws, 0) != 0 && p.rfind(rd, 0) != 0; };
+        // Outside the workspace and the record dir, and nothing a record would have redacted.
+        auto outside = [&](const std::string& p) {
+          return p.rfind(ws, 0) != 0 && p.rfind(rd, 0) != 0 && redact_text(p) == p;
+        };
         if (Status st = trace_cache.save(cache_file, outside); !st.ok()) warn("digest cache: " + st.message());
       } else {
         warn("tracing failed (" + t.message() + "); running untraced");
