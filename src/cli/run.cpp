@@ -11,6 +11,7 @@ Runner setup_run(CLI::App& sub, Globals& g) {
   sub.allow_extras();
   struct Options : RunOptions {
     std::string telemetry_detail = "steps";
+    std::string trace_reads = "auto";
     bool no_telemetry = false;
     int telemetry_deadline_ms = 2000;
   };
@@ -35,6 +36,11 @@ Runner setup_run(CLI::App& sub, Globals& g) {
   sub.add_option("--env-deny", o->env_filter.deny, "Never record environment variables matching these globs");
   sub.add_flag("--trace", o->trace, "Observe the process tree: files, programs, connections (Linux)");
   sub.add_flag("--require-trace", o->require_trace, "Fail instead of running untraced when tracing is impossible");
+  sub.add_option("--trace-reads", o->trace_reads,
+                 "How --trace sees read-only opens: auto (through fanotify when permitted, no stop each; "
+                 "failed ones then uncounted) or ptrace (a stop for every open)")
+      ->check(CLI::IsMember({"auto", "ptrace"}))
+      ->capture_default_str();
   sub.add_option("--otlp-endpoint", o->telemetry.otlp_endpoint,
                  "OTLP/HTTP base URL (v1/traces, v1/logs appended); default $OTEL_EXPORTER_OTLP_ENDPOINT");
   sub.add_option("--telemetry-detail", o->telemetry_detail, "Spans to emit: summary, steps (default) or processes")
@@ -72,6 +78,7 @@ Runner setup_run(CLI::App& sub, Globals& g) {
       return 2;
     }
     if (o->require_trace) o->trace = true;
+    o->trace_watch_reads = o->trace_reads == "auto";
     o->telemetry.detail = *parse_telemetry_detail(o->telemetry_detail);
     o->telemetry.enabled = !o->no_telemetry;
     o->telemetry.flush_deadline = std::chrono::milliseconds(std::max(0, o->telemetry_deadline_ms));
@@ -119,6 +126,7 @@ Runner setup_run(CLI::App& sub, Globals& g) {
       if (out.record_file.empty()) line += "; NOT recorded";
       say(line);
       if (g.verbosity >= 2 && !out.record_file.empty()) say("record: " + out.record_file.string());
+      if (g.verbosity >= 2 && !out.trace_note.empty()) say("trace: " + out.trace_note);
       if (g.verbosity >= 2) {
         std::string t = "time (ms):";
         for (const auto& [name, ms] : out.phases) t += " " + name + " " + std::to_string(ms);

@@ -27,7 +27,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FileAccess, path, ops, success, 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Connection, family, address, port, success, pid, transport)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TraceSummary, processes, files_read, files_written,
                                                 failed_opens, connections, remote_hosts,
-                                                foreign_abi_syscalls, summarized)
+                                                foreign_abi_syscalls, summarized, read_opens, reads_lost)
 
 static const char* const kKindNames[] = {"file",   "symlink",   "dirhash", "fifo",
                                          "socket", "chardev",   "blockdev", "other"};

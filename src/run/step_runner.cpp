@@ -197,11 +197,20 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
       trace_cache.load(cache_file);
       topts.cache = &trace_cache;
       topts.on_process_end = telemetry.process_listener(&trace_cache);
+      topts.watch_reads = options.trace_watch_reads;
       auto t = spawn_traced(spawn, topts);
       if (t.ok()) {
         child = t->child;
         rec.trace = std::move(t->trace);
         traced = true;
+        const TraceSummary& ts = rec.trace->summary;
+        outcome.trace_note = ts.read_opens == "fanotify" ? "read-only opens seen through fanotify (no stop each)"
+                             : options.trace_watch_reads
+                                 ? "a stop for every open (" + t->read_watch_note + ")"
+                                 : "a stop for every open (--trace-reads ptrace)";
+        if (ts.reads_lost > 0)
+          warn("trace: " + std::to_string(ts.reads_lost) +
+               " read-only opens could not be attributed to a path (directory removed meanwhile)");
         const std::string ws = workspace.string() + "/", rd = fs::absolute(records.path()).lexically_normal().string() + "/";
         // Outside the workspace and the record dir, and nothing a record would have redacted.
         auto outside = [&](const std::string& p) {

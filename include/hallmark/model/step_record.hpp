@@ -111,6 +111,8 @@ struct TraceSummary {
   uint64_t connections = 0, remote_hosts = 0;  // remote: distinct non-loopback IP addresses
   uint64_t foreign_abi_syscalls = 0;
   std::map<std::string, uint64_t> summarized;  // "/proc" -> count, ...
+  std::string read_opens = "ptrace";            // or "fanotify": failed read-only opens uncounted
+  uint64_t reads_lost = 0;                      // fanotify events that could not be resolved
 };
 
 struct TraceSection {

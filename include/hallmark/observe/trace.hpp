@@ -31,11 +31,15 @@ struct TraceOptions {
   // the tracer uses its own cache for this step.
   DigestCache* cache = nullptr;
   ProcessEndListener on_process_end;
+  // Successful read-only opens seen through fanotify, without a stop each, when permitted
+  // (CAP_SYS_ADMIN); false stops for every open (and counts the failed ones).
+  bool watch_reads = true;
 };
 
 struct TracedOutcome {
   ChildOutcome child;
   TraceSection trace;
+  std::string read_watch_note;  // why reads were not watched through fanotify, if asked to
 };
 
 // True when ptrace + seccomp can be used here; otherwise `why` says what is missing.

@@ -36,6 +36,7 @@ struct RunOptions {
   bool strict = false;
   bool trace = false;
   bool require_trace = false;
+  bool trace_watch_reads = true;          // --trace-reads auto (fanotify when permitted) / ptrace
   TelemetryOptions telemetry;             // --otlp-endpoint, --telemetry-detail, --egress-allow, ...
 };
 
@@ -45,6 +46,7 @@ struct RunOutcome {
   std::filesystem::path record_file;   // empty if the record could not be written
   std::vector<std::string> warnings;   // one line each, for the user
   std::string spawn_message;           // "CMD: command not found" etc.
+  std::string trace_note;              // how read-only opens were observed, and why (for -v)
   bool hallmark_failed = false;        // hallmark's own failure (record missing or incomplete)
   // Wall-clock milliseconds of hallmark's own phases ("context", "materials", ...), in order:
   // what `-v` prints, so a slow step can be attributed to hallmark or to the build.

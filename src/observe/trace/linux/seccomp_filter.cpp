@@ -6,6 +6,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include <cerrno>
 #include <cstddef>
 
@@ -65,11 +67,22 @@ sock_filter jump(unsigned short code, unsigned k, unsigned char jt, unsigned cha
 
 constexpr unsigned kArgLow(int i) { return offsetof(seccomp_data, args) + 8 * i; }
 
+// open/openat without O_WRONLY, O_RDWR, O_CREAT or O_TRUNC -> ALLOW (a ReadWatch reports the
+// ones that succeed); any other open falls through to the JEQ chain, which traces it.
+void allow_read_only_open(std::vector<sock_filter>& p, long nr, int flags_arg) {
+  p.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, unsigned(nr), 0, 3));
+  p.push_back(stmt(BPF_LD | BPF_W | BPF_ABS, kArgLow(flags_arg)));
+  p.push_back(jump(BPF_JMP | BPF_JSET | BPF_K, unsigned(O_ACCMODE | O_CREAT | O_TRUNC), 1, 0));
+  p.push_back(stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+  p.push_back(stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)));  // A = nr again
+}
+
 } // namespace
 
-std::vector<sock_filter> build_seccomp_filter() {
-  // Layout: [arch check] [x32 check] [one JEQ per traced syscall] [sendto check] ALLOW TRACE.
-  // Jump offsets are relative, so each JEQ jumps to the TRACE at the end.
+std::vector<sock_filter> build_seccomp_filter(bool reads_watched) {
+  // Layout: [arch check] [x32 check] [read-only opens, when watched] [one JEQ per traced
+  // syscall] [sendto check] ALLOW TRACE. Jump offsets are relative, so each JEQ jumps to the
+  // TRACE at the end.
   std::vector<sock_filter> p;
   const size_t n = sizeof(kTraced) / sizeof(kTraced[0]);
   // A foreign ABI (ia32 on x86_64, arm32 on aarch64) or x32 syscall goes to TRACE: the tracer
@@ -83,6 +96,12 @@ std::vector<sock_filter> build_seccomp_filter() {
   p.push_back(jump(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u /* __X32_SYSCALL_BIT */, 0, 1));
   p.push_back(stmt(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
 #endif
+  if (reads_watched) {
+    allow_read_only_open(p, __NR_openat, 2);
+#ifdef __NR_open
+    allow_read_only_open(p, __NR_open, 1);
+#endif
+  }
   for (size_t i = 0; i < n; ++i) {
     // Distance to the final TRACE: the remaining JEQs + the 6 instructions before TRACE below.
     const size_t to_trace = (n - 1 - i) + 6;

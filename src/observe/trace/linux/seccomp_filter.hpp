@@ -12,8 +12,9 @@
 namespace hallmark::trace_linux {
 
 // The filter program; built in the parent before fork (the child may only call
-// async-signal-safe functions, so it must not allocate).
-std::vector<sock_filter> build_seccomp_filter();
+// async-signal-safe functions, so it must not allocate). With `reads_watched` (a ReadWatch
+// reports successful read-only opens) read-only open/openat are allowed without a stop.
+std::vector<sock_filter> build_seccomp_filter(bool reads_watched = false);
 
 // Installs `program` in the calling thread (and every descendant). Returns 0 or an errno.
 // Async-signal-safe: called between fork and exec.

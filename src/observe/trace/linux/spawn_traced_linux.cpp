@@ -4,6 +4,7 @@
 
 #include "../prefetch.hpp"
 #include "../trace_log.hpp"
+#include "read_watch.hpp"
 #include "seccomp_filter.hpp"
 #include "stop_loop.hpp"
 
@@ -70,7 +71,17 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
   argv.push_back(nullptr);
   for (const auto& e : spawn.env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
-  const auto filter = trace_linux::build_seccomp_filter();
+  // Watching starts before fork so that the command's first opens are seen.
+  std::unique_ptr<trace_linux::ReadWatch> reads;
+  if (options.watch_reads) reads = trace_linux::ReadWatch::start(&out.read_watch_note);
+  if (reads)
+    for (const auto& root : {options.workspace, options.record_dir}) {
+      // fanotify names files by their real path; the record uses the path it was given.
+      std::error_code ec;
+      const auto real = std::filesystem::weakly_canonical(root, ec);
+      if (!ec && !root.empty() && real != root) reads->alias(real.string(), root.lexically_normal().string());
+    }
+  const auto filter = trace_linux::build_seccomp_filter(reads != nullptr);
   // Root may install a filter without NO_NEW_PRIVS (CAP_SYS_ADMIN), which keeps setuid
   // programs working; anyone else needs it (docs/requirements/trace-setuid.md).
   const bool need_nnp = ::geteuid() != 0;
@@ -135,7 +146,7 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
   {
     Prefetcher prefetch(cache);
     log.set_prefetch([&prefetch](const std::string& path) { prefetch.submit(path); });
-    trace_linux::StopLoop loop(child, log);
+    trace_linux::StopLoop loop(child, log, reads.get());
     status = loop.run();
     log.set_prefetch({});
   }
@@ -157,6 +168,10 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
     out.child.exit_code = f.err == ENOENT ? 127 : 126;
   }
   out.trace = log.finish(cache);
+  if (reads) {
+    out.trace.summary.read_opens = "fanotify";
+    out.trace.summary.reads_lost = reads->lost();
+  }
   return out;
 }
 

@@ -18,6 +18,8 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <ctime>
+#include <optional>
 
 namespace hallmark::trace_linux {
 
@@ -38,6 +40,38 @@ bool syscall_info(pid_t tid, SyscallInfo& info) {
 
 SystemTime now() { return std::chrono::system_clock::now(); }
 
+// Interrupts the tracer thread's waitpid every 50 ms (a thread-directed timer signal with a
+// handler that does nothing and no SA_RESTART), for as long as it lives.
+class ReadWatchTimer {
+public:
+  ReadWatchTimer() {
+    struct sigaction sa {};
+    sa.sa_handler = [](int) {};
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(signo(), &sa, &old_);
+    sigevent ev{};
+    ev.sigev_notify = SIGEV_THREAD_ID;
+    ev.sigev_signo = signo();
+    ev._sigev_un._tid = ::gettid();
+    if (::timer_create(CLOCK_MONOTONIC, &ev, &timer_) != 0) return;
+    armed_ = true;
+    itimerspec every{{0, 50'000'000}, {0, 50'000'000}};
+    ::timer_settime(timer_, 0, &every, nullptr);
+  }
+  ~ReadWatchTimer() {
+    if (armed_) ::timer_delete(timer_);
+    ::sigaction(signo(), &old_, nullptr);
+  }
+  ReadWatchTimer(const ReadWatchTimer&) = delete;
+  ReadWatchTimer& operator=(const ReadWatchTimer&) = delete;
+
+private:
+  static int signo() { return SIGRTMIN + 4; }
+  struct sigaction old_ {};
+  timer_t timer_{};
+  bool armed_ = false;
+};
+
 bool is_stop_signal(int sig) { return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
 
 // /proc, /sys and /dev are only counted (TraceLog summarises them); their opens need no
@@ -51,7 +85,7 @@ bool pseudo_fs(const std::string& p) {
 
 } // namespace
 
-StopLoop::StopLoop(pid_t root, TraceLog& log) : root_(root), log_(log) {
+StopLoop::StopLoop(pid_t root, TraceLog& log, ReadWatch* reads) : root_(root), log_(log), reads_(reads) {
   Task t;
   t.tgid = root;
   tasks_.emplace(root, t);
@@ -81,12 +115,26 @@ void StopLoop::resume(pid_t tid, int sig) {
   ::ptrace(want_exit ? PTRACE_SYSCALL : PTRACE_CONT, tid, 0, sig);
 }
 
+void StopLoop::drain_reads() {
+  reads_->drain([this](pid_t pid, const std::string& path) {
+    // Only the traced tree: hallmark's own hashing threads and other processes open files too.
+    auto it = tasks_.find(pid);
+    if (it != tasks_.end() && it->second.tgid == pid) log_.file(pid, path, kOpRead, true, true);
+  });
+}
+
 int StopLoop::run() {
+  // A build step that only reads (no stop for a long while) must not pile up events in the
+  // kernel: a timer interrupts waitpid now and then so the queue is drained.
+  std::optional<ReadWatchTimer> timer;
+  if (reads_) timer.emplace();
   for (;;) {
     int status = 0;
     const pid_t tid = ::waitpid(-1, &status, __WALL);
+    const int wait_errno = errno;
+    if (reads_) drain_reads();  // what was opened before this stop is logged before it
     if (tid < 0) {
-      if (errno == EINTR) continue;  // a forwarded signal
+      if (wait_errno == EINTR) continue;  // a forwarded signal or the drain timer
       break;                          // ECHILD: nothing left to wait for
     }
     if (WIFEXITED(status) || WIFSIGNALED(status)) {

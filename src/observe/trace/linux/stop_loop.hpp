@@ -7,6 +7,7 @@
 #pragma once
 
 #include "../trace_log.hpp"
+#include "read_watch.hpp"
 
 #include <sys/types.h>
 
@@ -17,7 +18,9 @@ namespace hallmark::trace_linux {
 
 class StopLoop {
 public:
-  StopLoop(pid_t root, TraceLog& log);
+  // With `reads`, successful read-only opens come from it (the filter lets them through) and
+  // are reported before each stop is handled, so the log sees them in the order they happened.
+  StopLoop(pid_t root, TraceLog& log, ReadWatch* reads = nullptr);
   // Returns when every traced task has exited (like strace -f): the root's wait status.
   int run();
 
@@ -40,6 +43,7 @@ private:
   void on_new_child(pid_t parent);
   void on_death(pid_t tid, int status);
   void resume(pid_t tid, int sig);
+  void drain_reads();
 
   std::string resolve(pid_t tid, long dirfd, uint64_t addr);
   bool decode_open(pid_t tid, Task& t, long dirfd, uint64_t path, uint64_t flags);
@@ -47,6 +51,7 @@ private:
 
   pid_t root_;
   TraceLog& log_;
+  ReadWatch* reads_;
   std::unordered_map<pid_t, Task> tasks_;
   int root_status_ = 0;
   bool root_done_ = false;

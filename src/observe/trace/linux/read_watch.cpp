@@ -1,0 +1,187 @@
+#include "read_watch.hpp"
+
+#include <fcntl.h>
+#include <sys/fanotify.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace hallmark::trace_linux {
+
+namespace {
+
+// Kernel-made filesystems: nothing a build consumes lives there, and /proc, /sys and /dev are
+// only summarised by the trace anyway.
+bool pseudo(const std::string& type, const std::string& mount_point) {
+  static const char* const kTypes[] = {"proc",     "sysfs",       "devtmpfs", "devpts",     "cgroup",
+                                       "cgroup2",  "mqueue",      "securityfs", "debugfs",  "tracefs",
+                                       "bpf",      "pstore",      "configfs", "fusectl",    "hugetlbfs",
+                                       "autofs",   "binfmt_misc", "nsfs",     "rpc_pipefs", "efivarfs",
+                                       "selinuxfs"};
+  for (const char* t : kTypes)
+    if (type == t) return true;
+  auto under = [&](const char* root) {
+    const size_t n = std::strlen(root);
+    return mount_point.compare(0, n, root) == 0 && (mount_point.size() == n || mount_point[n] == '/');
+  };
+  return under("/proc") || under("/sys") || under("/dev");
+}
+
+// mountinfo escapes space, tab, newline and backslash as \ooo.
+std::string unescape(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3') {
+      out += char((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+      i += 3;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+struct Mount {
+  std::string point, type;
+};
+
+std::vector<Mount> mounts() {
+  std::vector<Mount> out;
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string id, parent, devno, root, point, word;
+    fields >> id >> parent >> devno >> root >> point;
+    while (fields >> word && word != "-") {}
+    std::string type;
+    fields >> type;
+    if (!point.empty() && !type.empty()) out.push_back({unescape(point), type});
+  }
+  return out;
+}
+
+std::string fsid_key(const void* fsid) { return std::string(static_cast<const char*>(fsid), sizeof(fsid_t)); }
+
+} // namespace
+
+std::unique_ptr<ReadWatch> ReadWatch::start(std::string* why) {
+  auto fail = [&](std::string text) {
+    if (why) *why = std::move(text);
+    return std::unique_ptr<ReadWatch>();
+  };
+  // Unlimited queue: an overflow would silently lose reads; the stop loop drains it often.
+  const int fd = ::fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_QUEUE |
+                                     FAN_REPORT_DFID_NAME,
+                                 O_RDONLY | O_LARGEFILE);
+  if (fd < 0) return fail(std::string("fanotify: ") + std::strerror(errno));
+  std::unique_ptr<ReadWatch> w(new ReadWatch);
+  w->fd_ = fd;
+  std::map<dev_t, std::string> seen;  // filesystem -> its one mount point
+  for (const Mount& m : mounts()) {
+    if (pseudo(m.type, m.point)) continue;
+    struct stat st {};
+    if (::stat(m.point.c_str(), &st) != 0) continue;  // hidden by a later mount on top
+    if (auto it = seen.find(st.st_dev); it != seen.end()) {
+      if (it->second == m.point) continue;  // the same mount listed again (over-mounted)
+      // A path is resolved through one mount; a second one would make it ambiguous.
+      return fail("fanotify: " + m.point + " and " + it->second + " are the same filesystem (bind mount)");
+    }
+    seen.emplace(st.st_dev, m.point);
+    if (::fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_OPEN, AT_FDCWD, m.point.c_str()) != 0)
+      return fail("fanotify: cannot watch " + m.point + " (" + m.type + "): " + std::strerror(errno));
+    struct statfs sfs {};
+    // Not O_PATH: open_by_handle_at() refuses such a descriptor (EBADF).
+    const int mfd = ::open(m.point.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (mfd < 0 || ::fstatfs(mfd, &sfs) != 0) {
+      if (mfd >= 0) ::close(mfd);
+      return fail("fanotify: cannot open " + m.point + ": " + std::strerror(errno));
+    }
+    w->mounts_.emplace_back(fsid_key(&sfs.f_fsid), mfd);
+  }
+  if (w->mounts_.empty()) return fail("fanotify: no filesystem to watch");
+  return w;
+}
+
+ReadWatch::~ReadWatch() {
+  for (auto& m : mounts_) ::close(m.second);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::string ReadWatch::directory(const void* fsid, const void* handle, size_t handle_size) {
+  std::string key = fsid_key(fsid);
+  key.append(static_cast<const char*>(handle), handle_size);
+  if (auto it = dirs_.find(key); it != dirs_.end()) return it->second;
+  int mount_fd = -1;
+  for (const auto& m : mounts_)
+    if (m.first.compare(0, sizeof(fsid_t), key, 0, sizeof(fsid_t)) == 0) mount_fd = m.second;
+  std::string path;
+  if (mount_fd >= 0) {
+    auto* fh = const_cast<file_handle*>(static_cast<const file_handle*>(handle));
+    const int dfd = ::open_by_handle_at(mount_fd, fh, O_PATH | O_CLOEXEC);
+    if (dfd >= 0) {
+      char link[64], buf[4096];
+      std::snprintf(link, sizeof link, "/proc/self/fd/%d", dfd);
+      const ssize_t n = ::readlink(link, buf, sizeof buf);
+      ::close(dfd);
+      if (n > 0 && buf[0] == '/') path.assign(buf, size_t(n));
+    }
+  }
+  // A directory removed since the open cannot be resolved: not cached, counted as lost.
+  if (!path.empty() && path.find(" (deleted)") == std::string::npos) dirs_.emplace(std::move(key), path);
+  else path.clear();
+  return path;
+}
+
+void ReadWatch::drain(const std::function<void(pid_t, const std::string&)>& on_read) {
+  alignas(fanotify_event_metadata) char buf[16384];
+  for (;;) {
+    const ssize_t n = ::read(fd_, buf, sizeof buf);
+    if (n <= 0) {
+      if (n < 0 && errno == EINTR) continue;
+      return;  // EAGAIN: the queue is empty
+    }
+    auto* m = reinterpret_cast<const fanotify_event_metadata*>(buf);
+    for (ssize_t left = n; FAN_EVENT_OK(m, left); m = FAN_EVENT_NEXT(m, left)) {
+      if (m->vers != FANOTIFY_METADATA_VERSION || (m->mask & FAN_Q_OVERFLOW)) {
+        ++lost_;
+        continue;
+      }
+      const char* p = reinterpret_cast<const char*>(m) + m->metadata_len;
+      const char* end = reinterpret_cast<const char*>(m) + m->event_len;
+      while (p + sizeof(fanotify_event_info_header) <= end) {
+        const auto* h = reinterpret_cast<const fanotify_event_info_header*>(p);
+        if (h->len == 0 || p + h->len > end) break;
+        if (h->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME) {
+          const auto* fid = reinterpret_cast<const fanotify_event_info_fid*>(p);
+          const auto* fh = reinterpret_cast<const file_handle*>(fid->handle);
+          const size_t handle_size = sizeof(file_handle) + fh->handle_bytes;
+          const char* name = reinterpret_cast<const char*>(fid->handle) + handle_size;
+          const std::string dir = directory(&fid->fsid, fh, handle_size);
+          if (dir.empty() || name >= p + h->len) {
+            ++lost_;
+          } else {
+            std::string path = dir;
+            if (path.back() != '/') path += '/';
+            path.append(name, strnlen(name, size_t(p + h->len - name)));
+            for (const auto& [real, given] : aliases_)
+              if (path.compare(0, real.size(), real) == 0 && path.size() > real.size() && path[real.size()] == '/') {
+                path.replace(0, real.size(), given);
+                break;
+              }
+            on_read(pid_t(m->pid), path);
+          }
+        }
+        p += h->len;
+      }
+    }
+  }
+}
+
+} // namespace hallmark::trace_linux
