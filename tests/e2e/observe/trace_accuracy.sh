@@ -1,5 +1,6 @@
 # Accuracy of `hallmark run --trace`: a generated C project of 64 files built with `cc -MD`
 # (make -j2); every path the depfiles name must be among the traced reads: 0 misses.
+# Run twice by meson, as trace_run.sh: TRACE_READS unset (auto) and TRACE_READS=ptrace.
 source "$HALLMARK_SRC/tests/e2e/lib.sh"
 
 mkdir -p proj/include proj/src && cd proj
@@ -12,7 +13,7 @@ for i in $(seq 0 31); do
 done
 printf 'CFLAGS=-O0 -MD -Iinclude\nall:%s\n\tar rcs libp.a $^\n%%.o: %%.c\n\t$(CC) $(CFLAGS) -c -o $@ $<\n' "$objs" >Makefile
 
-"$HM" run -q --trace --step build -- make -s -j2 || fail "traced build failed"
+"$HM" run -q --trace --trace-reads "${TRACE_READS:-auto}" --step build -- make -s -j2 || fail "traced build failed"
 rec=$(ls .hallmark/*/*build*.json)
 $PY - "$rec" <<'PY' || fail "depfile paths missing from the trace"
 import json, os, sys, glob

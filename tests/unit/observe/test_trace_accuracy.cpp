@@ -20,6 +20,8 @@ extern char** environ;
 namespace fs = std::filesystem;
 using namespace hallmark;
 
+bool watch_reads();  // test_trace.cpp
+
 namespace {
 
 // Paths named by a make-style depfile: "target: dep dep \\\n dep".
@@ -72,6 +74,7 @@ TEST_CASE("trace::accuracy_depfiles") {
   for (char** e = environ; *e; ++e) env.emplace_back(*e);
   TraceOptions options;
   options.workspace = dir;
+  options.watch_reads = watch_reads();  // test_trace.cpp: both ways of seeing reads
   auto r = spawn_traced(SpawnOptions{{"make", "-s", "-j2", "-C", dir.string()}, env}, options);
   REQUIRE(r.ok());
   REQUIRE(r->child.exit_code == 0);
