@@ -218,6 +218,21 @@ TEST_CASE("trace::read_opens_mode") {
   if (out.trace.summary.read_opens == "ptrace" && watch_reads()) CHECK(!out.read_watch_note.empty());
 }
 
+TEST_CASE("trace::opens_for_writing_are_no_reads") {
+  // Appending to (or rewriting) an existing file opens it without O_CREAT/O_TRUNC: a write, in
+  // both modes, and never a read that would make it a material.
+  TempDir d;
+  write_file(d.path / "log.txt", "one\n");
+  write_file(d.path / "rw.txt", "rw");
+  auto out = sh("cd " + d.path.string() + " && echo two >> log.txt && " + TRACE_HELPER " rdwr rw.txt", d.path);
+  CHECK(out.child.exit_code == 0);
+  CHECK(has_op(out.trace, "log.txt", "write"));
+  CHECK(!has_op(out.trace, "log.txt", "read"));
+  CHECK(!has_entry(out.trace.materials, "log.txt"));
+  CHECK(has_entry(out.trace.products, "log.txt"));
+  CHECK(has_op(out.trace, "rw.txt", "write"));
+}
+
 TEST_CASE("trace::reads_through_a_symlinked_workspace") {
   // fanotify names files by their real path; the record must use the workspace path it was
   // given. A failed write-open is still stopped for, hence counted, in both modes.
@@ -234,6 +249,7 @@ TEST_CASE("trace::reads_through_a_symlinked_workspace") {
   CHECK(!has_entry(out.trace.materials, "out.txt"));  // read after the step wrote it
   CHECK(out.trace.summary.failed_opens >= 1);
   CHECK(out.trace.summary.reads_lost == 0);
+  CHECK(!has_op(out.trace, "out.txt", "read"));
   for (const auto& f : out.trace.files) CHECK(f.path.find("/real/") == std::string::npos);
 }
 

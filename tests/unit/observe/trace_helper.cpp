@@ -95,6 +95,15 @@ int self_signal() {
   return g_got ? 0 : 1;
 }
 
+// rdwr: an existing file opened O_RDWR (no O_CREAT/O_TRUNC) and written to.
+int read_write(const char* path) {
+  const int fd = ::open(path, O_RDWR);
+  if (fd < 0) return 1;
+  const bool ok = ::write(fd, "x", 1) == 1;
+  ::close(fd);
+  return ok ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -106,5 +115,6 @@ int main(int argc, char** argv) {
   if (mode == "thread-exec" && argc >= 3) return thread_exec(argv + 2);
   if (mode == "connect" && argc == 3) return connect_to(std::atoi(argv[2]));
   if (mode == "signal") return self_signal();
+  if (mode == "rdwr" && argc == 3) return read_write(argv[2]);
   return 2;
 }

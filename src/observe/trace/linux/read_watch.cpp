@@ -94,7 +94,10 @@ std::unique_ptr<ReadWatch> ReadWatch::start(std::string* why) {
       return fail("fanotify: " + m.point + " and " + it->second + " are the same filesystem (bind mount)");
     }
     seen.emplace(st.st_dev, m.point);
-    if (::fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_OPEN, AT_FDCWD, m.point.c_str()) != 0)
+    // FAN_CLOSE_NOWRITE, not FAN_OPEN: it is reported exactly for files opened without write
+    // access (FAN_OPEN also fires for the opens for writing the stop loop records itself), when
+    // the last reference goes: at close, or at unmap/exit for a mapped library.
+    if (::fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_CLOSE_NOWRITE, AT_FDCWD, m.point.c_str()) != 0)
       return fail("fanotify: cannot watch " + m.point + " (" + m.type + "): " + std::strerror(errno));
     struct statfs sfs {};
     // Not O_PATH: open_by_handle_at() refuses such a descriptor (EBADF).

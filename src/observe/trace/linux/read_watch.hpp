@@ -3,7 +3,8 @@
 // probes); each seccomp stop costs the tracee and the tracer ~15-40 us on a VM, a fanotify
 // event ~2 us and no stop at all. So when fanotify is permitted (CAP_SYS_ADMIN) the seccomp
 // filter lets read-only open/openat through and this watch reports the ones that succeeded,
-// by process id, with the opened file's path (parent directory handle + name, resolved here).
+// by process id, with the opened file's path (parent directory handle + name, resolved here),
+// when the file is closed (FAN_CLOSE_NOWRITE: only files opened without write access).
 // What it cannot see, failed read-only opens, is then not counted (docs/record-format.md).
 #pragma once
 
@@ -30,7 +31,7 @@ public:
   ReadWatch& operator=(const ReadWatch&) = delete;
 
   // Reads what is queued without blocking and calls `on_read(pid, absolute path)` for each
-  // successful read-only open, in the order the kernel queued them. Call it before handling
+  // file closed after a successful read-only open, in the order the kernel queued them. Call it before handling
   // each ptrace stop: everything opened before that stop is then reported before it.
   void drain(const std::function<void(pid_t, const std::string&)>& on_read);
   // Paths under `real` are reported under `given` (a workspace reached through a symlink).

@@ -132,7 +132,7 @@ int StopLoop::run() {
     int status = 0;
     const pid_t tid = ::waitpid(-1, &status, __WALL);
     const int wait_errno = errno;
-    if (reads_) drain_reads();  // what was opened before this stop is logged before it
+    if (reads_) drain_reads();  // what was read (and closed) before this stop is logged before it
     if (tid < 0) {
       if (wait_errno == EINTR) continue;  // a forwarded signal or the drain timer
       break;                          // ECHILD: nothing left to wait for

@@ -19,7 +19,8 @@ namespace hallmark::trace_linux {
 class StopLoop {
 public:
   // With `reads`, successful read-only opens come from it (the filter lets them through) and
-  // are reported before each stop is handled, so the log sees them in the order they happened.
+  // are logged before each stop is handled, so the log sees them in the order they happened
+  // (a dying process's last reads are queued before its death is reported).
   StopLoop(pid_t root, TraceLog& log, ReadWatch* reads = nullptr);
   // Returns when every traced task has exited (like strace -f): the root's wait status.
   int run();
