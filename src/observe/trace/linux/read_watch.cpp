@@ -87,7 +87,11 @@ std::unique_ptr<ReadWatch> ReadWatch::start(std::string* why) {
   for (const Mount& m : mounts()) {
     if (pseudo(m.type, m.point)) continue;
     struct stat st {};
-    if (::stat(m.point.c_str(), &st) != 0) continue;  // hidden by a later mount on top
+    if (::stat(m.point.c_str(), &st) != 0) {
+      if (errno == ENOENT) continue;  // its mount point was removed: nothing can be opened there
+      // e.g. a FUSE mount that denies root: unwatched, its reads would go silently unrecorded.
+      return fail("fanotify: cannot stat " + m.point + ": " + std::strerror(errno));
+    }
     if (auto it = seen.find(st.st_dev); it != seen.end()) {
       if (it->second == m.point) continue;  // the same mount listed again (over-mounted)
       // A path is resolved through one mount; a second one would make it ambiguous.
@@ -137,7 +141,10 @@ std::string ReadWatch::directory(const void* fsid, const void* handle, size_t ha
     }
   }
   // A directory removed since the open cannot be resolved: not cached, counted as lost.
-  if (!path.empty() && path.find(" (deleted)") == std::string::npos) dirs_.emplace(std::move(key), path);
+  static const std::string kDeleted = " (deleted)";
+  const bool deleted = path.size() >= kDeleted.size() &&
+                       path.compare(path.size() - kDeleted.size(), kDeleted.size(), kDeleted) == 0;
+  if (!path.empty() && !deleted) dirs_.emplace(std::move(key), path);
   else path.clear();
   return path;
 }

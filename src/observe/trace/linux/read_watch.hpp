@@ -30,9 +30,9 @@ public:
   ReadWatch(const ReadWatch&) = delete;
   ReadWatch& operator=(const ReadWatch&) = delete;
 
-  // Reads what is queued without blocking and calls `on_read(pid, absolute path)` for each
-  // file closed after a successful read-only open, in the order the kernel queued them. Call it before handling
-  // each ptrace stop: everything opened before that stop is then reported before it.
+  // Reads what is queued without blocking and calls `on_read(pid, absolute path)` for each file
+  // closed after a successful read-only open, in the order the kernel queued them. Called before
+  // each ptrace stop is handled, so every read that ended before the stop is logged before it.
   void drain(const std::function<void(pid_t, const std::string&)>& on_read);
   // Paths under `real` are reported under `given` (a workspace reached through a symlink).
   void alias(std::string real, std::string given) { aliases_.emplace_back(std::move(real), std::move(given)); }
@@ -44,10 +44,10 @@ private:
   std::string directory(const void* fsid, const void* handle, size_t handle_size);
 
   int fd_ = -1;
-  // fsid -> an O_PATH descriptor of that filesystem's mount, for open_by_handle_at.
+  // fsid -> a descriptor of that filesystem's mount point, for open_by_handle_at.
   std::vector<std::pair<std::string, int>> mounts_;
   // fsid + file handle of a directory -> its path: a build opens files in a few hundred
-  // directories, so each is resolved once.
+  // directories, so each is resolved once (a directory renamed later keeps its first name).
   std::unordered_map<std::string, std::string> dirs_;
   std::vector<std::pair<std::string, std::string>> aliases_;
   uint64_t lost_ = 0;
