@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -150,45 +151,61 @@ std::string ReadWatch::directory(const void* fsid, const void* handle, size_t ha
 }
 
 void ReadWatch::drain(const std::function<void(pid_t, const std::string&)>& on_read) {
+  // Events with a name are not padded to 8 bytes, so every struct is copied out of the buffer
+  // (memcpy) rather than read in place at a possibly misaligned address.
   alignas(fanotify_event_metadata) char buf[16384];
+  alignas(file_handle) char handle[sizeof(file_handle) + MAX_HANDLE_SZ];
   for (;;) {
     const ssize_t n = ::read(fd_, buf, sizeof buf);
     if (n <= 0) {
       if (n < 0 && errno == EINTR) continue;
       return;  // EAGAIN: the queue is empty
     }
-    auto* m = reinterpret_cast<const fanotify_event_metadata*>(buf);
-    for (ssize_t left = n; FAN_EVENT_OK(m, left); m = FAN_EVENT_NEXT(m, left)) {
-      if (m->vers != FANOTIFY_METADATA_VERSION || (m->mask & FAN_Q_OVERFLOW)) {
+    for (size_t at = 0; at + sizeof(fanotify_event_metadata) <= size_t(n);) {
+      fanotify_event_metadata m;
+      std::memcpy(&m, buf + at, sizeof m);
+      if (m.event_len < sizeof m || at + m.event_len > size_t(n)) break;
+      const char* p = buf + at + m.metadata_len;
+      const char* end = buf + at + m.event_len;
+      at += m.event_len;
+      if (m.vers != FANOTIFY_METADATA_VERSION || (m.mask & FAN_Q_OVERFLOW)) {
         ++lost_;
         continue;
       }
-      const char* p = reinterpret_cast<const char*>(m) + m->metadata_len;
-      const char* end = reinterpret_cast<const char*>(m) + m->event_len;
       while (p + sizeof(fanotify_event_info_header) <= end) {
-        const auto* h = reinterpret_cast<const fanotify_event_info_header*>(p);
-        if (h->len == 0 || p + h->len > end) break;
-        if (h->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME) {
-          const auto* fid = reinterpret_cast<const fanotify_event_info_fid*>(p);
-          const auto* fh = reinterpret_cast<const file_handle*>(fid->handle);
-          const size_t handle_size = sizeof(file_handle) + fh->handle_bytes;
-          const char* name = reinterpret_cast<const char*>(fid->handle) + handle_size;
-          const std::string dir = directory(&fid->fsid, fh, handle_size);
-          if (dir.empty() || name >= p + h->len) {
+        fanotify_event_info_header h;
+        std::memcpy(&h, p, sizeof h);
+        if (h.len == 0 || p + h.len > end) break;
+        const char* record_end = p + h.len;
+        // DFID_NAME record: header, fsid, file_handle (its size first), then the NUL-terminated name.
+        const char* fh_at = p + offsetof(fanotify_event_info_fid, handle);
+        if (h.info_type == FAN_EVENT_INFO_TYPE_DFID_NAME && fh_at + sizeof(file_handle) <= record_end) {
+          fsid_t fsid;
+          std::memcpy(&fsid, p + offsetof(fanotify_event_info_fid, fsid), sizeof fsid);
+          file_handle fh_head;
+          std::memcpy(&fh_head, fh_at, sizeof fh_head);
+          const size_t handle_size = sizeof(file_handle) + fh_head.handle_bytes;
+          const char* name = fh_at + handle_size;
+          std::string dir;
+          if (fh_head.handle_bytes <= MAX_HANDLE_SZ && name < record_end) {
+            std::memcpy(handle, fh_at, handle_size);
+            dir = directory(&fsid, handle, handle_size);
+          }
+          if (dir.empty()) {
             ++lost_;
           } else {
             std::string path = dir;
             if (path.back() != '/') path += '/';
-            path.append(name, strnlen(name, size_t(p + h->len - name)));
+            path.append(name, strnlen(name, size_t(record_end - name)));
             for (const auto& [real, given] : aliases_)
               if (path.compare(0, real.size(), real) == 0 && path.size() > real.size() && path[real.size()] == '/') {
                 path.replace(0, real.size(), given);
                 break;
               }
-            on_read(pid_t(m->pid), path);
+            on_read(pid_t(m.pid), path);
           }
         }
-        p += h->len;
+        p = record_end;
       }
     }
   }
