@@ -37,9 +37,11 @@ run_step() {
     for f in "$WS"/dist/*.tar.gz; do printf 'x' >>"$f"; done
   fi
   echo "--- [$PLATFORM/$JOB] $(echo "$script" | grep -m1 . | sed 's/^ *//')"
-  local rc=0
+  local rc=0 san=()
+  # scripts/sanitize.sh's settings survive the clean environment of a CI job.
+  for v in ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS; do [ -n "${!v:-}" ] && san+=("$v=${!v}"); done
   (cd "$WS" && env -i PATH="$T/bin:/usr/local/bin:/usr/bin:/bin" HOME="$RUN/home" LANG=C.UTF-8 \
-      "${PLATFORM_ENV[@]}" GITHUB_JOB="$JOB" "${STEP_ENV[@]+"${STEP_ENV[@]}"}" bash -eo pipefail -c "$script") || rc=$?
+      "${san[@]+"${san[@]}"}" "${PLATFORM_ENV[@]}" GITHUB_JOB="$JOB" "${STEP_ENV[@]+"${STEP_ENV[@]}"}" bash -eo pipefail -c "$script") || rc=$?
   STEP_ENV=()
   return $rc
 }
