@@ -8,6 +8,8 @@ if [ -x ../shared/peers/setup ]; then
   export HALLMARK_PEERS=${HALLMARK_PEERS:-$HOME/.cache/hallmark-peers}
   ../shared/peers/setup >/dev/null
 fi
-[ -f build/build.ninja ] || meson setup build
-ninja -C build
-meson test -C build --print-errorlogs --num-processes 2 "$@"
+# BUILD (default build/) and SETUP (more `meson setup` options) serve scripts/sanitize.sh.
+BUILD=${BUILD:-build}
+[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" ${SETUP:-}
+ninja -C "$BUILD"
+meson test -C "$BUILD" --print-errorlogs --num-processes 2 "$@"
