@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tracing overhead on a real C build (issue 3): Debian's zlib source package, configured once,
-# then a clean `make -j$(nproc)` timed RUNS times (median) in four ways:
+# then a clean `make -j$(nproc)` timed RUNS times (median) in five ways:
 #   (a) plain   (b) hallmark's tracer   (c) strace -f (ptrace, every syscall stops)
 #   (d) strace -f --seccomp-bpf (seccomp-filtered ptrace, the closest peer).
 #   (e) hallmark's tracer with --trace-reads ptrace: a stop for every open, as for users whom
@@ -97,8 +97,8 @@ echo "(a) plain:                 wall ${MED[a]} s  cpu ${CPU[a]} s"
 echo "(b) $TRACED_NAME: wall ${MED[b]} s  cpu ${CPU[b]} s   (b)/(a) wall $(ratio b)  cpu $(cratio b)   bar <= 1.10"
 echo "(c) strace -f:             wall ${MED[c]} s  cpu ${CPU[c]} s   (c)/(a) wall $(ratio c)  cpu $(cratio c)"
 echo "(d) strace --seccomp-bpf:  wall ${MED[d]} s  cpu ${CPU[d]} s   (d)/(a) wall $(ratio d)  cpu $(cratio d)"
-[ -n "${MED[e]:-}" ] && echo "(e) --trace-reads ptrace:   wall ${MED[e]} s  cpu ${CPU[e]} s   (e)/(a) wall $(ratio e)  cpu $(cratio e)"
 if [ -n "${MED[e]:-}" ]; then
+  echo "(e) --trace-reads ptrace:   wall ${MED[e]} s  cpu ${CPU[e]} s   (e)/(a) wall $(ratio e)  cpu $(cratio e)"
   rm -rf "$WORK/probe"
   "$HM" run -q --trace --no-telemetry --record-dir "$WORK/probe" --step probe -- true
   echo "(b) saw read-only opens through: $(/usr/bin/python3 -c 'import json,glob,sys; print(json.load(open(glob.glob(sys.argv[1] + "/steps/*.json")[0]))["trace"]["summary"]["read_opens"])' "$WORK/probe")"
