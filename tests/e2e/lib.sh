@@ -29,4 +29,10 @@ expect_not_contains() { ! grep -qF -- "$2" "$1" || fail "$1 contains '$2'"; }
 # status CMD...: runs CMD, prints its exit status (never fails the test)
 status() { local rc=0; "$@" || rc=$?; echo "$rc"; }
 # jq-like field read with Debian's python: jget FILE 'expr on j'
+# Exit 77 (meson: skipped) when `hallmark run --trace` cannot trace here.
+skip_unless_traceable() {
+  "$HM" run -q --require-trace --no-telemetry --record-dir "$T/probe" -- true 2>/dev/null ||
+    { echo "SKIP: tracing is not possible here"; exit 77; }
+}
+
 jget() { $PY -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)" "$1"; }

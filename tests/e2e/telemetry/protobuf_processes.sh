@@ -3,8 +3,7 @@
 # to the event log's JSON lines (ids, parentage, pid attributes, executable digests, status).
 source "$HALLMARK_SRC/tests/e2e/lib.sh"
 source "$HALLMARK_SRC/tests/e2e/telemetry/sink.sh"
-"$HM" run -q --require-trace --no-telemetry --record-dir "$T/probe" -- true 2>/dev/null ||
-  { echo "SKIP: tracing is not possible here"; exit 77; }
+skip_unless_traceable
 start_sink A
 mkdir ws && cd ws
 OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf "$HM" run -q --trace --telemetry-detail processes \

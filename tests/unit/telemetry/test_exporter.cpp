@@ -55,26 +55,25 @@ FlushStats flush(const Log& l, const ExporterConfig& c, int ms = 5000) {
   return flush_event_log(l.log, c, d);
 }
 
-int count_logs(const std::vector<nlohmann::json>& got, const std::string& event_name) {
+// Items (spans or log records) whose `field` is `value`, over every request the sink received.
+int count_items(const std::vector<nlohmann::json>& got, const char* resources, const char* scopes,
+                const char* items, const char* field, const std::string& value) {
   int n = 0;
   for (auto& r : got)
-    if (r.contains("request") && r["request"].contains("resourceLogs"))
-      for (auto& rl : r["request"]["resourceLogs"])
-        for (auto& sl : rl["scopeLogs"])
-          for (auto& l : sl["logRecords"])
-            n += l["eventName"] == event_name;
+    if (r.contains("request") && r["request"].contains(resources))
+      for (auto& res : r["request"][resources])
+        for (auto& scope : res[scopes])
+          for (auto& item : scope[items])
+            n += item[field] == value;
   return n;
 }
 
+int count_logs(const std::vector<nlohmann::json>& got, const std::string& event_name) {
+  return count_items(got, "resourceLogs", "scopeLogs", "logRecords", "eventName", event_name);
+}
+
 int count_spans(const std::vector<nlohmann::json>& got, const std::string& name) {
-  int n = 0;
-  for (auto& r : got)
-    if (r.contains("request") && r["request"].contains("resourceSpans"))
-      for (auto& rs : r["request"]["resourceSpans"])
-        for (auto& ss : rs["scopeSpans"])
-          for (auto& s : ss["spans"])
-            n += s["name"] == name;
-  return n;
+  return count_items(got, "resourceSpans", "scopeSpans", "spans", "name", name);
 }
 
 } // namespace
