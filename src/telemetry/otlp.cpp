@@ -181,18 +181,24 @@ void append_json(std::string& out, const Span& s) {
   out += ",\"attributes\":";
   attributes_into(out, s.attributes);
   // W3C trace flags in the low byte: sampled. hallmark records every span.
-  out += ",\"flags\":1,\"status\":{";
+  out += ",\"flags\":1";
+  // An unset status is the default value and is left out, as protobuf's JSON mapping does:
+  // a receiver pays for every object it decodes, thousands of times on a process-heavy step.
   bool code = s.status != StatusCode::unset;
-  if (code) {
-    out += "\"code\":";
-    out += std::to_string(int(s.status));
+  if (code || !s.status_message.empty()) {
+    out += ",\"status\":{";
+    if (code) {
+      out += "\"code\":";
+      out += std::to_string(int(s.status));
+    }
+    if (!s.status_message.empty()) {
+      if (code) out += ',';
+      out += "\"message\":";
+      json_quote_into(out, s.status_message);
+    }
+    out += '}';
   }
-  if (!s.status_message.empty()) {
-    if (code) out += ',';
-    out += "\"message\":";
-    json_quote_into(out, s.status_message);
-  }
-  out += "}}";
+  out += '}';
 }
 
 void append_json(std::string& out, const LogRecord& r) {

@@ -222,7 +222,8 @@ otlp::Span process_span(const ProcessRecord& p, size_t index, size_t parent,
   if (!p.exe.empty()) set_attribute(s.attributes, "process.executable.path", p.exe);
   if (!p.argv.empty())
     set_attribute(s.attributes, "process.command_args", redact_argv(p.argv)); // again: defence in depth
-  if (!p.cwd.empty()) set_attribute(s.attributes, "process.working_directory", p.cwd);
+  if (!p.cwd.empty() && p.cwd != ctx.step_cwd)
+    set_attribute(s.attributes, "process.working_directory", p.cwd);
   if (p.exit_code >= 0) set_attribute(s.attributes, "process.exit.code", int64_t(p.exit_code));
   if (!p.exe_sha256.empty())
     set_attribute(s.attributes, "hallmark.process.executable.sha256", p.exe_sha256);
@@ -278,7 +279,15 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
     }
     out.spans.push_back(std::move(s));
   }
-  if (ctx.detail == TelemetryDetail::processes && r.trace) process_spans(r, ctx, out);
+  if (ctx.detail == TelemetryDetail::processes && r.trace) {
+    if (ctx.step_cwd.empty()) {
+      StepSignalContext with_cwd = ctx;
+      with_cwd.step_cwd = r.cwd;
+      process_spans(r, with_cwd, out);
+    } else {
+      process_spans(r, ctx, out);
+    }
+  }
 
   // Security events: every detail level.
   for (const auto& name : r.env.redacted) {

@@ -289,6 +289,8 @@ StepTelemetry StepTelemetry::begin(const TelemetryOptions& options, const RunInf
   impl->ctx.trace_state = trace_state;
   impl->ctx.detail = options.detail;
   impl->ctx.egress_allow = options.egress_allow;
+  std::error_code cwd_ec;
+  impl->ctx.step_cwd = fs::current_path(cwd_ec).string(); // where the step runs, as its record says
   std::string tmpdir = env_get(env, "TMPDIR");
   if (!tmpdir.empty() && tmpdir[0] == '/') {
     while (tmpdir.size() > 1 && tmpdir.back() == '/')

@@ -40,6 +40,9 @@ struct StepSignalContext {
   TelemetryDetail detail = TelemetryDetail::steps;
   std::vector<std::string> egress_allow;
   std::vector<std::string> temp_dirs = {"/tmp", "/var/tmp", "/dev/shm"};
+  // The step's working directory (on the step span): a process span names its own only where
+  // it differs. Empty: step_signals() takes the record's.
+  std::string step_cwd;
   // Process records (by index) whose spans were already streamed during the step.
   const std::unordered_set<size_t>* streamed_processes = nullptr;
 };

@@ -3,7 +3,8 @@
 # receiver must get each process exactly once, parented to its parent process's span (or the
 # step span for the step's own command), with pid/ppid, the executable and its SHA-256, and the
 # failing process marked ERROR. 400 processes in nested shells: more than one streamed batch,
-# a timer-flushed batch and spans emitted at the end all take part.
+# a timer-flushed batch and spans emitted at the end all take part. A process span names its
+# working directory only where it differs from the step's (which the step span carries).
 source "$HALLMARK_SRC/tests/e2e/lib.sh"
 source "$HALLMARK_SRC/tests/e2e/telemetry/sink.sh"
 skip_unless_traceable
@@ -11,6 +12,7 @@ start_sink A
 mkdir ws && cd ws
 "$HM" run -q --trace --telemetry-detail processes --otlp-endpoint "$SINK_A_URL" --step tree -- \
   sh -c 'i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i+1)); done
+         (cd / && /bin/echo moved >/dev/null)
          sleep 1.2
          sh -c "i=0; while [ \$i -lt 98 ]; do /bin/true; i=\$((i+1)); done; /bin/false || true"' \
   || fail "the step itself succeeds"
@@ -56,7 +58,11 @@ assert len(trues) == 398 and len(falses) == 1, (len(trues), len(falses))
 for s in trues:
     a = attr(s)
     assert a["hallmark.process.executable.sha256"]["stringValue"] == true_sha, a
-    assert s["status"].get("code", 0) == 0
+    assert s.get("status", {}).get("code", 0) == 0
+    assert "process.working_directory" not in a, a
+assert attr(step)["process.working_directory"]["stringValue"].endswith("/ws"), attr(step)
+echoes = [s for s in ps if s["name"] == "echo"]
+assert len(echoes) == 1 and attr(echoes[0])["process.working_directory"]["stringValue"] == "/", echoes
 f = attr(falses[0])
 assert falses[0]["status"]["code"] == 2 and f["error.type"]["stringValue"] == "1", falses[0]
 assert f["process.exit.code"]["intValue"] == "1"

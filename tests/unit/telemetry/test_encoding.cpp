@@ -34,6 +34,10 @@ TEST_CASE("telemetry::otlp_json_encoding_rules") {
   CHECK(j["attributes"][0]["value"]["intValue"] == "9007199254740993");
   CHECK(j["attributes"][1]["value"]["arrayValue"]["values"][1]["stringValue"] == "-j2");
   CHECK(j["attributes"][2]["value"]["boolValue"] == false);
+  s.status = otlp::StatusCode::unset;
+  CHECK_FALSE(otlp::to_json(s).contains("status")); // the default value is left out
+  s.status_message = "why";
+  CHECK(otlp::to_json(s)["status"] == json{{"message", "why"}});
 
   otlp::LogRecord l;
   l.event_name = "hallmark.step.failed";
