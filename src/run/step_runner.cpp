@@ -196,7 +196,7 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
       const fs::path cache_file = records.path() / kDigestCacheName;
       trace_cache.load(cache_file);
       topts.cache = &trace_cache;
-      topts.on_process_end = telemetry.process_listener(&trace_cache);
+      topts.on_process_end = telemetry.process_listener();
       topts.watch_reads = options.trace_watch_reads;
       auto t = spawn_traced(spawn, topts);
       if (t.ok()) {

@@ -225,8 +225,6 @@ otlp::Span process_span(const ProcessRecord& p, size_t index, size_t parent,
   if (!p.cwd.empty() && p.cwd != ctx.step_cwd)
     set_attribute(s.attributes, "process.working_directory", p.cwd);
   if (p.exit_code >= 0) set_attribute(s.attributes, "process.exit.code", int64_t(p.exit_code));
-  if (!p.exe_sha256.empty())
-    set_attribute(s.attributes, "hallmark.process.executable.sha256", p.exe_sha256);
   if (p.exit_code != 0 || p.signal != 0) {
     s.status = otlp::StatusCode::error;
     set_attribute(s.attributes, "error.type", error_type(p.exit_code, p.signal, ""));
@@ -239,6 +237,43 @@ std::string task_result(const StepRecord& r) {
   if (r.signal == SIGINT || r.signal == SIGTERM || r.signal == SIGHUP) return "cancellation";
   return r.exit_code == 0 ? "success" : "failure";
 }
+
+namespace {
+
+// One event per distinct program the step ran, with its digest and how often it ran: what a SIEM
+// matches against known-bad hashes. The digest is not repeated on each process span: a build
+// runs the same few programs thousands of times, and a receiver decodes every attribute.
+void toolchain_events(const StepRecord& r, const StepSignalContext& ctx, Signals& out) {
+  struct Seen {
+    const ProcessRecord* first;
+    int64_t runs;
+  };
+  std::vector<std::string> order;
+  std::unordered_map<std::string, Seen> by_exe;
+  for (const auto& p : r.trace->processes) {
+    if (p.exe.empty()) continue;
+    auto [it, fresh] = by_exe.try_emplace(p.exe, Seen{&p, 0});
+    if (fresh) order.push_back(p.exe);
+    ++it->second.runs;
+  }
+  const uint64_t step_start = nanos(r.started);
+  for (const auto& exe : order) {
+    const Seen& s = by_exe[exe];
+    uint64_t t = nanos(s.first->started);
+    auto l = event(event_name::kToolchainExecutable, otlp::Severity::info,
+                   "ran " + exe + " (" + std::to_string(s.runs) + (s.runs == 1 ? " process)" : " processes)"),
+                   t ? t : step_start, ctx.run.trace_id, ctx.step_span_id);
+    set_attribute(l.attributes, "process.executable.path", exe);
+    if (!s.first->exe_sha256.empty())
+      set_attribute(l.attributes, "hallmark.process.executable.sha256", s.first->exe_sha256);
+    set_attribute(l.attributes, "hallmark.process.runs", s.runs);
+    set_attribute(l.attributes, "process.pid", s.first->pid);
+    set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
+    out.logs.push_back(std::move(l));
+  }
+}
+
+} // namespace
 
 Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
   Signals out;
@@ -313,6 +348,7 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
     out.logs.push_back(std::move(l));
   }
   if (ctx.detail != TelemetryDetail::summary) {
+    if (r.trace) toolchain_events(r, ctx, out);
     for (const auto& p : r.products) {
       auto it = p.digests.find("sha256");
       if (p.kind != FileKind::regular || it == p.digests.end()) continue;

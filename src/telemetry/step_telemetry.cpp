@@ -166,7 +166,6 @@ struct StepTelemetry::Impl {
   std::vector<Ended> queue;
   ExportDeadline::Clock::time_point oldest;
   bool closed = false; // finish() emits whatever was not streamed by then
-  DigestCache* cache = nullptr;
   bool writing = false; // the worker took a batch that is not in the log (and `streamed`) yet
   std::unordered_set<size_t> streamed;
 
@@ -182,20 +181,12 @@ struct StepTelemetry::Impl {
     cv.notify_all();
   }
 
-  // Worker thread: each executable's digest through the run's cache, then the spans, appended
-  // as one event-log line.
+  // Worker thread: the spans, appended as one event-log line.
   void write_batch(std::vector<Ended>& batch) {
     std::vector<otlp::Span> spans;
     spans.reserve(batch.size());
-    for (auto& e : batch) {
-      ProcessRecord& p = e.record;
-      // The tracer's exe is /proc/PID/exe, already the real path; the cache checks each file's
-      // stat key, so a program rebuilt during the step is hashed again, one run 2,000 times once.
-      if (!p.exe.empty() && cache)
-        if (auto d = cache->digest(p.exe); d.ok())
-          if (auto sha = d->find("sha256"); sha != d->end()) p.exe_sha256 = sha->second;
-      spans.push_back(process_span(p, e.index, e.parent, ctx));
-    }
+    for (auto& e : batch)
+      spans.push_back(process_span(e.record, e.index, e.parent, ctx));
     auto line = append_spans(log, resource, spans);
     {
       std::lock_guard<std::mutex> g(m);
@@ -335,11 +326,10 @@ std::vector<std::string> StepTelemetry::warnings() const {
   return impl_ ? impl_->warnings : std::vector<std::string>{};
 }
 
-ProcessEndListener StepTelemetry::process_listener(DigestCache* cache) {
+ProcessEndListener StepTelemetry::process_listener() {
   if (!impl_ || impl_->options.detail != TelemetryDetail::processes || !impl_->worker.joinable())
     return {};
   Impl* p = impl_.get();
-  p->cache = cache;
   return [p](const ProcessRecord& r, size_t index, size_t parent) { p->process_ended(r, index, parent); };
 }
 

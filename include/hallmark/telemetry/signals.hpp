@@ -30,6 +30,7 @@ inline constexpr const char* kStepFailed = "hallmark.step.failed";
 inline constexpr const char* kVerificationFailed = "hallmark.verification.failed";
 inline constexpr const char* kSbomDeniedComponent = "hallmark.sbom.denied_component";
 inline constexpr const char* kArtifactProduced = "hallmark.artifact.produced";
+inline constexpr const char* kToolchainExecutable = "hallmark.toolchain.executable";
 } // namespace event_name
 
 struct StepSignalContext {

@@ -43,8 +43,8 @@ public:
   std::vector<std::string> warnings() const;
 
   // With --telemetry-detail processes and an exporter running: the tracer's listener that
-  // streams process spans during the step (executables hashed through `cache`). Empty otherwise.
-  ProcessEndListener process_listener(DigestCache* cache);
+  // streams process spans during the step. Empty otherwise.
+  ProcessEndListener process_listener();
 
   // Warnings in the result are new ones only (not those of warnings()).
   FlushStats finish(const StepRecord& record);

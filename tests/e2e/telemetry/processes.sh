@@ -1,8 +1,9 @@
 # --trace --telemetry-detail processes: one span per process of the step's tree, streamed to the
 # collector while the step runs (batches of 256, or after 1 s) and completed at the end. The
 # receiver must get each process exactly once, parented to its parent process's span (or the
-# step span for the step's own command), with pid/ppid, the executable and its SHA-256, and the
-# failing process marked ERROR. 400 processes in nested shells: more than one streamed batch,
+# step span for the step's own command), with pid/ppid and the executable, and the failing process
+# marked ERROR; each distinct executable's SHA-256 and run count come once, as a
+# hallmark.toolchain.executable event. 400 processes in nested shells: more than one streamed batch,
 # a timer-flushed batch and spans emitted at the end all take part. A process span names its
 # working directory only where it differs from the step's (which the step span carries).
 source "$HALLMARK_SRC/tests/e2e/lib.sh"
@@ -20,7 +21,7 @@ cd ..
 $PY - "$SINK_A_OUT" ws/.hallmark/steps/*.json "$(sha256sum /bin/true | cut -d' ' -f1)" ws/.hallmark/events.otlp.jsonl <<'PYEOF' || fail "process spans"
 import json, sys
 sink, record, true_sha, log = sys.argv[1:5]
-spans, requests = [], 0
+spans, logs, requests = [], [], 0
 for line in open(sink):
     j = json.loads(line)
     assert "error" not in j and "refused" not in j, j
@@ -28,6 +29,9 @@ for line in open(sink):
         requests += 1
         for ss in rs["scopeSpans"]:
             spans += ss["spans"]
+    for rl in j["request"].get("resourceLogs", []):
+        for sl in rl["scopeLogs"]:
+            logs += sl["logRecords"]
 procs = json.load(open(record))["trace"]["processes"]
 steps = [s for s in spans if s["name"] == "tree"]
 assert len(steps) == 1, [s["name"] for s in spans][:5]
@@ -57,7 +61,8 @@ falses = [s for s in ps if s["name"] == "false"]
 assert len(trues) == 398 and len(falses) == 1, (len(trues), len(falses))
 for s in trues:
     a = attr(s)
-    assert a["hallmark.process.executable.sha256"]["stringValue"] == true_sha, a
+    assert a["process.executable.path"]["stringValue"] == "/usr/bin/true", a
+    assert "hallmark.process.executable.sha256" not in a, a  # once per executable, in the event below
     assert s.get("status", {}).get("code", 0) == 0
     assert "process.working_directory" not in a, a
 assert attr(step)["process.working_directory"]["stringValue"].endswith("/ws"), attr(step)
@@ -66,6 +71,15 @@ assert len(echoes) == 1 and attr(echoes[0])["process.working_directory"]["string
 f = attr(falses[0])
 assert falses[0]["status"]["code"] == 2 and f["error.type"]["stringValue"] == "1", falses[0]
 assert f["process.exit.code"]["intValue"] == "1"
+tool = {attr(l)["process.executable.path"]["stringValue"]: l for l in logs
+        if l.get("eventName") == "hallmark.toolchain.executable"}
+assert set(tool) >= {"/usr/bin/true", "/usr/bin/false", "/usr/bin/echo"}, sorted(tool)
+t = attr(tool["/usr/bin/true"])
+assert t["hallmark.process.executable.sha256"]["stringValue"] == true_sha, t
+assert t["hallmark.process.runs"]["intValue"] == "398", t
+assert tool["/usr/bin/true"]["spanId"] == step["spanId"] and tool["/usr/bin/true"]["severityNumber"] == 9
+runs = sum(int(attr(l)["hallmark.process.runs"]["intValue"]) for l in tool.values())
+assert runs == sum(1 for p in procs if p.get("exe")), (runs, len(procs))
 print(f"{len(ps)} process spans in {len(lines)} event-log lines, {requests} requests")
 PYEOF
 "$HM" telemetry verify -q ws/.hallmark/events.otlp.jsonl || fail "the event log's chain must verify"

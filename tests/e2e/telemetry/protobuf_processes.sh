@@ -1,6 +1,7 @@
 # --trace --telemetry-detail processes under http/protobuf: the process spans streamed while the
 # step runs and those completed at its end reach the strict sink as protobuf, each once, equal
-# to the event log's JSON lines (ids, parentage, pid attributes, executable digests, status).
+# to the event log's JSON lines (ids, parentage, pid attributes, status), and the executables'
+# digests in hallmark.toolchain.executable events.
 source "$HALLMARK_SRC/tests/e2e/lib.sh"
 source "$HALLMARK_SRC/tests/e2e/telemetry/sink.sh"
 skip_unless_traceable
@@ -18,6 +19,8 @@ import json, sys
 sink, true_sha = sys.argv[1:3]
 spans = [s for line in open(sink) for rs in json.loads(line)["request"].get("resourceSpans", [])
          for ss in rs["scopeSpans"] for s in ss["spans"]]
+logs = [l for line in open(sink) for rl in json.loads(line)["request"].get("resourceLogs", [])
+        for sl in rl["scopeLogs"] for l in sl["logRecords"]]
 step = [s for s in spans if s["name"] == "tree"]
 assert len(step) == 1, [s["name"] for s in spans]
 step = step[0]
@@ -35,8 +38,13 @@ for s in spans:
     if parent is not step:
         assert attr(parent)["process.pid"] == attr(s)["process.parent_pid"]
 for s in trues:
-    assert attr(s)["hallmark.process.executable.sha256"]["stringValue"] == true_sha
+    assert attr(s)["process.executable.path"]["stringValue"] == "/usr/bin/true", attr(s)
     assert int(s["startTimeUnixNano"]) <= int(s["endTimeUnixNano"])
+tool = [attr(l) for l in logs if l.get("eventName") == "hallmark.toolchain.executable"]
+true_ev = [a for a in tool if a["process.executable.path"]["stringValue"] == "/usr/bin/true"]
+assert len(true_ev) == 1, tool
+assert true_ev[0]["hallmark.process.executable.sha256"]["stringValue"] == true_sha, true_ev
+assert true_ev[0]["hallmark.process.runs"]["intValue"] == "5", true_ev
 assert falses[0]["status"]["code"] == 2, falses[0]
 assert attr(falses[0])["process.exit.code"]["intValue"] == "1"
 print(f"{len(spans)} spans")

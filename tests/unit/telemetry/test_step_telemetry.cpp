@@ -122,12 +122,13 @@ TEST_CASE("telemetry::step_signals_spans_and_events") {
   CHECK(events["hallmark.process.exec_from_temp"].size() == 1);
   CHECK(events["hallmark.step.failed"].size() == 1);
   CHECK(events["hallmark.artifact.produced"].size() == 1);
+  CHECK(events["hallmark.toolchain.executable"].size() == 2); // make and /tmp/evil, once each
 
   // summary: no spans, but every security event is still there (never sampled).
   ctx.detail = TelemetryDetail::summary;
   Signals sum = step_signals(sample_record("build", 2), ctx);
   CHECK(sum.spans.empty());
-  CHECK(sum.logs.size() == s.logs.size() - 1); // minus artifact.produced only
+  CHECK(sum.logs.size() == s.logs.size() - 3); // minus the inventories: artifacts and toolchain
 
   // A producer that forgot to redact still cannot leak a token through telemetry.
   StepRecord leaky = sample_record("build", 0);
