@@ -75,18 +75,15 @@ run_null() {
   t1=$(now_ms)
   nulls+=($((t1 - t0)))
 }
-# Each round runs the variants back to back, in rotating order (so none always runs first after
-# another's clean-up), and yields one paired ratio. The machine's speed drifts by ±20 % over tens
+# Each round runs the variants back to back, in alternating order (so none always runs first
+# after another's clean-up), and yields one paired ratio. The machine's speed drifts by ±20 % over tens
 # of seconds here; a pair shares its moment, so the median of the paired ratios is the steadier
 # figure. The ratio of the two medians is printed too.
 declare -a with without nulls pairs null_pairs sink_cpu
 for r in $(seq "$RUNS"); do
   if [ -n "${DECOMPOSE:-}" ]; then
-    case $((r % 3)) in
-      1) run_without; run_with; run_null ;;
-      2) run_with; run_null; run_without ;;
-      0) run_null; run_without; run_with ;;
-    esac
+    # The run without telemetry in the middle: both ratios compare neighbouring runs.
+    if ((r % 2)); then run_with; run_without; run_null; else run_null; run_without; run_with; fi
     null_pairs+=("$(awk -v a="${nulls[-1]}" -v b="${without[-1]}" 'BEGIN { printf "%.3f", a / b }')")
   elif ((r % 2)); then run_without; run_with; else run_with; run_without; fi
   pairs+=("$(awk -v a="${with[-1]}" -v b="${without[-1]}" 'BEGIN { printf "%.3f", a / b }')")
