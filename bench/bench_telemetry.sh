@@ -76,9 +76,9 @@ run_null() {
   nulls+=($((t1 - t0)))
 }
 # Each round runs the variants back to back, in alternating order (so none always runs first
-# after another's clean-up), and yields one paired ratio. The machine's speed drifts by ±20 % over tens
-# of seconds here; a pair shares its moment, so the median of the paired ratios is the steadier
-# figure. The ratio of the two medians is printed too.
+# after another's clean-up), and yields one paired ratio. The machine's speed drifts by ±20 %
+# over tens of seconds here; a pair shares its moment, so the median of the paired ratios is the
+# steadier figure. The ratio of the two medians is printed too.
 declare -a with without nulls pairs null_pairs sink_cpu
 for r in $(seq "$RUNS"); do
   if [ -n "${DECOMPOSE:-}" ]; then

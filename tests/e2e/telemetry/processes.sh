@@ -1,5 +1,5 @@
 # --trace --telemetry-detail processes: one span per process of the step's tree, streamed to the
-# collector while the step runs (batches of 256, or after 1 s) and completed at the end. The
+# collector while the step runs (batches of 256, or after 250 ms) and completed at the end. The
 # receiver must get each process exactly once, parented to its parent process's span (or the
 # step span for the step's own command), with pid/ppid and the executable, and the failing process
 # marked ERROR; each distinct executable's SHA-256 and run count come once, as a
