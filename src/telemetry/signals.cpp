@@ -3,6 +3,7 @@
 #include "hallmark/context/redact.hpp"
 #include "hallmark/telemetry/trace_context.hpp"
 #include "hallmark/util/glob.hpp"
+#include "hallmark/util/path.hpp"
 #include "hallmark/util/time.hpp"
 
 #include <csignal>
@@ -62,11 +63,6 @@ std::string error_type(int exit_code, int sig, const std::string& spawn_error) {
   return std::to_string(exit_code);
 }
 
-bool under(const std::string& path, const std::string& dir) {
-  if (dir.empty() || path.size() < dir.size() || path.compare(0, dir.size(), dir) != 0)
-    return false;
-  return path.size() == dir.size() || path[dir.size()] == '/' || dir.back() == '/';
-}
 
 std::string basename_of(const std::string& p) {
   size_t s = p.rfind('/');
@@ -161,14 +157,14 @@ void trace_events(const StepRecord& r, const StepSignalContext& ctx, uint64_t t,
   seen.clear();
   for (const auto& f : tr.files) {
     if (f.path.empty() || f.path[0] != '/') continue; // workspace-relative: inside
-    if (under(f.path, "/dev") || under(f.path, "/proc")) continue;
+    if (path_under(f.path, "/dev") || path_under(f.path, "/proc")) continue;
     bool writes = false;
     for (const auto& op : f.ops)
       if (op == "write" || op == "create" || op == "delete" || op == "rename_to") writes = true;
     if (!writes || !f.success || !seen.insert(f.path).second) continue;
     bool temp = false;
     for (const auto& d : ctx.temp_dirs)
-      temp = temp || under(f.path, d);
+      temp = temp || path_under(f.path, d);
     // Compilers write scratch files to temp dirs all the time: recorded, but not a warning.
     auto l = event(event_name::kWriteOutsideWorkspace,
                    temp ? otlp::Severity::info : otlp::Severity::warn,
@@ -182,10 +178,10 @@ void trace_events(const StepRecord& r, const StepSignalContext& ctx, uint64_t t,
     out.logs.push_back(std::move(l));
   }
   for (const auto& p : tr.processes) {
-    if (p.exe.empty() || (!r.workspace.empty() && under(p.exe, r.workspace))) continue;
+    if (p.exe.empty() || (!r.workspace.empty() && path_under(p.exe, r.workspace))) continue;
     bool temp = false;
     for (const auto& d : ctx.temp_dirs)
-      temp = temp || under(p.exe, d);
+      temp = temp || path_under(p.exe, d);
     if (!temp) continue;
     auto l = event(event_name::kExecFromTemp, otlp::Severity::warn,
                    "executable run from a temp dir: " + p.exe,

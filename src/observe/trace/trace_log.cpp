@@ -1,6 +1,7 @@
 #include "trace_log.hpp"
 
 #include "hallmark/context/redact.hpp"
+#include "hallmark/util/path.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,11 +41,6 @@ std::string normalize_path(const std::string& base, const std::string& path) {
 
 namespace {
 
-bool under(const std::string& path, const std::string& root) {
-  return !root.empty() && path.size() >= root.size() && path.compare(0, root.size(), root) == 0 &&
-         (path.size() == root.size() || path[root.size()] == '/' || root == "/");
-}
-
 // The kernel's name for a file: what a toolchain entry is keyed by, so /usr/bin/cc and
 // /usr/bin/x86_64-linux-gnu-gcc-12 are one compiler.
 std::string real_path(const std::string& p) {
@@ -76,27 +72,32 @@ void TraceLog::ended(size_t record) {
 }
 
 std::string TraceLog::display_path(const std::string& path) const {
-  if (!workspace_.empty() && workspace_ != "/" && under(path, workspace_))
+  if (!workspace_.empty() && workspace_ != "/" && path_under(path, workspace_))
     return path.size() == workspace_.size() ? "." : path.substr(workspace_.size() + 1);
   return path;
 }
 
 bool TraceLog::cacheable_absence(const std::string& path) const {
   static const char* const kSystem[] = {"/usr", "/lib", "/lib64", "/lib32", "/libx32", "/etc", "/opt"};
-  if (under(path, workspace_) || under(path, record_dir_)) return false;
+  if (path_under(path, workspace_) || path_under(path, record_dir_)) return false;
   for (const char* root : kSystem)
-    if (under(path, root)) return true;
+    if (path_under(path, root)) return true;
   return false;
 }
 
-bool TraceLog::summarized(const std::string& path) {
+const char* pseudo_fs_root(const std::string& path) {
   static const char* const kPseudo[] = {"/proc", "/sys", "/dev"};
   for (const char* root : kPseudo)
-    if (under(path, root)) {
-      ++summary_.summarized[root];
-      return true;
-    }
-  if (under(path, record_dir_)) {
+    if (path_under(path, root)) return root;
+  return nullptr;
+}
+
+bool TraceLog::summarized(const std::string& path) {
+  if (const char* root = pseudo_fs_root(path)) {
+    ++summary_.summarized[root];
+    return true;
+  }
+  if (path_under(path, record_dir_)) {
     ++summary_.summarized[display_path(record_dir_)];
     return true;
   }
@@ -152,7 +153,7 @@ void TraceLog::process_exec(int64_t pid, const std::string& exe, const std::stri
   r.setuid = setuid;
   if (!exe.empty()) {
     exes_.push_back(exe);
-    if (prefetch_ && !under(exe, workspace_)) prefetch_(exe);
+    if (prefetch_ && !path_under(exe, workspace_)) prefetch_(exe);
   }
   if (!path.empty()) file(pid, path, kOpExec, true, false);
 }
@@ -190,7 +191,7 @@ void TraceLog::file(int64_t pid, const std::string& path, unsigned ops, bool suc
     f.order = files_.size();
     // Read from outside the workspace and not written: toolchain or system file, whose digest
     // finish() will want. (Workspace files were hashed by run's walk; products change.)
-    if (prefetch_ && success && ops == kOpRead && !under(path, workspace_)) prefetch_(path);
+    if (prefetch_ && success && ops == kOpRead && !path_under(path, workspace_)) prefetch_(path);
   }
   f.ops |= ops;
   f.success |= success;
@@ -227,9 +228,9 @@ TraceSection TraceLog::finish(DigestCache& cache) {
   // -- outside the workspace (inside it they are the build's own outputs or sources).
   std::set<std::string> toolchain;
   for (const auto& exe : exes_)
-    if (!under(exe, workspace_)) toolchain.insert(real_path(exe));
+    if (!path_under(exe, workspace_)) toolchain.insert(real_path(exe));
   for (const auto& [path, f] : files_)
-    if (f.success && !under(path, workspace_) &&
+    if (f.success && !path_under(path, workspace_) &&
         ((f.ops & kOpExec) || ((f.ops & kOpRead) && is_shared_library(path))))
       toolchain.insert(real_path(path));
 

@@ -102,6 +102,10 @@ private:
   uint64_t foreign_abi_ = 0;
 };
 
+// "/proc", "/sys" or "/dev" when `path` lies in one of those kernel-made trees (only counted by
+// the trace, never materials), else nullptr.
+const char* pseudo_fs_root(const std::string& path);
+
 // "/a/./b//../c" -> "/a/c" (lexical: symlinks are not resolved, the path stays as the program
 // named it). Relative input is joined to `base` first.
 std::string normalize_path(const std::string& base, const std::string& path);

@@ -1,5 +1,7 @@
 #include "read_watch.hpp"
 
+#include "../trace_log.hpp"
+
 #include <fcntl.h>
 #include <sys/fanotify.h>
 #include <sys/stat.h>
@@ -27,11 +29,7 @@ bool pseudo(const std::string& type, const std::string& mount_point) {
                                        "selinuxfs"};
   for (const char* t : kTypes)
     if (type == t) return true;
-  auto under = [&](const char* root) {
-    const size_t n = std::strlen(root);
-    return mount_point.compare(0, n, root) == 0 && (mount_point.size() == n || mount_point[n] == '/');
-  };
-  return under("/proc") || under("/sys") || under("/dev");
+  return pseudo_fs_root(mount_point) != nullptr;
 }
 
 // mountinfo escapes space, tab, newline and backslash as \ooo.

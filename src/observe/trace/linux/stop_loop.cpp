@@ -74,15 +74,6 @@ private:
 
 bool is_stop_signal(int sig) { return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
 
-// /proc, /sys and /dev are only counted (TraceLog summarises them); their opens need no
-// syscall-exit stop, which keeps e.g. a toolchain's /proc/self reads cheap.
-bool pseudo_fs(const std::string& p) {
-  auto under = [&](const char* root, size_t n) {
-    return p.compare(0, n, root) == 0 && (p.size() == n || p[n] == '/');
-  };
-  return under("/proc", 5) || under("/sys", 4) || under("/dev", 4);
-}
-
 } // namespace
 
 StopLoop::StopLoop(pid_t root, TraceLog& log, ReadWatch* reads) : root_(root), log_(log), reads_(reads) {
@@ -246,7 +237,9 @@ bool StopLoop::decode_open(pid_t tid, Task& t, long dirfd, uint64_t path, uint64
   default: ops = kOpRead | kOpWrite; break;
   }
   if (flags & O_TRUNC) ops |= kOpWrite;
-  if (pseudo_fs(t.path)) {
+  // /proc, /sys and /dev are only counted (TraceLog summarises them); their opens need no
+  // syscall-exit stop, which keeps e.g. a toolchain's /proc/self reads cheap.
+  if (pseudo_fs_root(t.path)) {
     log_.file(t.tgid, t.path, ops, true, true);
     return false;
   }
