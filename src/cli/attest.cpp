@@ -4,8 +4,7 @@
 #include "hallmark/attest/signing.hpp"
 #include "hallmark/store/record_dir.hpp"
 #include "hallmark/telemetry/step_telemetry.hpp"
-
-#include "hallmark_config.h"
+#include "hallmark/util/version.hpp"
 
 #include <memory>
 
@@ -60,7 +59,7 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
         for (const auto& w : fs.warnings) say("warning: telemetry: " + w);
       }
     }
-    auto out = attest_run(a, HALLMARK_VERSION);
+    auto out = attest_run(a, hallmark_version());
     if (!out) {
       say_error(out.message());
       return 2;

@@ -12,8 +12,7 @@
 #include "hallmark/observe/trace.hpp"
 #include "hallmark/store/record_dir.hpp"
 #include "hallmark/util/time.hpp"
-
-#include "hallmark_config.h"
+#include "hallmark/util/version.hpp"
 
 #include <algorithm>
 #include <set>
@@ -108,7 +107,7 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
   rec.cwd = fs::current_path(ec).string();
   rec.workspace = workspace.string();
   rec.host = collect_host_info();
-  rec.hallmark_version = HALLMARK_VERSION;
+  rec.hallmark_version = hallmark_version();
 
   auto parsed_digests = DigestSet::parse(options.digests);  // checked by check_run_options
   DigestSet digests = parsed_digests.ok() ? *parsed_digests : DigestSet{};

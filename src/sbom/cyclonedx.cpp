@@ -4,8 +4,7 @@
 #include "hallmark/sbom/writers.hpp"
 #include "hallmark/util/hex.hpp"
 #include "hallmark/util/time.hpp"
-
-#include "hallmark_config.h"
+#include "hallmark/util/version.hpp"
 
 #include "hallmark/util/json_text.hpp"
 
@@ -197,7 +196,7 @@ std::string write_cyclonedx_json(const Bom& bom, const WriterOptions& options) {
   o.kv("type", "application", true);
   o.kv("author", "hallmark");
   o.kv("name", "hallmark");
-  o.kv("version", HALLMARK_VERSION);
+  o.kv("version", hallmark_version());
   o.close('}');
   o.close(']');
   o.close('}');

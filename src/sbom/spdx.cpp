@@ -4,8 +4,7 @@
 #include "hallmark/sbom/purl.hpp"
 #include "hallmark/sbom/writers.hpp"
 #include "hallmark/util/time.hpp"
-
-#include "hallmark_config.h"
+#include "hallmark/util/version.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -124,7 +123,7 @@ std::string write_spdx_json(const Bom& bom, const WriterOptions& options) {
   doc["name"] = name;
   // No URL hallmark controls exists to host documents; the spec only needs a unique URI.
   doc["documentNamespace"] = "https://hallmark.invalid/spdx/" + sanitise_id(name) + "-" + uuid;
-  doc["creationInfo"] = {{"created", created}, {"creators", ordered::array({std::string("Tool: hallmark-") + HALLMARK_VERSION})}};
+  doc["creationInfo"] = {{"created", created}, {"creators", ordered::array({std::string("Tool: hallmark-") + hallmark_version()})}};
   doc["packages"] = packages;
   doc["relationships"] = rels;
   // Lockfile text is not trusted to be UTF-8: invalid bytes become U+FFFD instead of throwing.

@@ -4,8 +4,7 @@
 #include "hallmark/telemetry/event_log.hpp"
 #include "hallmark/telemetry/trace_context.hpp"
 #include "hallmark/util/atomic_file.hpp"
-
-#include "hallmark_config.h"
+#include "hallmark/util/version.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -60,10 +59,6 @@ void merge(FlushStats& into, const FlushStats& s) {
   into.http_requests += s.http_requests;
   into.unsent = s.unsent; // the last flush knows what is left
   into.warnings.insert(into.warnings.end(), s.warnings.begin(), s.warnings.end());
-}
-
-std::string hallmark_version() {
-  return HALLMARK_VERSION;
 }
 
 Result<EventLine> append_spans(const fs::path& log, const otlp::Resource& resource,

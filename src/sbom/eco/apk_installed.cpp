@@ -3,8 +3,8 @@
 // section, L license, o origin, D depends, p provides; F/R/Z lines list files). D entries are
 // names, "so:libc.musl-x86_64.so.1", "cmd:..." or "pc:..." (resolved through p provides),
 // optionally with a version constraint; "!name" is a conflict, not a dependency.
-#include "src/sbom/eco/eco.hpp"
-#include "src/sbom/eco/eco_util.hpp"
+#include "eco.hpp"
+#include "eco_util.hpp"
 
 #include <map>
 

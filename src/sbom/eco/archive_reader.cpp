@@ -12,10 +12,10 @@
 #include "hallmark/sbom/purl.hpp"
 #include "hallmark/util/dynlib.hpp"
 #include "hallmark/util/hex.hpp"
-#include "src/sbom/catalogers/catalog_util.hpp"
-#include "src/sbom/eco/dpkg_control.hpp"
-#include "src/sbom/eco/eco.hpp"
-#include "src/sbom/eco/eco_util.hpp"
+#include "../catalogers/catalog_util.hpp"
+#include "dpkg_control.hpp"
+#include "eco.hpp"
+#include "eco_util.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>

@@ -2,8 +2,8 @@
 // "checksum name version (source)"; v2+ put `checksum` on each [[package]]. Dependency entries
 // are "name", "name version" or "name version (source)": the short forms are used only when
 // unambiguous, so resolution looks the name up among the lock's packages.
-#include "src/sbom/eco/eco.hpp"
-#include "src/sbom/eco/eco_util.hpp"
+#include "eco.hpp"
+#include "eco_util.hpp"
 
 #include <toml++/toml.h>
 

@@ -2,8 +2,8 @@
 // with --include-dev). The graph comes from each package's `require` (platform requirements such
 // as php, ext-*, lib-* name no package and are skipped; a name another package `replace`s points
 // at that package). The direct set comes from composer.json beside the lock.
-#include "src/sbom/eco/eco.hpp"
-#include "src/sbom/eco/eco_util.hpp"
+#include "eco.hpp"
+#include "eco_util.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -3,8 +3,8 @@
 // [%timestamp]]" with no graph. Conan 1 (0.4): "graph_lock.nodes" keyed by id, node "0" the
 // consumer, each node with "ref" and "requires"/"build_requires" lists of node ids: a real graph.
 // Build requirements are tools (cmake, ninja...): dev-only, scope excluded, with --include-dev.
-#include "src/sbom/eco/eco.hpp"
-#include "src/sbom/eco/eco_util.hpp"
+#include "eco.hpp"
+#include "eco_util.hpp"
 
 #include <nlohmann/json.hpp>
 

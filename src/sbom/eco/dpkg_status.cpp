@@ -4,9 +4,9 @@
 // Pre-Depends give the graph: for "a | b" the first alternative that is installed, a virtual
 // name resolves to its installed provider, ":any"/":arch" and version constraints are dropped.
 // The parser is shared with the .deb reader (control file of a package archive).
-#include "src/sbom/eco/dpkg_control.hpp"
-#include "src/sbom/eco/eco.hpp"
-#include "src/sbom/eco/eco_util.hpp"
+#include "dpkg_control.hpp"
+#include "eco.hpp"
+#include "eco_util.hpp"
 
 #include <map>
 

@@ -1,4 +1,4 @@
-#include "src/sbom/eco/eco_util.hpp"
+#include "eco_util.hpp"
 
 #include "hallmark/sbom/purl.hpp"
 #include "hallmark/util/hex.hpp"

@@ -2,8 +2,8 @@
 // (remote:, revision:, specs:), 4 for a spec "name (version[-platform])", 6 for that spec's
 // dependencies. DEPENDENCIES lists what the Gemfile asks for (the direct set; a trailing '!'
 // marks a non-default source). CHECKSUMS (Bundler >= 2.5) gives sha256 per spec.
-#include "src/sbom/eco/eco.hpp"
-#include "src/sbom/eco/eco_util.hpp"
+#include "eco.hpp"
+#include "eco_util.hpp"
 
 #include <map>
 

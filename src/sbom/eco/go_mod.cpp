@@ -2,8 +2,8 @@
 // those the main module does not import itself), go.sum (h1: hashes), and the module graph from
 // the local module cache's .mod files when present. Offline only: a missing cache means a
 // shallower graph (root -> direct modules), never a guessed one.
-#include "src/sbom/eco/eco.hpp"
-#include "src/sbom/eco/eco_util.hpp"
+#include "eco.hpp"
+#include "eco_util.hpp"
 
 #include <cstdlib>
 #include <filesystem>

@@ -3,8 +3,8 @@
 // resolution result: it states neither edges nor which modules are direct, so it yields
 // components only. A module locked only in test or tooling configurations (test*, spotbugs*,
 // jacoco*, checkstyle*, ...) is dev-only: scope excluded, listed with --include-dev.
-#include "src/sbom/eco/eco.hpp"
-#include "src/sbom/eco/eco_util.hpp"
+#include "eco.hpp"
+#include "eco_util.hpp"
 
 namespace hallmark::sbom::eco {
 namespace {

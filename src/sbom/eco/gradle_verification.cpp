@@ -3,8 +3,8 @@
 // binary (name-version.jar/.aar/.klib without classifier); other artifacts (.pom, .module,
 // sources) keep theirs out of the component, since a CycloneDX hash describes the component's
 // own file. The file states no edges and no scopes (it covers plugins and tooling too).
-#include "src/sbom/eco/eco.hpp"
-#include "src/sbom/eco/eco_util.hpp"
+#include "eco.hpp"
+#include "eco_util.hpp"
 
 #include <pugixml.hpp>
 

@@ -4,8 +4,8 @@
 // supply stays empty (and the purl has no '@'): hallmark never invents one. Scopes: compile and
 // runtime are required, provided/system and <optional>true</optional> are optional, test scope
 // and plugin dependencies (build-time tools) are dev-only: excluded, listed with --include-dev.
-#include "src/sbom/eco/eco.hpp"
-#include "src/sbom/eco/eco_util.hpp"
+#include "eco.hpp"
+#include "eco_util.hpp"
 
 #include <pugixml.hpp>
 

@@ -5,8 +5,8 @@
 // outer checksum (SHA-256 of the package tarball). Git deps are pkg:generic named after the app
 // with the commit as version and vcs_url "git+<url>@<commit>": they are real dependencies
 // (cdxgen drops them).
-#include "src/sbom/eco/eco.hpp"
-#include "src/sbom/eco/eco_util.hpp"
+#include "eco.hpp"
+#include "eco_util.hpp"
 
 #include <algorithm>
 #include <map>

@@ -3,8 +3,8 @@
 // .nupkg) and its dependencies. "Project" entries are other projects of the same solution
 // referenced by this one: they are projects (own node, own edges), never NuGet packages, so they
 // get no nuget purl and no invented version (cdxgen writes them as `@latest`).
-#include "src/sbom/eco/eco.hpp"
-#include "src/sbom/eco/eco_util.hpp"
+#include "eco.hpp"
+#include "eco_util.hpp"
 
 #include <nlohmann/json.hpp>
 

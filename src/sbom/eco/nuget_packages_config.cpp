@@ -1,7 +1,7 @@
 // packages.config (NuGet's pre-PackageReference format): a flat list of the project's packages,
 // all of them direct, no graph. developmentDependency="true" marks dev-only packages.
-#include "src/sbom/eco/eco.hpp"
-#include "src/sbom/eco/eco_util.hpp"
+#include "eco.hpp"
+#include "eco_util.hpp"
 
 #include <pugixml.hpp>
 

@@ -3,8 +3,8 @@
 // DEPENDENCIES lists what the Podfile asks for (direct). SPEC CHECKSUMS holds the SHA-1 of each
 // pod's podspec (not of its sources, so it is a property, not a component hash). Subspecs
 // ("Firebase/Core") are the pod with a purl subpath, as the purl spec's cocoapods type says.
-#include "src/sbom/eco/eco.hpp"
-#include "src/sbom/eco/eco_util.hpp"
+#include "eco.hpp"
+#include "eco_util.hpp"
 
 #include <yaml-cpp/yaml.h>
 

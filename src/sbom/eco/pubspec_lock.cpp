@@ -2,8 +2,8 @@
 // "direct dev", "direct overridden", "transitive"), source (hosted, git, path, sdk), version and
 // description (hosted: name, url, sha256 of the archive; git: url, resolved-ref; path: path;
 // sdk: the SDK name). pub records no graph: direct ones hang off the root, no other edges.
-#include "src/sbom/eco/eco.hpp"
-#include "src/sbom/eco/eco_util.hpp"
+#include "eco.hpp"
+#include "eco_util.hpp"
 
 #include <yaml-cpp/yaml.h>
 

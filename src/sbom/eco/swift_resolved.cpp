@@ -2,8 +2,8 @@
 // revision, version}; v2/v3: pins[] with identity, kind, location, state. The purl is
 // pkg:swift/<host>/<owner>/<repo>@<version> (namespace = the URL's host and path). A pin on a
 // branch has no version: its revision (a commit the file states) is used, never a guess.
-#include "src/sbom/eco/eco.hpp"
-#include "src/sbom/eco/eco_util.hpp"
+#include "eco.hpp"
+#include "eco_util.hpp"
 
 #include <nlohmann/json.hpp>
 

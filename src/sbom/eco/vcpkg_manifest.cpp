@@ -2,8 +2,8 @@
 // most a minimum version ("version>="), which is a constraint, not a version: the component
 // stays unversioned unless "overrides" pins that port to an exact version. "host": true ports
 // are build tools: dev-only, scope excluded, with --include-dev.
-#include "src/sbom/eco/eco.hpp"
-#include "src/sbom/eco/eco_util.hpp"
+#include "eco.hpp"
+#include "eco_util.hpp"
 
 #include <nlohmann/json.hpp>
 

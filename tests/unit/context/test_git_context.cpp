@@ -1,6 +1,6 @@
 // Git context against real repositories made with the git CLI in a temp dir.
 #include "hallmark/context/git_context.hpp"
-#include "src/context/git_status_scan.hpp"
+#include "git_status_scan.hpp"
 
 #include <doctest/doctest.h>
 

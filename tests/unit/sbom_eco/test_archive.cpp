@@ -1,7 +1,7 @@
 #include "corpus_helpers.hpp"
 #include "hallmark/sbom/archive.hpp"
 #include "hallmark/util/hex.hpp"
-#include "src/sbom/eco/eco.hpp"
+#include "eco/eco.hpp"
 
 #include <doctest/doctest.h>
 

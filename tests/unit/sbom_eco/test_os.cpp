@@ -1,5 +1,5 @@
 #include "corpus_helpers.hpp"
-#include "src/sbom/eco/eco.hpp"
+#include "eco/eco.hpp"
 
 #include <doctest/doctest.h>
 
