@@ -2,28 +2,19 @@
 #include "hallmark/run/step_runner.hpp"
 #include "hallmark/store/record_dir.hpp"
 
+#include "../hash/test_support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 using namespace hallmark;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "hallmark-run-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using hmtest::TempDir;  // one of the TempDirs a later step merges into one test-support library
 
 // A hermetic environment: no CI variables of the host, telemetry off.
 RunOptions options_in(const fs::path& ws, std::vector<std::string> argv) {
