@@ -58,8 +58,12 @@ Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hall
   RecordDir dir(o.record_dir);
   auto run = dir.current_run();
   if (!run) return make_error("no pipeline run in " + o.record_dir.string() + ": " + run.message());
-  auto steps = dir.read_steps();
-  if (!steps) return steps.error();
+  // One read gives both the records and the files they came from (the byproducts).
+  auto stored = dir.read_run_steps();
+  if (!stored) return stored.error();
+  std::vector<fs::path> step_files;
+  for (const auto& s : *stored) step_files.push_back(s.file);
+  Result<std::vector<StepRecord>> steps = steps_by_start(std::move(*stored));
 
   ProvenanceOptions po;
   po.subject_globs = o.subject_globs;
@@ -68,7 +72,7 @@ Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hall
   po.hallmark_version = hallmark_version;
   po.run_id = run->id;
   po.run_started = run->started;
-  for (const auto& f : dir.step_files())
+  for (const auto& f : step_files)
     po.step_files.push_back({"steps/" + f.filename().string(), f, kMediaStepRecord});
   po.sboms = o.sboms;
   po.telemetry_log = o.record_dir / "events.otlp.jsonl";

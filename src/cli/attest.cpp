@@ -17,7 +17,6 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
     std::string password_file;
     std::string record_dir_flag;
     std::string output;
-    std::vector<std::string> sboms;  // extension point: issue 5 registers `--sbom FILE` here
     bool no_telemetry = false;
   };
   auto o = std::make_shared<Opts>();
@@ -49,7 +48,6 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
     a.passphrase = *pass;
     a.output = o->output;
     a.record_dir = RecordDir::locate(std::filesystem::current_path(), o->record_dir_flag, g.env);
-    for (const auto& s : o->sboms) a.sboms.push_back({std::filesystem::path(s).filename().string(), s, ""});
     // The run's root span goes into the event log before the log's chain head is signed.
     RecordDir dir(a.record_dir);
     if (auto run = dir.current_run(); run.ok() && !o->no_telemetry) {

@@ -1,5 +1,6 @@
 #include "hallmark/util/json_text.hpp"
 #include "command.hpp"
+#include "located_run.hpp"
 
 #include "hallmark/model/step_record.hpp"
 #include "hallmark/store/record_dir.hpp"
@@ -29,17 +30,10 @@ Runner setup_steps(CLI::App& sub, Globals& g) {
   sub.add_option("--record-dir", o->record_dir, "Record dir (default: $HALLMARK_DIR or ./.hallmark)");
   sub.add_flag("--json", o->json, "Print the steps as a JSON array");
   return [o, &g] {
-    RecordDir dir(RecordDir::locate(std::filesystem::current_path(), o->record_dir, g.env));
-    auto run = dir.current_run();
-    if (!run) {
-      say_error(run.message());
-      return 2;
-    }
-    auto steps = dir.read_steps();
-    if (!steps) {
-      say_error(steps.message());
-      return 2;
-    }
+    auto located = locate_run_or_say(o->record_dir, g);
+    if (!located) return 2;
+    const RunInfo* run = &located->run;
+    const std::vector<StepRecord>* steps = &located->steps;
     if (o->json) {
       nlohmann::json a = nlohmann::json::array();
       for (const auto& s : *steps)

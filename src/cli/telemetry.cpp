@@ -1,4 +1,5 @@
 #include "command.hpp"
+#include "located_run.hpp"
 
 #include "hallmark/store/record_dir.hpp"
 #include "hallmark/telemetry/event_log.hpp"
@@ -82,17 +83,9 @@ Runner setup_telemetry(CLI::App& sub, Globals& g) {
       return 0;
     }
     if (close->parsed()) {
-      auto run = dir.current_run();
-      if (!run) {
-        say_error(run.message());
-        return 2;
-      }
-      auto steps = dir.read_steps();
-      if (!steps) {
-        say_error(steps.message());
-        return 2;
-      }
-      report(close_run_telemetry(topts, *run, dir.path(), *steps, g.env), g);
+      auto located = locate_run_or_say(o->record_dir, g);
+      if (!located) return 2;
+      report(close_run_telemetry(topts, located->run, dir.path(), located->steps, g.env), g);
       return 0;
     }
     return 2;

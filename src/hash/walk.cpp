@@ -57,6 +57,20 @@ FileKind kind_of(mode_t m) {
   return FileKind::other;
 }
 
+int64_t realtime_ns() {
+  struct timespec now {};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  return int64_t(now.tv_sec) * 1000000000 + now.tv_nsec;
+}
+
+// Closes a descriptor on every way out of its scope, exceptions included.
+struct FdCloser {
+  int fd;
+  ~FdCloser() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
 std::string join(const std::string& a, const char* b) {
   if (a.empty()) return b;
   std::string out;
@@ -87,6 +101,7 @@ struct Node {
   const struct Node* alias_of = nullptr;  // hard link: take the digests of that node
   DirHandle* dir = nullptr;  // its directory, when one could be kept open
   bool needs_hash = false;   // regular file with no reusable digests
+  bool queued = false;       // handed to the workers
   struct {
     StatKey key;             // from fstat after open: what was actually read
     bool hashed = false;
@@ -197,9 +212,7 @@ public:
     // a later walk would reuse a stale digest. A file whose ctime is that close to (or after)
     // the start of this walk is therefore hashed but not offered for reuse. ctime, because
     // unlike mtime no user can set it.
-    struct timespec now {};
-    ::clock_gettime(CLOCK_REALTIME, &now);
-    racy_after_ns_ = int64_t(now.tv_sec) * 1000000000 + now.tv_nsec - kRacyWindowNs;
+    racy_after_ns_ = (o.clock_ns ? o.clock_ns() : realtime_ns()) - kRacyWindowNs;
     if (o.omit_unchanged && previous != nullptr) unchanged_.assign(previous->entries.size(), false);
   }
 
@@ -233,7 +246,13 @@ public:
       walk_root(uint32_t(roots_.size() - 1));
     }
     queue_.close();
-    if (pool_) pool_->wait();
+    if (pool_) {
+      pool_->wait();
+      // hash_guarded() catches what a task throws; an error here escaped a worker's loop, so
+      // files may be left unread: the walk fails rather than hand out an incomplete snapshot.
+      if (auto errors = pool_->take_errors(); !errors.empty())
+        return make_error("internal error in a hashing worker: " + errors.front());
+    }
     return assemble();
   }
 
@@ -569,6 +588,7 @@ private:
   void submit(Node& n) {
     if (n.entry.kind != FileKind::regular) return;
     if (!n.needs_hash) return;
+    n.queued = true;
     if (n.dir != nullptr) ++n.dir->refs;
     if (!pool_) {
       // Started on the first file to read: a products walk of an unchanged tree needs no threads.
@@ -579,30 +599,57 @@ private:
         pool_->submit([this] {
           std::vector<Node*> batch;
           while (queue_.take(batch))
-            for (size_t i = 0; i < batch.size(); ++i) hash_one(*batch[i], i + 1 < batch.size());
+            for (size_t i = 0; i < batch.size(); ++i) hash_guarded(*batch[i], i + 1 < batch.size());
         });
     }
     queue_.push(&n);
   }
 
+  // A file whose hashing threw (std::bad_alloc, or a test's on_hash hook) becomes a warning
+  // naming it, and the rest of the batch is still hashed: nothing leaves with empty digests.
+  void hash_guarded(Node& n, bool more) {
+    try {
+      hash_one(n, more);
+    } catch (const std::exception& e) {
+      fail_hash(n, std::string("internal error while hashing: ") + e.what());
+    } catch (...) {
+      fail_hash(n, "internal error while hashing: unknown exception");
+    }
+  }
+
+  void fail_hash(Node& n, std::string why) {
+    release_dir(n);
+    n.entry.digests.clear();
+    n.out.hashed = false;
+    n.out.failed = true;
+    n.out.error = std::move(why);
+  }
+
+  // Drops the node's reference to its directory, once.
+  void release_dir(Node& n) {
+    release(n.dir);
+    n.dir = nullptr;
+  }
+
   // `more`: other files of the worker's batch wait behind this one.
   void hash_one(Node& n, bool more) {
     const DigestSet& set = n.group >= 0 ? member_set_ : opt_.digests;
+    if (opt_.on_hash) opt_.on_hash(n.entry.path);
     // O_NONBLOCK: if a FIFO was swapped in since the stat pass, open must not wait for a writer;
     // the fstat below then rejects it without any read.
     constexpr int kFlags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
-    int fd = n.dir != nullptr ? ::openat(n.dir->fd, base_name(n.entry.path), kFlags)
-                              : ::open(abs_of(n.root, n.entry.path).c_str(), kFlags);
+    FdCloser file{n.dir != nullptr ? ::openat(n.dir->fd, base_name(n.entry.path), kFlags)
+                                   : ::open(abs_of(n.root, n.entry.path).c_str(), kFlags)};
+    const int fd = file.fd;
     if (fd < 0) {
-      release(n.dir);
-      n.out.failed = true;
       n.out.error = errno_reason(errno);
+      n.out.failed = true;
+      release_dir(n);
       return;
     }
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      ::close(fd);
-      release(n.dir);
+      release_dir(n);
       n.out.failed = true;
       n.out.error = "is no longer a regular file (changed during the walk); not read";
       return;
@@ -611,18 +658,16 @@ private:
     // queue with its size, where the next free worker takes it as a task of its own. Hashed
     // here, a directory of big files taken in one batch serialised on one worker.
     if (n.key.size == 0 && uint64_t(st.st_size) >= kLargeFile && more) {
-      ::close(fd);
       n.key = stat_key_of(st);
       queue_.push(&n);
       return;
     }
-    release(n.dir);
+    release_dir(n);
     n.out.key = stat_key_of(st);
     if (st.st_nlink > 1) {
       std::lock_guard lock(links_mu_);
       auto [it, inserted] = first_link_.try_emplace({n.out.key.dev, n.out.key.ino, n.group >= 0}, &n);
       if (!inserted) {
-        ::close(fd);
         n.alias_of = it->second;
         return;
       }
@@ -630,7 +675,6 @@ private:
     if (uint64_t(st.st_size) >= kSequentialHint) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     auto& hasher = detail::thread_hasher();
     auto r = detail::stream_fd(fd, uint64_t(st.st_size), set, hasher);
-    ::close(fd);
     if (!r) {
       n.out.failed = true;
       n.out.error = r.message();
@@ -695,6 +739,12 @@ private:
 
   TreeSnapshot assemble() {
     for (auto& n : nodes_) {
+      // Never handed a result (cannot happen while hash_guarded() holds; a file without
+      // digests must not pass as one that has them).
+      if (n.queued && !n.out.hashed && !n.out.failed && n.alias_of == nullptr) {
+        n.out.failed = true;
+        n.out.error = "internal error: not hashed";
+      }
       if (n.out.hashed) {
         n.entry.size = n.out.key.size;
         n.key = n.out.key;

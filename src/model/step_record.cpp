@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
+#include <tuple>
+#include <type_traits>
 
 namespace hallmark {
 
@@ -76,44 +79,86 @@ static json entries_json(const std::vector<FileEntry>& v) {
   return a;
 }
 
-static json trace_json(const TraceSection& t) {
-  json j;
-  j["processes"] = t.processes;
-  j["files"] = t.files;
-  j["network"] = t.network;
-  j["toolchain"] = entries_json(t.toolchain);
-  j["materials"] = entries_json(t.materials);
-  j["products"] = entries_json(t.products);
-  j["summary"] = t.summary;
+namespace {
+
+enum FieldFlags : unsigned { kRequired = 1, kOmitEmpty = 2 };
+
+template <class S, class T> struct Field {
+  const char* key;
+  T S::*member;
+  unsigned flags;
+};
+
+template <class S, class T> constexpr Field<S, T> field(const char* key, T S::*member, unsigned flags = 0) {
+  return {key, member, flags};
+}
+
+// Every member of TraceSection and StepRecord with its JSON key, in one list each: to_json, the
+// record text writer and step_record_from_json all walk these, so no member can be written by
+// one and forgotten by another. A member missing from a list is a compile error (below).
+constexpr auto kTraceFields = std::make_tuple(
+    field("processes", &TraceSection::processes), field("files", &TraceSection::files),
+    field("network", &TraceSection::network), field("toolchain", &TraceSection::toolchain),
+    field("materials", &TraceSection::materials), field("products", &TraceSection::products),
+    field("summary", &TraceSection::summary));
+
+constexpr auto kStepFields = std::make_tuple(
+    field("name", &StepRecord::name, kRequired), field("run_id", &StepRecord::run_id),
+    field("argv", &StepRecord::argv), field("cwd", &StepRecord::cwd),
+    field("workspace", &StepRecord::workspace), field("started", &StepRecord::started),
+    field("finished", &StepRecord::finished), field("duration_ms", &StepRecord::duration_ms),
+    field("exit_code", &StepRecord::exit_code), field("signal", &StepRecord::signal),
+    field("spawn_error", &StepRecord::spawn_error, kOmitEmpty), field("rusage", &StepRecord::rusage),
+    field("host", &StepRecord::host), field("hallmark_version", &StepRecord::hallmark_version),
+    field("digest_algorithms", &StepRecord::digest_algorithms),
+    field("materials", &StepRecord::materials), field("products", &StepRecord::products),
+    field("deleted", &StepRecord::deleted), field("warnings", &StepRecord::warnings),
+    field("git", &StepRecord::git), field("ci", &StepRecord::ci), field("env", &StepRecord::env),
+    field("trace", &StepRecord::trace));
+
+// A member added to either struct breaks its binding here ("N names provided ..."): list the
+// member in its table above, then add a name here and raise the count.
+[[maybe_unused]] void every_member_is_listed(const TraceSection& t, const StepRecord& r) {
+  [[maybe_unused]] const auto& [t1, t2, t3, t4, t5, t6, t7] = t;
+  [[maybe_unused]] const auto& [r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15, r16,
+                                r17, r18, r19, r20, r21, r22, r23] = r;
+}
+static_assert(std::tuple_size_v<decltype(kTraceFields)> == 7);
+static_assert(std::tuple_size_v<decltype(kStepFields)> == 23);
+
+template <class T> constexpr bool is_entry_list = std::is_same_v<T, std::vector<FileEntry>>;
+template <class T> constexpr bool is_optional = false;
+template <class T> constexpr bool is_optional<std::optional<T>> = true;
+
+// Whether a member is written at all: an absent optional, or an empty kOmitEmpty member, is not.
+template <class T> bool written(const T& v, unsigned flags) {
+  if constexpr (is_optional<T>) return v.has_value();
+  else if constexpr (std::is_same_v<T, std::string>) return !(flags & kOmitEmpty) || !v.empty();
+  else return true;
+}
+
+json value_json(const TraceSection& t);
+
+template <class T> json value_json(const T& v) {
+  if constexpr (is_optional<T>) return value_json(*v);
+  else if constexpr (is_entry_list<T>) return entries_json(v);
+  else return json(v);
+}
+
+template <class S, class Fields> json object_json(const S& s, const Fields& fields) {
+  json j = json::object();
+  std::apply([&](const auto&... f) { ((written(s.*f.member, f.flags) ? void(j[f.key] = value_json(s.*f.member)) : void()), ...); },
+             fields);
   return j;
 }
 
+json value_json(const TraceSection& t) { return object_json(t, kTraceFields); }
+
+} // namespace
+
 json to_json(const StepRecord& r) {
-  json j;
+  json j = object_json(r, kStepFields);
   j["_type"] = StepRecord::kSchema;
-  j["name"] = r.name;
-  j["run_id"] = r.run_id;
-  j["argv"] = r.argv;
-  j["cwd"] = r.cwd;
-  j["workspace"] = r.workspace;
-  j["started"] = r.started;
-  j["finished"] = r.finished;
-  j["duration_ms"] = r.duration_ms;
-  j["exit_code"] = r.exit_code;
-  j["signal"] = r.signal;
-  if (!r.spawn_error.empty()) j["spawn_error"] = r.spawn_error;
-  j["rusage"] = r.rusage;
-  j["host"] = r.host;
-  j["hallmark_version"] = r.hallmark_version;
-  j["digest_algorithms"] = r.digest_algorithms;
-  j["materials"] = entries_json(r.materials);
-  j["products"] = entries_json(r.products);
-  j["deleted"] = r.deleted;
-  j["warnings"] = r.warnings;
-  if (r.git) j["git"] = *r.git;
-  if (r.ci) j["ci"] = *r.ci;
-  j["env"] = r.env;
-  if (r.trace) j["trace"] = trace_json(*r.trace);
   return j;
 }
 
@@ -222,49 +267,40 @@ void append_object(Out& o, std::vector<Member> members, int depth) {
   o.s += '}';
 }
 
+// The members of `s` for append_object: entry lists and a trace section written from `s`
+// directly, every other member through `dom` (which must outlive the writers).
+template <class S, class Fields> std::vector<Member> record_members(const S& s, const Fields& fields, json& dom) {
+  std::vector<Member> lists;
+  std::apply(
+      [&](const auto&... f) {
+        auto one = [&](const auto& fd) {
+          const auto& v = s.*fd.member;
+          using T = std::decay_t<decltype(v)>;
+          if (!written(v, fd.flags)) return;
+          if constexpr (is_entry_list<T>) {
+            lists.push_back(list_member(fd.key, v));
+          } else if constexpr (std::is_same_v<T, std::optional<TraceSection>>) {
+            lists.emplace_back(fd.key, [&t = *v](Out& o, int depth) {
+              json trace_dom = json::object();
+              append_object(o, record_members(t, kTraceFields, trace_dom), depth);
+            });
+          } else {
+            dom[fd.key] = value_json(v);
+          }
+        };
+        (one(f), ...);
+      },
+      fields);
+  std::vector<Member> members = dom_members(dom);
+  for (auto& m : lists) members.push_back(std::move(m));
+  return members;
+}
+
 void write_record_text(const StepRecord& r, Out& out) {
   // Everything but the entry lists goes through the DOM; those are written from `r` directly.
-  StepRecord head;
-  head.name = r.name;
-  head.run_id = r.run_id;
-  head.argv = r.argv;
-  head.cwd = r.cwd;
-  head.workspace = r.workspace;
-  head.started = r.started;
-  head.finished = r.finished;
-  head.duration_ms = r.duration_ms;
-  head.exit_code = r.exit_code;
-  head.signal = r.signal;
-  head.spawn_error = r.spawn_error;
-  head.rusage = r.rusage;
-  head.host = r.host;
-  head.hallmark_version = r.hallmark_version;
-  head.digest_algorithms = r.digest_algorithms;
-  head.deleted = r.deleted;
-  head.warnings = r.warnings;
-  head.git = r.git;
-  head.ci = r.ci;
-  head.env = r.env;
-  json small = to_json(head);
-  small.erase("materials");
-  small.erase("products");
-  std::vector<Member> members = dom_members(small);
-  members.push_back(list_member("materials", r.materials));
-  members.push_back(list_member("products", r.products));
-
-  json trace_small;
-  if (r.trace) {
-    const TraceSection& t = *r.trace;
-    trace_small = {{"processes", t.processes}, {"files", t.files}, {"network", t.network}, {"summary", t.summary}};
-    members.emplace_back("trace", [&t, &trace_small](Out& o, int depth) {
-      std::vector<Member> tm = dom_members(trace_small);
-      tm.push_back(list_member("toolchain", t.toolchain));
-      tm.push_back(list_member("materials", t.materials));
-      tm.push_back(list_member("products", t.products));
-      append_object(o, std::move(tm), depth);
-    });
-  }
-  append_object(out, std::move(members), 0);
+  json dom = json::object();
+  dom["_type"] = StepRecord::kSchema;
+  append_object(out, record_members(r, kStepFields, dom), 0);
   out.s += '\n';
   if (out.sink != nullptr) (*out.sink)(out.s);
 }
@@ -284,10 +320,11 @@ void write_record_text(const StepRecord& r, const std::function<void(std::string
   write_record_text(r, out);
 }
 
-static Result<std::vector<FileEntry>> entries_from(const json& j, const char* key) {
+namespace {
+
+Result<std::vector<FileEntry>> entries_from(const json& a, const char* key) {
   std::vector<FileEntry> out;
-  if (!j.contains(key)) return out;
-  for (const auto& e : j.at(key)) {
+  for (const auto& e : a) {
     auto fe = file_entry_from_json(e);
     if (!fe) return make_error(std::string(key) + ": " + fe.message());
     out.push_back(std::move(*fe));
@@ -295,55 +332,50 @@ static Result<std::vector<FileEntry>> entries_from(const json& j, const char* ke
   return out;
 }
 
+template <class S, class Fields> Status object_from(const json& j, const Fields& fields, S& s);
+
+// Throws json::exception on a wrong type (caught by step_record_from_json).
+template <class T> Status value_from(const json& j, const char* key, T& out) {
+  if constexpr (is_optional<T>) {
+    typename T::value_type v;
+    HALLMARK_TRY(value_from(j, key, v));
+    out = std::move(v);
+  } else if constexpr (is_entry_list<T>) {
+    auto v = entries_from(j, key);
+    if (!v) return v.error();
+    out = std::move(*v);
+  } else if constexpr (std::is_same_v<T, TraceSection>) {
+    HALLMARK_TRY(object_from(j, kTraceFields, out));
+  } else {
+    out = j.get<T>();
+  }
+  return ok_status();
+}
+
+template <class S, class Fields> Status object_from(const json& j, const Fields& fields, S& s) {
+  if (!j.is_object()) return make_error("malformed step record: an object expected, found " + std::string(j.type_name()));
+  Status st = ok_status();
+  auto one = [&](const auto& f) {
+    if (!st.ok()) return;
+    auto it = j.find(f.key);
+    if (it == j.end()) {
+      if (f.flags & kRequired) st = make_error(std::string("malformed step record: '") + f.key + "' is missing");
+      return;
+    }
+    st = value_from(*it, f.key, s.*f.member);
+  };
+  std::apply([&](const auto&... f) { (one(f), ...); }, fields);
+  return st;
+}
+
+} // namespace
+
 Result<StepRecord> step_record_from_json(const json& j) {
   try {
     if (j.value("_type", std::string()) != StepRecord::kSchema)
       return make_error("not a hallmark step record (_type is '" + j.value("_type", std::string()) + "')");
     StepRecord r;
-    r.name = j.at("name").get<std::string>();
-    r.run_id = j.value("run_id", std::string());
-    r.argv = j.value("argv", std::vector<std::string>{});
-    r.cwd = j.value("cwd", std::string());
-    r.workspace = j.value("workspace", std::string());
-    r.started = j.value("started", std::string());
-    r.finished = j.value("finished", std::string());
-    r.duration_ms = j.value("duration_ms", int64_t(0));
-    r.exit_code = j.value("exit_code", 0);
-    r.signal = j.value("signal", 0);
-    r.spawn_error = j.value("spawn_error", std::string());
-    if (j.contains("rusage")) r.rusage = j["rusage"].get<Rusage>();
-    if (j.contains("host")) r.host = j["host"].get<HostInfo>();
-    r.hallmark_version = j.value("hallmark_version", std::string());
-    r.digest_algorithms = j.value("digest_algorithms", std::vector<std::string>{});
-    auto m = entries_from(j, "materials");
-    if (!m) return m.error();
-    r.materials = std::move(*m);
-    auto p = entries_from(j, "products");
-    if (!p) return p.error();
-    r.products = std::move(*p);
-    r.deleted = j.value("deleted", std::vector<std::string>{});
-    if (j.contains("warnings")) r.warnings = j["warnings"].get<std::vector<Warning>>();
-    if (j.contains("git")) r.git = j["git"].get<GitContext>();
-    if (j.contains("ci")) r.ci = j["ci"].get<CiContext>();
-    if (j.contains("env")) r.env = j["env"].get<EnvContext>();
-    if (j.contains("trace")) {
-      const json& t = j["trace"];
-      TraceSection ts;
-      ts.processes = t.value("processes", std::vector<ProcessRecord>{});
-      ts.files = t.value("files", std::vector<FileAccess>{});
-      ts.network = t.value("network", std::vector<Connection>{});
-      auto tc = entries_from(t, "toolchain");
-      if (!tc) return tc.error();
-      ts.toolchain = std::move(*tc);
-      auto tm = entries_from(t, "materials");
-      if (!tm) return tm.error();
-      ts.materials = std::move(*tm);
-      auto tp = entries_from(t, "products");
-      if (!tp) return tp.error();
-      ts.products = std::move(*tp);
-      if (t.contains("summary")) ts.summary = t["summary"].get<TraceSummary>();
-      r.trace = std::move(ts);
-    }
+    HALLMARK_TRY(object_from(j, kStepFields, r));
     return r;
   } catch (const json::exception& ex) {
     return make_error(std::string("malformed step record: ") + ex.what());

@@ -81,6 +81,13 @@ std::string resolve_program(const std::string& name, const std::vector<std::stri
   return {};
 }
 
+std::vector<char*> enoexec_shell_argv(const std::string& program, const std::vector<std::string>& argv) {
+  std::vector<char*> out{const_cast<char*>(kEnoexecShell), const_cast<char*>(program.c_str())};
+  for (size_t i = 1; i < argv.size(); ++i) out.push_back(const_cast<char*>(argv[i].c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
 int shell_exit_status(int status, int* signal_out) {
   if (signal_out) *signal_out = 0;
   if (WIFEXITED(status)) return WEXITSTATUS(status);
@@ -108,6 +115,7 @@ Result<ChildOutcome> spawn_and_wait(const SpawnOptions& options) {
   argv.push_back(nullptr);
   for (const auto& e : options.env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
+  const std::vector<char*> sh_argv = enoexec_shell_argv(program, options.argv);  // no malloc after vfork
 
   // exec failures travel back through a close-on-exec pipe: EOF means exec succeeded.
   int fds[2];
@@ -134,6 +142,7 @@ Result<ChildOutcome> spawn_and_wait(const SpawnOptions& options) {
     ::close(fds[0]);
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
     ::execve(program.c_str(), argv.data(), envp.data());
+    if (errno == ENOEXEC) ::execve(kEnoexecShell, sh_argv.data(), envp.data());
     int e = errno;
     ssize_t ignored = ::write(fds[1], &e, sizeof e);
     (void)ignored;

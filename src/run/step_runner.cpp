@@ -11,6 +11,7 @@
 #include "hallmark/telemetry/trace_context.hpp"
 #include "hallmark/observe/trace.hpp"
 #include "hallmark/store/record_dir.hpp"
+#include "hallmark/util/path.hpp"
 #include "hallmark/util/time.hpp"
 #include "hallmark/util/version.hpp"
 
@@ -71,7 +72,7 @@ std::vector<FileEntry> entries_under(const std::vector<FileEntry>& entries,
   std::vector<FileEntry> out;
   for (const auto& e : entries)
     for (const auto& p : prefixes)
-      if (e.path == p || (e.path.size() > p.size() && e.path.compare(0, p.size(), p) == 0 && e.path[p.size()] == '/')) {
+      if (path_under(e.path, p)) {
         out.push_back(e);
         break;
       }
@@ -87,7 +88,9 @@ std::vector<std::string> child_environment(const EnvMap& env) {
 
 } // namespace
 
-RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
+RunOutcome run_step(const RunOptions& options, const EnvMap& env, RunScratch* keep) {
+  RunScratch local;
+  RunScratch* scratch = keep != nullptr ? keep : &local;
   RunOutcome outcome;
   StepRecord& rec = outcome.record;
   auto warn = [&](const std::string& w) { outcome.warnings.push_back(w); };
@@ -147,12 +150,6 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
   for (const auto& p : product_roots)
     if (std::find(walk.roots.begin(), walk.roots.end(), p) == walk.roots.end() && fs::exists(p, ec))
       walk.roots.push_back(p);
-  struct Scratch {
-    std::optional<TreeSnapshot> before, after;
-    std::optional<DigestCache> trace_cache;
-  };
-  auto scratch = std::make_shared<Scratch>();
-  outcome.scratch = scratch;
   std::optional<TreeSnapshot>& before = scratch->before;
   if (auto snap = walk_tree(walk); snap.ok()) {
     before = std::move(*snap);
@@ -210,10 +207,10 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env) {
         if (ts.reads_lost > 0)
           warn("trace: " + std::to_string(ts.reads_lost) +
                " read-only opens could not be attributed to a path (directory removed meanwhile)");
-        const std::string ws = workspace.string() + "/", rd = fs::absolute(records.path()).lexically_normal().string() + "/";
+        const std::string ws = workspace.string(), rd = fs::absolute(records.path()).lexically_normal().string();
         // Outside the workspace and the record dir, and nothing a record would have redacted.
         auto outside = [&](const std::string& p) {
-          return p.rfind(ws, 0) != 0 && p.rfind(rd, 0) != 0 && redact_text(p) == p;
+          return !path_under(p, ws) && !path_under(p, rd) && redact_text(p) == p;
         };
         if (Status st = trace_cache.save(cache_file, outside); !st.ok()) warn("digest cache: " + st.message());
       } else {

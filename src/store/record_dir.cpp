@@ -28,23 +28,44 @@ std::string random_hex(size_t bytes) {
   return to_hex(raw);
 }
 
-// Serialises run.json transitions between parallel `hallmark run` processes.
+// Serialises run.json transitions and step writes between parallel `hallmark run` processes.
 class DirLock {
 public:
-  explicit DirLock(const fs::path& file) {
+  explicit DirLock(const fs::path& file) : file_(file) {
     fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ >= 0)
-      while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
-      }
+    if (fd_ < 0) {
+      errno_ = errno;
+      return;
+    }
+    while (::flock(fd_, LOCK_EX) != 0) {
+      if (errno == EINTR) continue;
+      errno_ = errno;
+      ::close(fd_);
+      fd_ = -1;
+      return;
+    }
   }
   ~DirLock() {
     if (fd_ >= 0) ::close(fd_);
   }
-  bool ok() const { return fd_ >= 0; }
+  DirLock(const DirLock&) = delete;
+  DirLock& operator=(const DirLock&) = delete;
+  // Ok, or why the lock could not be taken.
+  Status status() const {
+    if (fd_ >= 0) return ok_status();
+    return make_error("cannot lock " + file_.string() + ": " + std::strerror(errno_) +
+                      "; check the record dir's permissions");
+  }
 
 private:
+  fs::path file_;
   int fd_ = -1;
+  int errno_ = 0;
 };
+
+bool valid_run_id(const std::string& id) {
+  return !id.empty() && id.find('/') == std::string::npos && id != "." && id != "..";
+}
 
 json run_to_json(const RunInfo& r) {
   return {{"_type", "https://hallmark.dev/record/run/v1"},
@@ -66,7 +87,7 @@ Result<RunInfo> run_from_file(const fs::path& file) {
     r.trace_id = j.value("trace_id", std::string());
     r.ci_platform = j.value("ci_platform", std::string());
     r.closed = j.value("closed", false);
-    if (r.id.empty() || r.id.find('/') != std::string::npos || r.id == "." || r.id == "..")
+    if (!valid_run_id(r.id))
       return make_error(file.string() + ": invalid run id; delete the file to start a new run");
     return r;
   } catch (const json::exception& e) {
@@ -83,8 +104,7 @@ std::string sanitize_for_filename(const std::string& s) {
 
 } // namespace
 
-std::string generate_run_id() {
-  auto now = std::chrono::system_clock::now();
+std::string generate_run_id(std::chrono::system_clock::time_point now) {
   std::string ts = format_rfc3339_ms(now);  // 2026-11-26T10:21:45.123Z
   std::string compact;
   for (char c : ts)
@@ -111,7 +131,7 @@ Result<RunInfo> RecordDir::open_run(const std::string& ci_run_id, const std::str
                                     const std::string& trace_id) {
   HALLMARK_TRY(ensure_dirs());
   DirLock lock(dir_ / ".lock");
-  if (!lock.ok()) return make_error("cannot lock " + (dir_ / ".lock").string() + ": " + std::strerror(errno));
+  HALLMARK_TRY(lock.status());
   fs::path run_file = dir_ / "run.json";
   std::error_code ec;
   if (fs::exists(run_file, ec)) {
@@ -152,6 +172,7 @@ Result<RunInfo> RecordDir::current_run() const {
 
 Status RecordDir::close_run() {
   DirLock lock(dir_ / ".lock");
+  HALLMARK_TRY(lock.status());
   auto run = current_run();
   if (!run) return run.error();
   run->closed = true;
@@ -159,16 +180,34 @@ Status RecordDir::close_run() {
 }
 
 Result<fs::path> RecordDir::write_step(const StepRecord& record) {
+  if (!valid_run_id(record.run_id))
+    return make_error("step record '" + record.name + "' names no valid run id ('" + record.run_id + "')");
   HALLMARK_TRY(ensure_dirs());
+  // Under the lock, so that `attest` cannot close the run, nor the next step archive it,
+  // between the check and the rename.
+  DirLock lock(dir_ / ".lock");
+  HALLMARK_TRY(lock.status());
+  auto run = current_run();
+  bool current = run.ok() && run->id == record.run_id && !run->closed;
   std::string compact;
   for (char c : record.started)
     if (std::isdigit(static_cast<unsigned char>(c))) compact.push_back(c);
   // Start time first so a directory listing is chronological; pid + random keep parallel
   // steps with the same name and start apart.
-  fs::path file = dir_ / "steps" /
-                  (compact + "-" + std::to_string(::getpid()) + "-" + random_hex(3) + "-" +
-                   sanitize_for_filename(record.name) + ".json");
+  std::string name = compact + "-" + std::to_string(::getpid()) + "-" + random_hex(3) + "-" +
+                     sanitize_for_filename(record.name) + ".json";
+  // A step that outlived its run (closed by `attest`, or replaced by a new CI run) must not
+  // join the next run: it is kept beside the archived run, outside anything attested.
+  fs::path folder = current ? dir_ / "steps" : dir_ / "runs" / record.run_id / "late-steps";
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec) return make_error("cannot create " + folder.string() + ": " + ec.message());
+  fs::path file = folder / name;
   HALLMARK_TRY(write_file_atomic(file, [&record](const ChunkSink& write) { write_record_text(record, write); }));
+  if (!current)
+    return make_error("run " + record.run_id + (run.ok() && run->id == record.run_id ? " was closed" : " ended") +
+                      " before step '" + record.name + "' finished; its record is kept at " + file.string() +
+                      " and is not part of any attestation");
   return file;
 }
 
@@ -184,8 +223,10 @@ std::vector<fs::path> RecordDir::step_files() const {
   return out;
 }
 
-Result<std::vector<StepRecord>> RecordDir::read_steps() const {
-  std::vector<StepRecord> steps;
+Result<std::vector<StoredStep>> RecordDir::read_run_steps() const {
+  auto run = current_run();
+  if (!run) return run.error();
+  std::vector<StoredStep> steps;
   for (const fs::path& f : step_files()) {
     auto text = read_file(f, size_t(1) << 31);
     if (!text) return text.error();
@@ -193,8 +234,23 @@ Result<std::vector<StepRecord>> RecordDir::read_steps() const {
     if (j.is_discarded()) return make_error(f.string() + " is not valid JSON; remove it or re-run the step");
     auto rec = step_record_from_json(j);
     if (!rec) return make_error(f.string() + ": " + rec.message());
-    steps.push_back(std::move(*rec));
+    // Only the current run's steps: a record of another run is not this run's evidence.
+    if (rec->run_id != run->id) continue;
+    steps.push_back({f, std::move(*rec)});
   }
+  return steps;
+}
+
+Result<std::vector<StepRecord>> RecordDir::read_steps() const {
+  auto stored = read_run_steps();
+  if (!stored) return stored.error();
+  return steps_by_start(std::move(*stored));
+}
+
+std::vector<StepRecord> steps_by_start(std::vector<StoredStep> stored) {
+  std::vector<StepRecord> steps;
+  steps.reserve(stored.size());
+  for (auto& s : stored) steps.push_back(std::move(s.record));
   std::stable_sort(steps.begin(), steps.end(),
                    [](const StepRecord& a, const StepRecord& b) { return a.started < b.started; });
   return steps;

@@ -4,6 +4,7 @@
 #include "hallmark/util/hex.hpp"
 #include "hallmark/util/json_text.hpp"
 
+#include <charconv>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -106,11 +107,15 @@ int64_t seq_of(const json& request) {
   if (!res) return -1;
   for (const auto& kv : (*res)["resource"].value("attributes", json::array()))
     if (kv.value("key", "") == kSeq) {
-      try {
-        return std::stoll(kv.at("value").at("intValue").get<std::string>());
-      } catch (...) {
-        return -1;
-      }
+      // -1 for anything but a decimal intValue: the caller names the line as altered.
+      auto value = kv.find("value");
+      if (value == kv.end() || !value->is_object()) return -1;
+      auto iv = value->find("intValue");
+      if (iv == value->end() || !iv->is_string()) return -1;
+      const std::string& text = iv->get_ref<const std::string&>();
+      int64_t n = -1;
+      auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+      return ec == std::errc() && p == text.data() + text.size() ? n : -1;
     }
   return -1;
 }
@@ -253,7 +258,7 @@ Status verify_event_chain(const fs::path& log, const std::string& expected_head)
                         "not an OTLP ExportTraceServiceRequest or ExportLogsServiceRequest");
     int64_t seq = seq_of(j);
     if (seq != int64_t(lineno))
-      return make_error(where + "hallmark.chain.seq is " + std::to_string(seq) + ", expected " +
+      return make_error(where + "hallmark.chain.seq is " + (seq < 0 ? std::string("missing or not an integer") : std::to_string(seq)) + ", expected " +
                         std::to_string(lineno) + " (a line was removed, inserted or reordered)");
     if (string_attr(*res, kPrev) != prev_hash)
       return make_error(where + "hallmark.chain.prev does not match the SHA-256 of line " +

@@ -6,6 +6,7 @@
 #include "hallmark/telemetry/otlp_protobuf.hpp"
 #include "hallmark/util/atomic_file.hpp"
 
+#include <charconv>
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 #include <zlib.h>
@@ -61,11 +62,15 @@ std::optional<milliseconds> parse_retry_after(const std::string& value,
                                               std::chrono::system_clock::time_point now) {
   if (value.empty()) return std::nullopt;
   if (value.find_first_not_of("0123456789 ") == std::string::npos) {
-    try {
-      return milliseconds(std::stoll(value) * 1000);
-    } catch (...) {
+    // delta-seconds; beyond a day it is no retry hint we would wait for, and not an overflow.
+    size_t start = value.find_first_not_of(' ');
+    int64_t seconds = 0;
+    if (start == std::string::npos) return std::nullopt;
+    auto [p, ec] = std::from_chars(value.data() + start, value.data() + value.size(), seconds);
+    if (ec == std::errc::result_out_of_range) return milliseconds(int64_t(86400) * 1000);
+    if (ec != std::errc() || value.find_first_not_of(' ', size_t(p - value.data())) != std::string::npos)
       return std::nullopt;
-    }
+    return milliseconds(std::min<int64_t>(seconds, 86400) * 1000);
   }
   // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" (the only form senders may generate).
   struct tm tm {};
@@ -254,14 +259,20 @@ bool retryable_curl(CURLcode c) {
 
 enum class PostOutcome { accepted, rejected, gave_up };
 
-int64_t json_count(const json& j, const char* key) {
+// A partialSuccess count (an int64, which proto3 JSON writes as a string); absent is 0. A
+// value that is no count is said in `stats`, not read as 0 in silence.
+int64_t json_count(const json& j, const char* key, const std::string& url, FlushStats& stats) {
   auto it = j.find(key);
   if (it == j.end()) return 0;
   if (it->is_number_integer()) return it->get<int64_t>();
-  if (it->is_string()) try {
-      return std::stoll(it->get<std::string>());
-    } catch (...) {
-    }
+  if (it->is_string()) {
+    const std::string& text = it->get_ref<const std::string&>();
+    int64_t n = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec == std::errc() && p == text.data() + text.size()) return n;
+  }
+  stats.warnings.push_back("collector at " + url + " answered a partialSuccess." + key + " that is not a count (" +
+                           it->dump().substr(0, 40) + ")");
   return 0;
 }
 
@@ -327,7 +338,7 @@ PostOutcome post_with_retry(const std::string& url, const std::string& payload, 
       if (r.is_object() && r.contains("partialSuccess") && r["partialSuccess"].is_object()) {
         const json& ps = r["partialSuccess"];
         note_partial_success(
-            url, json_count(ps, "rejectedSpans") + json_count(ps, "rejectedLogRecords"),
+            url, json_count(ps, "rejectedSpans", url, stats) + json_count(ps, "rejectedLogRecords", url, stats),
             ps.value("errorMessage", std::string("(no message)")), stats, rejected_items);
       }
       return PostOutcome::accepted;

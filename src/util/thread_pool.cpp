@@ -1,6 +1,7 @@
 #include "hallmark/util/thread_pool.hpp"
 
 #include <exception>
+#include <utility>
 
 namespace hallmark {
 
@@ -37,6 +38,11 @@ void ThreadPool::wait() {
   idle_.wait(lock, [this] { return queue_.empty() && running_ == 0; });
 }
 
+std::vector<std::string> ThreadPool::take_errors() {
+  std::lock_guard lock(mu_);
+  return std::exchange(errors_, {});
+}
+
 void ThreadPool::work() {
   for (;;) {
     std::function<void()> task;
@@ -49,14 +55,20 @@ void ThreadPool::work() {
       ++running_;
     }
     not_full_.notify_one();
-    // A task that throws must not take the worker (and with it wait()) down; tasks report their
-    // own failures, so the exception carries nothing we could record here.
+    // A task that throws must not take the worker (and with it wait()) down; what it threw is
+    // kept for the owner (take_errors), which decides what the lost work means.
+    std::string error;
     try {
       task();
+    } catch (const std::exception& e) {
+      error = e.what();
+      if (error.empty()) error = "exception without a message";
     } catch (...) {
+      error = "unknown exception";
     }
     {
       std::lock_guard lock(mu_);
+      if (!error.empty()) errors_.push_back(std::move(error));
       --running_;
       if (queue_.empty() && running_ == 0) idle_.notify_all();
     }

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -48,6 +49,12 @@ struct WalkOptions {
   // runner): a stat pass over an untouched tree then allocates nothing per file, which was half
   // of its cost (page faults are ~13 us each on a 2-core VM).
   bool omit_unchanged = false;
+  // The wall clock in ns since the epoch, read once at the start of the walk to find racy
+  // files (TreeSnapshot::keys); empty: CLOCK_REALTIME. Tests move it instead of sleeping.
+  std::function<int64_t()> clock_ns;
+  // Called by a hashing worker before it reads a file (its relative path); tests throw here to
+  // prove a failed read becomes a warning. Empty in production.
+  std::function<void(const std::string&)> on_hash;
 };
 
 // What a walk cost; tests use it to prove reuse (no open, no read) and that excluded trees are

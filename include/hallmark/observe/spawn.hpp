@@ -34,6 +34,13 @@ std::string resolve_program(const std::string& name, const std::vector<std::stri
 // here); it must not block.
 Result<ChildOutcome> spawn_and_wait(const SpawnOptions& options);
 
+// An executable file execve() refuses with ENOEXEC (a script without a "#!" line) is run by
+// this shell, as execvp, env and every shell do; hallmark must run what the shell would.
+inline constexpr const char* kEnoexecShell = "/bin/sh";
+// The argv of that fallback: {kEnoexecShell, program, argv[1]...}, null-terminated. Built before
+// fork (the child may not allocate); the pointers are into `program` and `argv`.
+std::vector<char*> enoexec_shell_argv(const std::string& program, const std::vector<std::string>& argv);
+
 // Turns a wait status into what a shell reports: code, or 128+signal.
 int shell_exit_status(int wait_status, int* signal_out);
 

@@ -9,6 +9,7 @@
 #include "hallmark/model/step_record.hpp"
 #include "hallmark/util/result.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -22,6 +23,12 @@ struct RunInfo {
   std::string trace_id;      // 32 hex: the telemetry trace of this run
   std::string ci_platform;   // empty outside CI
   bool closed = false;
+};
+
+// A step record with the file it was read from.
+struct StoredStep {
+  std::filesystem::path file;
+  StepRecord record;
 };
 
 class RecordDir {
@@ -41,10 +48,15 @@ public:
   Result<RunInfo> current_run() const;
   Status close_run();
 
-  // Writes a step record atomically under steps/; returns its path.
+  // Writes a step record atomically under steps/ and returns its path, if run.json still names
+  // `record.run_id` as the open run. Otherwise the record is kept under
+  // runs/<run_id>/late-steps/ and the error says so.
   Result<std::filesystem::path> write_step(const StepRecord& record);
-  // Steps of the current run, ordered by start time; unreadable files are errors naming them.
+  // Steps of the current run (records naming another run are skipped), ordered by start time;
+  // unreadable files are errors naming them.
   Result<std::vector<StepRecord>> read_steps() const;
+  // The same records in file-name order, each with its file.
+  Result<std::vector<StoredStep>> read_run_steps() const;
   std::vector<std::filesystem::path> step_files() const;
 
 private:
@@ -52,7 +64,10 @@ private:
   std::filesystem::path dir_;
 };
 
-// A time-ordered unique id: 20261126T102145Z-<12 hex random>.
-std::string generate_run_id();
+// The records of `stored`, ordered by start time (ties keep file order).
+std::vector<StepRecord> steps_by_start(std::vector<StoredStep> stored);
+
+// A time-ordered unique id: 20261126T102145123Z-<12 hex random> (`now` to the millisecond).
+std::string generate_run_id(std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
 } // namespace hallmark

@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -21,6 +22,9 @@ public:
 
   void submit(std::function<void()> task);
   void wait();
+  // What the tasks that threw since the last call threw (what()), oldest first. A task that
+  // throws ends; the pool and its other tasks go on.
+  std::vector<std::string> take_errors();
   unsigned size() const { return unsigned(workers_.size()); }
 
 private:
@@ -30,6 +34,7 @@ private:
   std::mutex mu_;
   std::condition_variable not_empty_, not_full_, idle_;
   size_t max_queue_;
+  std::vector<std::string> errors_;
   size_t running_ = 0;
   bool stop_ = false;
 };

@@ -1,15 +1,15 @@
-// Systems without the Linux tracer: `--trace` runs untraced (or fails with --require-trace).
+// Systems without the Linux tracer (not Linux, or a CPU the seccomp filter does not know): `--trace` runs untraced (or fails with --require-trace).
 #include "hallmark/observe/trace.hpp"
 
 namespace hallmark {
 
 bool trace_available(std::string* why) {
-  if (why) *why = "process tracing is implemented for Linux only";
+  if (why) *why = "process tracing is implemented for Linux on x86_64 and aarch64 only";
   return false;
 }
 
 Result<TracedOutcome> spawn_traced(const SpawnOptions&, const TraceOptions&) {
-  return make_error("process tracing is implemented for Linux only");
+  return make_error("process tracing is implemented for Linux on x86_64 and aarch64 only");
 }
 
 } // namespace hallmark

@@ -2,6 +2,8 @@
 
 #include "catalog_util.hpp"
 
+#include "../eco/eco_util.hpp"
+
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
@@ -139,6 +141,11 @@ YamlDocument parse_yaml(std::string_view text) {
 }
 
 const YamlNode* parse_yaml_mapping(const CatalogInput& in, CatalogResult& out, YamlDocument& storage) {
+  // The same guard as every other YAML reader: yaml-cpp recurses per nesting level.
+  if (eco::yaml_too_deep(in.content)) {
+    add_warning(out, in, "nested too deeply to be a lockfile; not read");
+    return nullptr;
+  }
   storage = parse_yaml(in.content);
   if (!storage.error().empty()) {
     add_warning(out, in, storage.error() + "; skipped");

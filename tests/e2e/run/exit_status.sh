@@ -20,9 +20,21 @@ rc=$(status "$HM" run -q -- ./notexec.sh 2>err.txt)
 expect_eq "$rc" 126 "not executable"
 expect_contains err.txt "hallmark: ./notexec.sh: cannot execute"
 
+# Executable without "#!": execve refuses it (ENOEXEC); the shell, execvp and env run it with
+# /bin/sh, and so does hallmark, traced or not.
+printf 'echo "ran $1"; exit 5\n' >noshebang
+chmod 755 noshebang
+expect_eq "$(status sh -c './noshebang x >/dev/null')" 5 "the shell runs it"
+rc=0; "$HM" run -q -- ./noshebang x >out.txt || rc=$?
+expect_eq "$rc" 5 "hallmark runs it like the shell"
+expect_eq "$(cat out.txt)" "ran x" "with its arguments"
+rc=0; "$HM" run -q --trace -- ./noshebang x >out.txt || rc=$?
+expect_eq "$rc" 5 "traced too"
+expect_eq "$(cat out.txt)" "ran x" "traced, with its arguments"
+
 # Failed and killed steps are recorded like any other.
 "$HM" steps --json >steps.json
-expect_eq "$(jget steps.json 'len(j["steps"])')" 7 "every step recorded"
+expect_eq "$(jget steps.json 'len(j["steps"])')" 9 "every step recorded"
 expect_eq "$(jget steps.json '[s["exit_code"] for s in j["steps"] if s["signal"]==15][0]')" 143 "signal step recorded"
 
 # stdout/stderr and stdin pass through byte for byte.
@@ -38,8 +50,6 @@ expect_eq "$(cat out.txt)" "hello" "stdout untouched"
 expect_eq "$(wc -l <err.txt)" 1 "one summary line"
 expect_contains err.txt "hallmark: step 'echo' exit 0"
 
-# A TTY stays a TTY.
-if command -v script >/dev/null; then
-  script -qec "$HM run -q -- test -t 1" /dev/null >/dev/null || fail "stdout is not a TTY for the child"
-fi
+# A TTY stays a TTY (script(1) is in bsdutils, which every Debian has).
+script -qec "$HM run -q -- test -t 1" /dev/null >/dev/null || fail "stdout is not a TTY for the child"
 pass "exit statuses, not found, passthrough"

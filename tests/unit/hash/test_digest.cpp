@@ -60,10 +60,8 @@ TEST_CASE("hash::digest_file_matches_coreutils_and_git") {
 TEST_CASE("hash::gitoid_sha256_matches_git") {
   TempDir t;
   std::string repo = quote(t / "repo");
-  if (run("git init -q --object-format=sha256 " + repo + " && echo ok") != "ok") {
-    MESSAGE("git cannot create a sha256 repository here; gitoid:sha256 checked by vector only");
-    return;
-  }
+  // Debian 12's git (2.39) creates sha256 repositories: a git that cannot is a failure here.
+  REQUIRE(run("git init -q --object-format=sha256 " + repo + " && echo ok") == "ok");
   write_file(t / "f.bin", random_bytes(300000, 7));
   write_file(t / "g.txt", "hello\n");
   for (const char* name : {"f.bin", "g.txt"}) {

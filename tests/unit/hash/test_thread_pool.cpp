@@ -5,6 +5,8 @@
 #include <atomic>
 #include <chrono>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 using namespace hallmark;
 
@@ -33,8 +35,12 @@ TEST_CASE("util::thread_pool_survives_a_throwing_task_and_is_reusable") {
   std::atomic<int> done{0};
   pool.submit([] { throw std::runtime_error("boom"); });
   pool.submit([&] { ++done; });
+  pool.submit([] { throw 42; });
   pool.wait();
   CHECK(done == 1);
+  // What was thrown is kept for the owner, not dropped.
+  CHECK(pool.take_errors() == std::vector<std::string>{"boom", "unknown exception"});
+  CHECK(pool.take_errors().empty());
   pool.submit([&] { ++done; });
   pool.wait();
   CHECK(done == 2);

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <chrono>
 #include <fcntl.h>
+#include <functional>
+#include <stdexcept>
 #include <sys/wait.h>
 #include <thread>
 
@@ -39,6 +41,15 @@ std::vector<std::string> paths(const std::vector<FileEntry>& es) {
   std::vector<std::string> out;
   for (const auto& e : es) out.push_back(e.path);
   return out;
+}
+
+// A walk clock `ahead` of the real one: files just written count as aged past the racy
+// window, without sleeping for it.
+std::function<int64_t()> clock_ahead(std::chrono::seconds ahead) {
+  return [ahead] {
+    auto now = std::chrono::system_clock::now() + ahead;
+    return int64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count());
+  };
 }
 
 // Keeps a test that would hang (a FIFO opened for reading) from hanging the suite: SIGALRM's
@@ -301,10 +312,11 @@ TEST_CASE("hash::walk_reuses_digests_when_stat_unchanged") {
     write_file(t / name, random_bytes(1000 + i, i));
   }
   write_file(t / "nm/node_modules/p/a.js", "a");
-  // Files changed within 50 ms of a walk are never reused (same-tick rewrites); let them age.
-  std::this_thread::sleep_for(std::chrono::milliseconds(120));
+  // Files changed within 50 ms of a walk are never reused (same-tick rewrites): the walk's
+  // clock says they have aged.
   WalkOptions o = options_for(t.path);
   o.dirhash = {"**/node_modules"};
+  o.clock_ns = clock_ahead(std::chrono::seconds(1));
   auto first = walk_tree(o);
   REQUIRE(first.ok());
   CHECK(first->counts.files_hashed == 21);
@@ -318,13 +330,20 @@ TEST_CASE("hash::walk_reuses_digests_when_stat_unchanged") {
   for (size_t i = 0; i < same->entries.size(); ++i)
     CHECK(same->entries[i].digests == first->entries[i].digests);
 
-  // Rewrite one file with new content of the same size: only it is read again.
+  // Rewrite one file with new content of the same size: only it is read again (the real clock
+  // now, under which it was just written).
   std::string before = entry(*same, "f7")->digests.at("sha256");
   write_file(t / "f7", random_bytes(1007, 99));
+  o.clock_ns = {};
   auto after = walk_tree(o, &*same);
   REQUIRE(after.ok());
   CHECK(after->reusable_key("f7") == nullptr);  // just written: racy, not offered for reuse
-  CHECK(after->reusable_key("f6") != nullptr);
+  WalkOptions aged = o;
+  aged.clock_ns = clock_ahead(std::chrono::seconds(1));
+  auto later = walk_tree(aged, &*after);
+  REQUIRE(later.ok());
+  CHECK(later->reusable_key("f7") != nullptr);  // once aged, it is
+  CHECK(later->reusable_key("f6") != nullptr);
   CHECK(after->counts.files_hashed == 1);
   CHECK(after->counts.digests_reused == 20);
   CHECK(entry(*after, "f7")->digests.at("sha256") != before);
@@ -370,8 +389,8 @@ TEST_CASE("hash::partitioned_second_walk_equals_one_walker") {
   write_file(t / "vendor/node_modules/p/index.js", "x");
   write_file(t / "skipme/a", "a");
   fs::create_symlink("top.txt", t / "link");
-  std::this_thread::sleep_for(std::chrono::milliseconds(120));  // past the racy window
   WalkOptions o = options_for(t.path);
+  o.clock_ns = clock_ahead(std::chrono::seconds(1));  // past the racy window
   o.dirhash = {"**/node_modules"};
   o.excludes = {"skipme"};
   o.threads = 1;
@@ -476,6 +495,27 @@ TEST_CASE("hash::walk_roots_files_missing_and_overlapping") {
   REQUIRE(r.ok());
   CHECK(paths(r->entries) == std::vector<std::string>{"README", "src/a.c"});
   CHECK(has_warning(*r, "missing", "does not exist"));
+}
+
+TEST_CASE("hash::walk_worker_exception_becomes_a_warning") {
+  // A worker that throws (std::bad_alloc in life; the hook here) must not leave its batch with
+  // empty digests: the file that threw is a warning naming it, the rest of the batch is hashed.
+  TempDir t;
+  for (int i = 0; i < 40; ++i) write_file(t / ("f" + std::to_string(i)), std::to_string(i));
+  WalkOptions o = options_for(t.path);
+  o.threads = 2;
+  o.on_hash = [](const std::string& rel) {
+    if (rel == "f13") throw std::runtime_error("injected");
+  };
+  auto snap = walk_tree(o);
+  REQUIRE(snap.ok());
+  CHECK(entry(*snap, "f13") == nullptr);
+  CHECK(has_warning(*snap, "f13", "internal error while hashing: injected"));
+  CHECK(snap->entries.size() == 39);
+  for (const auto& e : snap->entries) {
+    CAPTURE(e.path);
+    CHECK(e.digests.count("sha256") == 1);
+  }
 }
 
 TEST_SUITE_END();

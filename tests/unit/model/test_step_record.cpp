@@ -116,4 +116,60 @@ TEST_CASE("model::invalid_utf8_names_do_not_throw") {
   CHECK(dump_json(json("a\xff")) == "\"a\xef\xbf\xbd\"");
 }
 
+TEST_CASE("model::every_member_round_trips") {
+  // Every member set away from its default: the DOM, the record text and the reader must all
+  // carry each one (one field list drives the three; src/model/step_record.cpp makes a member
+  // missing from it a compile error).
+  StepRecord r = full_record();
+  r.signal = 9;
+  r.spawn_error = "not found";
+  r.rusage = {1.5, 0.25, 2048};
+  r.host = {"h", "Linux", "6.1", "x86_64", 1000};
+  r.hallmark_version = "9.9.9";
+  CiContext ci;
+  ci.platform = "gitlab-ci";
+  ci.run_id = "77";
+  ci.selected["CI_JOB_ID"] = "5";
+  r.ci = ci;
+  ProcessRecord p;
+  p.pid = 10;
+  p.exe = "/usr/bin/cc";
+  p.argv = {"cc", "-c"};
+  r.trace->processes = {p};
+  r.trace->files = {{"a.c", {"read"}, true, 10, std::string(64, 'd')}};
+  r.trace->network = {{"inet", "127.0.0.1", 80, true, 10, "tcp"}};
+  r.trace->products = {entry("out/a.o")};
+  r.trace->summary.read_opens = "fanotify";
+
+  json j = to_json(r);
+  CHECK(j.size() == 24);  // 23 members + _type
+  CHECK(j["trace"].size() == 7);
+  for (const auto& [key, value] : j.items()) {
+    CAPTURE(key);
+    CHECK_FALSE(value.is_null());
+  }
+  auto back = step_record_from_json(json::parse(to_record_text(r)));
+  REQUIRE(back.ok());
+  CHECK(to_json(*back) == j);
+  CHECK(to_record_text(*back) == to_record_text(r));
+  CHECK(back->spawn_error == "not found");
+  CHECK(back->ci->selected.at("CI_JOB_ID") == "5");
+  CHECK(back->trace->network[0].transport == "tcp");
+
+  // Optional members left out are absent, not null; a required one missing is an error.
+  StepRecord bare;
+  bare.name = "x";
+  json b = to_json(bare);
+  CHECK_FALSE(b.contains("spawn_error"));
+  CHECK_FALSE(b.contains("git"));
+  CHECK_FALSE(b.contains("trace"));
+  b.erase("name");
+  auto unnamed = step_record_from_json(b);
+  REQUIRE_FALSE(unnamed.ok());
+  CHECK(unnamed.message().find("'name'") != std::string::npos);
+  json bad_trace = to_json(bare);
+  bad_trace["trace"] = 5;
+  CHECK_FALSE(step_record_from_json(bad_trace).ok());
+}
+
 TEST_SUITE_END();

@@ -44,4 +44,22 @@ TEST_CASE("sbom::catalogers_survive_hostile_input") {
   CHECK(r.warnings[0].message.find("line ") == 0);
 }
 
+TEST_CASE("sbom::yaml_lockfiles_refuse_hostile_nesting") {
+  // pnpm-lock.yaml and yarn berry go through yaml_tree: the same depth guard as the other YAML
+  // readers (flow brackets, or indentation), before yaml-cpp recurses.
+  const std::string deep_flow = std::string(100000, '[');
+  std::string deep_indent;
+  for (int i = 0; i < 300; ++i) deep_indent += std::string(size_t(i) * 4, ' ') + "k" + std::to_string(i) + ":\n";
+  for (const auto& [file, head] : {std::pair<const char*, const char*>{"pnpm-lock.yaml", "lockfileVersion: '9.0'\npackages: "},
+                                   {"yarn.lock", "__metadata:\n  version: 8\n\"a@npm:1\": "}}) {
+    for (const std::string& body : {deep_flow, "\n" + deep_indent}) {
+      CAPTURE(file);
+      auto r = catalog_file(file, std::string(head) + body, {}, true);
+      REQUIRE(r.warnings.size() == 1);
+      CHECK(r.warnings[0].message.find("nested too deeply") != std::string::npos);
+      CHECK(r.components.empty());
+    }
+  }
+}
+
 TEST_SUITE_END();

@@ -11,11 +11,8 @@ using namespace eco_test;
 
 TEST_SUITE_BEGIN("sbom_eco");
 
-TEST_CASE("sbom_eco::dpkg_status_this_machine") {
-  if (!std::filesystem::exists("/var/lib/dpkg/status")) {
-    MESSAGE("no dpkg database on this machine");
-    return;
-  }
+// The host's own database against dpkg-query: skipped (and reported so) on a host without one.
+TEST_CASE("sbom_eco::dpkg_status_this_machine" * doctest::skip(!std::filesystem::exists("/var/lib/dpkg/status"))) {
   auto run = run_on_file(eco::kDpkgStatusCataloger, "/", "var/lib/dpkg/status");
   FILE* p = popen("dpkg-query -W -f='${db:Status-Abbrev}\\n' | grep -c '^.i'", "r");
   REQUIRE(p);

@@ -21,9 +21,10 @@ struct TempDir {
   ~TempDir() { fs::remove_all(path); }
 };
 
-StepRecord sample(const std::string& name, const std::string& started) {
+StepRecord sample(const std::string& name, const std::string& started, const std::string& run_id) {
   StepRecord r;
   r.name = name;
+  r.run_id = run_id;
   r.started = started;
   r.argv = {"make", "-j"};
   FileEntry e;
@@ -56,8 +57,8 @@ TEST_CASE("store::run_lifecycle") {
   REQUIRE(again.ok());
   CHECK(again->id == r1->id);  // outside CI, steps join the open run
 
-  REQUIRE(dir.write_step(sample("build", "2026-11-26T10:00:00.000Z")).ok());
-  REQUIRE(dir.write_step(sample("test", "2026-11-26T10:00:01.000Z")).ok());
+  REQUIRE(dir.write_step(sample("build", "2026-11-26T10:00:00.000Z", r1->id)).ok());
+  REQUIRE(dir.write_step(sample("test", "2026-11-26T10:00:01.000Z", r1->id)).ok());
   auto steps = dir.read_steps();
   REQUIRE(steps.ok());
   REQUIRE(steps->size() == 2);
@@ -105,18 +106,89 @@ TEST_CASE("store::parallel_open_agrees") {
       RecordDir dir(t.path);
       auto r = dir.open_run("", "", "");
       if (r.ok()) ids[i] = r->id;
-      (void)dir.write_step(sample(std::string("s").append(std::to_string(i)), "2026-11-26T10:00:00.000Z"));
+      (void)dir.write_step(sample(std::string("s").append(std::to_string(i)), "2026-11-26T10:00:00.000Z", ids[i]));
     });
   for (auto& th : threads) th.join();
   for (const auto& id : ids) CHECK(id == ids[0]);
   CHECK(RecordDir(t.path).read_steps()->size() == 8);
 }
 
+TEST_CASE("store::step_outliving_its_run_stays_out_of_the_next") {
+  TempDir t;
+  RecordDir dir(t.path);
+  auto r1 = dir.open_run("", "", "");
+  REQUIRE(r1.ok());
+  REQUIRE(dir.write_step(sample("build", "2026-11-26T10:00:00.000Z", r1->id)).ok());
+  // `attest` closes the run while a second step is still running.
+  REQUIRE(dir.close_run().ok());
+  auto late = dir.write_step(sample("slow", "2026-11-26T10:00:01.000Z", r1->id));
+  REQUIRE_FALSE(late.ok());
+  CHECK(late.message().find("was closed") != std::string::npos);
+  CHECK(late.message().find("late-steps") != std::string::npos);
+  auto closed_steps = dir.read_steps();
+  REQUIRE(closed_steps.ok());
+  CHECK(closed_steps->size() == 1);  // the attested run is unchanged
+
+  // The next step starts a new run; a step of the old run finishing now stays out of it.
+  auto r2 = dir.open_run("", "", "");
+  REQUIRE(r2.ok());
+  REQUIRE(r2->id != r1->id);
+  auto later = dir.write_step(sample("slower", "2026-11-26T10:00:02.000Z", r1->id));
+  REQUIRE_FALSE(later.ok());
+  CHECK(later.message().find("ended") != std::string::npos);
+  CHECK(dir.read_steps()->empty());
+  size_t kept = 0;
+  for (const auto& e : fs::directory_iterator(t.path / "runs" / r1->id / "late-steps")) kept += e.is_regular_file();
+  CHECK(kept == 2);  // nothing is lost
+  CHECK_FALSE(dir.write_step(sample("x", "2026-11-26T10:00:03.000Z", "")).ok());
+  CHECK_FALSE(dir.write_step(sample("x", "2026-11-26T10:00:03.000Z", "..")).ok());
+}
+
+TEST_CASE("store::read_steps_only_the_current_run") {
+  TempDir t;
+  RecordDir dir(t.path);
+  auto run = dir.open_run("", "", "");
+  REQUIRE(run.ok());
+  REQUIRE(dir.write_step(sample("build", "2026-11-26T10:00:00.000Z", run->id)).ok());
+  // A record of another run in steps/ (written by an older hallmark, or copied in).
+  REQUIRE(write_file_atomic(t.path / "steps" / "0-foreign.json",
+                            to_record_text(sample("foreign", "2026-11-26T09:00:00.000Z", "other-run")))
+              .ok());
+  auto steps = dir.read_steps();
+  REQUIRE(steps.ok());
+  REQUIRE(steps->size() == 1);
+  CHECK((*steps)[0].name == "build");
+  auto stored = dir.read_run_steps();
+  REQUIRE(stored.ok());
+  REQUIRE(stored->size() == 1);
+  CHECK((*stored)[0].file.parent_path() == t.path / "steps");
+}
+
+TEST_CASE("store::failed_lock_is_an_error") {
+  TempDir t;
+  RecordDir dir(t.path);
+  auto run = dir.open_run("", "", "");
+  REQUIRE(run.ok());
+  // A lock file that cannot be opened: closing or writing without the lock must fail.
+  fs::remove(t.path / ".lock");
+  fs::create_directory(t.path / ".lock");
+  auto closed = dir.close_run();
+  REQUIRE_FALSE(closed.ok());
+  CHECK(closed.message().find(".lock") != std::string::npos);
+  CHECK_FALSE(dir.current_run()->closed);
+  auto written = dir.write_step(sample("build", "2026-11-26T10:00:00.000Z", run->id));
+  REQUIRE_FALSE(written.ok());
+  CHECK(written.message().find(".lock") != std::string::npos);
+  CHECK(dir.step_files().empty());
+}
+
 TEST_CASE("store::generated_ids_sort_by_time") {
-  std::string a = generate_run_id();
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  std::string b = generate_run_id();
+  auto t0 = std::chrono::system_clock::now();
+  std::string a = generate_run_id(t0);
+  std::string b = generate_run_id(t0 + std::chrono::milliseconds(1));
   CHECK(a < b);
+  // Same millisecond: distinct (the random part), still one length.
+  CHECK(generate_run_id(t0) != a);
   CHECK(a.size() == std::string("20261126T102145123Z-").size() + 12);
 }
 

@@ -85,6 +85,10 @@ TEST_CASE("telemetry::retry_after_forms") {
   CHECK(parse_retry_after("3", now)->count() == 3000);
   CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:40 GMT", now)->count() == 3000);
   CHECK_FALSE(parse_retry_after("soon", now));
+  CHECK_FALSE(parse_retry_after("1 2", now));
+  CHECK_FALSE(parse_retry_after("   ", now));
+  // Too large to be a hint worth waiting for (and to multiply by 1000): one day.
+  CHECK(parse_retry_after("99999999999999999999", now)->count() == 86400000);
   CHECK_FALSE(parse_retry_after("", now));
 }
 

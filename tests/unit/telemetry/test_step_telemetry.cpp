@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 
 using namespace hallmark;
@@ -111,13 +112,18 @@ TEST_CASE("telemetry::step_signals_spans_and_events") {
   REQUIRE(events["hallmark.network.connect"].size() == 2);
   CHECK(events["hallmark.network.connect"][0] == otlp::Severity::info); // allowed
   CHECK(events["hallmark.network.connect"][1] == otlp::Severity::warn); // not on --egress-allow
+  std::map<int64_t, std::string> transport_of;  // by server.port; "(none)" when left out
   for (const auto& l : s.logs)
     if (l.event_name == std::string("hallmark.network.connect")) {
       auto port = std::get<int64_t>(*otlp::find_attribute(l.attributes, "server.port"));
       const otlp::Value* transport = otlp::find_attribute(l.attributes, "network.transport");
-      if (port == 443) CHECK((transport && std::get<std::string>(*transport) == "tcp"));
-      else CHECK(transport == nullptr); // unknown: left out rather than guessed
+      transport_of[port] = transport ? std::get<std::string>(*transport) : "(none)";
     }
+  REQUIRE(transport_of.size() == 2);
+  CHECK(transport_of.at(443) == "tcp");
+  // The other connection's transport is unknown: left out rather than guessed.
+  CHECK(std::count_if(transport_of.begin(), transport_of.end(),
+                      [](const auto& kv) { return kv.first != 443 && kv.second == "(none)"; }) == 1);
   CHECK(events["hallmark.file.write_outside_workspace"].size() == 1);
   CHECK(events["hallmark.process.exec_from_temp"].size() == 1);
   CHECK(events["hallmark.step.failed"].size() == 1);

@@ -15,14 +15,6 @@ namespace hallmark::trace_linux {
 
 namespace {
 
-#if defined(__x86_64__)
-constexpr unsigned kNativeArch = AUDIT_ARCH_X86_64;
-#elif defined(__aarch64__)
-constexpr unsigned kNativeArch = AUDIT_ARCH_AARCH64;
-#else
-#error "hallmark's tracer knows x86_64 and aarch64 only"
-#endif
-
 // Syscalls whose arguments the tracer records. open/creat/rename/... exist only on x86_64;
 // aarch64 has just the *at forms, hence the #ifdefs. chdir is absent on purpose: relative paths
 // are resolved through /proc/PID/cwd at the stop, which is always current.

@@ -5,11 +5,24 @@
 // and aarch64; only the native ABI is filtered selectively (see docs/requirements/trace-abi.md).
 #pragma once
 
+#include <linux/audit.h>
 #include <linux/filter.h>
 
+#include <cstdint>
 #include <vector>
 
 namespace hallmark::trace_linux {
+
+// The audit arch of the build's own ABI: the filter matches it and the stop loop decodes only
+// it. src/observe/meson.build builds the tracer only on these CPUs (trace_unsupported.cpp
+// elsewhere).
+#if defined(__x86_64__)
+inline constexpr uint32_t kNativeArch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+inline constexpr uint32_t kNativeArch = AUDIT_ARCH_AARCH64;
+#else
+#error "hallmark's tracer knows x86_64 and aarch64 only; meson builds trace_unsupported.cpp elsewhere"
+#endif
 
 // The filter program; built in the parent before fork (the child may only call
 // async-signal-safe functions, so it must not allocate). With `reads_watched` (a ReadWatch

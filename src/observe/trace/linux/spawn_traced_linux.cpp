@@ -71,6 +71,7 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
   argv.push_back(nullptr);
   for (const auto& e : spawn.env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
+  const std::vector<char*> sh_argv = enoexec_shell_argv(program, spawn.argv);
   // Watching starts before fork so that the command's first opens are seen.
   std::unique_ptr<trace_linux::ReadWatch> reads;
   if (options.watch_reads) reads = trace_linux::ReadWatch::start(&out.read_watch_note);
@@ -120,6 +121,7 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
     if (f.err == 0) f.err = trace_linux::install_seccomp_filter(filter);
     if (f.err == 0) {
       ::execve(program.c_str(), argv.data(), envp.data());
+      if (errno == ENOEXEC) ::execve(kEnoexecShell, sh_argv.data(), envp.data());
       f = ChildFailure{2, errno};
     }
     (void)!::write(report[1], &f, sizeof f);

@@ -1,5 +1,6 @@
 #include "stop_loop.hpp"
 
+#include "seccomp_filter.hpp"
 #include "tracee_io.hpp"
 
 #include <arpa/inet.h>
@@ -17,6 +18,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <pthread.h>
 #include <cstring>
 #include <ctime>
 #include <optional>
@@ -24,12 +26,6 @@
 namespace hallmark::trace_linux {
 
 namespace {
-
-#if defined(__x86_64__)
-constexpr uint32_t kNativeArch = AUDIT_ARCH_X86_64;
-#elif defined(__aarch64__)
-constexpr uint32_t kNativeArch = AUDIT_ARCH_AARCH64;
-#endif
 
 using SyscallInfo = __ptrace_syscall_info;
 
@@ -41,10 +37,16 @@ bool syscall_info(pid_t tid, SyscallInfo& info) {
 SystemTime now() { return std::chrono::system_clock::now(); }
 
 // Interrupts the tracer thread's waitpid every 50 ms (a thread-directed timer signal with a
-// handler that does nothing and no SA_RESTART), for as long as it lives.
+// handler that does nothing), for as long as it lives; nothing else on that thread.
 class ReadWatchTimer {
 public:
   ReadWatchTimer() {
+    // The signal is blocked on this thread except inside waitpid (Unblocked): it exists to
+    // interrupt that one call, so it has no SA_RESTART, and no other blocking call of the
+    // tracer thread (the process listener's, a write of the log) may ever see its EINTR.
+    sigemptyset(&set_);
+    sigaddset(&set_, signo());
+    ::pthread_sigmask(SIG_BLOCK, &set_, &old_mask_);
     struct sigaction sa {};
     sa.sa_handler = [](int) {};
     sigemptyset(&sa.sa_mask);
@@ -60,14 +62,37 @@ public:
   }
   ~ReadWatchTimer() {
     if (armed_) ::timer_delete(timer_);
+    // A tick still pending is discarded, not delivered to the restored handler.
+    timespec zero{0, 0};
+    while (::sigtimedwait(&set_, nullptr, &zero) > 0) {
+    }
     ::sigaction(signo(), &old_, nullptr);
+    ::pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
   }
   ReadWatchTimer(const ReadWatchTimer&) = delete;
   ReadWatchTimer& operator=(const ReadWatchTimer&) = delete;
 
+  // The tick may interrupt this scope only (a tick pending on entry is taken at once, and the
+  // wait then lasts until the next one at most).
+  class Unblocked {
+  public:
+    explicit Unblocked(const ReadWatchTimer* t) : t_(t) {
+      if (t_) ::pthread_sigmask(SIG_UNBLOCK, &t_->set_, nullptr);
+    }
+    ~Unblocked() {
+      if (t_) ::pthread_sigmask(SIG_BLOCK, &t_->set_, nullptr);
+    }
+    Unblocked(const Unblocked&) = delete;
+    Unblocked& operator=(const Unblocked&) = delete;
+
+  private:
+    const ReadWatchTimer* t_;
+  };
+
 private:
   static int signo() { return SIGRTMIN + 4; }
   struct sigaction old_ {};
+  sigset_t set_{}, old_mask_{};
   timer_t timer_{};
   bool armed_ = false;
 };
@@ -121,8 +146,13 @@ int StopLoop::run() {
   if (reads_) timer.emplace();
   for (;;) {
     int status = 0;
-    const pid_t tid = ::waitpid(-1, &status, __WALL);
-    const int wait_errno = errno;
+    pid_t tid;
+    int wait_errno;
+    {
+      ReadWatchTimer::Unblocked tick(timer ? &*timer : nullptr);
+      tid = ::waitpid(-1, &status, __WALL);
+      wait_errno = errno;
+    }
     if (reads_) drain_reads();  // what was read (and closed) before this stop is logged before it
     if (tid < 0) {
       if (wait_errno == EINTR) continue;  // a forwarded signal or the drain timer

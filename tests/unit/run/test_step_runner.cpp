@@ -1,0 +1,110 @@
+// run_step as a library call: a real command in a temp workspace, no process of hallmark's own.
+#include "hallmark/run/step_runner.hpp"
+#include "hallmark/store/record_dir.hpp"
+
+#include "../hash/test_support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace hallmark;
+namespace fs = std::filesystem;
+
+namespace {
+
+using hmtest::TempDir;  // one of the TempDirs a later step merges into one test-support library
+
+// A hermetic environment: no CI variables of the host, telemetry off.
+RunOptions options_in(const fs::path& ws, std::vector<std::string> argv) {
+  RunOptions o;
+  o.argv = std::move(argv);
+  o.workspace = ws;
+  o.record_dir_flag = (ws / ".hallmark").string();
+  o.telemetry.enabled = false;
+  return o;
+}
+
+const EnvMap kEnv = {{"PATH", "/usr/bin:/bin"}, {"HOME", "/nonexistent"}};
+
+bool has_path(const std::vector<FileEntry>& v, const std::string& p) {
+  for (const auto& e : v)
+    if (e.path == p) return true;
+  return false;
+}
+
+} // namespace
+
+TEST_SUITE_BEGIN("run");
+
+TEST_CASE("run::options_are_checked_before_anything_runs") {
+  CHECK_FALSE(check_run_options(RunOptions{}).ok());
+  RunOptions bad;
+  bad.argv = {"true"};
+  bad.digests = "md5";
+  CHECK_FALSE(check_run_options(bad).ok());
+  bad.digests = "sha256,sha512";
+  CHECK(check_run_options(bad).ok());
+  CHECK(default_step_name({"/usr/bin/make", "-j"}) == "make");
+  CHECK(default_step_name({"./build.sh"}) == "build.sh");
+  CHECK(default_step_name({}) == "step");
+}
+
+TEST_CASE("run::step_records_materials_products_and_status") {
+  TempDir t;
+  std::ofstream(t.path / "in.txt") << "input\n";
+  RunScratch scratch;
+  auto out = run_step(options_in(t.path, {"/bin/sh", "-c", "cd \"$0\" && cat in.txt >out.txt; exit 3", t.path.string()}), kEnv,
+                      &scratch);
+  CHECK(out.exit_code == 3);
+  CHECK_FALSE(out.hallmark_failed);
+  CHECK(out.spawn_message.empty());
+  REQUIRE_FALSE(out.record_file.empty());
+  CHECK(fs::exists(out.record_file));
+  const StepRecord& r = out.record;
+  CHECK(r.name == "sh");
+  CHECK(r.exit_code == 3);
+  CHECK(has_path(r.materials, "in.txt"));
+  CHECK_FALSE(has_path(r.materials, "out.txt"));
+  CHECK(has_path(r.products, "out.txt"));
+  CHECK_FALSE(has_path(r.products, "in.txt"));  // unchanged: a material, not a product
+  CHECK(scratch.before.has_value());           // the caller's scratch holds the walks
+  // The record is the run's, read back as written.
+  RecordDir dir(t.path / ".hallmark");
+  auto steps = dir.read_steps();
+  REQUIRE(steps.ok());
+  REQUIRE(steps->size() == 1);
+  CHECK((*steps)[0].run_id == r.run_id);
+  CHECK((*steps)[0].products.size() == r.products.size());
+  std::vector<std::string> phases;
+  for (const auto& [name, ms] : out.phases) phases.push_back(name);
+  CHECK(phases == std::vector<std::string>{"context", "materials", "command", "products", "record"});
+}
+
+TEST_CASE("run::command_not_found_is_127_and_recorded") {
+  TempDir t;
+  auto out = run_step(options_in(t.path, {"no-such-command-hallmark-test"}), kEnv);
+  CHECK(out.exit_code == 127);
+  CHECK(out.record.spawn_error == "not found");
+  CHECK(out.spawn_message.find("command not found") != std::string::npos);
+  CHECK_FALSE(out.record_file.empty());
+}
+
+TEST_CASE("run::strict_turns_hallmark_failures_into_125") {
+  TempDir t;
+  // A record dir that cannot be created: a regular file in its way.
+  std::ofstream(t.path / "blocker") << "x";
+  RunOptions o = options_in(t.path, {"true"});
+  o.record_dir_flag = (t.path / "blocker" / "records").string();
+  auto lax = run_step(o, kEnv);
+  CHECK(lax.hallmark_failed);
+  CHECK(lax.exit_code == 0);  // the command's status: hallmark's failure is a warning
+  CHECK_FALSE(lax.warnings.empty());
+  o.strict = true;
+  auto strict = run_step(o, kEnv);
+  CHECK(strict.hallmark_failed);
+  CHECK(strict.exit_code == kStrictFailureExit);
+}
+
+TEST_SUITE_END();
