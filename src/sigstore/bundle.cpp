@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <string>
 
 namespace hallmark::sigstore {
 
@@ -56,6 +57,8 @@ struct Reader {
   Result<std::string> b64(const json& j, const char* key, const std::string& path, bool allow_empty = false) const {
     auto s = str(j, key, path, allow_empty);
     if (!s) return s.error();
+    // protojson (Go's base64 decoder) skips line breaks, and `base64` wraps its output.
+    std::erase_if(*s, [](char c) { return c == '\n' || c == '\r'; });
     auto raw = base64_decode(*s);
     if (!raw || (!allow_empty && raw->empty())) return err(path + "." + key, "not valid base64");
     return *raw;
@@ -97,11 +100,14 @@ Result<InclusionProof> read_proof(const Reader& rd, const json& j, const std::st
       if (!h || h->size() != 32) return rd.err(path + ".hashes[" + std::to_string(i) + "]", "not a base64 SHA-256 hash");
       p.hashes.push_back(*h);
     }
-  auto cp = rd.obj(j, "checkpoint", path);
-  if (!cp) return cp.error();
-  auto env = rd.str(**cp, "envelope", path + ".checkpoint");
-  if (!env) return env.error();
-  p.checkpoint = *env;
+  // Proofs in older bundles have no checkpoint; tlog.cpp then relies on the SET alone.
+  if (rd.get(j, "checkpoint")) {
+    auto cp = rd.obj(j, "checkpoint", path);
+    if (!cp) return cp.error();
+    auto env = rd.str(**cp, "envelope", path + ".checkpoint");
+    if (!env) return env.error();
+    p.checkpoint = *env;
+  }
   return p;
 }
 

@@ -148,7 +148,13 @@ Result<TlogOutcome> verify_tlog_entry(const TlogEntry& e, const TrustedRoot& roo
   if (e.inclusion_proof) {
     if (auto st = verify_inclusion_proof(*e.inclusion_proof, e.canonicalized_body); !st)
       return make_error(log->base_url + ": " + st.message());
-    if (auto st = verify_checkpoint(*e.inclusion_proof, *log); !st) return make_error(log->base_url + ": " + st.message());
+    // An unsigned root proves nothing on its own: without a checkpoint the SET must vouch.
+    if (e.inclusion_proof->checkpoint.empty()) {
+      if (e.signed_entry_timestamp.empty() || v2)
+        return make_error(log->base_url + ": the inclusion proof has no signed checkpoint and there is no SET");
+    } else if (auto st = verify_checkpoint(*e.inclusion_proof, *log); !st) {
+      return make_error(log->base_url + ": " + st.message());
+    }
   }
   if (auto st = match_entry_body(e, expect); !st) return make_error(log->base_url + ": " + st.message());
   return out;

@@ -55,7 +55,7 @@ struct Reader {
     auto t = parse_rfc3339(*start);
     if (!t) return err(path + ".validFor.start", "not an RFC 3339 time: " + *start);
     r.start = *t;
-    if (v.contains("end")) {
+    if (v.contains("end") && !v["end"].is_null()) {
       auto e = str(v, "end", path + ".validFor");
       if (!e) return e.error();
       auto te = parse_rfc3339(*e);

@@ -20,7 +20,7 @@ struct InclusionProof {
   int64_t tree_size = 0;
   std::string root_hash;               // raw bytes
   std::vector<std::string> hashes;     // raw bytes, leaf to root
-  std::string checkpoint;              // the signed note, as text
+  std::string checkpoint;              // the signed note, as text; empty in older bundles
 };
 
 struct TlogEntry {
