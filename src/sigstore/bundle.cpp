@@ -197,6 +197,8 @@ Status read_content(const Reader& rd, const json& j, Bundle& b) {
       if (!alg) return alg.error();
       auto d = rd.b64(*md, "digest", "messageSignature.messageDigest");
       if (!d) return d.error();
+      if (*alg != "SHA2_256" && *alg != "SHA2_384" && *alg != "SHA2_512")
+        return rd.err("messageSignature.messageDigest.algorithm", "unknown \"" + *alg + "\" (want SHA2_256, SHA2_384, SHA2_512)");
       b.message_digest_algorithm = *alg;
       b.message_digest = *d;
     }

@@ -135,6 +135,10 @@ Result<TlogOutcome> verify_tlog_entry(const TlogEntry& e, const TrustedRoot& roo
   out.log = log->base_url;
   bool v2 = e.version == "0.0.2" && (e.kind == "hashedrekord" || e.kind == "dsse");
   if (v2 && !e.inclusion_proof) return make_error(log->base_url + ": a Rekor v2 entry needs an inclusion proof");
+  // Rekor v2 has no SET to sign the entry's index: it must be the one the proof proves.
+  if (v2 && e.log_index != e.inclusion_proof->log_index)
+    return make_error(log->base_url + ": log index " + std::to_string(e.log_index) + " is not the inclusion proof's " +
+                      std::to_string(e.inclusion_proof->log_index));
   if (!e.inclusion_proof && e.signed_entry_timestamp.empty())
     return make_error(log->base_url + ": neither an inclusion promise nor an inclusion proof");
   if (!e.signed_entry_timestamp.empty()) {

@@ -29,6 +29,21 @@ bool verify_with(TS_RESP* resp, std::string_view signature, const CertificateAut
   return TS_RESP_verify_response(ctx.get(), resp) == 1;
 }
 
+// Certificates embedded in the token are not signed by it: OpenSSL takes the signer from the
+// trusted root first, so an altered embedded copy would go unnoticed. Each must be one of the
+// TSA's own certificates.
+bool embedded_certificates_are_the_tsas(TS_RESP* resp, const CertificateAuthority& tsa) {
+  PKCS7* token = TS_RESP_get_token(resp);
+  if (!token || !PKCS7_type_is_signed(token) || !token->d.sign) return false;
+  STACK_OF(X509)* embedded = token->d.sign->cert;
+  for (int i = 0; embedded && i < sk_X509_num(embedded); ++i) {
+    bool known = false;
+    for (const auto& c : tsa.chain) known = known || X509_cmp(sk_X509_value(embedded, i), c.get()) == 0;
+    if (!known) return false;
+  }
+  return true;
+}
+
 } // namespace
 
 Result<SystemTime> verify_rfc3161(std::string_view der, std::string_view signature, const TrustedRoot& root) {
@@ -42,6 +57,10 @@ Result<SystemTime> verify_rfc3161(std::string_view der, std::string_view signatu
   std::string why = "not signed by a timestamp authority of the trusted root";
   for (const auto& tsa : root.timestamp_authorities) {
     if (tsa.chain.empty() || !verify_with(resp.get(), signature, tsa, *t)) continue;
+    if (!embedded_certificates_are_the_tsas(resp.get(), tsa)) {
+      why = "the timestamp embeds a certificate that is not one of TSA " + tsa.uri + "'s";
+      continue;
+    }
     if (!tsa.valid_for.contains(*t)) {
       why = "time " + describe_time(*t) + " is outside the validity of TSA " + tsa.uri;
       continue;
