@@ -48,9 +48,47 @@ fs::path materials_path_for(const fs::path& output) {
   return s + ".materials.json";
 }
 
+ProvenanceOptions provenance_options(const AttestOptions& o, const RunInfo& run, const RecordDir& dir,
+                                     const std::string& hallmark_version) {
+  ProvenanceOptions po;
+  po.subject_globs = o.subject_globs;
+  po.materials_inline = o.materials_inline;
+  po.builder_id = o.builder_id;
+  po.hallmark_version = hallmark_version;
+  po.run_id = run.id;
+  po.run_started = run.started;
+  for (const auto& f : dir.step_files())
+    po.step_files.push_back({"steps/" + f.filename().string(), f, kMediaStepRecord});
+  po.sboms = o.sboms;
+  po.telemetry_log = o.record_dir / "events.otlp.jsonl";
+  return po;
+}
+
+// The statement alone, materials inline (a byproduct file would not be signed with it).
+Result<AttestOutcome> write_statement_only(const AttestOptions& o, const std::string& hallmark_version) {
+  if (o.output.empty()) return make_error("--statement-only needs -o FILE");
+  RecordDir dir(o.record_dir);
+  auto run = dir.current_run();
+  if (!run) return make_error("no pipeline run in " + o.record_dir.string() + ": " + run.message());
+  auto steps = dir.read_steps();
+  if (!steps) return steps.error();
+  ProvenanceOptions po = provenance_options(o, *run, dir, hallmark_version);
+  po.materials_inline = true;
+  auto prov = build_provenance(*steps, po);
+  if (!prov) return prov.error();
+  HALLMARK_TRY(write_file_atomic(o.output, statement_payload(prov->statement) + "\n"));
+  AttestOutcome out;
+  out.output = o.output;
+  out.subjects = prov->subject_names;
+  out.builder_id = prov->statement["predicate"]["runDetails"]["builder"]["id"].get<std::string>();
+  out.steps = steps->size();
+  return out;
+}
+
 } // namespace
 
 Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hallmark_version) {
+  if (o.statement_only) return write_statement_only(o, hallmark_version);
   // Load the key first: a wrong passphrase or a world-readable key must fail before any output.
   auto key = load_signing_key(o.key, o.passphrase);
   if (!key) return key.error();
@@ -61,17 +99,7 @@ Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hall
   auto steps = dir.read_steps();
   if (!steps) return steps.error();
 
-  ProvenanceOptions po;
-  po.subject_globs = o.subject_globs;
-  po.materials_inline = o.materials_inline;
-  po.builder_id = o.builder_id;
-  po.hallmark_version = hallmark_version;
-  po.run_id = run->id;
-  po.run_started = run->started;
-  for (const auto& f : dir.step_files())
-    po.step_files.push_back({"steps/" + f.filename().string(), f, kMediaStepRecord});
-  po.sboms = o.sboms;
-  po.telemetry_log = o.record_dir / "events.otlp.jsonl";
+  ProvenanceOptions po = provenance_options(o, *run, dir, hallmark_version);
 
   // The output name depends on the subjects, and the materials list name on the output: build
   // once to learn the subjects, then with the final name (building is cheap; no hashing of
