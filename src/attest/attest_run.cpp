@@ -65,33 +65,27 @@ ProvenanceOptions provenance_options(const AttestOptions& o, const RunInfo& run,
 }
 
 // The statement alone, materials inline (a byproduct file would not be signed with it).
-Result<AttestOutcome> write_statement_only(const AttestOptions& o, const std::string& hallmark_version) {
+Result<AttestOutcome> write_statement_only(const AttestOptions& o, const std::vector<StepRecord>& steps, ProvenanceOptions po) {
   if (o.output.empty()) return make_error("--statement-only needs -o FILE");
-  RecordDir dir(o.record_dir);
-  auto run = dir.current_run();
-  if (!run) return make_error("no pipeline run in " + o.record_dir.string() + ": " + run.message());
-  auto steps = dir.read_steps();
-  if (!steps) return steps.error();
-  ProvenanceOptions po = provenance_options(o, *run, dir, hallmark_version);
   po.materials_inline = true;
-  auto prov = build_provenance(*steps, po);
+  auto prov = build_provenance(steps, po);
   if (!prov) return prov.error();
   HALLMARK_TRY(write_file_atomic(o.output, statement_payload(prov->statement) + "\n"));
   AttestOutcome out;
   out.output = o.output;
   out.subjects = prov->subject_names;
   out.builder_id = prov->statement["predicate"]["runDetails"]["builder"]["id"].get<std::string>();
-  out.steps = steps->size();
+  out.steps = steps.size();
   return out;
 }
 
 } // namespace
 
 Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hallmark_version) {
-  if (o.statement_only) return write_statement_only(o, hallmark_version);
   // Load the key first: a wrong passphrase or a world-readable key must fail before any output.
-  auto key = load_signing_key(o.key, o.passphrase);
-  if (!key) return key.error();
+  // (--statement-only signs nothing and reads no key.)
+  auto key = o.statement_only ? Result<SigningKey>(make_error("unused")) : load_signing_key(o.key, o.passphrase);
+  if (!key && !o.statement_only) return key.error();
 
   RecordDir dir(o.record_dir);
   auto run = dir.current_run();
@@ -100,6 +94,7 @@ Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hall
   if (!steps) return steps.error();
 
   ProvenanceOptions po = provenance_options(o, *run, dir, hallmark_version);
+  if (o.statement_only) return write_statement_only(o, *steps, po);
 
   // The output name depends on the subjects, and the materials list name on the output: build
   // once to learn the subjects, then with the final name (building is cheap; no hashing of

@@ -184,17 +184,25 @@ Result<VerifyResult> verify_keyless_bundle(const VerifyOptions& o, std::string_v
   r.format = kl->format;
   r.keyid = kl->signer;
   r.checks = std::move(kl->checks);
+  // Keyless: the builder and source repository are the certificate's claims (github.cpp).
+  BuildRequirement build = o.build;
+  if (build.builder_id.empty()) build.builder_id = o.builder_id;
+  if (build.source_uri.empty()) build.source_uri = o.source_uri;
   if (kl->passed && kl->envelope) {
     VerifyOptions rest = o;
-    if (kl->keyless) rest.builder_id.clear(), rest.source_uri.clear(), rest.source_ref.clear();
+    if (kl->keyless) {
+      rest.builder_id.clear();
+      rest.source_uri.clear();
+    }
     EnvelopeOutcome one = check_envelope(*kl->envelope, {*kl->key}, r.artifact_sha256, rest, policy);
     for (auto& c : one.checks) r.checks.push_back(std::move(c));
     r.statement = std::move(one.statement);
-  } else if (kl->passed && (policy || !o.extra_checks.empty())) {
-    r.checks.push_back({"statement", false, "an in-toto statement for the policy (a DSSE bundle)", "a message signature"});
+  } else if (kl->passed && (policy || !o.extra_checks.empty() || !o.source_ref.empty() || (!kl->keyless && !build.empty()))) {
+    r.checks.push_back({"statement", false, "an in-toto statement for the policy and source checks (a DSSE bundle)",
+                        "a message signature"});
   }
   if (kl->passed && kl->keyless)
-    for (auto& c : github_checks(o.build, kl->claims, r.statement)) r.checks.push_back(std::move(c));
+    for (auto& c : github_checks(build, kl->claims, r.statement)) r.checks.push_back(std::move(c));
   r.passed = !r.checks.empty();
   for (const auto& c : r.checks) r.passed = r.passed && c.passed;
   return r;

@@ -120,8 +120,6 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
     v.artifact = o->artifact;
     v.trusted_root = o->trusted_root;
     if (auto d = g.env.find("HALLMARK_DATA_DIR"); d != g.env.end()) v.data_dir = d->second;
-    v.build.builder_id = v.builder_id;
-    v.build.source_uri = v.source_uri;
     v.provenance = o->provenance;
     v.policy = o->policy;
     for (const auto& k : o->keys) v.keys.emplace_back(k);

@@ -93,19 +93,15 @@ bool check_evidence(Run& run, const Bundle& b, const BundleVerifyOptions& o, con
   return true;
 }
 
-bool check_certificate(Run& run, const Bundle& b, const BundleVerifyOptions& o, const std::vector<X509Ptr>& certs) {
+bool check_certificate(Run& run, const BundleVerifyOptions& o, const std::vector<X509Ptr>& certs) {
   BundleVerification& r = run.r;
-  (void)b;
   if (r.signing_times.empty())
     return run.add("sigstore.time", false, "a verified signing time (SET-backed integrated time or RFC 3161 timestamp)", "none");
+  const std::string chain_rule = "the leaf chains to a Fulcio CA of the trusted root at every signing time";
   X509Ptr issuer;
   for (auto t : r.signing_times)
-    if (!run.add("sigstore.chain", verify_chain(certs, *o.root, t, &issuer), "the leaf chains to a Fulcio CA of the trusted root at every signing time",
-                 "valid at " + join_times(r.signing_times)))
-      return false;
-  r.checks.pop_back();  // one line for the chain, not one per time
-  run.add("sigstore.chain", true, "the leaf chains to a Fulcio CA of the trusted root at every signing time",
-          "valid at " + join_times(r.signing_times));
+    if (Status st = verify_chain(certs, *o.root, t, &issuer); !st) return run.add("sigstore.chain", false, chain_rule, st.message());
+  run.add("sigstore.chain", true, chain_rule, "valid at " + join_times(r.signing_times));
   X509* leaf = certs.front().get();
   if (!run.add("sigstore.leaf", check_leaf_profile(leaf), "a code-signing, non-CA leaf certificate", "code-signing leaf"))
     return false;
@@ -136,10 +132,11 @@ BundleVerification verify_bundle(const Bundle& b, const BundleVerifyOptions& o) 
   }
   if (!read_material(run, b, o, certs, x) || !check_evidence(run, b, o, x)) return r;
   if (!b.has_public_key) {
-    if (!check_certificate(run, b, o, certs)) return r;
-    if (!run.add("sigstore.signature", signature_verifies(r.signing_key.get(), b, o),
+    if (!check_certificate(run, o, certs)) return r;
+    bool valid = signature_verifies(r.signing_key.get(), b, o);
+    if (!run.add("sigstore.signature", valid,
                  b.is_dsse ? "the DSSE signature by the certificate's key" : "the artifact's signature by the certificate's key",
-                 signature_verifies(r.signing_key.get(), b, o) ? "valid" : "does not verify"))
+                 valid ? "valid" : "does not verify"))
       return r;
   }
   if (!b.is_dsse && b.message_digest_algorithm == "SHA2_256" &&
