@@ -70,6 +70,9 @@ expect_contains out.txt "FAILED: github.sourceBranch: expected refs/heads/main, 
 expect_status 1 out.txt hm good-dsse.sigstore.json trusted_root.json "${id[@]}" --source-versioned-tag v14
 expect_contains out.txt "FAILED: github.sourceVersionedTag"
 expect_status 1 out.txt hm good-dsse.sigstore.json trusted_root.json "${id[@]}" --source-tag v1.4
+# A message signature has no statement: a statement check (--source-ref, a policy) fails.
+expect_status 1 out.txt hm good-message.sigstore.json trusted_root.json "${id[@]}" --source-ref main
+expect_contains out.txt "FAILED: statement:"
 # --json and --print-provenance work for keyless as for keyed provenance.
 expect_status 0 out.json hm good-dsse.sigstore.json trusted_root.json "${id[@]}" --json --print-provenance
 [ "$(jget out.json 'j["passed"] and j["statement"]["predicateType"]')" = "https://slsa.dev/provenance/v0.2" ] || fail "--json output: $(cat out.json)"
