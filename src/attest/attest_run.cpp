@@ -48,12 +48,44 @@ fs::path materials_path_for(const fs::path& output) {
   return s + ".materials.json";
 }
 
+ProvenanceOptions provenance_options(const AttestOptions& o, const RunInfo& run,
+                                     const std::vector<fs::path>& step_files, const std::string& hallmark_version) {
+  ProvenanceOptions po;
+  po.subject_globs = o.subject_globs;
+  po.materials_inline = o.materials_inline;
+  po.builder_id = o.builder_id;
+  po.hallmark_version = hallmark_version;
+  po.run_id = run.id;
+  po.run_started = run.started;
+  for (const auto& f : step_files)
+    po.step_files.push_back({"steps/" + f.filename().string(), f, kMediaStepRecord});
+  po.sboms = o.sboms;
+  po.telemetry_log = o.record_dir / "events.otlp.jsonl";
+  return po;
+}
+
+// The statement alone, materials inline (a byproduct file would not be signed with it).
+Result<AttestOutcome> write_statement_only(const AttestOptions& o, const std::vector<StepRecord>& steps, ProvenanceOptions po) {
+  if (o.output.empty()) return make_error("--statement-only needs -o FILE");
+  po.materials_inline = true;
+  auto prov = build_provenance(steps, po);
+  if (!prov) return prov.error();
+  HALLMARK_TRY(write_file_atomic(o.output, statement_payload(prov->statement) + "\n"));
+  AttestOutcome out;
+  out.output = o.output;
+  out.subjects = prov->subject_names;
+  out.builder_id = prov->statement["predicate"]["runDetails"]["builder"]["id"].get<std::string>();
+  out.steps = steps.size();
+  return out;
+}
+
 } // namespace
 
 Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hallmark_version) {
   // Load the key first: a wrong passphrase or a world-readable key must fail before any output.
-  auto key = load_signing_key(o.key, o.passphrase);
-  if (!key) return key.error();
+  // (--statement-only signs nothing and reads no key.)
+  auto key = o.statement_only ? Result<SigningKey>(make_error("unused")) : load_signing_key(o.key, o.passphrase);
+  if (!key && !o.statement_only) return key.error();
 
   RecordDir dir(o.record_dir);
   auto run = dir.current_run();
@@ -65,17 +97,8 @@ Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hall
   for (const auto& s : *stored) step_files.push_back(s.file);
   Result<std::vector<StepRecord>> steps = steps_by_start(std::move(*stored));
 
-  ProvenanceOptions po;
-  po.subject_globs = o.subject_globs;
-  po.materials_inline = o.materials_inline;
-  po.builder_id = o.builder_id;
-  po.hallmark_version = hallmark_version;
-  po.run_id = run->id;
-  po.run_started = run->started;
-  for (const auto& f : step_files)
-    po.step_files.push_back({"steps/" + f.filename().string(), f, kMediaStepRecord});
-  po.sboms = o.sboms;
-  po.telemetry_log = o.record_dir / "events.otlp.jsonl";
+  ProvenanceOptions po = provenance_options(o, *run, step_files, hallmark_version);
+  if (o.statement_only) return write_statement_only(o, *steps, po);
 
   // The output name depends on the subjects, and the materials list name on the output: build
   // once to learn the subjects, then with the final name (building is cheap; no hashing of

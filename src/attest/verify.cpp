@@ -1,6 +1,7 @@
 #include "hallmark/attest/verify.hpp"
 
 #include "json_path.hpp"
+#include "verify_keyless.hpp"
 
 #include "hallmark/attest/provenance.hpp"
 #include "hallmark/attest/signing.hpp"
@@ -135,7 +136,7 @@ EnvelopeOutcome check_envelope(const DsseEnvelope& env, const std::vector<Verify
   out.statement = st;
   if (!add("_type", string_at(st, {"_type"}) == kStatementV1, kStatementV1, quoted_or_none(string_at(st, {"_type"}))))
     return out;
-  if (!add("predicateType", string_at(st, {"predicateType"}) == kSlsaProvenanceV1, kSlsaProvenanceV1,
+  if (!add("predicateType", is_slsa_provenance(string_at(st, {"predicateType"})), kSlsaProvenanceV1,
            quoted_or_none(string_at(st, {"predicateType"}))))
     return out;
 
@@ -174,10 +175,49 @@ EnvelopeOutcome check_envelope(const DsseEnvelope& env, const std::vector<Verify
   return out;
 }
 
+// Keyless bundles: the sigstore evidence first, then the statement as for keyed provenance
+// (with the builder and source matched against the certificate's claims instead).
+Result<VerifyResult> verify_keyless_bundle(const VerifyOptions& o, std::string_view text, const std::optional<Policy>& policy,
+                                           VerifyResult r) {
+  auto kl = verify_sigstore_evidence(o, text, r.provenance.string(), r.artifact_sha256);
+  if (!kl) return kl.error();
+  r.format = kl->format;
+  r.keyid = kl->signer;
+  r.checks = std::move(kl->checks);
+  // Keyless: the builder and source repository are the certificate's claims (github.cpp).
+  BuildRequirement build = o.build;
+  if (build.builder_id.empty()) build.builder_id = o.builder_id;
+  if (build.source_uri.empty()) build.source_uri = o.source_uri;
+  if (kl->passed && kl->envelope) {
+    VerifyOptions rest = o;
+    if (kl->keyless) {
+      rest.builder_id.clear();
+      rest.source_uri.clear();
+    }
+    EnvelopeOutcome one = check_envelope(*kl->envelope, {*kl->key}, r.artifact_sha256, rest, policy);
+    for (auto& c : one.checks) r.checks.push_back(std::move(c));
+    r.statement = std::move(one.statement);
+  } else if (kl->passed && (policy || !o.extra_checks.empty() || !o.source_ref.empty() || (!kl->keyless && !build.empty()))) {
+    r.checks.push_back({"statement", false, "an in-toto statement for the policy and source checks (a DSSE bundle)",
+                        "a message signature"});
+  }
+  if (kl->passed && kl->keyless)
+    for (auto& c : github_checks(build, kl->claims, r.statement)) r.checks.push_back(std::move(c));
+  r.passed = !r.checks.empty();
+  for (const auto& c : r.checks) r.passed = r.passed && c.passed;
+  return r;
+}
+
+Result<std::string> parse_sha256_digest(const std::string& text) {
+  std::string hex = text.rfind("sha256:", 0) == 0 ? text.substr(7) : std::string{};
+  if (hex.size() != 64 || !from_hex(hex) || to_hex(*from_hex(hex)) != hex)
+    return make_error("--artifact-digest " + text + " is not sha256: and 64 lowercase hex digits");
+  return hex;
+}
+
 } // namespace
 
 Result<VerifyResult> verify_artifact(const VerifyOptions& o) {
-  if (o.keys.empty()) return make_error("verify needs at least one trusted public key: --key PUB.pem");
   std::vector<VerifyingKey> keys;
   for (const auto& k : o.keys) {
     auto key = load_verifying_key(k);
@@ -190,7 +230,7 @@ Result<VerifyResult> verify_artifact(const VerifyOptions& o) {
     if (!p) return p.error();
     policy = std::move(*p);
   }
-  auto digest = sha256_file(o.artifact);
+  auto digest = o.artifact_digest.empty() ? sha256_file(o.artifact) : parse_sha256_digest(o.artifact_digest);
   if (!digest) return make_error("artifact: " + digest.message());
 
   VerifyResult r;
@@ -208,11 +248,13 @@ Result<VerifyResult> verify_artifact(const VerifyOptions& o) {
   }
   auto text = read_file(r.provenance, kMaxEnvelopeBytes);
   if (!text) return text.error();
+  if (is_sigstore_evidence(*text)) return verify_keyless_bundle(o, *text, policy, std::move(r));
   auto doc = parse_provenance(*text, r.provenance.string());
   if (!doc) {
     r.checks.push_back({"provenance", false, "a DSSE envelope, .intoto.jsonl or Sigstore bundle", doc.message()});
     return r;
   }
+  if (keys.empty()) return make_error("verify needs at least one trusted public key for this provenance: --key PUB.pem");
   r.format = to_string(doc->format);
 
   // An .intoto.jsonl may hold several envelopes: the first that passes wins; otherwise the one

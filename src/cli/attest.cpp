@@ -23,7 +23,10 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
   sub.footer("Signs SLSA v1 provenance for the current pipeline run and closes the run.\n"
              "Default output: <subject>.intoto.jsonl beside a single subject, else\n"
              "<pipeline>.intoto.jsonl here; --bundle writes a Sigstore bundle (.sigstore.json).");
-  sub.add_option("--key,-k", o->key, "Private key (PKCS#8 PEM; passphrase from $HALLMARK_KEY_PASSWORD)")->required();
+  sub.add_option("--key,-k", o->key, "Private key (PKCS#8 PEM; passphrase from $HALLMARK_KEY_PASSWORD)");
+  sub.add_flag("--statement-only", o->attest.statement_only,
+               "Write the unsigned in-toto statement to -o FILE (for a keyless signer such as GitHub's\n"
+               "actions/attest); no key, and the run stays open");
   sub.add_option("--password-file", o->password_file, "Read the key's passphrase from this file");
   sub.add_option("--subject", o->attest.subject_globs, "Glob of products to attest (default: every product)");
   sub.add_option("-o,--output", o->output, "Where to write the provenance");
@@ -38,6 +41,11 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
   sub.add_flag("--no-telemetry", o->no_telemetry, "Do not emit the run's root span before signing");
 
   return [o, &g] {
+    if (o->key.empty() != o->attest.statement_only) {
+      say_error(o->attest.statement_only ? "--statement-only signs nothing: drop --key"
+                                         : "attest needs --key PRIVATE.pem (or --statement-only -o FILE)");
+      return 2;
+    }
     auto pass = key_passphrase(g.env, o->password_file);
     if (!pass) {
       say_error(pass.message());
@@ -50,7 +58,7 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
     a.record_dir = RecordDir::locate(std::filesystem::current_path(), o->record_dir_flag, g.env);
     // The run's root span goes into the event log before the log's chain head is signed.
     RecordDir dir(a.record_dir);
-    if (auto run = dir.current_run(); run.ok() && !o->no_telemetry) {
+    if (auto run = dir.current_run(); run.ok() && !o->no_telemetry && !a.statement_only) {
       if (auto steps = dir.read_steps(); steps.ok()) {
         TelemetryOptions t;
         FlushStats fs = close_run_telemetry(t, *run, a.record_dir, *steps, g.env);
@@ -67,8 +75,9 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
     if (g.verbosity >= 1) {
       std::string subjects;
       for (const auto& s : out->subjects) subjects += (subjects.empty() ? "" : ", ") + s;
-      say("attested " + std::to_string(out->subjects.size()) + " subject(s) (" + subjects + ") from " +
-          std::to_string(out->steps) + " step(s), builder " + out->builder_id + ", key " + out->keyid);
+      say((a.statement_only ? "statement for " : "attested ") + std::to_string(out->subjects.size()) + " subject(s) (" +
+          subjects + ") from " + std::to_string(out->steps) + " step(s), builder " + out->builder_id +
+          (a.statement_only ? ", unsigned" : ", key " + out->keyid));
       say("wrote " + out->output.string() +
           (out->materials_list.empty() ? "" : " and " + out->materials_list.string()));
       for (const auto& f : out->sbom_files) say("wrote SBOM " + f.string());

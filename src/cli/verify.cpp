@@ -78,20 +78,30 @@ void log_failure(const VerifyResult& r, const VerifyOptions& v, const std::strin
 Runner setup_verify(CLI::App& sub, Globals& g) {
   struct Opts {
     VerifyOptions verify;
-    std::string artifact, provenance, policy, events, record_dir;
+    std::string artifact, provenance, policy, events, record_dir, trusted_root;
     std::vector<std::string> keys;
     bool print_provenance = false;
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
-  sub.footer("Checks, in order: the signature with a trusted key, payloadType, _type, predicateType,\n"
-             "the artifact's sha256 among the subjects, builder.id, source, then the policy.\n"
+  sub.footer("Checks, in order: the signature with a trusted key (keyless bundles: certificate chain, SCT,\n"
+             "transparency log, timestamps, signature, identity; docs/verify.md), payloadType, _type,\n"
+             "predicateType, the artifact's sha256 among the subjects, builder.id, source, then the policy.\n"
              "Exit status: 0 passed, 1 verification failed, 2 usage or I/O error.");
-  sub.add_option("--artifact,-a", o->artifact, "The file to deploy")->required();
+  sub.add_option("--artifact,-a", o->artifact, "The file to deploy");
+  sub.add_option("--artifact-digest", o->verify.artifact_digest, "sha256:HEX of the artifact, instead of --artifact (needs --provenance)");
   sub.add_option("--provenance,-p", o->provenance, "DSSE envelope, .intoto.jsonl or Sigstore bundle (default: beside the artifact)");
-  sub.add_option("--key,-k", o->keys, "Trusted public key (SPKI PEM); repeatable")->required();
-  sub.add_option("--builder-id", o->verify.builder_id, "Require this builder.id");
-  sub.add_option("--source-uri", o->verify.source_uri, "Require this source repository");
+  sub.add_option("--key,-k", o->keys, "Trusted public key (SPKI PEM); repeatable; not needed for keyless Sigstore bundles");
+  sub.add_option("--trusted-root", o->trusted_root, "Sigstore trusted root JSON (default: the shipped public-good root; docs/verify.md)");
+  sub.add_option("--certificate-identity", o->verify.identity.san, "Keyless: the signing certificate's SAN (URI or email), exact");
+  sub.add_option("--certificate-identity-regexp", o->verify.identity.san_regexp, "Keyless: the SAN matches this regexp");
+  sub.add_option("--certificate-oidc-issuer", o->verify.identity.issuer, "Keyless: the certificate's OIDC issuer, exact");
+  sub.add_option("--certificate-oidc-issuer-regexp", o->verify.identity.issuer_regexp, "Keyless: the OIDC issuer matches this regexp");
+  sub.add_option("--source-branch", o->verify.build.source_branch, "Keyless (GitHub): the certificate's source ref is this branch");
+  sub.add_option("--source-tag", o->verify.build.source_tag, "Keyless (GitHub): the certificate's source ref is this tag");
+  sub.add_option("--source-versioned-tag", o->verify.build.source_versioned_tag, "Keyless (GitHub): a tag with this semver prefix (v13 matches v13.0.30)");
+  sub.add_option("--builder-id", o->verify.builder_id, "Require this builder.id (keyless: the certificate's Build Signer URI[@ref])");
+  sub.add_option("--source-uri", o->verify.source_uri, "Require this source repository (keyless: the certificate's and the provenance's)");
   sub.add_option("--source-ref", o->verify.source_ref, "Require this source ref (branch/tag name or refs/...)");
   sub.add_option("--policy", o->policy, "Policy JSON (docs/policy.md)");
   sub.add_flag("--allow-raw-ecdsa", o->verify.allow_raw_ecdsa, "Accept raw r||s ECDSA signatures (not DSSE conformant)");
@@ -103,7 +113,13 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
 
   return [o, &g] {
     VerifyOptions v = o->verify;
+    if (o->artifact.empty() == v.artifact_digest.empty()) {
+      say_error("verify needs exactly one of --artifact FILE and --artifact-digest sha256:HEX");
+      return 2;
+    }
     v.artifact = o->artifact;
+    v.trusted_root = o->trusted_root;
+    if (auto d = g.env.find("HALLMARK_DATA_DIR"); d != g.env.end()) v.data_dir = d->second;
     v.provenance = o->provenance;
     v.policy = o->policy;
     for (const auto& k : o->keys) v.keys.emplace_back(k);

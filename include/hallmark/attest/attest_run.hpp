@@ -30,6 +30,9 @@ struct AttestOptions {
   std::vector<ByproductFile> sboms;      // SBOM files to list among the byproducts
   bool sbom = false;                     // --sbom: generate and sign SBOMs (sbom_attestation.hpp)
   bool close_run = true;
+  // --statement-only: write the unsigned in-toto statement to `output` (required) for another
+  // signer (GitHub's actions/attest, keyless); no key is read and the run stays open.
+  bool statement_only = false;
 };
 
 struct AttestOutcome {

@@ -7,7 +7,9 @@
 #pragma once
 
 #include "hallmark/attest/dsse.hpp"
+#include "hallmark/attest/github.hpp"
 #include "hallmark/attest/policy.hpp"
+#include "hallmark/sigstore/verify.hpp"
 #include "hallmark/util/result.hpp"
 #include "hallmark/util/time.hpp"
 
@@ -35,6 +37,13 @@ struct VerifyOptions {
   bool allow_raw_ecdsa = false;               // accept IEEE P1363 r||s ECDSA (off: DSSE wants DER)
   std::optional<SystemTime> now;              // for maxAge; default: the clock
   std::vector<ExtraCheck> extra_checks;
+
+  // Sigstore bundles with their own evidence (keyless or logged managed keys): docs/verify.md.
+  std::filesystem::path trusted_root;         // empty: data/sigstore/trusted_root.json
+  std::string data_dir;                       // $HALLMARK_DATA_DIR, where data files are looked up
+  std::string artifact_digest;                // "sha256:HEX": the artifact is not read
+  sigstore::IdentityRequirement identity;     // the certificate's SAN and OIDC issuer
+  BuildRequirement build;                     // GitHub claims (--builder-id etc. when keyless)
 };
 
 struct VerifyResult {
