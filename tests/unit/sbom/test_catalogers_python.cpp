@@ -86,7 +86,7 @@ TEST_CASE("sbom::pipfile_lock_git_and_dev") {
   CHECK(r.components.size() == 3);
   CHECK(find(r, "pkg:pypi/requests@2.31.0")->scope == Scope::required);  // in both: required
   CHECK(find(r, "pkg:pypi/pytest@7.4.0")->scope == Scope::excluded);
-  CHECK(find(r, "pkg:pypi/mylib@0123abcd?vcs_url=https%3A%2F%2Fgithub.com%2Fo%2Fmylib.git"));
+  CHECK(find(r, "pkg:pypi/mylib@0123abcd?vcs_url=https:%2F%2Fgithub.com%2Fo%2Fmylib.git"));
   CHECK(r.direct.size() == 2);
 }
 
