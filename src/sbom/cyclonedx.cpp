@@ -77,7 +77,9 @@ void write_licenses(Out& o, const std::vector<std::string>& licenses) {
   if (any_expression && !any_name) {
     o.nl();
     o.s += "{\"expression\": ";
-    o.str(spdx_license_expression(licenses));
+    std::vector<std::string> texts;
+    for (const LicenseInfo& i : infos) texts.push_back(i.text);
+    o.str(and_of(texts));
     o.s += '}';
     o.close(']');
     return;
@@ -98,6 +100,13 @@ void write_component(Out& o, const Component& c, bool with_scope) {
   o.kv("bom-ref", c.bom_ref);
   std::string group = c.group;
   if (c.purl_type == "npm" && !group.empty() && group[0] != '@') group = "@" + group;
+  if (!c.supplier.empty()) {
+    o.key("supplier", false);
+    std::string name = c.supplier.substr(0, c.supplier.find(" <"));
+    o.s += "{\"name\": ";
+    o.str(name);
+    o.s += '}';
+  }
   if (!group.empty()) o.kv("group", group);
   o.kv("name", c.name);
   if (!c.version.empty()) o.kv("version", c.version);

@@ -100,6 +100,9 @@ struct Parser {
     std::string w = t[i++];
     ++terms;
     if (w.rfind("LicenseRef-", 0) == 0 && idstring(w.substr(11))) return w;
+    if (size_t c = w.find(":LicenseRef-"); w.rfind("DocumentRef-", 0) == 0 && c != std::string::npos &&
+                                          idstring(w.substr(12, c - 12)) && idstring(w.substr(c + 12)))
+      return w;
     auto& ids = licence_ids();
     if (auto it = ids.find(lower(w)); it != ids.end()) {  // "GPL-2.0+" is itself a (deprecated) id
       plain_id = true;
@@ -160,10 +163,15 @@ std::string spdx_license_expression(const std::vector<std::string>& declared) {
   std::vector<std::string> parts;
   for (const std::string& d : declared) {
     LicenseInfo l = classify_license(d);
-    if (l.kind == LicenseInfo::Kind::name) return "NOASSERTION";
+    // A DocumentRef- would need the other document in externalDocumentRefs, which hallmark
+    // cannot name: such an expression is no assertion hallmark can make.
+    if (l.kind == LicenseInfo::Kind::name || l.text.find("DocumentRef-") != std::string::npos) return "NOASSERTION";
     if (std::find(parts.begin(), parts.end(), l.text) == parts.end()) parts.push_back(l.text);
   }
-  if (parts.empty()) return "NOASSERTION";
+  return parts.empty() ? "NOASSERTION" : and_of(parts);
+}
+
+std::string and_of(const std::vector<std::string>& parts) {
   if (parts.size() == 1) return parts[0];
   std::string out;
   for (const std::string& p : parts)

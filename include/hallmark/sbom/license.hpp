@@ -23,6 +23,9 @@ LicenseInfo classify_license(std::string_view declared);
 // or "NOASSERTION" when there are none or one of them is not an SPDX id or expression.
 std::string spdx_license_expression(const std::vector<std::string>& declared);
 
+// Canonical ids or expressions joined with AND, each with a space in parentheses.
+std::string and_of(const std::vector<std::string>& canonical);
+
 // The LicenseRef-... ids an expression uses, each once, in order of first use.
 std::vector<std::string> license_refs(std::string_view expression);
 
