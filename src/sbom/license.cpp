@@ -44,6 +44,7 @@ const std::map<std::string, std::string>& aliases() {
       {"apache-2", "Apache-2.0"},        {"apache2", "Apache-2.0"},
       {"apache license 2.0", "Apache-2.0"}, {"apache license, version 2.0", "Apache-2.0"},
       {"apache license version 2.0", "Apache-2.0"}, {"apache software license 2.0", "Apache-2.0"},
+      {"the apache software license, version 2.0", "Apache-2.0"}, {"the apache license, version 2.0", "Apache-2.0"},
       {"mit license", "MIT"},            {"the mit license", "MIT"},
       {"isc license", "ISC"},            {"mpl 2.0", "MPL-2.0"},
       {"mozilla public license 2.0", "MPL-2.0"}, {"bsd 3-clause", "BSD-3-Clause"},
