@@ -12,9 +12,7 @@
 
 #include <openssl/rand.h>
 #include <openssl/evp.h>
-#include <openssl/sha.h>
 
-#include <set>
 
 namespace hallmark::sbom {
 namespace {
@@ -164,7 +162,7 @@ void write_component(Out& o, const Component& c, bool with_scope) {
 } // namespace
 
 std::string make_uuid(bool deterministic, std::string_view content) {
-  unsigned char b[SHA_DIGEST_LENGTH];
+  unsigned char b[EVP_MAX_MD_SIZE];
   if (deterministic) {
     // RFC 4122 §4.3 version 5: SHA-1 of a namespace UUID (the URL namespace) and the name (the
     // document's content), so equal content gives an equal id.
