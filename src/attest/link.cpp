@@ -3,6 +3,8 @@
 #include "hallmark/attest/dsse.hpp"
 #include "hallmark/attest/provenance.hpp"
 #include "hallmark/util/atomic_file.hpp"
+#include "hallmark/util/hex.hpp"
+#include "hallmark/util/json_text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -18,13 +20,7 @@ json descriptors(const std::vector<FileEntry>& entries) {
   json out = json::array();
   for (const auto& e : entries) {
     if (e.digests.empty()) continue;
-    json d = json::object();
-    for (const auto& [alg, v] : e.digests) {
-      std::string low = v;
-      std::transform(low.begin(), low.end(), low.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-      d[alg] = low;
-    }
-    out.push_back({{"name", e.path}, {"digest", d}});
+    out.push_back({{"name", e.path}, {"digest", statement_digest(e)}});
   }
   return out;
 }
@@ -45,15 +41,18 @@ json build_link_statement(const StepRecord& step) {
   json environment = {{"variables", step.env.vars}, {"workdir", step.cwd}};
   if (step.ci) environment["ci"] = {{"platform", step.ci->platform}, {"runId", step.ci->run_id}};
   if (step.git) environment["git"] = {{"commit", step.git->commit}, {"remote", step.git->remote_url}};
-  return {{"_type", kStatementV1},
-          {"subject", descriptors(step.products)},
-          {"predicateType", kInTotoLinkV03},
-          {"predicate",
-           {{"name", step.name},
-            {"command", step.argv},
-            {"materials", descriptors(step.materials)},
-            {"byproducts", byproducts},
-            {"environment", environment}}}};
+  json predicate = {{"name", step.name},
+                    {"command", step.argv},
+                    {"materials", descriptors(step.materials)},
+                    {"byproducts", byproducts},
+                    {"environment", environment}};
+  json subject = descriptors(step.products);
+  // in-toto Statement v1 needs one subject at least. A step that produced nothing (a test run)
+  // is attested by one subject naming the step, whose digest is that of the predicate's compact
+  // JSON: the link still binds what the step did (docs/record-format.md, "Links").
+  if (subject.empty())
+    subject.push_back({{"name", "hallmark-step:" + step.name}, {"digest", {{"sha256", sha256_hex(dump_json(predicate))}}}});
+  return {{"_type", kStatementV1}, {"subject", subject}, {"predicateType", kInTotoLinkV03}, {"predicate", predicate}};
 }
 
 Status prepare_link_signing(LinkSigning& s, const EnvMap& env) {

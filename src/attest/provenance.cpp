@@ -5,6 +5,7 @@
 #include "hallmark/util/atomic_file.hpp"
 #include "hallmark/util/glob.hpp"
 #include "hallmark/util/hex.hpp"
+#include "hallmark/util/uri.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -23,11 +24,7 @@ std::string lower(std::string s) {
   return s;
 }
 
-json digest_json(const DigestMap& d) {
-  json out = json::object();
-  for (const auto& [alg, value] : d) out[alg] = lower(value);
-  return out;
-}
+json digest_json(const FileEntry& e) { return statement_digest(e); }
 
 // The products as they stand at the end of the run: a later step's product replaces an
 // earlier one at the same path, and a path a later step deleted is gone.
@@ -118,8 +115,19 @@ std::string default_ref(const GitContext* git, const CiContext* ci) {
 
 } // namespace
 
+json statement_digest(const FileEntry& e) {
+  json out = json::object();
+  for (const auto& [alg, value] : e.digests) {
+    std::string key = alg;
+    if (e.kind == FileKind::dirhash) key = "hallmarkDirHash:" + alg;  // not a digest of any one file
+    else if (alg == "gitoid:sha1") key = "gitBlob";
+    out[key] = lower(value);
+  }
+  return out;
+}
+
 std::string git_source_uri(const std::string& remote_url, const std::string& ref) {
-  std::string uri = remote_url.rfind("git+", 0) == 0 ? remote_url : "git+" + remote_url;
+  std::string uri = remote_url.rfind("git+", 0) == 0 ? remote_url : "git+" + remote_uri(remote_url);
   if (!ref.empty()) uri += "@" + ref;
   return uri;
 }
@@ -139,7 +147,7 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
     for (size_t i = 0; i < o.subject_globs.size(); ++i)
       if (glob_match(o.subject_globs[i], path)) wanted = glob_used[i] = true;
     if (!wanted) continue;
-    subject.push_back({{"name", path}, {"digest", digest_json(entry.digests)}});
+    subject.push_back({{"name", path}, {"digest", digest_json(entry)}});
     out.subject_names.push_back(path);
   }
   for (size_t i = 0; i < o.subject_globs.size(); ++i)
@@ -187,13 +195,15 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
   json deps = json::array();
   if (!remote.empty() && !commit.empty())
     deps.push_back({{"uri", git_source_uri(remote, ref)}, {"digest", {{"gitCommit", lower(commit)}}}});
+  else if (!commit.empty())  // a repository without a remote still has its commit
+    deps.push_back({{"name", "source"}, {"digest", {{"gitCommit", lower(commit)}}}});
   std::map<std::string, const FileEntry*> toolchain;
   for (const auto& s : steps)
     if (s.trace)
       for (const auto& t : s.trace->toolchain) toolchain.emplace(t.path, &t);
   for (const auto& [path, t] : toolchain) {
-    json d = {{"name", path}, {"uri", "file://" + path}, {"annotations", {{"toolchain", true}}}};
-    if (!t->digests.empty()) d["digest"] = digest_json(t->digests);
+    json d = {{"name", path}, {"uri", file_uri(path)}, {"annotations", {{"toolchain", true}}}};
+    if (!t->digests.empty()) d["digest"] = digest_json(*t);
     deps.push_back(std::move(d));
   }
   // Materials that the run itself produced are not dependencies: they are build outputs seen
@@ -202,12 +212,13 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
   for (const auto& s : steps)
     for (const auto& p : s.products) produced.insert({p.path, p.digests.count("sha256") ? lower(p.digests.at("sha256")) : ""});
   std::map<std::string, json> materials;
+  size_t materials_count = 0;
   for (const auto& s : steps)
     for (const auto& m : s.materials) {
       if (m.digests.empty()) continue;
       std::string sha = m.digests.count("sha256") ? lower(m.digests.at("sha256")) : "";
       if (produced.count({m.path, sha})) continue;
-      materials.emplace(m.path, json{{"name", m.path}, {"digest", digest_json(m.digests)}});
+      materials.emplace(m.path, json{{"name", m.path}, {"digest", digest_json(m)}});
     }
   if (o.materials_inline) {
     for (auto& [_, m] : materials) deps.push_back(std::move(m));
@@ -215,10 +226,7 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
     json list = json::array();
     for (auto& [_, m] : materials) list.push_back(std::move(m));
     out.materials_list = dump_json(list, 1) + "\n";
-    deps.push_back({{"name", o.materials_list_name},
-                    {"digest", {{"sha256", sha256_hex(out.materials_list)}}},
-                    {"mediaType", kMediaMaterials},
-                    {"annotations", {{"count", list.size()}}}});
+    materials_count = list.size();
   }
 
   // runDetails
@@ -273,10 +281,12 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
                             {"annotations", {{"chainHead", *head}}}});
     }
   }
+  // The list is a file attest writes after the build: a byproduct, not something the build used.
   if (!o.materials_inline)
     byproducts.push_back({{"name", o.materials_list_name},
                           {"digest", {{"sha256", sha256_hex(out.materials_list)}}},
-                          {"mediaType", kMediaMaterials}});
+                          {"mediaType", kMediaMaterials},
+                          {"annotations", {{"count", materials_count}}}});
 
   out.statement = {
       {"_type", kStatementV1},

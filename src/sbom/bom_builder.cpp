@@ -164,6 +164,8 @@ void merge_into(Component& into, Component&& from) {
   if (scope_rank(from.scope) > scope_rank(into.scope)) into.scope = from.scope;
   for (auto& [k, v] : from.properties) into.properties.emplace(k, v);
   if (into.type == "library" && from.type != "library") into.type = from.type;
+  if (into.download_location.empty()) into.download_location = std::move(from.download_location);
+  if (into.supplier.empty()) into.supplier = std::move(from.supplier);
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 // CycloneDX JSON (ECMA-424), spec 1.6 by default or 1.5. Only fields both versions define are
-// written, so the two outputs differ in specVersion and $schema alone.
+// written, except the tool's maker (1.6: manufacturer; 1.5: author, deprecated in 1.6).
+#include "hallmark/sbom/license.hpp"
 #include "hallmark/sbom/purl.hpp"
 #include "hallmark/sbom/writers.hpp"
 #include "hallmark/util/hex.hpp"
@@ -9,33 +10,14 @@
 #include "hallmark/util/json_text.hpp"
 
 #include <openssl/rand.h>
+#include <openssl/evp.h>
 
-#include <set>
 
 namespace hallmark::sbom {
 namespace {
 
 const char* scope_name(Scope s) {
   return s == Scope::required ? "required" : s == Scope::optional ? "optional" : "excluded";
-}
-
-bool is_expression(const std::string& l) {
-  return l.find(" OR ") != std::string::npos || l.find(" AND ") != std::string::npos ||
-         l.find(" WITH ") != std::string::npos || l.find('(') != std::string::npos;
-}
-
-// SPDX ids declared by the package managers we read (each one is in the enum of
-// spdx.schema.json); anything else is written as a license name (or an expression), which the
-// schema accepts without a list.
-const std::set<std::string>& known_spdx_ids() {
-  static const std::set<std::string> ids = {
-      "0BSD", "AFL-2.1", "AGPL-3.0-only", "AGPL-3.0-or-later", "Apache-1.1", "Apache-2.0", "Artistic-2.0",
-      "BlueOak-1.0.0", "BSD-2-Clause", "BSD-3-Clause", "BSD-3-Clause-Clear", "BSL-1.0", "CC-BY-3.0",
-      "CC-BY-4.0", "CC0-1.0", "CDDL-1.0", "CDDL-1.1", "EPL-1.0", "EPL-2.0", "GPL-2.0-only",
-      "GPL-2.0-or-later", "GPL-3.0-only", "GPL-3.0-or-later", "ISC", "LGPL-2.1-only", "LGPL-2.1-or-later",
-      "LGPL-3.0-only", "LGPL-3.0-or-later", "MIT", "MIT-0", "MPL-1.1", "MPL-2.0", "OFL-1.1", "PSF-2.0",
-      "Python-2.0", "Unlicense", "Unicode-DFS-2016", "Unicode-3.0", "W3C", "WTFPL", "Zlib", "ZPL-2.1"};
-  return ids;
 }
 
 // The BOM is written straight into one string: building a JSON tree first costs more than the
@@ -74,27 +56,37 @@ struct Out {
   }
 };
 
+// CycloneDX 1.6 licenses: an SPDX id as license.id (canonical case), anything else that is not
+// an SPDX expression as license.name; an expression is the array's only element.
 void write_licenses(Out& o, const std::vector<std::string>& licenses) {
+  std::vector<LicenseInfo> infos;
+  bool any_expression = false, any_name = false;
+  for (const std::string& l : licenses) {
+    LicenseInfo info = classify_license(l);
+    any_expression |= info.kind == LicenseInfo::Kind::expression;
+    any_name |= info.kind == LicenseInfo::Kind::name;
+    bool seen = false;
+    for (const LicenseInfo& i : infos) seen |= i.text == info.text;
+    if (!seen) infos.push_back(std::move(info));
+  }
   o.key("licenses", false);
   o.open('[');
-  bool first = true;
-  auto item = [&] {
-    if (!first) o.s += ',';
-    first = false;
+  if (any_expression && !any_name) {
     o.nl();
-  };
-  if (licenses.size() == 1 && is_expression(licenses[0])) {
-    item();
     o.s += "{\"expression\": ";
-    o.str(licenses[0]);
+    std::vector<std::string> texts;
+    for (const LicenseInfo& i : infos) texts.push_back(i.text);
+    o.str(and_of(texts));
     o.s += '}';
-  } else {
-    for (const std::string& l : licenses) {
-      item();
-      o.s += known_spdx_ids().count(l) ? "{\"license\": {\"id\": " : "{\"license\": {\"name\": ";
-      o.str(l);
-      o.s += "}}";
-    }
+    o.close(']');
+    return;
+  }
+  for (size_t i = 0; i < infos.size(); ++i) {
+    if (i) o.s += ',';
+    o.nl();
+    o.s += infos[i].kind == LicenseInfo::Kind::id ? "{\"license\": {\"id\": " : "{\"license\": {\"name\": ";
+    o.str(infos[i].text);
+    o.s += "}}";
   }
   o.close(']');
 }
@@ -105,6 +97,13 @@ void write_component(Out& o, const Component& c, bool with_scope) {
   o.kv("bom-ref", c.bom_ref);
   std::string group = c.group;
   if (c.purl_type == "npm" && !group.empty() && group[0] != '@') group = "@" + group;
+  if (!c.supplier.empty()) {
+    o.key("supplier", false);
+    std::string name = c.supplier.substr(0, c.supplier.find(" <"));
+    o.s += "{\"name\": ";
+    o.str(name);
+    o.s += '}';
+  }
   if (!group.empty()) o.kv("group", group);
   o.kv("name", c.name);
   if (!c.version.empty()) o.kv("version", c.version);
@@ -162,13 +161,18 @@ void write_component(Out& o, const Component& c, bool with_scope) {
 } // namespace
 
 std::string make_uuid(bool deterministic, std::string_view content) {
-  unsigned char b[16];
+  unsigned char b[EVP_MAX_MD_SIZE];
   if (deterministic) {
-    std::string digest = sha256_hex(content);
-    for (int i = 0; i < 16; ++i) b[i] = static_cast<unsigned char>(std::stoi(digest.substr(2 * i, 2), nullptr, 16));
-    b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x80);  // version 8: custom (RFC 9562)
+    // RFC 4122 §4.3 version 5: SHA-1 of a namespace UUID (the URL namespace) and the name (the
+    // document's content), so equal content gives an equal id.
+    static const unsigned char kUrlNamespace[16] = {0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1,
+                                                    0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8};
+    std::string name(reinterpret_cast<const char*>(kUrlNamespace), sizeof kUrlNamespace);
+    name.append(content);
+    EVP_Digest(name.data(), name.size(), b, nullptr, EVP_sha1(), nullptr);
+    b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x50);
   } else {
-    if (RAND_bytes(b, sizeof b) != 1) {
+    if (RAND_bytes(b, 16) != 1) {
       // No entropy is no reason to fail an SBOM: fall back to a content-derived id.
       return make_uuid(true, content);
     }
@@ -194,7 +198,12 @@ std::string write_cyclonedx_json(const Bom& bom, const WriterOptions& options) {
   o.nl();
   o.open('{');
   o.kv("type", "application", true);
-  o.kv("author", "hallmark");
+  // component.author is deprecated in 1.6; manufacturer is 1.6's field for who made it.
+  if (options.spec_version == "1.5") o.kv("author", "hallmark");
+  else {
+    o.key("manufacturer", false);
+    o.s += "{\"name\": \"hallmark\"}";
+  }
   o.kv("name", "hallmark");
   o.kv("version", hallmark_version());
   o.close('}');

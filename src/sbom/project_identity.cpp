@@ -4,6 +4,7 @@
 #include "hallmark/util/atomic_file.hpp"
 
 #include <nlohmann/json.hpp>
+#include <pugixml.hpp>
 #include <toml++/toml.h>
 
 #include <sstream>
@@ -52,6 +53,7 @@ bool from_toml(const fs::path& file, Component& c) {
       c.purl_type = "cargo";
       c.name = *name;
       c.version = t["package"]["version"].value_or(std::string());
+      if (auto lic = t["package"]["license"].value<std::string>()) c.licenses.push_back(*lic);
       return true;
     }
     auto name = t["project"]["name"].value<std::string>();
@@ -60,10 +62,36 @@ bool from_toml(const fs::path& file, Component& c) {
     c.purl_type = "pypi";
     c.name = *name;
     c.version = t["project"]["version"].value_or(t["tool"]["poetry"]["version"].value_or(std::string()));
+    // PEP 639 "license = 'MIT'", PEP 621 "license = {text = '...'}", or Poetry's field.
+    if (auto lic = t["project"]["license"].value<std::string>()) c.licenses.push_back(*lic);
+    else if (auto text = t["project"]["license"]["text"].value<std::string>()) c.licenses.push_back(*text);
+    else if (auto poetry = t["tool"]["poetry"]["license"].value<std::string>()) c.licenses.push_back(*poetry);
     return true;
   } catch (const toml::parse_error&) {
     return false;
   }
+}
+
+// pom.xml: groupId (or the parent's), artifactId, version and the declared <licenses>.
+bool from_pom(const fs::path& file, Component& c) {
+  auto text = read_regular(file);
+  if (!text) return false;
+  pugi::xml_document doc;
+  if (!doc.load_buffer(text->data(), text->size())) return false;
+  pugi::xml_node project = doc.child("project");
+  std::string artifact = project.child_value("artifactId");
+  std::string group = project.child_value("groupId");
+  if (group.empty()) group = project.child("parent").child_value("groupId");
+  if (artifact.empty() || group.empty()) return false;
+  c.purl_type = "maven";
+  c.group = group;
+  c.name = artifact;
+  c.version = project.child_value("version");
+  if (c.version.empty()) c.version = project.child("parent").child_value("version");
+  if (c.version.find("${") != std::string::npos) c.version.clear();  // a property: not resolved here
+  for (pugi::xml_node l : project.child("licenses").children("license"))
+    if (std::string name = l.child_value("name"); !name.empty()) c.licenses.push_back(name);
+  return true;
 }
 
 bool from_go_mod(const fs::path& file, Component& c) {
@@ -90,7 +118,7 @@ Component detect_project(const fs::path& dir) {
   c.type = "application";
   bool found = from_json(dir / "package.json", "npm", c) || from_toml(dir / "pyproject.toml", c) ||
                from_toml(dir / "Cargo.toml", c) || from_json(dir / "composer.json", "composer", c) ||
-               from_go_mod(dir / "go.mod", c);
+               from_go_mod(dir / "go.mod", c) || from_pom(dir / "pom.xml", c);
   if (!found) {
     std::error_code ec;
     fs::path abs = fs::weakly_canonical(fs::absolute(dir, ec), ec);

@@ -1,6 +1,7 @@
 // SPDX 2.3 JSON. Every package gets an SPDXID built from its name and version reduced to the
 // allowed characters ([A-Za-z0-9.-]) and made unique with a counter; the document DESCRIBES the
 // root package, and each dependency edge is a DEPENDS_ON relationship.
+#include "hallmark/sbom/license.hpp"
 #include "hallmark/sbom/purl.hpp"
 #include "hallmark/sbom/writers.hpp"
 #include "hallmark/util/time.hpp"
@@ -32,22 +33,32 @@ const char* spdx_alg(const std::string& alg) {
   return nullptr;
 }
 
-// A declared license is used when it reads like an SPDX expression; free-text licenses
-// ("BSD", "see LICENSE") cannot be stated as one and become NOASSERTION.
-std::string declared_license(const std::vector<std::string>& licenses) {
-  if (licenses.empty()) return "NOASSERTION";
-  std::string out;
-  for (const std::string& l : licenses) {
-    for (char ch : l)
-      if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == '+' || ch == ' ' ||
-            ch == '(' || ch == ')' || ch == ':'))
-        return "NOASSERTION";
-    if (l.find(' ') != std::string::npos && l.find(" OR ") == std::string::npos && l.find(" AND ") == std::string::npos &&
-        l.find(" WITH ") == std::string::npos)
-      return "NOASSERTION";
-    out += (out.empty() ? "" : " AND ") + (licenses.size() > 1 && l.find(' ') != std::string::npos ? "(" + l + ")" : l);
+// SPDX 2.3 §7.5: "Person: name (email)" or "Organization: name (email)". Ecosystems give a
+// maintainer as "Name <email>"; a team or list is an organisation, anyone else a person.
+std::string spdx_supplier(const std::string& maintainer) {
+  std::string name = maintainer, email;
+  if (size_t lt = maintainer.find('<'); lt != std::string::npos) {
+    size_t gt = maintainer.find('>', lt);
+    email = maintainer.substr(lt + 1, gt == std::string::npos ? std::string::npos : gt - lt - 1);
+    name = maintainer.substr(0, lt);
   }
-  return out;
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  if (name.empty()) return "NOASSERTION";
+  bool org = false;
+  for (const char* word : {"Team", "team", "Maintainers", "maintainers", "Project", "Developers", "Group", "lists."})
+    org |= maintainer.find(word) != std::string::npos;
+  return std::string(org ? "Organization: " : "Person: ") + name + (email.empty() ? "" : " (" + email + ")");
+}
+
+// Where the lockfile says the package came from: the resolved tarball URL, else a VCS URL in
+// SPDX's "<vcs>+<transport>://host/path@rev" form, else a download_url qualifier.
+std::string download_location(const Component& c) {
+  if (!c.download_location.empty()) return c.download_location;
+  if (auto it = c.qualifiers.find("vcs_url"); it != c.qualifiers.end() && it->second.find("://") != std::string::npos)
+    return it->second;
+  if (auto it = c.qualifiers.find("download_url"); it != c.qualifiers.end() && it->second.find("://") != std::string::npos)
+    return it->second;
+  return "NOASSERTION";
 }
 
 ordered package_json(const Component& c, const std::string& id) {
@@ -58,14 +69,15 @@ ordered package_json(const Component& c, const std::string& id) {
                   : (c.group.empty() || c.purl_type == "golang" ? "" : c.group + ":") + c.name;
   if (c.purl_type == "golang" && !c.group.empty()) p["name"] = c.group + "/" + c.name;
   if (!c.version.empty()) p["versionInfo"] = c.version;
-  p["downloadLocation"] = "NOASSERTION";
+  if (!c.supplier.empty()) p["supplier"] = spdx_supplier(c.supplier);
+  p["downloadLocation"] = download_location(c);
   p["filesAnalyzed"] = false;
   ordered sums = ordered::array();
   for (const Hash& h : c.hashes)
     if (const char* a = spdx_alg(h.alg)) sums.push_back({{"algorithm", a}, {"checksumValue", h.hex}});
   if (!sums.empty()) p["checksums"] = sums;
   p["licenseConcluded"] = "NOASSERTION";
-  p["licenseDeclared"] = declared_license(c.licenses);
+  p["licenseDeclared"] = spdx_license_expression(c.licenses);
   p["copyrightText"] = "NOASSERTION";
   if (!c.purl_type.empty())
     p["externalRefs"] = ordered::array(
@@ -126,6 +138,20 @@ std::string write_spdx_json(const Bom& bom, const WriterOptions& options) {
   doc["creationInfo"] = {{"created", created}, {"creators", ordered::array({std::string("Tool: hallmark-") + hallmark_version()})}};
   doc["packages"] = packages;
   doc["relationships"] = rels;
+  // SPDX 2.3 §10: every LicenseRef- an expression uses is defined in the document. hallmark has
+  // the reference only (from the package metadata), not the licence text.
+  std::set<std::string> refs;
+  for (const auto& p : packages)
+    for (const char* field : {"licenseDeclared", "licenseConcluded"})
+      for (const std::string& r : license_refs(p[field].get<std::string>())) refs.insert(r);
+  if (!refs.empty()) {
+    ordered infos = ordered::array();
+    for (const std::string& r : refs)
+      infos.push_back({{"licenseId", r},
+                       {"extractedText", "The package metadata names " + r + "; its text was not part of the input."},
+                       {"name", r.substr(11)}});
+    doc["hasExtractedLicensingInfos"] = infos;
+  }
   // Lockfile text is not trusted to be UTF-8: invalid bytes become U+FFFD instead of throwing.
   return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }

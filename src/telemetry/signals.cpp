@@ -1,3 +1,4 @@
+#include "hallmark/util/uri.hpp"
 #include "hallmark/telemetry/signals.hpp"
 
 #include "hallmark/context/redact.hpp"
@@ -77,8 +78,9 @@ void add_vcs(otlp::Attributes& a, const StepRecord& r) {
     if (ref.empty()) ref = r.ci->ref;
     if (rev.empty()) rev = r.ci->commit;
   }
-  // The convention wants the browser URL of the repository, without ".git".
-  if (url.size() > 4 && url.compare(url.size() - 4, 4, ".git") == 0) url.resize(url.size() - 4);
+  // The convention wants the browser URL of the repository: https, without ".git", SSH and
+  // scp-style remotes converted; a local path has none.
+  url = https_repository_url(url);
   if (!url.empty()) set_attribute(a, "vcs.repository.url.full", url);
   if (!ref.empty()) {
     if (ref.rfind("refs/heads/", 0) == 0) ref = ref.substr(11);
@@ -88,6 +90,23 @@ void add_vcs(otlp::Attributes& a, const StepRecord& r) {
     set_attribute(a, "vcs.ref.head.type", std::string(tag ? "tag" : "branch"));
   }
   if (!rev.empty()) set_attribute(a, "vcs.ref.head.revision", rev);
+}
+
+// cicd.worker.*: the machine that ran the task (GitHub's runner name, GitLab's runner id and
+// description), else the host name; never the workflow that asked for it.
+void add_worker(otlp::Attributes& a, const StepRecord& r) {
+  auto selected = [&](const char* k) -> std::string {
+    if (!r.ci) return {};
+    auto it = r.ci->selected.find(k);
+    return it == r.ci->selected.end() ? std::string() : it->second;
+  };
+  std::string id = selected("CI_RUNNER_ID"), name = selected("CI_RUNNER_DESCRIPTION");
+  if (id.empty()) id = selected("RUNNER_NAME");
+  if (name.empty()) name = selected("RUNNER_NAME");
+  if (id.empty()) id = r.host.hostname;
+  if (name.empty()) name = r.host.hostname;
+  if (!id.empty()) set_attribute(a, "cicd.worker.id", id);
+  if (!name.empty()) set_attribute(a, "cicd.worker.name", name);
 }
 
 void add_pipeline(otlp::Attributes& a, const RunInfo& run, const std::optional<CiContext>& ci) {
@@ -221,7 +240,9 @@ otlp::Span process_span(const ProcessRecord& p, size_t index, size_t parent,
   if (!p.cwd.empty() && p.cwd != ctx.step_cwd)
     set_attribute(s.attributes, "process.working_directory", p.cwd);
   if (p.exit_code >= 0) set_attribute(s.attributes, "process.exit.code", int64_t(p.exit_code));
-  if (p.exit_code != 0 || p.signal != 0) {
+  // exit_code -1 without a signal: the program was replaced by an exec (sh -c 'exec cc'), which
+  // is no failure; the status stays unset.
+  if ((p.exit_code > 0) || p.signal != 0) {
     s.status = otlp::StatusCode::error;
     set_attribute(s.attributes, "error.type", error_type(p.exit_code, p.signal, ""));
   }
@@ -288,12 +309,11 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
     add_pipeline(s.attributes, ctx.run, r.ci);
     set_attribute(s.attributes, "cicd.pipeline.task.name", r.name);
     set_attribute(s.attributes, "cicd.pipeline.task.run.id", ctx.step_span_id);
-    if (r.ci && !r.ci->run_url.empty())
-      set_attribute(s.attributes, "cicd.pipeline.task.run.url.full", r.ci->run_url);
+    // Required by semconv: the CI's page of the run, or outside CI the record directory.
+    std::string task_url = r.ci && !r.ci->run_url.empty() ? r.ci->run_url : ctx.record_uri;
+    if (!task_url.empty()) set_attribute(s.attributes, "cicd.pipeline.task.run.url.full", task_url);
     set_attribute(s.attributes, "cicd.pipeline.task.run.result", result);
-    if (r.ci && !r.ci->builder_id.empty())
-      set_attribute(s.attributes, "cicd.worker.id", r.ci->builder_id);
-    if (!r.host.hostname.empty()) set_attribute(s.attributes, "cicd.worker.name", r.host.hostname);
+    add_worker(s.attributes, r);
     add_vcs(s.attributes, r);
     if (!r.argv.empty())
       set_attribute(s.attributes, "process.command_args", redact_argv(r.argv)); // again: defence in depth
@@ -351,7 +371,9 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
       auto l = event(event_name::kArtifactProduced, otlp::Severity::info, "product " + p.path, end,
                      ctx.run.trace_id, ctx.step_span_id);
       set_attribute(l.attributes, "artifact.filename", basename_of(p.path));
-      set_attribute(l.attributes, "file.path", p.path);
+      // file.path is a full path; records keep workspace-relative ones.
+      set_attribute(l.attributes, "file.path",
+                    p.path.empty() || p.path[0] == '/' || r.workspace.empty() ? p.path : r.workspace + "/" + p.path);
       set_attribute(l.attributes, "artifact.hash", it->second);
       set_attribute(l.attributes, "file.size", int64_t(p.size));
       set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);

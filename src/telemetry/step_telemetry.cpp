@@ -1,3 +1,4 @@
+#include "hallmark/util/uri.hpp"
 #include "hallmark/util/json_text.hpp"
 #include "hallmark/telemetry/step_telemetry.hpp"
 
@@ -275,6 +276,8 @@ StepTelemetry StepTelemetry::begin(const TelemetryOptions& options, const RunInf
   impl->ctx.trace_state = trace_state;
   impl->ctx.detail = options.detail;
   impl->ctx.egress_allow = options.egress_allow;
+  std::error_code abs_ec;
+  impl->ctx.record_uri = file_uri(fs::absolute(record_dir, abs_ec).lexically_normal().string());
   std::error_code cwd_ec;
   impl->ctx.step_cwd = fs::current_path(cwd_ec).string(); // where the step runs, as its record says
   std::string tmpdir = env_get(env, "TMPDIR");

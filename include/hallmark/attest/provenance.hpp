@@ -63,5 +63,9 @@ std::string statement_payload(const nlohmann::json& statement);
 
 // "git+https://host/repo@refs/heads/main" from a remote URL and a ref.
 std::string git_source_uri(const std::string& remote_url, const std::string& ref);
+// A file's DigestSet as statements write it (docs/build-type.md): sha256/sha512 as recorded,
+// the SHA-1 git blob id under in-toto's gitBlob, gitoid:sha256 under its own name, and a
+// --dirhash digest under hallmarkDirHash:<alg> (it is no digest of a file).
+nlohmann::json statement_digest(const FileEntry& e);
 
 } // namespace hallmark

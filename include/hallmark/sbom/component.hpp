@@ -32,6 +32,8 @@ struct Component {
   std::vector<std::string> occurrences;  // manifest paths (evidence.occurrences)
   std::string bom_ref;           // unique in the Bom; the purl unless that would collide
   std::map<std::string, std::string> properties;  // extra facts, e.g. "hallmark:source"="git"
+  std::string download_location;  // the URL the lockfile says it was fetched from (npm "resolved")
+  std::string supplier;           // who the ecosystem says distributes it ("Name <email>")
 };
 
 struct Bom {

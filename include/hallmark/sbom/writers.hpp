@@ -20,8 +20,8 @@ struct WriterOptions {
 std::string write_cyclonedx_json(const Bom& bom, const WriterOptions& options);
 std::string write_spdx_json(const Bom& bom, const WriterOptions& options);
 
-// "urn:uuid:..." text of a UUID: version 4 from the OS RNG, or a name-based one (version 8
-// layout, SHA-256 of `content`) when deterministic.
+// The text of an RFC 4122 UUID: version 4 from the OS RNG, or version 5 (SHA-1, URL namespace)
+// named by `content` when deterministic.
 std::string make_uuid(bool deterministic, std::string_view content);
 
 } // namespace hallmark::sbom

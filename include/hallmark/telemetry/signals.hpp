@@ -44,6 +44,9 @@ struct StepSignalContext {
   // The step's working directory (on the step span): a process span names its own only where
   // it differs. Empty: step_signals() takes the record's.
   std::string step_cwd;
+  // file:// URL of the record directory: cicd.pipeline.task.run.url.full outside CI, where no
+  // web page of the task exists (docs/telemetry.md).
+  std::string record_uri;
   // Process records (by index) whose spans were already streamed during the step.
   const std::unordered_set<size_t>* streamed_processes = nullptr;
 };

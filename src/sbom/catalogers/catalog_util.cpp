@@ -38,8 +38,12 @@ Component npm_component(std::string_view full_name, std::string version, const C
   return c;
 }
 
+// The purl pypi definition's rule, not all of PEP 503: lower-case and '_' -> '-', but a dot stays
+// ("zope.interface"), so the purl is the one the spec's test suite builds.
 Component pypi_component(std::string_view name, std::string version, const CatalogInput& in) {
-  return make_component("pypi", pep503(name), std::move(version), in);
+  std::string n(name);
+  for (char& ch : n) ch = ch == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return make_component("pypi", n, std::move(version), in);
 }
 
 std::string pep503(std::string_view name) {

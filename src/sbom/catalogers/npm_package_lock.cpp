@@ -34,6 +34,8 @@ void apply_version(Component& c, const std::string& version, const std::string& 
     c.qualifiers["vcs_url"] = hash == std::string::npos ? version : version.substr(0, hash);
   } else if (!resolved.empty() && resolved.rfind("git", 0) == 0) {
     c.qualifiers["vcs_url"] = resolved;
+  } else if (resolved.rfind("https://", 0) == 0 || resolved.rfind("http://", 0) == 0) {
+    c.download_location = resolved;
   }
   c.bom_ref = make_purl(c);
 }

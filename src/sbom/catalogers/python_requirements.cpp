@@ -65,7 +65,15 @@ struct Parser {
         include(target, file, lineno, depth);
         return;
       }
-      return;  // -c constraints, -e editable installs (the project itself), --index-url, ...
+      // -e with a VCS URL is a dependency fetched from the repository; -e with a path is the
+      // project itself.
+      for (const char* opt : {"-e ", "--editable "}) {
+        if (!starts_with(s, opt)) continue;
+        std::string target = trim(std::string_view(s).substr(std::string_view(opt).size()));
+        if (target.find("://") != std::string::npos) url_requirement("", target, {}, file, lineno);
+        return;
+      }
+      return;  // -c constraints, --index-url, ...
     }
     // Options after the requirement: --hash=alg:hex (any number).
     std::vector<Hash> hashes;
@@ -85,7 +93,12 @@ struct Parser {
       }
       opt = next;
     }
-    if (req.find("://") != std::string::npos && req.find(" @ ") == std::string::npos) return;  // bare URL
+    if (req.find("://") != std::string::npos) {  // "name @ URL" (PEP 508) or a bare URL
+      size_t at = req.find(" @ ");
+      std::string name = at == std::string::npos ? "" : pep508_name(req.substr(0, at));
+      url_requirement(name, trim(req.substr(at == std::string::npos ? 0 : at + 3)), hashes, file, lineno);
+      return;
+    }
     std::string name = pep508_name(req);
     if (name.empty()) {
       warn(file, lineno, "cannot read a requirement in '" + req + "'; skipped");
@@ -105,6 +118,40 @@ struct Parser {
     // single one identifies the artifact.
     if (hashes.size() == 1) c.hashes = hashes;
     if (semi != std::string::npos) c.properties["hallmark:python-marker"] = trim(rest.substr(semi + 1));
+    if (std::find(out.direct.begin(), out.direct.end(), c.bom_ref) == out.direct.end()) out.direct.push_back(c.bom_ref);
+    out.components.push_back(std::move(c));
+  }
+
+  // A requirement from a URL: "git+https://host/r.git@rev#egg=name" (pip's VCS form) keeps rev
+  // as version and the URL as vcs_url; any other URL is the download_url. The name comes from
+  // "name @" or #egg=; without either the entry cannot be identified and is reported.
+  void url_requirement(std::string name, std::string url, const std::vector<Hash>& hashes, const std::string& file,
+                       size_t lineno) {
+    if (size_t semi = url.find(';'); semi != std::string::npos) url = trim(url.substr(0, semi));
+    std::string fragment;
+    if (size_t hash = url.find('#'); hash != std::string::npos) fragment = url.substr(hash + 1), url.erase(hash);
+    for (size_t p = 0; p < fragment.size();) {
+      size_t amp = fragment.find('&', p);
+      std::string kv = fragment.substr(p, amp == std::string::npos ? std::string::npos : amp - p);
+      if (name.empty() && starts_with(kv, "egg=")) name = pep508_name(kv.substr(4));
+      p = amp == std::string::npos ? fragment.size() : amp + 1;
+    }
+    if (name.empty()) {
+      warn(file, lineno, "cannot tell the package name of '" + url + "' (add #egg=NAME or write NAME @ URL); skipped");
+      return;
+    }
+    bool vcs = starts_with(url, "git+") || starts_with(url, "hg+") || starts_with(url, "svn+") || starts_with(url, "bzr+");
+    std::string version;
+    if (vcs) {
+      size_t path = url.find('/', url.find("://") + 3);
+      size_t at = path == std::string::npos ? std::string::npos : url.rfind('@');
+      if (at != std::string::npos && at > path) version = url.substr(at + 1);
+    }
+    Component c = pypi_component(name, version, in);
+    c.qualifiers[vcs ? "vcs_url" : "download_url"] = url;
+    c.bom_ref = make_purl(c);
+    c.occurrences = {file};
+    if (hashes.size() == 1) c.hashes = hashes;
     if (std::find(out.direct.begin(), out.direct.end(), c.bom_ref) == out.direct.end()) out.direct.push_back(c.bom_ref);
     out.components.push_back(std::move(c));
   }

@@ -156,6 +156,8 @@ void catalog_classic(const CatalogInput& in, CatalogResult& out) {
     if (e.resolved.rfind("git", 0) == 0 || e.resolved.find("codeload") != std::string::npos) {
       c.qualifiers["vcs_url"] = e.resolved;
       c.bom_ref = make_purl(c);
+    } else if (e.resolved.rfind("https://", 0) == 0 || e.resolved.rfind("http://", 0) == 0) {
+      c.download_location = e.resolved;
     }
     entry_ref[i] = c.bom_ref;
     for (const std::string& d : e.descriptors) ref_of[d] = c.bom_ref;

@@ -57,6 +57,7 @@ void catalog_apk_installed(const CatalogInput& in, CatalogResult& out) {
     c.version = get('V');
     if (!get('A').empty()) c.qualifiers["arch"] = get('A');
     if (!get('L').empty()) c.licenses.push_back(get('L'));
+    c.supplier = get('m');  // the package's maintainer, "Name <email>"
     if (!get('o').empty() && get('o') != c.name) c.qualifiers["upstream"] = get('o');
     std::string cs = get('C');
     if (cs.rfind("Q1", 0) == 0) {

@@ -57,6 +57,7 @@ Component deb_component(const DebParagraph& p, const std::string& distro) {
     c.properties["hallmark:deb.source"] = source;
     c.qualifiers["upstream"] = source.substr(0, source.find(' '));
   }
+  c.supplier = p.get("Maintainer");
   for (const char* k : {"Installed-Size", "Maintainer", "Section", "Priority"}) {
     std::string v = p.get(k);
     if (v.empty()) continue;

@@ -49,7 +49,7 @@ expect_eq "$(jget ../statement.json '[s["name"] for s in j["predicate"]["buildDe
   "['build', 'test', 'package']" "steps"
 expect_eq "$(jget ../statement.json 'len([b for b in j["predicate"]["runDetails"]["byproducts"] if b["mediaType"].endswith("step-record+json")])')" 3 "step record byproducts"
 [ -f dist/greet-1.0.0.tar.gz.materials.json ] || fail "materials list byproduct missing"
-expect_eq "$(jget ../statement.json '[d["digest"]["sha256"] for d in j["predicate"]["buildDefinition"]["resolvedDependencies"] if d.get("name","").endswith("materials.json")][0]')" \
+expect_eq "$(jget ../statement.json '[d["digest"]["sha256"] for d in j["predicate"]["runDetails"]["byproducts"] if d.get("name","").endswith("materials.json")][0]')" \
   "$(sha256sum dist/greet-1.0.0.tar.gz.materials.json | cut -d' ' -f1)" "materials list digest"
 expect_eq "$(jget ../statement.json 'j["predicate"]["runDetails"]["builder"]["id"]')" "https://hallmark.dev/builders/local/v1" "local builder id"
 

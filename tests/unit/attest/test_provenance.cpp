@@ -44,9 +44,12 @@ TEST_CASE("attest::statement_fields") {
   json list = json::parse(p->materials_list);
   CHECK(list.size() == 2);
   CHECK(p->materials_list.find("build/app") == std::string::npos);
-  const json& ml = bd["resolvedDependencies"].back();
+  // ... is a byproduct (attest writes it after the build), never a resolved dependency
+  for (const json& d : bd["resolvedDependencies"]) CHECK(d.value("name", "") != "materials.json");
+  const json& ml = st["predicate"]["runDetails"]["byproducts"].back();
   CHECK(ml["name"] == "materials.json");
   CHECK(ml["digest"]["sha256"] == sha256_hex(p->materials_list));
+  CHECK(ml["annotations"]["count"] == 2);
 
   const json& rd = st["predicate"]["runDetails"];
   CHECK(rd["builder"]["id"] == "https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main");
@@ -128,6 +131,52 @@ TEST_CASE("attest::byproducts_steps_sbom_telemetry") {
   // A missing telemetry log is fine (telemetry is optional).
   o.telemetry_log = dir.path / "absent.jsonl";
   CHECK(build_provenance(steps, o).ok());
+}
+
+// in-toto ResourceURIs are RFC 3986 URIs; DigestSet keys are the spec's own (gitBlob, gitCommit)
+// or documented ones of hallmark (hallmarkDirHash:<alg>); the commit is kept without a remote.
+TEST_CASE("attest::resource_uris_and_digest_keys") {
+  auto steps = test::sample_run();
+  steps[0].git->remote_url = "git@github.com:Org/Repo.git";
+  FileEntry dir = test::file("node_modules", std::string(64, 'd'));
+  dir.kind = FileKind::dirhash;
+  FileEntry blob = test::file("src/extra.c", std::string(64, 'a'));
+  blob.digests["gitoid:sha1"] = std::string(40, 'F');
+  steps[0].materials.push_back(dir);
+  steps[0].materials.push_back(blob);
+  TraceSection trace;
+  trace.toolchain.push_back(test::file("/opt/my tools/gcc#1", std::string(64, '1')));
+  steps[0].trace = trace;
+  ProvenanceOptions o;
+  o.materials_inline = true;
+  auto p = build_provenance(steps, o);
+  REQUIRE(p.ok());
+  const json& bd = p->statement["predicate"]["buildDefinition"];
+  CHECK(bd["externalParameters"]["source"]["uri"] == "git+ssh://git@github.com/Org/Repo.git");
+  CHECK(bd["resolvedDependencies"][0]["uri"] == "git+ssh://git@github.com/Org/Repo.git@refs/heads/main");
+  std::map<std::string, json> by_name;
+  for (const json& d : bd["resolvedDependencies"]) by_name[d.value("name", "")] = d;
+  CHECK(by_name["/opt/my tools/gcc#1"]["uri"] == "file:///opt/my%20tools/gcc%231");
+  CHECK(by_name["node_modules"]["digest"] == json{{"hallmarkDirHash:sha256", std::string(64, 'd')}});
+  CHECK(by_name["src/extra.c"]["digest"]["gitBlob"] == std::string(40, 'f'));
+  CHECK_FALSE(by_name["src/extra.c"]["digest"].contains("gitoid:sha1"));
+
+  for (auto& s : steps) s.git->remote_url.clear();
+  for (auto& s : steps) s.ci->repository_url.clear();
+  auto local = build_provenance(steps, o);
+  REQUIRE(local.ok());
+  const json& first = local->statement["predicate"]["buildDefinition"]["resolvedDependencies"][0];
+  CHECK(first["name"] == "source");
+  CHECK(first["digest"]["gitCommit"] == "7fd1a60b01f91b314f59955a4e4d4e80d8edf11d");
+}
+
+TEST_CASE("attest::link_without_products_has_a_subject") {
+  auto steps = test::sample_run();
+  steps[1].products.clear();
+  json link = build_link_statement(steps[1]);
+  REQUIRE(link["subject"].size() == 1);
+  CHECK(link["subject"][0]["name"] == "hallmark-step:" + steps[1].name);
+  CHECK(link["subject"][0]["digest"]["sha256"] == sha256_hex(link["predicate"].dump()));
 }
 
 TEST_CASE("attest::link_statement_v03") {

@@ -2,7 +2,10 @@
 // dangling edges dropped with a warning, root folding, deterministic order.
 #include "sbom_test_util.hpp"
 
+#include "hallmark/sbom/purl.hpp"
 #include "hallmark/sbom/writers.hpp"
+
+#include <nlohmann/json.hpp>
 
 using namespace sbomtest;
 using namespace hallmark::sbom;
@@ -106,6 +109,48 @@ TEST_CASE("sbom::build_bom_walks_and_is_deterministic") {
   auto err = build_bom(missing);
   REQUIRE_FALSE(err.ok());
   CHECK(err.message().find("nope") != std::string::npos);
+}
+
+// The root component comes from the project manifest with its declared licence, and the same
+// package listed as a dependency gets the same purl (it is the root, not a second component).
+TEST_CASE("sbom::root_from_manifest_with_license") {
+  {
+    TempDir t;
+    t.write("pom.xml", "<project><parent><groupId>org.acme</groupId><version>2.0</version></parent>"
+                       "<artifactId>app</artifactId><licenses><license><name>The Apache Software License, "
+                       "Version 2.0</name></license></licenses></project>");
+    BomOptions o;
+    o.paths = {t.path};
+    auto bom = build_bom(o);
+    REQUIRE(bom.ok());
+    CHECK(make_purl(bom->root) == "pkg:maven/org.acme/app@2.0");
+    auto j = nlohmann::json::parse(write_cyclonedx_json(*bom, {}));
+    CHECK(j["metadata"]["component"]["licenses"] == nlohmann::json::parse(R"([{"license": {"id": "Apache-2.0"}}])"));
+  }
+  {
+    TempDir t;
+    t.write("pyproject.toml", "[project]\nname = \"Zope_Thing\"\nversion = \"1.0\"\nlicense = {text = \"mit\"}\n");
+    t.write("requirements.txt", "zope-thing==1.0\nsix==1.16.0\n");
+    BomOptions o;
+    o.paths = {t.path};
+    auto bom = build_bom(o);
+    REQUIRE(bom.ok());
+    CHECK(make_purl(bom->root) == "pkg:pypi/zope-thing@1.0");
+    CHECK(bom->components.size() == 1);  // six; zope-thing is the root itself
+    auto j = nlohmann::json::parse(write_cyclonedx_json(*bom, {}));
+    CHECK(j["metadata"]["component"]["purl"] == "pkg:pypi/zope-thing@1.0");
+    CHECK(j["metadata"]["component"]["licenses"][0]["license"]["id"] == "MIT");
+  }
+  {
+    TempDir t;
+    t.write("Cargo.toml", "[package]\nname = \"tool\"\nversion = \"0.1.0\"\nlicense = \"MIT OR Apache-2.0\"\n");
+    BomOptions o;
+    o.paths = {t.path};
+    auto bom = build_bom(o);
+    REQUIRE(bom.ok());
+    auto j = nlohmann::json::parse(write_cyclonedx_json(*bom, {}));
+    CHECK(j["metadata"]["component"]["licenses"][0]["expression"] == "MIT OR Apache-2.0");
+  }
 }
 
 TEST_SUITE_END();

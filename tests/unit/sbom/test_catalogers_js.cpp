@@ -68,7 +68,7 @@ TEST_CASE("sbom::npm_v1_nested_requires") {
   CHECK(r.direct == std::vector<std::string>{"pkg:npm/a@1.0.0"});  // from package.json
   CHECK(has_edge(r, "pkg:npm/a@1.0.0", "pkg:npm/b@2.0.0"));
   CHECK(has_edge(r, "pkg:npm/b@2.0.0", "pkg:npm/c@1.0.0"));  // resolved up the tree
-  CHECK(find(r, "pkg:npm/g@abc123?vcs_url=github%3Auser%2Fg"));
+  CHECK(find(r, "pkg:npm/g@abc123?vcs_url=github:user%2Fg"));
 }
 
 TEST_CASE("sbom::yarn_classic_root_and_alias") {

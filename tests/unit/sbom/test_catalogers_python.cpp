@@ -25,7 +25,7 @@ TEST_CASE("sbom::requirements_includes_hashes_markers") {
   t.write("sub/more.txt", "attrs==23.1.0\n-r missing.txt\n");
   auto r = catalog(t.path, "requirements.txt");
   auto nv = name_versions(r.components);
-  CHECK(nv == std::set<std::string>{"requests@2.31.0", "unpinned@", "zope-interface@6.0", "six@1.16.0", "attrs@23.1.0"});
+  CHECK(nv == std::set<std::string>{"requests@2.31.0", "unpinned@", "zope.interface@6.0", "six@1.16.0", "attrs@23.1.0"});
   auto* req = find(r, "pkg:pypi/requests@2.31.0");
   REQUIRE(req);
   REQUIRE(req->hashes.size() == 1);
@@ -36,6 +36,27 @@ TEST_CASE("sbom::requirements_includes_hashes_markers") {
   REQUIRE(r.warnings.size() == 1);                          // missing.txt
   CHECK(r.warnings[0].path == "sub/more.txt");
   CHECK(r.warnings[0].message.find("line 2") != std::string::npos);
+}
+
+// pip's VCS and URL forms (docs/sbom.md): components with vcs_url / download_url, and a warning
+// for an entry without a name.
+TEST_CASE("sbom::requirements_vcs_and_url_entries") {
+  TempDir t;
+  t.write("requirements.txt",
+          "git+https://github.com/o/Zope_Thing.git@v1.2#egg=zope.thing\n"
+          "mylib @ git+https://github.com/o/mylib.git@0123abcd\n"
+          "-e git+ssh://git@github.com/o/editable.git#egg=editable&subdirectory=pkg\n"
+          "wheel-pkg @ https://files.example/wheel_pkg-1.0-py3-none-any.whl\n"
+          "git+https://github.com/o/nameless.git\n");
+  auto r = catalog(t.path, "requirements.txt");
+  CHECK(find(r, "pkg:pypi/zope.thing@v1.2?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Fo%2FZope_Thing.git%40v1.2"));
+  CHECK(find(r, "pkg:pypi/mylib@0123abcd?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Fo%2Fmylib.git%400123abcd"));
+  CHECK(find(r, "pkg:pypi/editable?vcs_url=git%2Bssh:%2F%2Fgit%40github.com%2Fo%2Feditable.git"));
+  CHECK(find(r, "pkg:pypi/wheel-pkg?download_url=https:%2F%2Ffiles.example%2Fwheel_pkg-1.0-py3-none-any.whl"));
+  CHECK(r.components.size() == 4);
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0].message.find("line 5") != std::string::npos);
+  CHECK(r.warnings[0].message.find("nameless") != std::string::npos);
 }
 
 TEST_CASE("sbom::pdm_lock") {
@@ -86,7 +107,7 @@ TEST_CASE("sbom::pipfile_lock_git_and_dev") {
   CHECK(r.components.size() == 3);
   CHECK(find(r, "pkg:pypi/requests@2.31.0")->scope == Scope::required);  // in both: required
   CHECK(find(r, "pkg:pypi/pytest@7.4.0")->scope == Scope::excluded);
-  CHECK(find(r, "pkg:pypi/mylib@0123abcd?vcs_url=https%3A%2F%2Fgithub.com%2Fo%2Fmylib.git"));
+  CHECK(find(r, "pkg:pypi/mylib@0123abcd?vcs_url=https:%2F%2Fgithub.com%2Fo%2Fmylib.git"));
   CHECK(r.direct.size() == 2);
 }
 

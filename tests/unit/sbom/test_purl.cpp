@@ -2,7 +2,14 @@
 // the type rules in PURL-TYPES for every type hallmark's catalogers emit.
 #include "hallmark/sbom/purl.hpp"
 
+#include "sbom_test_util.hpp"
+
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
 
 using hallmark::sbom::Component;
 using hallmark::sbom::make_purl;
@@ -68,10 +75,10 @@ TEST_CASE("sbom::purl_spec_test_suite_cases") {
       {C("swift", "github.com/Alamofire", "Alamofire", "5.4.3"), "pkg:swift/github.com/Alamofire/Alamofire@5.4.3"},
       {C("hackage", "", "AC-HalfInteger", "1.2.1"), "pkg:hackage/AC-HalfInteger@1.2.1"},
       {C("npm", "", "packageurl-js", "0.0.7", {{"vcs_url", "git+https://github.com/package-url/packageurl-js.git"}}),
-       "pkg:npm/packageurl-js@0.0.7?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Fpackage-url%2Fpackageurl-js.git"},
+       "pkg:npm/packageurl-js@0.0.7?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Fpackage-url%2Fpackageurl-js.git"},
       {C("npm", "", "packageurl-js", "0.0.7",
          {{"download_url", "https://registry.npmjs.org/packageurl-js/-/packageurl-js-0.0.7.tgz"}}),
-       "pkg:npm/packageurl-js@0.0.7?download_url=https%3A%2F%2Fregistry.npmjs.org%2Fpackageurl-js%2F-%2Fpackageurl-js-0.0.7.tgz"},
+       "pkg:npm/packageurl-js@0.0.7?download_url=https:%2F%2Fregistry.npmjs.org%2Fpackageurl-js%2F-%2Fpackageurl-js-0.0.7.tgz"},
   };
   for (const Case& k : cases) {
     CAPTURE(k.canonical);
@@ -83,8 +90,12 @@ TEST_CASE("sbom::purl_type_rules") {
   // npm: scope given with or without '@', or still inside the name.
   CHECK(make_purl(C("npm", "babel", "core", "7.0.0")) == "pkg:npm/%40babel/core@7.0.0");
   CHECK(make_purl(C("npm", "", "@babel/core", "7.0.0")) == "pkg:npm/%40babel/core@7.0.0");
-  // pypi: lowercase, '_' -> '-'.
+  // npm: names and scopes are case-sensitive.
+  CHECK(make_purl(C("npm", "", "JSONStream", "1.3.5")) == "pkg:npm/JSONStream@1.3.5");
+  CHECK(make_purl(C("npm", "@Azure", "Core", "1.0.0")) == "pkg:npm/%40Azure/Core@1.0.0");
+  // pypi: lowercase, '_' -> '-', dots stay.
   CHECK(make_purl(C("pypi", "", "Typing_Extensions", "4.0")) == "pkg:pypi/typing-extensions@4.0");
+  CHECK(make_purl(C("pypi", "", "zope.interface", "6.0")) == "pkg:pypi/zope.interface@6.0");
   // golang: a module path given as one name is split at its last '/'.
   CHECK(make_purl(C("golang", "", "github.com/anchore/syft", "v1.0.0")) == "pkg:golang/github.com/anchore/syft@v1.0.0");
   // composer lowercase vendor/name; cargo and gem keep case; nuget keeps case.
@@ -96,13 +107,70 @@ TEST_CASE("sbom::purl_type_rules") {
   CHECK(make_purl(C("cocoapods", "", "Firebase/Core", "10.0.0")) == "pkg:cocoapods/Firebase@10.0.0#Core");
   CHECK(make_purl(C("apk", "alpine", "Curl", "8.0.1-r0", {{"arch", "x86_64"}})) == "pkg:apk/alpine/curl@8.0.1-r0?arch=x86_64");
   CHECK(make_purl(C("generic", "", "openssl", "3.0.0", {{"download_url", "https://a/b?c=d&e"}})) ==
-        "pkg:generic/openssl@3.0.0?download_url=https%3A%2F%2Fa%2Fb%3Fc%3Dd%26e");
+        "pkg:generic/openssl@3.0.0?download_url=https:%2F%2Fa%2Fb%3Fc%3Dd%26e");
   // No version: no '@' at all (never "name@").
   CHECK(make_purl(C("maven", "org.springframework.boot", "spring-boot-starter", "")) ==
         "pkg:maven/org.springframework.boot/spring-boot-starter");
   // Percent-encoding of reserved characters in the name and version; empty qualifiers dropped;
   // '.' and '..' subpath segments removed.
   CHECK(make_purl(C("generic", "", "a b/c", "1+2", {{"x", ""}}, "../x/./y")) == "pkg:generic/a%20b%2Fc@1%2B2#x/y");
+}
+
+// Every `build` and `roundtrip` test of the purl spec's own suite (../shared/conformance/purl,
+// types/<type>-test.json and the type-less ones of spec/specification-test.json) for every type
+// a cataloger of hallmark emits: the expected string, or a failure where one is expected.
+TEST_CASE("sbom::purl_conformance_suite") {
+  namespace fs = std::filesystem;
+  const fs::path suite = sbomtest::shared_dir() / "conformance" / "purl";
+  REQUIRE_MESSAGE(fs::is_directory(suite), suite.string() << " is missing (set HALLMARK_SHARED)");
+  const std::vector<std::string> emitted = {"alpm",   "apk",   "cargo",  "cocoapods", "composer", "conan", "deb",
+                                            "gem",    "generic", "github", "golang",  "hex",      "maven", "npm",
+                                            "nuget",  "pub",   "pypi",   "swift",     "vcpkg"};
+  auto str = [](const nlohmann::json& j, const char* k) {
+    return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
+  };
+  auto run = [&](const fs::path& file, const std::string& only_type) {
+    std::ifstream in(file);
+    REQUIRE_MESSAGE(in.good(), file.string());
+    nlohmann::json doc = nlohmann::json::parse(in);
+    int passed = 0, total = 0;
+    for (const auto& t : doc.at("tests")) {
+      const std::string kind = t.at("test_type").get<std::string>();
+      if (kind != "build" && kind != "roundtrip") continue;
+      if (kind == "roundtrip") FAIL("roundtrip tests need a purl parser: " << file);
+      const auto& in_parts = t.at("input");
+      std::string type = str(in_parts, "type");
+      if (only_type.empty() && !type.empty() &&
+          std::find(emitted.begin(), emitted.end(), type) == emitted.end())
+        continue;
+      Component c;
+      c.purl_type = type;
+      c.group = str(in_parts, "namespace");
+      c.name = str(in_parts, "name");
+      c.version = str(in_parts, "version");
+      c.subpath = str(in_parts, "subpath");
+      if (in_parts.contains("qualifiers") && in_parts["qualifiers"].is_object())
+        for (const auto& [k, v] : in_parts["qualifiers"].items()) c.qualifiers[k] = v.get<std::string>();
+      auto got = hallmark::sbom::build_purl(c);
+      ++total;
+      const std::string description = t.at("description").get<std::string>();
+      CAPTURE(description);
+      if (t.at("expected_failure").get<bool>()) {
+        CHECK_FALSE(got.ok());
+        if (!got.ok()) ++passed;
+      } else {
+        REQUIRE_MESSAGE(got.ok(), (got.ok() ? std::string() : got.message()));
+        CHECK(*got == t.at("expected_output").get<std::string>());
+        if (*got == t.at("expected_output").get<std::string>()) ++passed;
+      }
+    }
+    std::printf("purl conformance %-18s build %d/%d\n", (only_type.empty() ? "spec" : only_type).c_str(), passed, total);
+    return total;
+  };
+  int all = 0;
+  for (const std::string& type : emitted) all += run(suite / "types" / (type + "-test.json"), type);
+  all += run(suite / "spec" / "specification-test.json", "");
+  CHECK(all >= 90);  // 90 at the suite commit named in ../shared/conformance/README.md
 }
 
 TEST_SUITE_END();

@@ -148,6 +148,36 @@ TEST_CASE("telemetry::step_signals_spans_and_events") {
   }
 }
 
+// OTel semconv 1.44.0 on the task span: the required task URL (the record outside CI), the worker
+// (the runner, not the workflow), the browsable https repository URL of an SSH remote; an
+// exec'd process is not an error; file.path is a full path.
+TEST_CASE("telemetry::semconv_task_worker_vcs_exec") {
+  StepSignalContext ctx;
+  ctx.run.id = "run-1";
+  ctx.run.trace_id = "0af7651916cd43dd8448eb211c80319c";
+  ctx.step_span_id = "1111111111111111";
+  ctx.detail = TelemetryDetail::processes;
+  ctx.record_uri = "file:///work/ws/.hallmark";
+  StepRecord r = sample_record("build", 0);
+  r.ci->run_url.clear();
+  r.ci->builder_id = "https://github.com/o/r/.github/workflows/release.yml@refs/heads/main";
+  r.ci->selected["RUNNER_NAME"] = "runner-7";
+  r.ci->repository_url = "git@github.com:O/R.git";
+  r.trace->processes[1].exit_code = -1;  // replaced by an exec
+  Signals s = step_signals(r, ctx);
+  auto a = attrs(otlp::to_json(s.spans[0]));
+  CHECK(a["cicd.pipeline.task.run.url.full"]["stringValue"] == "file:///work/ws/.hallmark");
+  CHECK(a["cicd.worker.id"]["stringValue"] == "runner-7");
+  CHECK(a["cicd.worker.name"]["stringValue"] == "runner-7");
+  CHECK(a["vcs.repository.url.full"]["stringValue"] == "https://github.com/O/R");
+  REQUIRE(s.spans.size() == 3);
+  CHECK(s.spans[2].status == otlp::StatusCode::unset);
+  CHECK(attrs(otlp::to_json(s.spans[2])).count("error.type") == 0);
+  for (const auto& l : s.logs)
+    if (l.event_name == std::string("hallmark.artifact.produced"))
+      CHECK(std::get<std::string>(*otlp::find_attribute(l.attributes, "file.path")) == "/work/ws/out/app");
+}
+
 TEST_CASE("telemetry::step_telemetry_end_to_end_with_sink") {
   test::OtlpSink sink;
   REQUIRE(sink.port() > 0);

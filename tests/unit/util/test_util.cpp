@@ -2,6 +2,7 @@
 #include "hallmark/util/glob.hpp"
 #include "hallmark/util/hex.hpp"
 #include "hallmark/util/time.hpp"
+#include "hallmark/util/uri.hpp"
 
 #include <doctest/doctest.h>
 
@@ -120,6 +121,21 @@ TEST_CASE("util::atomic_write") {
   REQUIRE_FALSE(to_dir.ok());
   CHECK(to_dir.message().find("is a directory") != std::string::npos);
   fs::remove_all(dir);
+}
+
+TEST_CASE("util::uris") {
+  using hallmark::file_uri;
+  using hallmark::https_repository_url;
+  using hallmark::remote_uri;
+  CHECK(file_uri("/usr/bin/gcc-12") == "file:///usr/bin/gcc-12");
+  CHECK(file_uri("/a b/c%d#e?f") == "file:///a%20b/c%25d%23e%3Ff");
+  CHECK(remote_uri("git@github.com:Org/Repo.git") == "ssh://git@github.com/Org/Repo.git");
+  CHECK(remote_uri("https://github.com/Org/Repo.git") == "https://github.com/Org/Repo.git");
+  CHECK(remote_uri("/srv/git/repo") == "file:///srv/git/repo");
+  CHECK(https_repository_url("git@github.com:Org/Repo.git") == "https://github.com/Org/Repo");
+  CHECK(https_repository_url("ssh://git@gitlab.example.com:2222/g/p.git") == "https://gitlab.example.com/g/p");
+  CHECK(https_repository_url("https://github.com/Org/Repo.git") == "https://github.com/Org/Repo");
+  CHECK(https_repository_url("/srv/git/repo").empty());
 }
 
 TEST_SUITE_END();
