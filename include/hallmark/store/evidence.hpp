@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,12 @@ struct IngestReport {
 // Every file is checked (parsed, schema-validated, signature checked) before any is written, and
 // all are written in one transaction: a bad file ingests nothing and the error names it.
 Result<IngestReport> ingest(EvidenceStore& store, const IngestOptions& options);
+
+// `hallmark attest`'s automatic ingest of the run it closed into the store `store_flag` / env
+// name. With the store off it does nothing (no report). The caller turns an error into a
+// warning: a store that is down never fails the CI step.
+Result<std::optional<IngestReport>> ingest_into_configured_store(const std::string& store_flag, const EnvMap& env,
+                                                                 const IngestOptions& options);
 
 // ---- queries ----------------------------------------------------------------------------------
 

@@ -72,4 +72,16 @@ Result<IngestReport> ingest(EvidenceStore& store, const IngestOptions& o) {
   return report;
 }
 
+Result<std::optional<IngestReport>> ingest_into_configured_store(const std::string& store_flag, const EnvMap& env,
+                                                                 const IngestOptions& options) {
+  auto where = resolve_store(store_flag, env);
+  if (!where) return where.error();
+  if (where->kind == StoreLocation::Kind::off) return std::optional<IngestReport>();
+  auto store = EvidenceStore::open(*where);
+  if (!store) return store.error();
+  auto report = ingest(**store, options);
+  if (!report) return report.error();
+  return std::optional<IngestReport>(std::move(*report));
+}
+
 } // namespace hallmark
