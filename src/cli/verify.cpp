@@ -4,6 +4,7 @@
 #include "hallmark/attest/verify.hpp"
 #include "hallmark/store/record_dir.hpp"
 #include "hallmark/telemetry/event_log.hpp"
+#include "hallmark/telemetry/metrics.hpp"
 #include "hallmark/telemetry/step_telemetry.hpp"
 
 #include <filesystem>
@@ -12,6 +13,8 @@
 #include <memory>
 
 namespace hallmark::cli {
+
+void emit_cli_metrics(const Globals& g, const std::vector<otlp::Metric>& metrics);
 
 namespace {
 
@@ -122,6 +125,7 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
       if (o->print_provenance && r->passed) std::printf("%s\n", dump_json(r->statement, 2).c_str());
     }
     if (!r->passed) log_failure(*r, v, o->record_dir, g);
+    emit_cli_metrics(g, {verify_result_metric(r->passed, uint64_t(unix_nanos(std::chrono::system_clock::now())))});
     return r->passed ? 0 : 1;
   };
 }
