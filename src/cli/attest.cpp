@@ -2,6 +2,7 @@
 
 #include "hallmark/attest/attest_run.hpp"
 #include "hallmark/attest/signing.hpp"
+#include "hallmark/evidence/evidence.hpp"
 #include "hallmark/store/record_dir.hpp"
 #include "hallmark/telemetry/step_telemetry.hpp"
 #include "hallmark/util/version.hpp"
@@ -9,6 +10,24 @@
 #include <memory>
 
 namespace hallmark::cli {
+
+namespace {
+
+// The run just closed goes into the evidence store; the CI step's status never depends on it.
+template <class Opts>
+void ingest_attested(const Opts& o, const AttestOptions& a, const AttestOutcome& out, const std::string& pass,
+                     const Globals& g) {
+  IngestOptions in;
+  in.paths = {a.record_dir, out.output};
+  in.paths.insert(in.paths.end(), out.sbom_files.begin(), out.sbom_files.end());
+  in.data_dir = env_get(g.env, "HALLMARK_DATA_DIR");
+  if (auto key = load_signing_key(a.key, pass)) in.keys.push_back(key->public_key());
+  auto r = ingest_into_configured_store(o.store, g.env, in);
+  if (!r) say("warning: evidence store: " + r.message() + " (the run was attested; ingest it later with `hallmark store ingest`)");
+  else if (*r && g.verbosity >= 2) say("ingested the run into the evidence store");
+}
+
+} // namespace
 
 Runner setup_attest(CLI::App& sub, Globals& g) {
   struct Opts {
@@ -18,6 +37,7 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
     std::string record_dir_flag;
     std::string output;
     bool no_telemetry = false;
+    std::string store;
   };
   auto o = std::make_shared<Opts>();
   sub.footer("Signs SLSA v1 provenance for the current pipeline run and closes the run.\n"
@@ -39,6 +59,9 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
                "Also write the CycloneDX SBOM of the workspace and of each archive subject, list them\n"
                "among the byproducts and sign each as a statement (predicateType https://cyclonedx.org/bom)");
   sub.add_flag("--no-telemetry", o->no_telemetry, "Do not emit the run's root span before signing");
+  sub.add_option("--store", o->store,
+                 "Evidence store the closed run is ingested into (default: $HALLMARK_STORE, else\n"
+                 "$XDG_DATA_HOME/hallmark/evidence.db; off: none); a store failure is only a warning");
 
   return [o, &g] {
     if (o->key.empty() != o->attest.statement_only) {
@@ -83,6 +106,7 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
       for (const auto& f : out->sbom_files) say("wrote SBOM " + f.string());
       for (const auto& f : out->extra_outputs) say("wrote " + f.string());
     }
+    ingest_attested(*o, a, *out, *pass, g);
     return 0;
   };
 }

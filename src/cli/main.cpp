@@ -17,6 +17,8 @@ Runner setup_attest(CLI::App&, Globals&);
 Runner setup_verify(CLI::App&, Globals&);
 Runner setup_sbom(CLI::App&, Globals&);
 Runner setup_telemetry(CLI::App&, Globals&);
+Runner setup_store(CLI::App&, Globals&);
+Runner setup_query(CLI::App&, Globals&);
 
 // Every subcommand, in the order `--help` lists them. Adding one is one file and one line.
 static const Command kCommands[] = {
@@ -27,6 +29,8 @@ static const Command kCommands[] = {
     {"attest", "Sign SLSA v1 provenance for the current pipeline run", setup_attest},
     {"verify", "Verify an artifact against signed provenance before deploying it", setup_verify},
     {"telemetry", "Verify, flush or close the pipeline run's OTLP event log", setup_telemetry},
+    {"store", "Create the evidence store or ingest records, provenance, SBOMs and event logs", setup_store},
+    {"query", "Query the evidence store: component, artifact, egress, exec, runs", setup_query},
 };
 
 void say(const std::string& line) { std::fprintf(stderr, "hallmark: %s\n", line.c_str()); }

@@ -1,5 +1,8 @@
 #include "command.hpp"
 
+#include "hallmark/telemetry/metrics.hpp"
+#include "hallmark/util/time.hpp"
+
 #include "hallmark/sbom/bom_builder.hpp"
 #include "hallmark/sbom/writers.hpp"
 #include "hallmark/util/atomic_file.hpp"
@@ -8,6 +11,8 @@
 #include <memory>
 
 namespace hallmark::cli {
+
+void emit_cli_metrics(const Globals& g, const std::vector<otlp::Metric>& metrics);
 
 namespace {
 // Warnings quote hostile input: control bytes would drive the terminal, so they are shown escaped.
@@ -78,6 +83,8 @@ Runner setup_sbom(CLI::App& sub, Globals& g) {
     if (g.verbosity >= 1 && !o->output.empty())
       say("sbom: " + std::to_string(bom->components.size()) + " components, " +
           std::to_string(bom->warnings.size()) + " warnings -> " + o->output);
+    emit_cli_metrics(g, {sbom_components_metric(bom->components.size(), o->format,
+                                                uint64_t(unix_nanos(std::chrono::system_clock::now())))});
     return o->strict && !bom->warnings.empty() ? 1 : 0;
   };
 }

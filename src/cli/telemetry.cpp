@@ -3,6 +3,7 @@
 
 #include "hallmark/store/record_dir.hpp"
 #include "hallmark/telemetry/event_log.hpp"
+#include "hallmark/telemetry/metrics.hpp"
 #include "hallmark/telemetry/step_telemetry.hpp"
 
 #include <filesystem>
@@ -90,6 +91,20 @@ Runner setup_telemetry(CLI::App& sub, Globals& g) {
     }
     return 2;
   };
+}
+
+// Metrics of commands outside a step (`sbom`, `verify`): logged in the current run's record dir
+// when there is one, and exported when an endpoint is configured; nothing otherwise, so running
+// `hallmark sbom` in a plain directory leaves no .hallmark behind.
+void emit_cli_metrics(const Globals& g, const std::vector<otlp::Metric>& metrics) {
+  namespace fs = std::filesystem;
+  fs::path dir = RecordDir::locate(fs::current_path(), "", g.env);
+  std::error_code ec;
+  bool exporting = g.env.count("OTEL_EXPORTER_OTLP_ENDPOINT") || g.env.count("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT");
+  if (!fs::is_directory(dir, ec) && !exporting) return;
+  auto stats = emit_metrics(TelemetryOptions{}, dir, g.env, metrics);
+  if (g.verbosity >= 2)
+    for (const auto& w : stats.warnings) say("warning: telemetry: " + w);
 }
 
 } // namespace hallmark::cli

@@ -4,6 +4,7 @@
 #include "hallmark/attest/verify.hpp"
 #include "hallmark/store/record_dir.hpp"
 #include "hallmark/telemetry/event_log.hpp"
+#include "hallmark/telemetry/metrics.hpp"
 #include "hallmark/telemetry/step_telemetry.hpp"
 
 #include <filesystem>
@@ -12,6 +13,8 @@
 #include <memory>
 
 namespace hallmark::cli {
+
+void emit_cli_metrics(const Globals& g, const std::vector<otlp::Metric>& metrics);
 
 namespace {
 
@@ -138,6 +141,11 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
       if (o->print_provenance && r->passed) std::printf("%s\n", dump_json(r->statement, 2).c_str());
     }
     if (!r->passed) log_failure(*r, v, o->record_dir, g);
+    // A passed verification is counted only where metrics are exported: appending to the record
+    // dir's log otherwise would change a log whose head attest already signed, for nothing.
+    bool exporting = g.env.count("OTEL_EXPORTER_OTLP_ENDPOINT") || g.env.count("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT");
+    if (!r->passed || exporting)
+      emit_cli_metrics(g, {verify_result_metric(r->passed, uint64_t(unix_nanos(std::chrono::system_clock::now())))});
     return r->passed ? 0 : 1;
   };
 }

@@ -26,7 +26,7 @@ const std::string kLineMarker =
     std::string("{\"key\":\"") + kLine + "\",\"value\":{\"stringValue\":\"";
 
 json* first_resource(json& request, bool* traces) {
-  for (const char* field : {"resourceSpans", "resourceLogs"}) {
+  for (const char* field : {"resourceSpans", "resourceLogs", "resourceMetrics"}) {
     auto it = request.find(field);
     if (it != request.end() && it->is_array() && !it->empty() && (*it)[0].is_object()) {
       if (traces) *traces = std::string(field) == "resourceSpans";
@@ -223,6 +223,7 @@ Result<std::vector<EventLine>> read_event_lines(const fs::path& log, uint64_t fr
     pos = nl + 1;
     l.digest = own_digest(l.text, nullptr);
     l.traces = l.text.rfind("{\"resourceSpans\"", 0) == 0;
+    l.metrics = l.text.rfind("{\"resourceMetrics\"", 0) == 0;
     int64_t s = seq_of_text(l.text);
     l.seq = s > 0 ? uint64_t(s) : 0;
     out.push_back(std::move(l));
@@ -255,7 +256,7 @@ Status verify_event_chain(const fs::path& log, const std::string& expected_head)
     json* res = first_resource(j, &traces);
     if (!res)
       return make_error(where +
-                        "not an OTLP ExportTraceServiceRequest or ExportLogsServiceRequest");
+                        "not an OTLP ExportTraceServiceRequest, ExportLogsServiceRequest or ExportMetricsServiceRequest");
     int64_t seq = seq_of(j);
     if (seq != int64_t(lineno))
       return make_error(where + "hallmark.chain.seq is " + (seq < 0 ? std::string("missing or not an integer") : std::to_string(seq)) + ", expected " +

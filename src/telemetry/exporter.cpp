@@ -294,11 +294,14 @@ bool protobuf_response(const Body& sent, const Attempt& a) {
 // The request body for one batch of OTLP/JSON: transcoded to protobuf when the signal's
 // protocol asks for it, then gzipped when configured. A batch that does not transcode goes as
 // JSON with a warning: the data matters more than its encoding.
-Body encode_body(const std::string& payload, bool traces, const ExporterConfig& cfg,
+Body encode_body(const std::string& payload, otlp::Signal signal, const ExporterConfig& cfg,
                  const std::string& url, FlushStats& stats) {
   Body b{payload};
-  if ((traces ? cfg.traces_protocol : cfg.logs_protocol) == OtlpProtocol::http_protobuf) {
-    auto pb = otlp::json_to_protobuf(payload, traces ? otlp::Signal::traces : otlp::Signal::logs);
+  OtlpProtocol protocol = signal == otlp::Signal::traces ? cfg.traces_protocol
+                          : signal == otlp::Signal::logs ? cfg.logs_protocol
+                                                         : cfg.metrics_protocol;
+  if (protocol == OtlpProtocol::http_protobuf) {
+    auto pb = otlp::json_to_protobuf(payload, signal);
     if (pb.ok())
       b.bytes = std::move(*pb), b.protobuf = true;
     else
@@ -312,11 +315,11 @@ Body encode_body(const std::string& payload, bool traces, const ExporterConfig& 
   return b;
 }
 
-PostOutcome post_with_retry(const std::string& url, const std::string& payload, bool traces,
+PostOutcome post_with_retry(const std::string& url, const std::string& payload, otlp::Signal signal,
                             const ExporterConfig& cfg, const ExportDeadline& deadline,
                             FlushStats& stats, size_t& rejected_items) {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
-  Body body = encode_body(payload, traces, cfg, url, stats);
+  Body body = encode_body(payload, signal, cfg, url, stats);
   milliseconds backoff(250);
   for (int attempt = 0; attempt < 8; ++attempt) {
     if (deadline.passed()) return PostOutcome::gave_up;
@@ -338,7 +341,8 @@ PostOutcome post_with_retry(const std::string& url, const std::string& payload, 
       if (r.is_object() && r.contains("partialSuccess") && r["partialSuccess"].is_object()) {
         const json& ps = r["partialSuccess"];
         note_partial_success(
-            url, json_count(ps, "rejectedSpans", url, stats) + json_count(ps, "rejectedLogRecords", url, stats),
+            url, json_count(ps, "rejectedSpans", url, stats) + json_count(ps, "rejectedLogRecords", url, stats) +
+                     json_count(ps, "rejectedDataPoints", url, stats),
             ps.value("errorMessage", std::string("(no message)")), stats, rejected_items);
       }
       return PostOutcome::accepted;
@@ -501,17 +505,19 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg,
   before = !lines->empty() && lines->front().offset == 0 ? 0 : sent.done_lines;
   stats.lines = before + lines->size();
   std::set<std::string> finished; // sent or rejected by this flush
-  for (bool traces : {true, false}) {
-    const std::string& url = traces ? cfg.traces_url : cfg.logs_url;
+  for (otlp::Signal signal : {otlp::Signal::traces, otlp::Signal::logs, otlp::Signal::metrics}) {
+    const bool traces = signal == otlp::Signal::traces, metrics = signal == otlp::Signal::metrics;
+    const std::string& url = traces ? cfg.traces_url : metrics ? cfg.metrics_url : cfg.logs_url;
     std::vector<const EventLine*> todo;
     for (const auto& l : *lines)
-      if (l.traces == traces && !l.digest.empty() && !sent.digests.count(l.digest)) todo.push_back(&l);
+      if (l.traces == traces && l.metrics == metrics && !l.digest.empty() && !sent.digests.count(l.digest))
+        todo.push_back(&l);
     stats.pending += todo.size();
     if (url.empty()) {
       stats.unsent += todo.size();
       continue;
     }
-    const char* field = traces ? "resourceSpans" : "resourceLogs";
+    const char* field = traces ? "resourceSpans" : metrics ? "resourceMetrics" : "resourceLogs";
     size_t i = 0;
     bool stop = false;
     while (i < todo.size() && !stop) {
@@ -531,7 +537,7 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg,
       }
       body += "]}";
       size_t rejected_items = 0;
-      PostOutcome out = post_with_retry(url, body, traces, cfg, deadline, stats, rejected_items);
+      PostOutcome out = post_with_retry(url, body, signal, cfg, deadline, stats, rejected_items);
       if (out == PostOutcome::gave_up) {
         stats.unsent += todo.size() - first;
         stop = true;

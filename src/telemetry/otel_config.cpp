@@ -129,6 +129,7 @@ ExporterConfig exporter_config(const EnvMap& env, const TelemetryOptions& option
   if (!options.otlp_endpoint.empty()) {
     c.traces_url = signal_url(options.otlp_endpoint, "v1/traces");
     c.logs_url = signal_url(options.otlp_endpoint, "v1/logs");
+    c.metrics_url = signal_url(options.otlp_endpoint, "v1/metrics");
   } else {
     std::string base = first_set(env, {"OTEL_EXPORTER_OTLP_ENDPOINT"});
     // Per-signal endpoints are used as given (no path appended), and win over the base.
@@ -136,11 +137,14 @@ ExporterConfig exporter_config(const EnvMap& env, const TelemetryOptions& option
     c.logs_url = first_set(env, {"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"});
     if (c.traces_url.empty() && !base.empty()) c.traces_url = signal_url(base, "v1/traces");
     if (c.logs_url.empty() && !base.empty()) c.logs_url = signal_url(base, "v1/logs");
+    c.metrics_url = first_set(env, {"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"});
+    if (c.metrics_url.empty() && !base.empty()) c.metrics_url = signal_url(base, "v1/metrics");
   }
   // OTEL_TRACES_EXPORTER/OTEL_LOGS_EXPORTER=none switch a signal's export off, as in the SDKs.
   if (env_get(env, "OTEL_TRACES_EXPORTER") == "none") c.traces_url.clear();
   if (env_get(env, "OTEL_LOGS_EXPORTER") == "none") c.logs_url.clear();
-  if (env_get(env, "OTEL_SDK_DISABLED") == "true") c.traces_url.clear(), c.logs_url.clear();
+  if (env_get(env, "OTEL_METRICS_EXPORTER") == "none") c.metrics_url.clear();
+  if (env_get(env, "OTEL_SDK_DISABLED") == "true") c.traces_url.clear(), c.logs_url.clear(), c.metrics_url.clear();
 
   std::string headers = first_set(env, {"OTEL_EXPORTER_OTLP_HEADERS"});
   if (!headers.empty()) {
@@ -167,6 +171,7 @@ ExporterConfig exporter_config(const EnvMap& env, const TelemetryOptions& option
   }
   c.traces_protocol = protocol_for(env, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", warnings);
   c.logs_protocol = protocol_for(env, "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", warnings);
+  c.metrics_protocol = protocol_for(env, "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", warnings);
   return c;
 }
 

@@ -54,6 +54,7 @@ enum class Type {
   trace_id, // bytes; OTLP/JSON writes 16 bytes as 32 hex digits
   span_id,  // bytes; 8 bytes as 16 hex digits
   fixed64,
+  sfixed64, // NumberDataPoint.as_int
   fixed32,
   uint32,
   int32,
@@ -83,6 +84,8 @@ struct MessageType {
 extern const MessageType kAnyValue, kArrayValue, kKeyValueList, kKeyValue, kScope, kEntityRef,
     kResource, kStatus, kSpanEvent, kSpanLink, kSpan, kScopeSpans, kResourceSpans, kTraceRequest,
     kLogRecord, kScopeLogs, kResourceLogs, kLogsRequest;
+extern const MessageType kNumberDataPoint, kHistogramDataPoint, kExemplar, kSum, kGauge, kHistogram, kMetric,
+    kScopeMetrics, kResourceMetrics, kMetricsRequest;
 
 // common/v1/common.proto
 const Field kAnyValueFields[] = {
@@ -195,6 +198,81 @@ const Field kResourceLogsFields[] = {
 };
 // collector/logs/v1/logs_service.proto
 const Field kLogsRequestFields[] = {{"resourceLogs", 1, Type::message, &kResourceLogs, true}};
+
+// metrics/v1/metrics.proto (the data kinds hallmark writes: gauge, sum, explicit histogram)
+const Field kExemplarFields[] = {
+    {"timeUnixNano", 2, Type::fixed64},
+    {"asDouble", 3, Type::float64, nullptr, false, true},
+    {"spanId", 4, Type::span_id},
+    {"traceId", 5, Type::trace_id},
+    {"asInt", 6, Type::sfixed64, nullptr, false, true},
+    {"filteredAttributes", 7, Type::message, &kKeyValue, true},
+};
+const Field kNumberDataPointFields[] = {
+    {"startTimeUnixNano", 2, Type::fixed64},
+    {"timeUnixNano", 3, Type::fixed64},
+    {"asDouble", 4, Type::float64, nullptr, false, true},
+    {"exemplars", 5, Type::message, &kExemplar, true},
+    {"asInt", 6, Type::sfixed64, nullptr, false, true},
+    {"attributes", 7, Type::message, &kKeyValue, true},
+    {"flags", 8, Type::uint32},
+};
+const Field kHistogramDataPointFields[] = {
+    {"startTimeUnixNano", 2, Type::fixed64},
+    {"timeUnixNano", 3, Type::fixed64},
+    {"count", 4, Type::fixed64},
+    // sum, min and max are proto3 `optional` (presence), but each is its own group, not one
+    // oneof: the table's oneof flag would make them exclusive, so a 0.0 is left out instead.
+    {"sum", 5, Type::float64},
+    {"bucketCounts", 6, Type::fixed64, nullptr, true},
+    {"explicitBounds", 7, Type::float64, nullptr, true},
+    {"exemplars", 8, Type::message, &kExemplar, true},
+    {"attributes", 9, Type::message, &kKeyValue, true},
+    {"flags", 10, Type::uint32},
+    {"min", 11, Type::float64},
+    {"max", 12, Type::float64},
+};
+const Field kGaugeFields[] = {{"dataPoints", 1, Type::message, &kNumberDataPoint, true}};
+const Field kSumFields[] = {
+    {"dataPoints", 1, Type::message, &kNumberDataPoint, true},
+    {"aggregationTemporality", 2, Type::enumeration},
+    {"isMonotonic", 3, Type::boolean},
+};
+const Field kHistogramFields[] = {
+    {"dataPoints", 1, Type::message, &kHistogramDataPoint, true},
+    {"aggregationTemporality", 2, Type::enumeration},
+};
+const Field kMetricFields[] = {
+    {"name", 1, Type::string},
+    {"description", 2, Type::string},
+    {"unit", 3, Type::string},
+    {"gauge", 5, Type::message, &kGauge, false, true},
+    {"sum", 7, Type::message, &kSum, false, true},
+    {"histogram", 9, Type::message, &kHistogram, false, true},
+    {"metadata", 12, Type::message, &kKeyValue, true},
+};
+const Field kScopeMetricsFields[] = {
+    {"scope", 1, Type::message, &kScope},
+    {"metrics", 2, Type::message, &kMetric, true},
+    {"schemaUrl", 3, Type::string},
+};
+const Field kResourceMetricsFields[] = {
+    {"resource", 1, Type::message, &kResource},
+    {"scopeMetrics", 2, Type::message, &kScopeMetrics, true},
+    {"schemaUrl", 3, Type::string},
+};
+// collector/metrics/v1/metrics_service.proto
+const Field kMetricsRequestFields[] = {{"resourceMetrics", 1, Type::message, &kResourceMetrics, true}};
+const MessageType kExemplar{"Exemplar", kExemplarFields};
+const MessageType kNumberDataPoint{"NumberDataPoint", kNumberDataPointFields};
+const MessageType kHistogramDataPoint{"HistogramDataPoint", kHistogramDataPointFields};
+const MessageType kGauge{"Gauge", kGaugeFields};
+const MessageType kSum{"Sum", kSumFields};
+const MessageType kHistogram{"Histogram", kHistogramFields};
+const MessageType kMetric{"Metric", kMetricFields};
+const MessageType kScopeMetrics{"ScopeMetrics", kScopeMetricsFields};
+const MessageType kResourceMetrics{"ResourceMetrics", kResourceMetricsFields};
+const MessageType kMetricsRequest{"ExportMetricsServiceRequest", kMetricsRequestFields};
 
 const MessageType kAnyValue{"AnyValue", kAnyValueFields};
 const MessageType kArrayValue{"ArrayValue", kArrayValueFields};
@@ -384,6 +462,12 @@ private:
       if (present || *u) put_tag(out_, f.number, kI64), put_fixed(out_, *u, 8);
       return ok_status();
     }
+    case Type::sfixed64: {
+      auto i = integer_of<int64_t>(v);
+      if (!i) return fail("expected a 64-bit integer, got " + shown(v));
+      if (present || *i) put_tag(out_, f.number, kI64), put_fixed(out_, uint64_t(*i), 8);
+      return ok_status();
+    }
     case Type::fixed32: {
       auto u = integer_of<uint32_t>(v);
       if (!u) return fail("expected an unsigned 32-bit integer, got " + shown(v));
@@ -519,7 +603,9 @@ Result<std::string> json_to_protobuf(std::string_view json_text, Signal signal) 
   std::string out;
   out.reserve(json_text.size() / 2);
   Encoder enc(out);
-  HALLMARK_TRY(enc.message(doc, signal == Signal::traces ? kTraceRequest : kLogsRequest));
+  HALLMARK_TRY(enc.message(doc, signal == Signal::traces ? kTraceRequest
+                                : signal == Signal::logs ? kLogsRequest
+                                                         : kMetricsRequest));
   return out;
 }
 

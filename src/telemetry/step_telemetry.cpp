@@ -91,6 +91,11 @@ uint64_t append_signals(const fs::path& log, const otlp::Resource& resource, con
     if (line.ok()) last_seq = line->seq;
     else warnings.push_back(line.message());
   }
+  if (!signals.metrics.empty()) {
+    auto line = append_event_request(log, otlp::metrics_request(resource, signals.metrics, hallmark_version()));
+    if (line.ok()) last_seq = line->seq;
+    else warnings.push_back(line.message());
+  }
   return last_seq;
 }
 
@@ -339,6 +344,7 @@ FlushStats StepTelemetry::finish(const StepRecord& record) {
   im.close_stream();
   im.ctx.streamed_processes = &im.streamed;
   Signals sig = step_signals(record, im.ctx);
+  sig.metrics = step_metrics(record);
   im.ctx.streamed_processes = nullptr;
   std::error_code ec;
   fs::create_directories(im.dir, ec);
@@ -369,6 +375,7 @@ FlushStats close_run_telemetry(const TelemetryOptions& options, const RunInfo& r
   otlp::Resource resource = telemetry_resource(env, hallmark_version(), w);
   Signals signals;
   signals.spans.push_back(run_span(run, steps, caller_parent(record_dir)));
+  signals.metrics = run_metrics(run, steps, uint64_t(unix_nanos(std::chrono::system_clock::now())));
   return append_and_flush(options, record_dir, env, resource, signals, w);
 }
 
@@ -379,6 +386,16 @@ FlushStats emit_events(const TelemetryOptions& options, const fs::path& record_d
   otlp::Resource resource = telemetry_resource(env, hallmark_version(), w);
   Signals signals;
   signals.logs = logs;
+  return append_and_flush(options, record_dir, env, resource, signals, w);
+}
+
+FlushStats emit_metrics(const TelemetryOptions& options, const fs::path& record_dir, const EnvMap& env,
+                        const std::vector<otlp::Metric>& metrics) {
+  if (!options.enabled || metrics.empty()) return {};
+  std::vector<std::string> w;
+  otlp::Resource resource = telemetry_resource(env, hallmark_version(), w);
+  Signals signals;
+  signals.metrics = metrics;
   return append_and_flush(options, record_dir, env, resource, signals, w);
 }
 

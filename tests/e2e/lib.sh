@@ -18,6 +18,9 @@ _run_cleanup() {
 }
 trap _run_cleanup EXIT
 cd "$T"
+# Hermetic: `attest` ingests into the evidence store, which must never be the user's own.
+export XDG_DATA_HOME="$T/.xdg-data"
+unset HALLMARK_STORE
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }

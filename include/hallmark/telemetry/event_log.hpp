@@ -32,6 +32,7 @@ struct EventLine {
   std::string digest;  // hallmark.chain.line
   std::string text;    // the line as written, without '\n'
   bool traces = false; // ExportTraceServiceRequest (else logs)
+  bool metrics = false; // ExportMetricsServiceRequest (then traces is false)
   uint64_t offset = 0;  // byte offset of the line in the file
 };
 

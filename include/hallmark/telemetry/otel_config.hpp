@@ -41,7 +41,9 @@ struct ExporterConfig {
   std::vector<std::pair<std::string, std::string>> headers;
   bool gzip = false;
   std::chrono::milliseconds timeout{10000}; // per request (OTEL_EXPORTER_OTLP_TIMEOUT)
-  bool exporting() const { return !traces_url.empty() || !logs_url.empty(); }
+  std::string metrics_url;  // OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, else <base>/v1/metrics
+  OtlpProtocol metrics_protocol = OtlpProtocol::http_json;
+  bool exporting() const { return !traces_url.empty() || !logs_url.empty() || !metrics_url.empty(); }
 };
 
 // `key=value,key2=value2` (W3C Baggage syntax without properties), keys and values trimmed and

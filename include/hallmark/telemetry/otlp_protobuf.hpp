@@ -21,7 +21,7 @@
 namespace hallmark::otlp {
 
 // Which export request a body holds: ExportTraceServiceRequest or ExportLogsServiceRequest.
-enum class Signal { traces, logs };
+enum class Signal { traces, logs, metrics };  // metrics: ExportMetricsServiceRequest
 
 // OTLP/JSON text of one export request of `signal` -> its protobuf bytes.
 Result<std::string> json_to_protobuf(std::string_view json_text, Signal signal);

@@ -12,6 +12,7 @@
 #include "hallmark/observe/trace.hpp"
 #include "hallmark/store/record_dir.hpp"
 #include "hallmark/telemetry/otel_config.hpp"
+#include "hallmark/telemetry/metrics.hpp"
 #include "hallmark/telemetry/otlp.hpp"
 
 #include <string>
@@ -54,6 +55,7 @@ struct StepSignalContext {
 struct Signals {
   std::vector<otlp::Span> spans;
   std::vector<otlp::LogRecord> logs;
+  std::vector<otlp::Metric> metrics;  // telemetry/metrics.hpp
 };
 
 Signals step_signals(const StepRecord& record, const StepSignalContext& ctx);

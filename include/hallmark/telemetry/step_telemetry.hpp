@@ -62,6 +62,9 @@ FlushStats close_run_telemetry(const TelemetryOptions& options, const RunInfo& r
 // Appends log events (one line) to <record_dir>/events.otlp.jsonl and exports them.
 FlushStats emit_events(const TelemetryOptions& options, const std::filesystem::path& record_dir,
                        const EnvMap& env, const std::vector<otlp::LogRecord>& logs);
+// Appends metrics (one line, telemetry/metrics.hpp) and exports them: `sbom`, `verify`.
+FlushStats emit_metrics(const TelemetryOptions& options, const std::filesystem::path& record_dir,
+                        const EnvMap& env, const std::vector<otlp::Metric>& metrics);
 // For `hallmark verify`: one hallmark.verification.failed event in the current run's trace (or
 // the caller's, from TRACEPARENT).
 FlushStats emit_verification_failed(const TelemetryOptions& options,

@@ -199,10 +199,10 @@ TEST_CASE("telemetry::step_telemetry_end_to_end_with_sink") {
   CHECK(child[1] == "TRACESTATE=vendor=x");
   CHECK(child[2].find("cicd.pipeline.task.name=build") != std::string::npos);
   auto st = t.finish(sample_record("build", 0));
-  CHECK(st.sent == 2);
+  CHECK(st.sent == 3);  // spans, events, and the traced step's metrics (telemetry/metrics.hpp)
   CHECK(st.unsent == 0);
   auto close = close_run_telemetry(o, run, dir, {sample_record("build", 0)}, env);
-  CHECK(close.sent == 1);
+  CHECK(close.sent == 2);  // the run span and the run's metrics
   CHECK(verify_event_chain(dir / kEventLogName).ok());
 
   auto got = sink.received();
