@@ -5,7 +5,8 @@ pkgs=(g++ meson ninja-build pkg-config cmake git
       libgit2-dev libssl-dev nlohmann-json3-dev libarchive-dev libcli11-dev doctest-dev
       libcurl4-openssl-dev zlib1g-dev libsqlite3-dev libyaml-cpp-dev libtomlplusplus-dev libpugixml-dev
       python3 python3-jsonschema python3-cryptography python3-securesystemslib python3-protobuf
-      protobuf-compiler openssl in-toto strace)
+      protobuf-compiler openssl in-toto strace
+      docker-registry skopeo umoci apache2-utils)
 # node and npm run the independent verifiers in tests; a machine may have them from elsewhere.
 command -v node >/dev/null || pkgs+=(nodejs)
 command -v npm >/dev/null || pkgs+=(npm)

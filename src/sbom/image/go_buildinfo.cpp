@@ -1,0 +1,148 @@
+// Go embeds its build info in every binary since Go 1.13; since Go 1.18 as inline strings after a
+// 32-byte header that starts with "\xff Go buildinf:" at a 16-byte aligned offset (flags bit 2),
+// which is what debug/buildinfo reads too. The module info between two 16-byte sentinels holds
+// "path", "mod" (main module), "dep" and "=>" (replacement) lines, tab separated.
+#include "hallmark/sbom/image.hpp"
+
+#include "hallmark/sbom/purl.hpp"
+
+#include <cstring>
+
+namespace hallmark::sbom {
+
+namespace {
+
+constexpr std::string_view kMagic("\xff Go buildinf:", 14);
+constexpr size_t kCapture = 256 * 1024;
+
+bool read_varint(std::string_view& s, uint64_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 63 && !s.empty(); shift += 7) {
+    unsigned char b = static_cast<unsigned char>(s.front());
+    s.remove_prefix(1);
+    v |= uint64_t(b & 0x7f) << shift;
+    if (!(b & 0x80)) return true;
+  }
+  return false;
+}
+
+std::vector<std::string_view> fields(std::string_view line) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (start <= line.size()) {
+    size_t tab = line.find('\t', start);
+    out.push_back(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
+    if (tab == std::string_view::npos) break;
+    start = tab + 1;
+  }
+  return out;
+}
+
+} // namespace
+
+void GoBuildInfoScanner::try_parse() {
+  std::string_view s = capture_;
+  if (s.size() < 32) return;
+  unsigned char flags = static_cast<unsigned char>(s[15]);
+  if (!(flags & 2)) return;  // pre-1.18 pointer form: not read
+  s.remove_prefix(32);
+  uint64_t n = 0;
+  if (!read_varint(s, n) || n > s.size()) return;
+  std::string version(s.substr(0, n));
+  s.remove_prefix(n);
+  if (!read_varint(s, n) || n > s.size()) return;
+  std::string mod(s.substr(0, n));
+  if (version.rfind("go1.", 0) != 0) return;
+  if (mod.size() >= 33 && mod[mod.size() - 17] == '\n') mod = mod.substr(16, mod.size() - 32);
+  version_ = std::move(version);
+  modinfo_ = std::move(mod);
+  found_ = true;
+}
+
+void GoBuildInfoScanner::feed(std::string_view bytes) {
+  if (found_) return;
+  if (capturing_) {
+    size_t take = std::min(bytes.size(), kCapture - capture_.size());
+    capture_.append(bytes.substr(0, take));
+    if (capture_.size() >= kCapture) {
+      capturing_ = false;
+      try_parse();
+      capture_.clear();
+    }
+    offset_ += bytes.size();
+    return;
+  }
+  // Search the previous tail plus this chunk so a magic split across chunks is found.
+  std::string window = tail_;
+  window.append(bytes);
+  uint64_t window_start = offset_ - tail_.size();
+  size_t pos = 0;
+  while ((pos = window.find(kMagic, pos)) != std::string::npos) {
+    if ((window_start + pos) % 16 == 0) {
+      capturing_ = true;
+      capture_ = window.substr(pos, kCapture);
+      offset_ += bytes.size();
+      tail_.clear();
+      if (capture_.size() >= kCapture) {
+        capturing_ = false;
+        try_parse();
+        capture_.clear();
+      }
+      return;
+    }
+    ++pos;
+  }
+  offset_ += bytes.size();
+  tail_ = window.size() > kMagic.size() ? window.substr(window.size() - (kMagic.size() - 1)) : window;
+}
+
+CatalogResult GoBuildInfoScanner::finish(const std::string& display) {
+  if (capturing_ && !found_) try_parse();
+  CatalogResult out;
+  if (!found_) return out;
+  Component main;
+  std::map<std::string, Component> deps;
+  std::string last_dep;
+  for (size_t start = 0; start < modinfo_.size();) {
+    size_t nl = modinfo_.find('\n', start);
+    std::string_view line = std::string_view(modinfo_).substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    start = nl == std::string::npos ? modinfo_.size() : nl + 1;
+    auto f = fields(line);
+    if (f.size() >= 2 && f[0] == "path" && main.name.empty()) {
+      main.name = std::string(f[1]);  // GOPATH-mode builds (Debian's) have no "mod" line
+    } else if (f.size() >= 3 && f[0] == "mod") {
+      main.name = std::string(f[1]);
+      main.version = f[2] == "(devel)" ? "" : std::string(f[2]);
+    } else if (f.size() >= 3 && f[0] == "dep") {
+      Component c;
+      c.name = std::string(f[1]);
+      c.version = std::string(f[2]);
+      if (f.size() >= 4 && f[3].rfind("h1:", 0) == 0) c.properties["hallmark:go.sum"] = std::string(f[3]);
+      last_dep = c.name;
+      deps[c.name] = std::move(c);
+    } else if (f.size() >= 3 && f[0] == "=>" && deps.count(last_dep)) {
+      // A replaced module: the code that was built is the replacement's.
+      Component& c = deps[last_dep];
+      c.properties["hallmark:go.replaced"] = c.name + "@" + c.version;
+      c.name = std::string(f[1]);
+      c.version = std::string(f[2]);
+    }
+  }
+  if (main.name.empty()) return out;
+  main.type = "application";
+  main.purl_type = "golang";
+  main.occurrences.push_back(display);
+  main.properties["hallmark:go.toolchain"] = version_;
+  main.bom_ref = make_purl(main);
+  for (auto& [name, c] : deps) {
+    c.purl_type = "golang";
+    c.occurrences.push_back(display);
+    c.bom_ref = make_purl(c);
+    out.edges[main.bom_ref].push_back(c.bom_ref);
+    out.components.push_back(std::move(c));
+  }
+  out.projects.push_back(std::move(main));
+  return out;
+}
+
+} // namespace hallmark::sbom
