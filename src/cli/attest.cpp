@@ -1,6 +1,7 @@
 #include "command.hpp"
 
 #include "hallmark/attest/attest_run.hpp"
+#include "hallmark/attest/image.hpp"
 #include "hallmark/attest/signing.hpp"
 #include "hallmark/store/record_dir.hpp"
 #include "hallmark/telemetry/step_telemetry.hpp"
@@ -11,6 +12,33 @@
 
 namespace hallmark::cli {
 
+namespace {
+
+template <class Opts>
+int attest_image_cli(const AttestOptions& a, const Opts& o, const Globals& g) {
+  ImageAttestOptions io;
+  io.attest = a;
+  io.reference = o.image;
+  io.source.env = g.env;
+  io.source.insecure_registries = o.insecure;
+  io.push = o.push;
+  auto out = attest_image(io, HALLMARK_VERSION);
+  if (!out) {
+    say_error(out.message());
+    return 2;
+  }
+  for (const auto& w : out->warnings) say("warning: " + w);
+  if (g.verbosity >= 1) {
+    say("attested image " + out->image + " (" + out->digest + ") from " + std::to_string(out->attest.steps) +
+        " step(s), builder " + out->attest.builder_id + ", key " + out->attest.keyid);
+    say("wrote " + out->attest.output.string());
+    for (const auto& p : out->pushed) say("pushed " + p);
+  }
+  return 0;
+}
+
+} // namespace
+
 Runner setup_attest(CLI::App& sub, Globals& g) {
   struct Opts {
     AttestOptions attest;
@@ -20,6 +48,9 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
     std::string output;
     std::vector<std::string> sboms;  // extension point: issue 5 registers `--sbom FILE` here
     bool no_telemetry = false;
+    std::string image;
+    bool push = false;
+    std::vector<std::string> insecure;
   };
   auto o = std::make_shared<Opts>();
   sub.footer("Signs SLSA v1 provenance for the current pipeline run and closes the run.\n"
@@ -38,6 +69,11 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
                "Also write the CycloneDX SBOM of the workspace and of each archive subject, list them\n"
                "among the byproducts and sign each as a statement (predicateType https://cyclonedx.org/bom)");
   sub.add_flag("--no-telemetry", o->no_telemetry, "Do not emit the run's root span before signing");
+  sub.add_option("--image", o->image, "Attest a container image: its manifest (or index) digest is the subject "
+                 "(oci:DIR[:TAG], HOST/REPO:TAG, ...; docs/images.md)");
+  sub.add_flag("--push", o->push, "With --image: store the attestation in the registry (cosign's sha256-<hex>.att "
+               "tag and an OCI 1.1 Sigstore bundle referrer); attesting again appends");
+  sub.add_option("--insecure-registry", o->insecure, "With --image: allow plain HTTP to this registry HOST[:PORT]");
 
   return [o, &g] {
     auto pass = key_passphrase(g.env, o->password_file);
@@ -60,6 +96,11 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
         for (const auto& w : fs.warnings) say("warning: telemetry: " + w);
       }
     }
+    if (o->push && o->image.empty()) {
+      say_error("attest: --push needs --image REF");
+      return 2;
+    }
+    if (!o->image.empty()) return attest_image_cli(a, *o, g);
     auto out = attest_run(a, HALLMARK_VERSION);
     if (!out) {
       say_error(out.message());

@@ -2,6 +2,7 @@
 #include "command.hpp"
 
 #include "hallmark/attest/verify.hpp"
+#include "hallmark/attest/image.hpp"
 #include "hallmark/store/record_dir.hpp"
 #include "hallmark/telemetry/event_log.hpp"
 #include "hallmark/telemetry/step_telemetry.hpp"
@@ -73,6 +74,31 @@ void log_failure(const VerifyResult& r, const VerifyOptions& v, const std::strin
     for (const auto& w : warnings) say("warning: telemetry: " + w);
 }
 
+int verify_image_cli(const VerifyOptions& v, const std::string& image, const std::vector<std::string>& insecure,
+                     bool json, bool print_provenance, const Globals& g) {
+  ImageVerifyOptions io;
+  io.verify = v;
+  io.reference = image;
+  io.source.env = g.env;
+  io.source.insecure_registries = insecure;
+  auto r = verify_image(io);
+  if (!r) {
+    say_error(r.message());
+    return 2;
+  }
+  if (g.verbosity >= 2)
+    for (const auto& w : r->warnings) say("warning: " + w);
+  if (json) {
+    nlohmann::json j = r->to_json();
+    if (print_provenance && r->result.passed) j["statement"] = r->result.statement;
+    std::printf("%s\n", dump_json(j, 2).c_str());
+  } else {
+    for (const auto& line : r->lines()) std::printf("%s\n", line.c_str());
+    if (print_provenance && r->result.passed) std::printf("%s\n", dump_json(r->result.statement, 2).c_str());
+  }
+  return r->result.passed ? 0 : 1;
+}
+
 } // namespace
 
 Runner setup_verify(CLI::App& sub, Globals& g) {
@@ -82,12 +108,17 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
     std::vector<std::string> keys;
     bool print_provenance = false;
     bool json = false;
+    std::string image;
+    std::vector<std::string> insecure;
   };
   auto o = std::make_shared<Opts>();
   sub.footer("Checks, in order: the signature with a trusted key, payloadType, _type, predicateType,\n"
              "the artifact's sha256 among the subjects, builder.id, source, then the policy.\n"
              "Exit status: 0 passed, 1 verification failed, 2 usage or I/O error.");
-  sub.add_option("--artifact,-a", o->artifact, "The file to deploy")->required();
+  sub.add_option("--artifact,-a", o->artifact, "The file to deploy");
+  sub.add_option("--image", o->image, "Verify a container image instead: every attestation stored for its digest "
+                 "(cosign tag, OCI referrers, a cosign save layout) is checked; docs/images.md");
+  sub.add_option("--insecure-registry", o->insecure, "With --image: allow plain HTTP to this registry HOST[:PORT]");
   sub.add_option("--provenance,-p", o->provenance, "DSSE envelope, .intoto.jsonl or Sigstore bundle (default: beside the artifact)");
   sub.add_option("--key,-k", o->keys, "Trusted public key (SPKI PEM); repeatable")->required();
   sub.add_option("--builder-id", o->verify.builder_id, "Require this builder.id");
@@ -102,12 +133,17 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
   sub.add_flag("--json", o->json, "Print the result as JSON");
 
   return [o, &g] {
+    if (o->artifact.empty() == o->image.empty()) {
+      say_error("verify: give exactly one of --artifact FILE or --image REF");
+      return 2;
+    }
     VerifyOptions v = o->verify;
     v.artifact = o->artifact;
     v.provenance = o->provenance;
     v.policy = o->policy;
     for (const auto& k : o->keys) v.keys.emplace_back(k);
     if (!o->events.empty()) v.extra_checks.push_back(events_check(o->events));
+    if (!o->image.empty()) return verify_image_cli(v, o->image, o->insecure, o->json, o->print_provenance, g);
     auto r = verify_artifact(v);
     if (!r) {
       say_error(r.message());

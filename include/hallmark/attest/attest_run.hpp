@@ -30,6 +30,9 @@ struct AttestOptions {
   std::vector<ByproductFile> sboms;      // SBOM files to list among the byproducts
   bool sbom = false;                     // --sbom: generate and sign SBOMs (sbom_attestation.hpp)
   bool close_run = true;
+  // `attest --image`: the image (name, sha256 of its manifest or index) is the only subject, in
+  // place of the run's products (attest/image.hpp).
+  std::string image_name, image_sha256;
 };
 
 struct AttestOutcome {
