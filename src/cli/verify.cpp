@@ -75,7 +75,7 @@ void log_failure(const VerifyResult& r, const VerifyOptions& v, const std::strin
 }
 
 int verify_image_cli(const VerifyOptions& v, const std::string& image, const std::vector<std::string>& insecure,
-                     bool json, bool print_provenance, const Globals& g) {
+                     bool json, bool print_provenance, const std::string& record_dir, const Globals& g) {
   ImageVerifyOptions io;
   io.verify = v;
   io.reference = image;
@@ -95,6 +95,11 @@ int verify_image_cli(const VerifyOptions& v, const std::string& image, const std
   } else {
     for (const auto& line : r->lines()) std::printf("%s\n", line.c_str());
     if (print_provenance && r->result.passed) std::printf("%s\n", dump_json(r->result.statement, 2).c_str());
+  }
+  if (!r->result.passed) {
+    VerifyOptions named = v;  // the security event names the image as the artifact
+    named.artifact = image;
+    log_failure(r->result, named, record_dir, g);
   }
   return r->result.passed ? 0 : 1;
 }
@@ -143,7 +148,7 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
     v.policy = o->policy;
     for (const auto& k : o->keys) v.keys.emplace_back(k);
     if (!o->events.empty()) v.extra_checks.push_back(events_check(o->events));
-    if (!o->image.empty()) return verify_image_cli(v, o->image, o->insecure, o->json, o->print_provenance, g);
+    if (!o->image.empty()) return verify_image_cli(v, o->image, o->insecure, o->json, o->print_provenance, o->record_dir, g);
     auto r = verify_artifact(v);
     if (!r) {
       say_error(r.message());

@@ -48,13 +48,17 @@ public:
   CatalogResult finish(const std::string& display);
 
 private:
-  uint64_t offset_ = 0;
-  std::string tail_;
-  std::string capture_;
+  enum class Parse { ok, need_more, invalid };
+  Parse try_parse();
+  void settle();  // parse what is captured; on a false match move on to the next candidate
+
+  uint64_t offset_ = 0;          // bytes fed so far
+  uint64_t capture_start_ = 0;   // file offset of capture_[0]
+  std::string tail_;             // the last bytes fed while searching (a magic split across feeds)
+  std::string capture_;          // from a 16-aligned magic on
   bool capturing_ = false;
   bool found_ = false;
   std::string version_, modinfo_;
-  void try_parse();
 };
 
 } // namespace hallmark::sbom

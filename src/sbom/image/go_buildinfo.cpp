@@ -40,64 +40,82 @@ std::vector<std::string_view> fields(std::string_view line) {
 
 } // namespace
 
-void GoBuildInfoScanner::try_parse() {
+GoBuildInfoScanner::Parse GoBuildInfoScanner::try_parse() {
   std::string_view s = capture_;
-  if (s.size() < 32) return;
+  if (s.size() < 32) return Parse::need_more;
   unsigned char flags = static_cast<unsigned char>(s[15]);
-  if (!(flags & 2)) return;  // pre-1.18 pointer form: not read
+  if (!(flags & 2) || (s[14] != 4 && s[14] != 8)) return Parse::invalid;  // pre-1.18 form: not read
   s.remove_prefix(32);
   uint64_t n = 0;
-  if (!read_varint(s, n) || n > s.size()) return;
+  if (!read_varint(s, n)) return s.size() < 10 ? Parse::need_more : Parse::invalid;
+  if (n > 64) return Parse::invalid;
+  if (n > s.size()) return Parse::need_more;
   std::string version(s.substr(0, n));
+  if (version.rfind("go1.", 0) != 0 && version.rfind("devel", 0) != 0) return Parse::invalid;
   s.remove_prefix(n);
-  if (!read_varint(s, n) || n > s.size()) return;
+  if (!read_varint(s, n)) return s.size() < 10 ? Parse::need_more : Parse::invalid;
+  if (n > kCapture) return Parse::invalid;
+  if (n > s.size()) return Parse::need_more;
   std::string mod(s.substr(0, n));
-  if (version.rfind("go1.", 0) != 0) return;
   if (mod.size() >= 33 && mod[mod.size() - 17] == '\n') mod = mod.substr(16, mod.size() - 32);
   version_ = std::move(version);
   modinfo_ = std::move(mod);
   found_ = true;
+  return Parse::ok;
+}
+
+void GoBuildInfoScanner::settle() {
+  while (capturing_) {
+    Parse p = try_parse();
+    if (p == Parse::ok) {
+      capturing_ = false;
+      capture_.clear();
+      return;
+    }
+    if (p == Parse::need_more && capture_.size() < kCapture) return;
+    // A false match (debug/buildinfo's own copy of the magic, say): the next aligned one, if any.
+    size_t next = 1;
+    while ((next = capture_.find(kMagic, next)) != std::string::npos && (capture_start_ + next) % 16 != 0) ++next;
+    if (next == std::string::npos) {
+      capturing_ = false;
+      size_t keep = std::min(capture_.size(), kMagic.size() - 1);
+      tail_ = capture_.substr(capture_.size() - keep);
+      capture_.clear();
+      return;
+    }
+    capture_.erase(0, next);
+    capture_start_ += next;
+  }
 }
 
 void GoBuildInfoScanner::feed(std::string_view bytes) {
   if (found_) return;
+  uint64_t chunk_start = offset_;
+  offset_ += bytes.size();
   if (capturing_) {
-    size_t take = std::min(bytes.size(), kCapture - capture_.size());
-    capture_.append(bytes.substr(0, take));
-    if (capture_.size() >= kCapture) {
-      capturing_ = false;
-      try_parse();
-      capture_.clear();
-    }
-    offset_ += bytes.size();
+    capture_.append(bytes);
+    settle();
     return;
   }
   // Search the previous tail plus this chunk so a magic split across chunks is found.
   std::string window = tail_;
   window.append(bytes);
-  uint64_t window_start = offset_ - tail_.size();
+  uint64_t window_start = chunk_start - tail_.size();
   size_t pos = 0;
-  while ((pos = window.find(kMagic, pos)) != std::string::npos) {
-    if ((window_start + pos) % 16 == 0) {
-      capturing_ = true;
-      capture_ = window.substr(pos, kCapture);
-      offset_ += bytes.size();
-      tail_.clear();
-      if (capture_.size() >= kCapture) {
-        capturing_ = false;
-        try_parse();
-        capture_.clear();
-      }
-      return;
-    }
-    ++pos;
+  while ((pos = window.find(kMagic, pos)) != std::string::npos && (window_start + pos) % 16 != 0) ++pos;
+  if (pos != std::string::npos) {
+    tail_.clear();
+    capturing_ = true;
+    capture_start_ = window_start + pos;
+    capture_ = window.substr(pos);
+    settle();
+    return;
   }
-  offset_ += bytes.size();
-  tail_ = window.size() > kMagic.size() ? window.substr(window.size() - (kMagic.size() - 1)) : window;
+  size_t keep = std::min(window.size(), kMagic.size() - 1);
+  tail_ = window.substr(window.size() - keep);
 }
 
 CatalogResult GoBuildInfoScanner::finish(const std::string& display) {
-  if (capturing_ && !found_) try_parse();
   CatalogResult out;
   if (!found_) return out;
   Component main;

@@ -77,6 +77,10 @@ expect_contains bydigest.txt "PASSED: $REG/team/app@$DIGEST"
 expect_status 1 bad.txt "$HM" verify --image "$IMG" --key other.pub
 expect_contains bad.txt "FAILED: $REG/team/app:v1 -> $DIGEST: no attestation meets every requirement (4 found"
 expect_contains bad.txt "FAILED: signature"
+# ... and the failure is a security event in the record dir's telemetry log, naming the image.
+expect_status 1 bad2.txt "$HM" verify --image "$IMG" --key other.pub --record-dir ws/.hallmark
+expect_contains ws/.hallmark/events.otlp.jsonl "hallmark.verification.failed"
+expect_contains ws/.hallmark/events.otlp.jsonl "$HEX"
 # An image nobody attested.
 skopeo copy -q --dest-tls-verify=false oci:layout:v1 "docker://$REG/team/other:v1"
 expect_status 1 none.txt "$HM" verify --image "$REG/team/other:v1" --key k.pub
