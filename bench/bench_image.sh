@@ -32,12 +32,16 @@ median() { sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"; }
 
 # ---- the ~100 MB Debian image: .debs of the apt cache of 100 KB to 5 MB installed, in name
 # order, up to ~100 MB (many packages, so recall means something)
-mkdir -p root/var/lib/dpkg root/usr/lib root/etc
+mkdir -p root/var/lib/dpkg/info root/usr/lib root/etc
 : >root/var/lib/dpkg/status
 total=0
+declare -A seen=()
 for deb in /var/cache/apt/archives/*_amd64.deb /var/cache/apt/archives/*_all.deb; do
   size=$(dpkg-deb -f "$deb" Installed-Size 2>/dev/null || echo 0)
   { [ "$size" -ge 100 ] && [ "$size" -le 5000 ]; } || continue
+  name=$(dpkg-deb -f "$deb" Package)
+  [ -z "${seen[$name]:-}" ] || continue  # one version per package, as dpkg allows
+  seen[$name]=1
   dpkg-deb -x "$deb" root 2>/dev/null || continue
   { dpkg-deb -f "$deb" | awk '/^Package:/ {print; print "Status: install ok installed"; next} 1'; echo; } >>root/var/lib/dpkg/status
   total=$((total + size))
@@ -137,7 +141,7 @@ for _ in $(seq 100); do $PY -c "import socket; socket.create_connection(('127.0.
 IMG=127.0.0.1:$port/bench/img:v1
 skopeo copy -q --dest-tls-verify=false oci:img:v1 "docker://$IMG"
 "$HM" keygen -q -o k >/dev/null
-mkdir ws && (cd ws && "$HM" run -q --step build --no-telemetry -- true &&
+mkdir ws && (cd ws && "$HM" run -q --step build --no-telemetry -- sh -c 'echo built >out.txt' &&
   "$HM" attest -q --no-telemetry --key ../k.key --image "$IMG" --push)
 digest=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$IMG")
 vt=(); st=()
