@@ -97,29 +97,12 @@ private:
   std::map<std::string, std::string> names_;  // archive name -> path under root
 };
 
-Status unpack(const ImageRef& ref, const fs::path& root, UnpackVisitor& v) {
-  int fd = ::open(ref.path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return make_error(ref.to_string() + ": cannot open " + ref.path + ": " + std::strerror(errno));
+Status unpack(const ImageRef& ref, UnpackVisitor& v) {
   SquashLimits limits;
   TarParser tar(v, limits.max_entries);
   LayerDecoder dec(tar, ref.to_string(), limits.max_layer_bytes, limits.max_ratio);
-  std::string buf(size_t(1) << 16, '\0');
-  Status st = ok_status();
-  for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      st = make_error(ref.to_string() + ": cannot read: " + std::strerror(errno));
-      break;
-    }
-    if (n == 0) {
-      st = dec.finish();
-      break;
-    }
-    if (st = dec.feed(std::string_view(buf.data(), size_t(n))); !st) break;
-  }
-  ::close(fd);
-  (void)root;
+  Status st = stream_file(ref.path, [&](std::string_view c) { return dec.feed(c); });
+  if (st) st = dec.finish();
   if (!st) return make_error(ref.to_string() + ": " + st.message());
   return ok_status();
 }
@@ -136,7 +119,7 @@ Result<std::unique_ptr<ImageSource>> open_oci_archive_source(const ImageRef& ref
   auto tmp = TempDir::create(options.temp_dir.empty() ? fs::temp_directory_path() : options.temp_dir);
   if (!tmp) return tmp.error();
   UnpackVisitor v(tmp->path(), oci_layout_name);
-  HALLMARK_TRY(unpack(ref, tmp->path(), v));
+  HALLMARK_TRY(unpack(ref, v));
   return layout_over_temp(ref, std::move(*tmp));
 }
 
@@ -150,7 +133,7 @@ Result<std::unique_ptr<ImageSource>> open_docker_archive_source(const ImageRef& 
     if (name == "manifest.json" || name.size() > 5) return "files/" + std::to_string(counter++);
     return "";
   });
-  HALLMARK_TRY(unpack(ref, tmp->path(), v));
+  HALLMARK_TRY(unpack(ref, v));
   const auto& names = v.names();
   if (names.count("index.json")) return layout_over_temp(ref, std::move(*tmp));
   auto mf = names.find("manifest.json");

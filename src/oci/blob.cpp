@@ -49,24 +49,28 @@ Status DigestChecker::finish() {
 
 std::string sha256_digest(std::string_view bytes) { return "sha256:" + sha256_hex(bytes); }
 
-Result<std::string> sha256_digest_of_file(const std::filesystem::path& file) {
-  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+Status stream_file(const std::filesystem::path& file, const ByteSink& sink) {
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return make_error("cannot open " + file.string() + ": " + std::strerror(errno));
-  DigestChecker::Ctx ctx;
-  EVP_DigestInit_ex(ctx.md, EVP_sha256(), nullptr);
   std::string buf(size_t(1) << 16, '\0');
+  Status st = ok_status();
   for (;;) {
     ssize_t n = ::read(fd, buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int e = errno;
-      ::close(fd);
-      return make_error("cannot read " + file.string() + ": " + std::strerror(e));
-    }
-    if (n == 0) break;
-    EVP_DigestUpdate(ctx.md, buf.data(), size_t(n));
+    if (n < 0) st = make_error("cannot read " + file.string() + ": " + std::strerror(errno));
+    if (n <= 0 || !(st = sink(std::string_view(buf.data(), size_t(n)))).ok()) break;
   }
   ::close(fd);
+  return st;
+}
+
+Result<std::string> sha256_digest_of_file(const std::filesystem::path& file) {
+  DigestChecker::Ctx ctx;
+  EVP_DigestInit_ex(ctx.md, EVP_sha256(), nullptr);
+  HALLMARK_TRY(stream_file(file, [&](std::string_view c) {
+    EVP_DigestUpdate(ctx.md, c.data(), c.size());
+    return ok_status();
+  }));
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned len = 0;
   EVP_DigestFinal_ex(ctx.md, md, &len);
@@ -76,28 +80,13 @@ Result<std::string> sha256_digest_of_file(const std::filesystem::path& file) {
 Status read_verified_file(const std::filesystem::path& file, const Descriptor& desc, const ByteSink& sink) {
   if (!is_sha256_digest(desc.digest))
     return make_error("descriptor digest \"" + desc.digest + "\" is not sha256:<64 hex> (other algorithms are refused)");
-  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return make_error("blob " + desc.digest + ": cannot open " + file.string() + ": " + std::strerror(errno));
   DigestChecker check(desc.digest, desc.size);
-  std::string buf(size_t(1) << 16, '\0');
-  Status st = ok_status();
-  for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      st = make_error("blob " + desc.digest + ": cannot read " + file.string() + ": " + std::strerror(errno));
-      break;
-    }
-    if (n == 0) {
-      st = check.finish();
-      break;
-    }
-    std::string_view chunk(buf.data(), size_t(n));
-    if (st = check.update(chunk); !st) break;
-    if (st = sink(chunk); !st) break;
-  }
-  ::close(fd);
-  return st;
+  Status st = stream_file(file, [&](std::string_view c) -> Status {
+    HALLMARK_TRY(check.update(c));
+    return sink(c);
+  });
+  if (!st) return st.message().rfind("blob ", 0) == 0 ? st : make_error("blob " + desc.digest + ": " + st.message());
+  return check.finish();
 }
 
 Result<std::string> verify_bytes(std::string bytes, const Descriptor& desc) {

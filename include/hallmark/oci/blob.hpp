@@ -59,6 +59,9 @@ private:
   std::unique_ptr<Ctx> ctx_;
 };
 
+// Streams a file into `sink` in 64 KiB pieces (no digest check: the callers add it).
+Status stream_file(const std::filesystem::path& file, const ByteSink& sink);
+
 // Streams `file` into `sink` through a DigestChecker for `desc` (64 KiB at a time).
 Status read_verified_file(const std::filesystem::path& file, const Descriptor& desc, const ByteSink& sink);
 
