@@ -10,7 +10,6 @@
 
 #include "hallmark/oci/squash.hpp"
 #include "hallmark/util/atomic_file.hpp"
-#include "hallmark/util/hex.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -18,7 +17,6 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
-#include <set>
 
 namespace hallmark::oci {
 

@@ -172,7 +172,9 @@ Result<HttpResponse> RegistryClient::send_once(Request& req) {
   h.method = req.method;
   h.url = url(req.path);
   h.headers = req.headers;
-  if (!authorization_.empty()) h.headers.push_back("Authorization: " + authorization_);
+  // An upload Location may name another host (storage behind the registry): no credentials there.
+  bool own_host = h.url.rfind(scheme_ + "://" + host_ + "/", 0) == 0;
+  if (!authorization_.empty() && own_host) h.headers.push_back("Authorization: " + authorization_);
   h.body = req.body;
   h.sink = req.sink;
   h.ca_file = env_get(options_.env, "SSL_CERT_FILE");
