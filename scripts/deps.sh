@@ -6,7 +6,8 @@ pkgs=(g++ meson ninja-build pkg-config cmake git
       libcurl4-openssl-dev zlib1g-dev libsqlite3-dev libyaml-cpp-dev libtomlplusplus-dev libpugixml-dev
       python3 python3-jsonschema python3-cryptography python3-securesystemslib python3-protobuf
       protobuf-compiler openssl in-toto strace node-spdx-expression-parse
-      libpq-dev libvalijson-dev postgresql sqlite3)
+      libpq-dev libvalijson-dev postgresql sqlite3
+      docker-registry skopeo umoci apache2-utils)
 # jq: the GitHub example extracts the predicate for actions/attest (tests/e2e/attest/ci_examples.sh).
 pkgs+=(jq)
 # node and npm run the independent verifiers in tests; a machine may have them from elsewhere.

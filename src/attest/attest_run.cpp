@@ -105,6 +105,12 @@ Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hall
   // artifacts happens here).
   auto first = build_provenance(*steps, po);
   if (!first) return first.error();
+  auto use_image_subject = [&](Provenance& p) {
+    if (o.image_sha256.empty()) return;
+    p.statement["subject"] = nlohmann::json::array({{{"name", o.image_name}, {"digest", {{"sha256", o.image_sha256}}}}});
+    p.subject_names = {o.image_name};
+  };
+  use_image_subject(*first);
   fs::path output = o.output.empty() ? default_output(*steps, first->subject_names, o.bundle) : o.output;
   fs::path materials = o.materials_inline ? fs::path() : materials_path_for(output);
   if (!o.materials_inline) po.materials_list_name = materials.filename().string();
@@ -127,6 +133,7 @@ Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hall
   }
   auto prov = build_provenance(*steps, po);
   if (!prov) return prov.error();
+  use_image_subject(*prov);
 
   // Every statement is signed over its exact embedded payload bytes. In .intoto.jsonl they are
   // lines of one file (provenance first); as bundles, one file each.

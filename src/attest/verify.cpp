@@ -217,19 +217,69 @@ Result<std::string> parse_sha256_digest(const std::string& text) {
 
 } // namespace
 
-Result<VerifyResult> verify_artifact(const VerifyOptions& o) {
+namespace {
+
+struct TrustInputs {
   std::vector<VerifyingKey> keys;
+  std::optional<Policy> policy;
+};
+
+// Keys may be empty here: a keyless bundle needs none; the keyed paths ask for one.
+Result<TrustInputs> load_trust(const VerifyOptions& o) {
+  TrustInputs t;
   for (const auto& k : o.keys) {
     auto key = load_verifying_key(k);
     if (!key) return key.error();
-    keys.push_back(std::move(*key));
+    t.keys.push_back(std::move(*key));
   }
-  std::optional<Policy> policy;
   if (!o.policy.empty()) {
     auto p = load_policy(o.policy);
     if (!p) return p.error();
-    policy = std::move(*p);
+    t.policy = std::move(*p);
   }
+  return t;
+}
+
+// Several envelopes (an .intoto.jsonl, an image's attestations): the first that passes wins;
+// otherwise the one that got furthest explains the failure.
+void check_all(const std::vector<DsseEnvelope>& envelopes, const TrustInputs& t, const VerifyOptions& o, VerifyResult& r) {
+  std::optional<EnvelopeOutcome> best;
+  for (size_t i = 0; i < envelopes.size(); ++i) {
+    EnvelopeOutcome one = check_envelope(envelopes[i], t.keys, r.artifact_sha256, o, t.policy);
+    bool done = one.passed();
+    if (!best || done || one.passed_count() > best->passed_count()) {
+      best = std::move(one);
+      r.envelope_index = int(i);
+    }
+    if (done) break;
+  }
+  if (!best) return;
+  r.passed = best->passed();
+  r.checks = std::move(best->checks);
+  r.statement = std::move(best->statement);
+  r.keyid = best->keyid;
+}
+
+} // namespace
+
+Result<VerifyResult> verify_envelopes(const VerifyOptions& o, const std::string& artifact_sha256,
+                                      const std::vector<DsseEnvelope>& envelopes) {
+  auto trust = load_trust(o);
+  if (!trust) return trust.error();
+  if (trust->keys.empty()) return make_error("verify needs at least one trusted public key: --key PUB.pem");
+  VerifyResult r;
+  r.artifact_sha256 = artifact_sha256;
+  if (envelopes.empty()) {
+    r.checks.push_back({"attestation", false, "at least one attestation", "none found"});
+    return r;
+  }
+  check_all(envelopes, *trust, o, r);
+  return r;
+}
+
+Result<VerifyResult> verify_artifact(const VerifyOptions& o) {
+  auto trust = load_trust(o);
+  if (!trust) return trust.error();
   auto digest = o.artifact_digest.empty() ? sha256_file(o.artifact) : parse_sha256_digest(o.artifact_digest);
   if (!digest) return make_error("artifact: " + digest.message());
 
@@ -248,28 +298,16 @@ Result<VerifyResult> verify_artifact(const VerifyOptions& o) {
   }
   auto text = read_file(r.provenance, kMaxEnvelopeBytes);
   if (!text) return text.error();
-  if (is_sigstore_evidence(*text)) return verify_keyless_bundle(o, *text, policy, std::move(r));
+  if (is_sigstore_evidence(*text)) return verify_keyless_bundle(o, *text, trust->policy, std::move(r));
   auto doc = parse_provenance(*text, r.provenance.string());
   if (!doc) {
     r.checks.push_back({"provenance", false, "a DSSE envelope, .intoto.jsonl or Sigstore bundle", doc.message()});
     return r;
   }
-  if (keys.empty()) return make_error("verify needs at least one trusted public key for this provenance: --key PUB.pem");
+  if (trust->keys.empty())
+    return make_error("verify needs at least one trusted public key for this provenance: --key PUB.pem");
   r.format = to_string(doc->format);
-
-  // An .intoto.jsonl may hold several envelopes: the first that passes wins; otherwise the one
-  // that got furthest explains the failure.
-  std::optional<EnvelopeOutcome> best;
-  for (const auto& env : doc->envelopes) {
-    EnvelopeOutcome one = check_envelope(env, keys, r.artifact_sha256, o, policy);
-    bool done = one.passed();
-    if (!best || done || one.passed_count() > best->passed_count()) best = std::move(one);
-    if (done) break;
-  }
-  r.passed = best->passed();
-  r.checks = std::move(best->checks);
-  r.statement = std::move(best->statement);
-  r.keyid = best->keyid;
+  check_all(doc->envelopes, *trust, o, r);
   return r;
 }
 

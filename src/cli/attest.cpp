@@ -1,6 +1,7 @@
 #include "command.hpp"
 
 #include "hallmark/attest/attest_run.hpp"
+#include "hallmark/attest/image.hpp"
 #include "hallmark/attest/signing.hpp"
 #include "hallmark/evidence/evidence.hpp"
 #include "hallmark/store/record_dir.hpp"
@@ -27,6 +28,29 @@ void ingest_attested(const Opts& o, const AttestOptions& a, const AttestOutcome&
   else if (*r && g.verbosity >= 2) say("ingested the run into the evidence store");
 }
 
+template <class Opts>
+int attest_image_cli(const AttestOptions& a, const Opts& o, const Globals& g) {
+  ImageAttestOptions io;
+  io.attest = a;
+  io.reference = o.image;
+  io.source.env = g.env;
+  io.source.insecure_registries = o.insecure;
+  io.push = o.push;
+  auto out = attest_image(io, hallmark_version());
+  if (!out) {
+    say_error(out.message());
+    return 2;
+  }
+  for (const auto& w : out->warnings) say("warning: " + w);
+  if (g.verbosity >= 1) {
+    say("attested image " + out->image + " (" + out->digest + ") from " + std::to_string(out->attest.steps) +
+        " step(s), builder " + out->attest.builder_id + ", key " + out->attest.keyid);
+    say("wrote " + out->attest.output.string());
+    for (const auto& p : out->pushed) say("pushed " + p);
+  }
+  return 0;
+}
+
 } // namespace
 
 Runner setup_attest(CLI::App& sub, Globals& g) {
@@ -38,6 +62,9 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
     std::string output;
     bool no_telemetry = false;
     std::string store;
+    std::string image;
+    bool push = false;
+    std::vector<std::string> insecure;
   };
   auto o = std::make_shared<Opts>();
   sub.footer("Signs SLSA v1 provenance for the current pipeline run and closes the run.\n"
@@ -62,6 +89,11 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
   sub.add_option("--store", o->store,
                  "Evidence store the closed run is ingested into (default: $HALLMARK_STORE, else\n"
                  "$XDG_DATA_HOME/hallmark/evidence.db; off: none); a store failure is only a warning");
+  sub.add_option("--image", o->image, "Attest a container image: its manifest (or index) digest is the subject "
+                 "(oci:DIR[:TAG], HOST/REPO:TAG, ...; docs/images.md)");
+  sub.add_flag("--push", o->push, "With --image: store the attestation in the registry (cosign's sha256-<hex>.att "
+               "tag and an OCI 1.1 Sigstore bundle referrer); attesting again appends");
+  sub.add_option("--insecure-registry", o->insecure, "With --image: allow plain HTTP to this registry HOST[:PORT]");
 
   return [o, &g] {
     if (o->key.empty() != o->attest.statement_only) {
@@ -88,6 +120,11 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
         for (const auto& w : fs.warnings) say("warning: telemetry: " + w);
       }
     }
+    if (o->push && o->image.empty()) {
+      say_error("attest: --push needs --image REF");
+      return 2;
+    }
+    if (!o->image.empty()) return attest_image_cli(a, *o, g);
     auto out = attest_run(a, hallmark_version());
     if (!out) {
       say_error(out.message());

@@ -4,6 +4,7 @@
 #include "hallmark/util/time.hpp"
 
 #include "hallmark/sbom/bom_builder.hpp"
+#include "hallmark/sbom/image.hpp"
 #include "hallmark/sbom/writers.hpp"
 #include "hallmark/util/atomic_file.hpp"
 
@@ -29,6 +30,22 @@ std::string printable(const std::string& s) {
   }
   return out;
 }
+Result<sbom::Bom> image_bom(const std::string& ref, const std::string& platform,
+                            const std::vector<std::string>& insecure, bool include_dev, const Globals& g) {
+  sbom::ImageBomOptions io;
+  io.reference = ref;
+  io.platform = platform;
+  io.source.env = g.env;
+  io.source.insecure_registries = insecure;
+  io.include_dev = include_dev;
+  auto r = sbom::build_image_bom(io);
+  if (!r) return r.error();
+  if (g.verbosity >= 2)
+    say("sbom: " + ref + " is " + r->digest + " (manifest " + r->manifest_digest + ", " + std::to_string(r->layers) +
+        " layers, " + std::to_string(r->files) + " files)");
+  return std::move(r->bom);
+}
+
 } // namespace
 
 Runner setup_sbom(CLI::App& sub, Globals& g) {
@@ -41,6 +58,8 @@ Runner setup_sbom(CLI::App& sub, Globals& g) {
     bool include_dev = false;
     bool include_vendored = false;
     bool strict = false;
+    std::string image, platform;
+    std::vector<std::string> insecure;
   };
   auto o = std::make_shared<Opts>();
   sub.add_option("PATH", o->paths, "Directories, manifests or archives to catalogue (default: .)");
@@ -52,6 +71,10 @@ Runner setup_sbom(CLI::App& sub, Globals& g) {
   sub.add_option("--exclude", o->excludes, "Skip paths matching GLOB (relative to each PATH; repeatable)");
   sub.add_flag("--include-dev", o->include_dev, "Include dev-only dependencies (CycloneDX scope \"excluded\")");
   sub.add_flag("--include-vendored", o->include_vendored, "Also walk node_modules, vendor and bower_components");
+  sub.add_option("--image", o->image, "Catalogue a container image instead: oci:DIR[:TAG], oci-archive:FILE, "
+                 "docker-archive:FILE or [docker://]HOST/REPO[:TAG|@sha256:...] (docs/images.md)");
+  sub.add_option("--platform", o->platform, "With --image: the platform of a multi-platform image (default: the host's)");
+  sub.add_option("--insecure-registry", o->insecure, "With --image: allow plain HTTP to this registry HOST[:PORT]");
   sub.add_flag("--strict", o->strict, "Exit 1 when any input produced a warning (the SBOM is still written)");
   return [o, &g] {
     sbom::BomOptions options;
@@ -59,7 +82,11 @@ Runner setup_sbom(CLI::App& sub, Globals& g) {
     options.excludes = o->excludes;
     options.include_dev = o->include_dev;
     options.include_vendored = o->include_vendored;
-    auto bom = sbom::build_bom(options);
+    if (!o->image.empty() && !o->paths.empty()) {
+      say_error("sbom: give either --image REF or PATHs, not both");
+      return 2;
+    }
+    auto bom = o->image.empty() ? sbom::build_bom(options) : image_bom(o->image, o->platform, o->insecure, o->include_dev, g);
     if (!bom) {
       say_error("sbom: " + bom.message());
       return 2;

@@ -2,6 +2,7 @@
 #include "command.hpp"
 
 #include "hallmark/attest/verify.hpp"
+#include "hallmark/attest/image.hpp"
 #include "hallmark/store/record_dir.hpp"
 #include "hallmark/telemetry/event_log.hpp"
 #include "hallmark/telemetry/metrics.hpp"
@@ -76,6 +77,36 @@ void log_failure(const VerifyResult& r, const VerifyOptions& v, const std::strin
     for (const auto& w : warnings) say("warning: telemetry: " + w);
 }
 
+int verify_image_cli(const VerifyOptions& v, const std::string& image, const std::vector<std::string>& insecure,
+                     bool json, bool print_provenance, const std::string& record_dir, const Globals& g) {
+  ImageVerifyOptions io;
+  io.verify = v;
+  io.reference = image;
+  io.source.env = g.env;
+  io.source.insecure_registries = insecure;
+  auto r = verify_image(io);
+  if (!r) {
+    say_error(r.message());
+    return 2;
+  }
+  if (g.verbosity >= 2)
+    for (const auto& w : r->warnings) say("warning: " + w);
+  if (json) {
+    nlohmann::json j = r->to_json();
+    if (print_provenance && r->result.passed) j["statement"] = r->result.statement;
+    std::printf("%s\n", dump_json(j, 2).c_str());
+  } else {
+    for (const auto& line : r->lines()) std::printf("%s\n", line.c_str());
+    if (print_provenance && r->result.passed) std::printf("%s\n", dump_json(r->result.statement, 2).c_str());
+  }
+  if (!r->result.passed) {
+    VerifyOptions named = v;  // the security event names the image as the artifact
+    named.artifact = image;
+    log_failure(r->result, named, record_dir, g);
+  }
+  return r->result.passed ? 0 : 1;
+}
+
 } // namespace
 
 Runner setup_verify(CLI::App& sub, Globals& g) {
@@ -85,6 +116,8 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
     std::vector<std::string> keys;
     bool print_provenance = false;
     bool json = false;
+    std::string image;
+    std::vector<std::string> insecure;
   };
   auto o = std::make_shared<Opts>();
   sub.footer("Checks, in order: the signature with a trusted key (keyless bundles: certificate chain, SCT,\n"
@@ -93,6 +126,9 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
              "Exit status: 0 passed, 1 verification failed, 2 usage or I/O error.");
   sub.add_option("--artifact,-a", o->artifact, "The file to deploy");
   sub.add_option("--artifact-digest", o->verify.artifact_digest, "sha256:HEX of the artifact, instead of --artifact (needs --provenance)");
+  sub.add_option("--image", o->image, "Verify a container image instead: every attestation stored for its digest "
+                 "(cosign tag, OCI referrers, a cosign save layout) is checked; docs/images.md");
+  sub.add_option("--insecure-registry", o->insecure, "With --image: allow plain HTTP to this registry HOST[:PORT]");
   sub.add_option("--provenance,-p", o->provenance, "DSSE envelope, .intoto.jsonl or Sigstore bundle (default: beside the artifact)");
   sub.add_option("--key,-k", o->keys, "Trusted public key (SPKI PEM); repeatable; not needed for keyless Sigstore bundles");
   sub.add_option("--trusted-root", o->trusted_root, "Sigstore trusted root JSON (default: the shipped public-good root; docs/verify.md)");
@@ -116,8 +152,8 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
 
   return [o, &g] {
     VerifyOptions v = o->verify;
-    if (o->artifact.empty() == v.artifact_digest.empty()) {
-      say_error("verify needs exactly one of --artifact FILE and --artifact-digest sha256:HEX");
+    if (int(!o->artifact.empty()) + int(!v.artifact_digest.empty()) + int(!o->image.empty()) != 1) {
+      say_error("verify needs exactly one of --artifact FILE, --artifact-digest sha256:HEX and --image REF");
       return 2;
     }
     v.artifact = o->artifact;
@@ -127,6 +163,7 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
     v.policy = o->policy;
     for (const auto& k : o->keys) v.keys.emplace_back(k);
     if (!o->events.empty()) v.extra_checks.push_back(events_check(o->events));
+    if (!o->image.empty()) return verify_image_cli(v, o->image, o->insecure, o->json, o->print_provenance, o->record_dir, g);
     auto r = verify_artifact(v);
     if (!r) {
       say_error(r.message());

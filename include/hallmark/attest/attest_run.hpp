@@ -33,6 +33,9 @@ struct AttestOptions {
   // --statement-only: write the unsigned in-toto statement to `output` (required) for another
   // signer (GitHub's actions/attest, keyless); no key is read and the run stays open.
   bool statement_only = false;
+  // `attest --image`: the image (name, sha256 of its manifest or index) is the only subject, in
+  // place of the run's products (attest/image.hpp).
+  std::string image_name, image_sha256;
 };
 
 struct AttestOutcome {

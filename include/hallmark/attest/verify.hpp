@@ -54,6 +54,7 @@ struct VerifyResult {
   std::string format;               // DSSE envelope / .intoto.jsonl / Sigstore bundle
   std::string keyid;                // the trusted key that verified the signature
   nlohmann::json statement;         // the authenticated statement (null if none)
+  int envelope_index = -1;          // which of several envelopes the result is about
 
   nlohmann::json to_json() const;
   // "PASSED: ..." or one "FAILED: <check>: expected ..., got ..." line per failed check.
@@ -63,6 +64,12 @@ struct VerifyResult {
 // An error (exit 2) for usage and I/O problems: no key, unreadable key, missing artifact or
 // provenance. Everything about the content is a VerifyResult with failed checks (exit 1).
 Result<VerifyResult> verify_artifact(const VerifyOptions& options);
+
+// The same checks on envelopes already read (an image's attestations, whose subject is the image
+// digest `artifact_sha256`): PASSED if one meets every requirement; `envelope_index` names it, or
+// the one that got furthest. `options.artifact` and `options.provenance` are not read.
+Result<VerifyResult> verify_envelopes(const VerifyOptions& options, const std::string& artifact_sha256,
+                                      const std::vector<DsseEnvelope>& envelopes);
 
 // The default provenance file for an artifact: <artifact>.intoto.jsonl, else
 // <artifact>.sigstore.json; empty when neither exists.

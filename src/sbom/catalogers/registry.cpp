@@ -18,6 +18,8 @@ extern const Cataloger kPipfileLockCataloger;         // Pipfile.lock
 extern const Cataloger kUvLockCataloger;              // uv.lock
 extern const Cataloger kPdmLockCataloger;             // pdm.lock
 extern const Cataloger kPythonInstalledCataloger;     // *.dist-info/METADATA, *.egg-info/PKG-INFO
+// OS packages in container images (images)
+extern const Cataloger kDpkgStatusDCataloger;  // var/lib/dpkg/status.d/NAME (distroless)
 
 using namespace eco;  // the ecosystem catalogers of src/sbom/eco/
 
@@ -58,6 +60,7 @@ const std::vector<Cataloger>& catalogers() {
       // ---- OS packages ----
       kDpkgStatusCataloger,
       kApkInstalledCataloger,
+      kDpkgStatusDCataloger,
   };
   return table;
 }
