@@ -6,6 +6,10 @@ pkgs=(g++ meson ninja-build pkg-config cmake git
       libcurl4-openssl-dev zlib1g-dev libsqlite3-dev libyaml-cpp-dev libtomlplusplus-dev libpugixml-dev
       python3 python3-jsonschema python3-cryptography python3-securesystemslib python3-protobuf
       protobuf-compiler openssl in-toto strace)
+# The Debian package (scripts/package.sh), its lint and the install check in a fresh root.
+pkgs+=(debhelper dpkg-dev lintian debootstrap)
+# The man page check (groff) and the zsh completion test.
+pkgs+=(groff-base zsh)
 # node and npm run the independent verifiers in tests; a machine may have them from elsewhere.
 command -v node >/dev/null || pkgs+=(nodejs)
 command -v npm >/dev/null || pkgs+=(npm)

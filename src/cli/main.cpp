@@ -1,6 +1,7 @@
 #include "command.hpp"
 
 #include "hallmark_config.h"
+#include "hallmark_version.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -42,7 +43,7 @@ int main(int argc, char** argv) {
   ::mallopt(M_MMAP_THRESHOLD, 64 << 20);
   CLI::App app{"hallmark records the supply-chain provenance of CI/CD pipeline steps."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("hallmark ") + HALLMARK_VERSION);
+  app.set_version_flag("--version", std::string("hallmark ") + HALLMARK_VERSION + " (git " + HALLMARK_GIT_DESCRIBE + ")");
   Globals globals;
   globals.env = hallmark::current_environment();
 
