@@ -9,14 +9,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh
 out=$(realpath -m "${1:-build-deb}")
+mkdir -p "$out"
 version=$(dpkg-parsechangelog -S Version)
 meson_version=$(sed -n "s/^ *version: *'\([^']*\)'.*/\1/p" meson.build | head -n 1)
 [ "$version" = "$meson_version" ] ||
   { echo "package.sh: debian/changelog says $version, meson.build $meson_version: add a changelog entry" >&2; exit 2; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/hallmark-package.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# A fixed path for the copy: the compiler cache hits only when the build's paths are the same.
+exec 9>"$out/.lock"
+flock -n 9 || { echo "package.sh: another package build is using $out" >&2; exit 2; }
+work=$out/tree
+rm -rf "$work"
 tree=$work/hallmark-$version
-mkdir -p "$tree" "$out"
+mkdir -p "$tree"
 
 if git rev-parse --git-dir >/dev/null 2>&1; then
   git ls-files -z --cached --others --exclude-standard |
@@ -34,11 +38,12 @@ if command -v ccache >/dev/null && [ -z "${CCACHE_DIR:-}" ]; then
   [ -n "$CCACHE_DIR" ] && export CCACHE_DIR
 fi
 export DEB_BUILD_OPTIONS=${DEB_BUILD_OPTIONS:-parallel=$(nproc)}
-(cd "$tree" && dpkg-buildpackage -b -uc -us) >"$work/build.log" 2>&1 || {
-  tail -n 60 "$work/build.log" >&2
+(cd "$tree" && dpkg-buildpackage -b -uc -us) >"$out/build.log" 2>&1 || {
+  tail -n 60 "$out/build.log" >&2
   echo "package.sh: dpkg-buildpackage failed (last lines above)" >&2
   exit 2
 }
 mv "$work"/*.deb "$work"/*.buildinfo "$work"/*.changes "$out/"
+rm -rf "$work"
 deb=$(ls "$out"/hallmark_"$version"_*.deb)
 echo "$deb"

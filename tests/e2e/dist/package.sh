@@ -8,7 +8,7 @@ source "$HALLMARK_SRC/tests/e2e/lib.sh"
 secs() { echo "$(( ($(date +%s%N) - $1) / 1000000 ))" | sed 's/\(...\)$/.\1/'; }
 
 t0=$(date +%s%N)
-"$HALLMARK_SRC/scripts/package.sh" "$T/out" >package.log 2>&1 || { cat package.log; fail "scripts/package.sh failed"; }
+"$HALLMARK_SRC/scripts/package.sh" "$HALLMARK_BUILD/package" >package.log 2>&1 || { cat package.log; fail "scripts/package.sh failed"; }
 deb=$(tail -n 1 package.log)
 version=$(dpkg-deb -f "$deb" Version)
 expect_eq "$(basename "$deb")" "hallmark_${version}_$(dpkg --print-architecture).deb" ".deb name"
