@@ -6,7 +6,7 @@ version=$(sed -n "s/^ *version: *'\([^']*\)'.*/\1/p" "$HALLMARK_SRC/meson.build"
 [[ $line =~ ^hallmark\ ([^ ]+)\ \(git\ ([^ ]+)\)$ ]] || fail "--version printed '$line'"
 expect_eq "${BASH_REMATCH[1]}" "$version" "version from meson.build"
 if git -C "$HALLMARK_SRC" rev-parse --git-dir >/dev/null 2>&1; then
-  # meson test rebuilds first, so the binary names the commit checked out now.
+  # meson test rebuilds hallmark first (the dist tests depend on it): it names the commit checked out now.
   describe=$(git -C "$HALLMARK_SRC" describe --always --tags)
   expect_eq "${BASH_REMATCH[2]%-dirty}" "$describe" "git describe of the build"
 else
