@@ -6,7 +6,7 @@
 # HALLMARK_DEB=path checks that .deb instead of building one.
 source "$HALLMARK_SRC/tests/e2e/lib.sh"
 [ "$(id -u)" = 0 ] || { echo "SKIP: the package check needs root (debootstrap, chroot)"; exit 77; }
-secs() { echo "$(( ($(date +%s%N) - $1) / 1000000 ))" | sed 's/\(...\)$/.\1/'; }
+secs() { awk -v ns="$(( $(date +%s%N) - $1 ))" 'BEGIN { printf "%.1f", ns / 1e9 }'; }
 
 t0=$(date +%s%N)
 if [ -n "${HALLMARK_DEB:-}" ]; then
@@ -17,7 +17,7 @@ else
 fi
 version=$(dpkg-deb -f "$deb" Version)
 expect_eq "$(basename "$deb")" "hallmark_${version}_$(dpkg --print-architecture).deb" ".deb name"
-pass "scripts/package.sh built $(basename "$deb") in $(secs "$t0") s"
+pass "$(basename "$deb"): ${HALLMARK_DEB:+given, }built in $(secs "$t0") s"
 
 dpkg-deb -c "$deb" | awk '{print $6}' >contents.txt
 for f in ./usr/bin/hallmark ./usr/share/man/man1/hallmark.1.gz ./usr/share/bash-completion/completions/hallmark \
