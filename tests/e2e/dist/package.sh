@@ -17,7 +17,7 @@ else
 fi
 version=$(dpkg-deb -f "$deb" Version)
 expect_eq "$(basename "$deb")" "hallmark_${version}_$(dpkg --print-architecture).deb" ".deb name"
-pass "$(basename "$deb"): ${HALLMARK_DEB:+given, }built in $(secs "$t0") s"
+if [ -n "${HALLMARK_DEB:-}" ]; then pass "$(basename "$deb") given (HALLMARK_DEB)"; else pass "scripts/package.sh built $(basename "$deb") in $(secs "$t0") s"; fi
 
 dpkg-deb -c "$deb" | awk '{print $6}' >contents.txt
 for f in ./usr/bin/hallmark ./usr/share/man/man1/hallmark.1.gz ./usr/share/bash-completion/completions/hallmark \
