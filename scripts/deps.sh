@@ -10,6 +10,10 @@ pkgs=(g++ meson ninja-build pkg-config cmake git
       docker-registry skopeo umoci apache2-utils)
 # jq: the GitHub example extracts the predicate for actions/attest (tests/e2e/attest/ci_examples.sh).
 pkgs+=(jq)
+# The Debian package (scripts/package.sh), its lint and the install check in a fresh root.
+pkgs+=(debhelper dpkg-dev lintian debootstrap)
+# The man page check (groff) and the zsh completion test.
+pkgs+=(groff-base zsh)
 # node and npm run the independent verifiers in tests; a machine may have them from elsewhere.
 command -v node >/dev/null || pkgs+=(nodejs)
 command -v npm >/dev/null || pkgs+=(npm)

@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
   ::mallopt(M_MMAP_THRESHOLD, 64 << 20);
   CLI::App app{"hallmark records the supply-chain provenance of CI/CD pipeline steps."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("hallmark ") + hallmark::hallmark_version());
+  app.set_version_flag("--version", std::string("hallmark ") + hallmark::hallmark_version() + " (git " +
+                                          hallmark::hallmark_git_describe() + ")");
   Globals globals;
   globals.env = hallmark::current_environment();
 

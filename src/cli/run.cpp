@@ -34,7 +34,7 @@ Runner setup_run(CLI::App& sub, Globals& g) {
   sub.add_option("--digest", o->digests, "Digests to record: sha256,sha512,gitoid")->capture_default_str();
   sub.add_option("--env-allow", o->env_filter.allow, "Record only environment variables matching these globs");
   sub.add_option("--env-deny", o->env_filter.deny, "Never record environment variables matching these globs");
-  sub.add_flag("--trace", o->trace, "Observe the process tree: files, programs, connections (Linux)");
+  sub.add_flag("--trace", o->trace, "Observe the process tree: files, programs, connections (Linux; also $HALLMARK_TRACE=1)");
   sub.add_flag("--require-trace", o->require_trace, "Fail instead of running untraced when tracing is impossible");
   sub.add_option("--trace-reads", o->trace_reads,
                  "How --trace sees read-only opens: auto (through fanotify when permitted, no stop each; "
@@ -78,6 +78,8 @@ Runner setup_run(CLI::App& sub, Globals& g) {
       return 2;
     }
     if (o->require_trace) o->trace = true;
+    // The CI steps' `trace` input (ci-examples/github-action, ci-examples/gitlab) sets it job-wide.
+    if (auto it = g.env.find("HALLMARK_TRACE"); it != g.env.end() && it->second == "1") o->trace = true;
     o->trace_watch_reads = o->trace_reads == "auto";
     o->telemetry.detail = *parse_telemetry_detail(o->telemetry_detail);
     o->telemetry.enabled = !o->no_telemetry;

@@ -21,7 +21,10 @@ Result<std::filesystem::path> find_data_file(std::string_view relative, const st
   std::vector<std::filesystem::path> roots;
   if (!override_dir.empty()) roots.emplace_back(override_dir);
   if (auto bin = binary_dir(); !bin.empty()) roots.push_back(bin.parent_path() / "share" / "hallmark");
-  roots.emplace_back(HALLMARK_SOURCE_DIR);
+  // Empty in a packaged build: an installed binary must never read a stale source tree.
+  if (std::string_view(HALLMARK_SOURCE_DIR).size() > 0) roots.emplace_back(HALLMARK_SOURCE_DIR);
+  // Last, the configured prefix: found even where /proc is not mounted (a fresh chroot).
+  roots.emplace_back(HALLMARK_INSTALLED_DATA_DIR);
   std::string tried;
   for (const auto& root : roots) {
     auto candidate = root / relative;

@@ -14,8 +14,9 @@ namespace hallmark {
 // `relative` is the file's path in the source tree ("schemas/bom-1.6.schema.json",
 // "data/sigstore/trusted_root.json"); installs mirror it under PREFIX/share/hallmark/.
 // Looked up in order: `override_dir` (the caller passes $HALLMARK_DATA_DIR, read once with the
-// environment), <binary dir>/../share/hallmark, and the source tree of the build (so a binary run
-// from build/ finds the repository's files). The error names every place tried.
+// environment), <binary dir>/../share/hallmark, the source tree of the build (so a binary run
+// from build/ finds the repository's files; left out with -Dsource_data_dir=false), and
+// PREFIX/share/hallmark as configured. The error names every place tried.
 Result<std::filesystem::path> find_data_file(std::string_view relative, const std::string& override_dir = {});
 
 } // namespace hallmark
