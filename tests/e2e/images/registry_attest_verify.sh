@@ -29,7 +29,7 @@ diff truth.txt got.txt || fail "registry image: deb components differ from dpkg-
 DIGEST=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$IMG")
 HEX=${DIGEST#sha256:}
 case "$(jget bom.json 'j["metadata"]["component"]["purl"]')" in
-  "pkg:oci/app@$DIGEST?"*"repository_url=${REG/:/%3A}%2Fteam%2Fapp"*) ;;
+  "pkg:oci/app@$DIGEST?"*"repository_url=${REG}%2Fteam%2Fapp"*) ;;  # purl spec: ":" stays literal in qualifier values, "/" is encoded
   *) fail "image purl $(jget bom.json 'j["metadata"]["component"]["purl"]') lacks digest/repository_url";;
 esac
 
