@@ -85,7 +85,9 @@ def main():
     cmds = commands(hm)
     bodies = man_sections(open(man).read())
     problems = []
-    common = set.intersection(*cmds.values()) if cmds else set()
+    # Options every top-level command has (nested ones may leave them to their parent).
+    tops = [flags for path, flags in cmds.items() if len(path) == 1]
+    common = set.intersection(*tops) if tops else set()
     common_doc = set(LONG.findall("\n".join(bodies.get("COMMON OPTIONS", []))))
     for path, flags in sorted(cmds.items()):
         h = heading(path)
