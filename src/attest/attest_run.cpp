@@ -3,10 +3,13 @@
 #include "hallmark/attest/dsse.hpp"
 #include "hallmark/attest/sbom_attestation.hpp"
 #include "hallmark/attest/signing.hpp"
+#include "hallmark/attest/verify.hpp"
 #include "hallmark/store/record_dir.hpp"
+#include "hallmark/telemetry/step_telemetry.hpp"
 #include "hallmark/util/atomic_file.hpp"
 
 #include <cctype>
+#include <map>
 
 namespace hallmark {
 
@@ -46,6 +49,39 @@ fs::path materials_path_for(const fs::path& output) {
     }
   }
   return s + ".materials.json";
+}
+
+// A failed step means the run did not do what its pipeline says: refuse to sign unless asked.
+std::string failed_step(const std::vector<StepRecord>& steps) {
+  for (const auto& s : steps)
+    if (s.exit_code != 0)
+      return "step '" + s.name + "' exited " + std::to_string(s.exit_code) +
+             (s.signal ? " (signal " + std::to_string(s.signal) + ")" : "") +
+             ": refusing to attest a run with a failed step (--allow-failed-steps signs it anyway)";
+  return {};
+}
+
+// The subjects' digests come from the records; the files are signed as they are now. A file
+// changed or deleted since the step that produced it would be attested under a digest it no
+// longer has (or one an attacker chose), so each subject is hashed again.
+std::string changed_subject(const std::vector<StepRecord>& steps, const nlohmann::json& subjects) {
+  std::map<std::string, fs::path> workspace_of;
+  for (const auto& s : steps)
+    for (const auto& p : s.products) workspace_of[p.path] = s.workspace.empty() ? fs::path(".") : fs::path(s.workspace);
+  for (const auto& subject : subjects) {
+    std::string name = subject.value("name", std::string());
+    std::string recorded = subject.contains("digest") ? subject["digest"].value("sha256", std::string()) : "";
+    auto it = workspace_of.find(name);
+    fs::path file = (it == workspace_of.end() ? fs::path(".") : it->second) / name;
+    auto now = sha256_file(file);
+    if (!now)
+      return "subject " + name + " (recorded sha256:" + recorded + ") is gone or unreadable now (" + now.message() +
+             "): run the step that produces it again";
+    if (recorded.empty() || *now != recorded)
+      return "subject " + name + " changed since its step recorded it: recorded sha256:" + recorded + ", on disk sha256:" +
+             *now + ": run the step that produces it again";
+  }
+  return {};
 }
 
 ProvenanceOptions provenance_options(const AttestOptions& o, const RunInfo& run,
@@ -98,6 +134,9 @@ Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hall
   Result<std::vector<StepRecord>> steps = steps_by_start(std::move(*stored));
 
   ProvenanceOptions po = provenance_options(o, *run, step_files, hallmark_version);
+  AttestOutcome out;
+  if (!o.allow_failed_steps) out.refused = failed_step(*steps);
+  if (!out.refused.empty()) return out;
   if (o.statement_only) return write_statement_only(o, *steps, po);
 
   // The output name depends on the subjects, and the materials list name on the output: build
@@ -111,10 +150,12 @@ Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hall
     p.subject_names = {o.image_name};
   };
   use_image_subject(*first);
+  // An image's subject is its manifest digest, checked when the image was read (attest/image.cpp).
+  if (o.image_sha256.empty()) out.refused = changed_subject(*steps, first->statement["subject"]);
+  if (!out.refused.empty()) return out;
   fs::path output = o.output.empty() ? default_output(*steps, first->subject_names, o.bundle) : o.output;
   fs::path materials = o.materials_inline ? fs::path() : materials_path_for(output);
   if (!o.materials_inline) po.materials_list_name = materials.filename().string();
-  AttestOutcome out;
   std::vector<nlohmann::json> sbom_statements;
   if (o.sbom) {
     // SBOMs are byproducts of the provenance and signed statements of their own.
@@ -131,6 +172,10 @@ Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hall
     sbom_statements = std::move(sb->statements);
     out.warnings = std::move(sb->warnings);
   }
+  // Every check passed: now the run's root span joins the event log (once per run, however
+  // often attest or `telemetry close` ran), so that the chain head signed below covers it.
+  if (o.telemetry.enabled)
+    out.telemetry_warnings = close_run_telemetry(o.telemetry, *run, o.record_dir, *steps, o.env).warnings;
   auto prov = build_provenance(*steps, po);
   if (!prov) return prov.error();
   use_image_subject(*prov);

@@ -63,7 +63,8 @@ Result<ImageAttestOutcome> attest_image(const ImageAttestOptions& o, const std::
   auto attested = attest_run(a, version);
   if (!attested) return attested.error();
   out.attest = std::move(*attested);
-  if (!o.push) return out;
+  // A refused run (a failed step) wrote nothing: nothing to push either.
+  if (!o.push || !out.attest.refused.empty()) return out;
 
   auto text = read_file(out.attest.output, kMaxEnvelopeBytes);
   if (!text) return text.error();

@@ -76,7 +76,12 @@ Result<std::filesystem::path> write_signed_link(const StepRecord& step, const Si
   std::error_code ec;
   std::filesystem::create_directories(links_dir, ec);
   if (ec) return make_error("cannot create " + links_dir.string() + ": " + ec.message());
-  auto path = links_dir / (file_safe(step.name) + "." + key.keyid().substr(0, 8) + ".link.intoto.jsonl");
+  // A step name used twice in a run (retries, matrix jobs) keeps both links: the later one
+  // gets the first free number instead of replacing the earlier.
+  std::string stem = file_safe(step.name) + "." + key.keyid().substr(0, 8);
+  auto path = links_dir / (stem + ".link.intoto.jsonl");
+  for (int n = 2; std::filesystem::exists(path, ec) && n < 10000; ++n)
+    path = links_dir / (stem + "." + std::to_string(n) + ".link.intoto.jsonl");
   HALLMARK_TRY(write_file_atomic(path, dsse_to_line(*env) + "\n"));
   return path;
 }

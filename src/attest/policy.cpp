@@ -89,13 +89,32 @@ Result<Policy> policy_from_json(const std::string& text, const std::string& orig
       into = value.get<bool>();
       return ok_status();
     };
+    // An empty allow-list reads as "allow all" to some and "allow none" to others: refuse it.
+    auto allow_list = [&](std::vector<std::string>& into) -> Status {
+      HALLMARK_TRY(strings(into));
+      if (into.empty())
+        return make_error("policy " + origin + ": \"" + key + "\" is an empty list: name what is allowed, or remove the key to allow anything");
+      return ok_status();
+    };
     Status st = ok_status();
     if (key == "version" || key == "$schema" || key == "description") {
       if (key == "version" && !(value.is_number_integer() && value.get<int>() == 1))
         return make_error("policy " + origin + ": unsupported \"version\" (this hallmark reads version 1)");
-    } else if (key == "allowedBuilders") st = strings(p.allowed_builders);
-    else if (key == "allowedSourceRepos") st = strings(p.allowed_source_repos);
-    else if (key == "allowedSourceRefs") st = strings(p.allowed_source_refs);
+    } else if (key == "allowedBuilders") st = allow_list(p.allowed_builders);
+    else if (key == "allowedSourceRepos") st = allow_list(p.allowed_source_repos);
+    else if (key == "allowedSourceRefs") st = allow_list(p.allowed_source_refs);
+    else if (key == "allowFailedSteps") st = boolean(p.allow_failed_steps);
+    else if (key == "requireCleanSource") st = boolean(p.require_clean_source);
+    else if (key == "requireTraced") {
+      if (value.is_boolean()) {
+        st = boolean(p.require_traced);
+      } else {
+        st = strings(p.require_traced_steps);
+        if (st && p.require_traced_steps.empty())
+          return make_error("policy " + origin + ": \"requireTraced\" is an empty list: write true for every step, or name the steps");
+        p.require_traced = st.ok();
+      }
+    }
     else if (key == "requiredSteps") st = strings(p.required_steps);
     else if (key == "requiredStepsInOrder") st = boolean(p.required_steps_in_order);
     else if (key == "requiredStepsSucceeded") st = boolean(p.required_steps_succeeded);
@@ -144,15 +163,53 @@ StatementSource statement_source(const json& st) {
   return out;
 }
 
-std::vector<CheckResult> evaluate_policy(const Policy& p, const json& st, SystemTime now) {
-  std::vector<CheckResult> out;
-  auto add = [&](const char* check, bool ok, std::string expected, std::string actual) {
-    out.push_back({check, ok, std::move(expected), std::move(actual)});
-  };
+namespace {
 
+using Checks = std::vector<CheckResult>;
+
+void add(Checks& out, const char* check, bool ok, std::string expected, std::string actual) {
+  out.push_back({check, ok, std::move(expected), std::move(actual)});
+}
+
+// What the statement's step-record byproducts say about each step (annotations written by
+// provenance.cpp); a field a builder did not write is absent, never guessed.
+struct StepFacts {
+  std::string name;
+  std::optional<int64_t> exit_code;
+  bool traced = false;
+  const json* network = nullptr;  // annotations.networkDestinations when traced
+  std::optional<int64_t> git_dirty;
+};
+
+std::vector<StepFacts> step_facts(const json& st) {
+  std::vector<StepFacts> out;
+  for (const auto& b : byproducts_of(st)) {
+    StepFacts f;
+    f.name = string_at(b, {"annotations", "step"});
+    if (f.name.empty()) continue;
+    if (const json* c = at_path(b, {"annotations", "exitCode"}); c && c->is_number_integer()) f.exit_code = c->get<int64_t>();
+    const json* t = at_path(b, {"annotations", "traced"});
+    f.traced = t && t->is_boolean() && t->get<bool>();
+    if (const json* n = at_path(b, {"annotations", "networkDestinations"}); n && n->is_array()) {
+      f.network = n;
+      f.traced = true;
+    }
+    if (const json* d = at_path(b, {"annotations", "gitDirty"}); d && d->is_number_integer()) f.git_dirty = d->get<int64_t>();
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::string exit_text(const StepFacts& f) {
+  return f.name + " exited " + (f.exit_code ? std::to_string(*f.exit_code) : std::string("(unknown)"));
+}
+
+bool failed(const StepFacts& f) { return !f.exit_code || *f.exit_code != 0; }
+
+void check_sources(const Policy& p, const json& st, Checks& out) {
   if (!p.allowed_builders.empty()) {
     std::string id = string_at(st, {"predicate", "runDetails", "builder", "id"});
-    add("policy.allowedBuilders", any_match(p.allowed_builders, id), "builder.id one of " + join(p.allowed_builders),
+    add(out, "policy.allowedBuilders", any_match(p.allowed_builders, id), "builder.id one of " + join(p.allowed_builders),
         id.empty() ? "(none)" : id);
   }
   StatementSource source = statement_source(st);
@@ -160,118 +217,183 @@ std::vector<CheckResult> evaluate_policy(const Policy& p, const json& st, System
   const std::string& ref = source.ref;
   if (!p.allowed_source_repos.empty()) {
     std::string norm = normalize_repo_uri(repo);
-    add("policy.allowedSourceRepos", !repo.empty() && any_match(p.allowed_source_repos, norm),
+    add(out, "policy.allowedSourceRepos", !repo.empty() && any_match(p.allowed_source_repos, norm),
         "source repo one of " + join(p.allowed_source_repos), repo.empty() ? "(none)" : norm);
   }
   if (!p.allowed_source_refs.empty())
-    add("policy.allowedSourceRefs", !ref.empty() && any_match(p.allowed_source_refs, ref),
+    add(out, "policy.allowedSourceRefs", !ref.empty() && any_match(p.allowed_source_refs, ref),
         "source ref one of " + join(p.allowed_source_refs), ref.empty() ? "(none)" : ref);
+}
 
-  if (!p.required_steps.empty()) {
-    std::vector<std::string> names;
-    if (const json* steps = at_path(st, {"predicate", "buildDefinition", "externalParameters", "steps"}); steps && steps->is_array())
-      for (const auto& s : *steps)
-        if (s.is_object() && s.contains("name") && s["name"].is_string()) names.push_back(s["name"].get<std::string>());
-    std::vector<std::string> missing;
-    for (const auto& r : p.required_steps)
-      if (std::find(names.begin(), names.end(), r) == names.end()) missing.push_back(r);
-    add("policy.requiredSteps", missing.empty(), "steps " + join(p.required_steps),
-        "steps " + list_or_none(names) + (missing.empty() ? "" : " (missing " + join(missing) + ")"));
-    if (missing.empty() && p.required_steps_in_order) {
-      // First occurrence of each required step must come in the policy's order.
-      std::vector<std::string> seen;
-      for (const auto& n : names)
-        if (std::find(p.required_steps.begin(), p.required_steps.end(), n) != p.required_steps.end() &&
-            std::find(seen.begin(), seen.end(), n) == seen.end())
-          seen.push_back(n);
-      add("policy.requiredStepsInOrder", seen == p.required_steps, "order " + join(p.required_steps, " -> "),
-          "order " + join(seen, " -> "));
-    }
-    if (missing.empty() && p.required_steps_succeeded) {
-      std::vector<std::string> failed;
-      for (const auto& b : byproducts_of(st)) {
-        std::string step = string_at(b, {"annotations", "step"});
-        const json* code = at_path(b, {"annotations", "exitCode"});
-        if (step.empty() || !code || !code->is_number_integer()) continue;
-        if (std::find(p.required_steps.begin(), p.required_steps.end(), step) != p.required_steps.end() &&
-            code->get<int64_t>() != 0)
-          failed.push_back(step + " exited " + std::to_string(code->get<int64_t>()));
-      }
-      add("policy.requiredStepsSucceeded", failed.empty(), "required steps exit 0",
-          failed.empty() ? "all exit 0" : join(failed));
-    }
+// requiredSteps and the rules about them each run and print their line, even when a required
+// step is missing: a deploy gate should list every reason at once.
+void check_required_steps(const Policy& p, const json& st, const std::vector<StepFacts>& facts, Checks& out) {
+  if (p.required_steps.empty()) return;
+  std::vector<std::string> names;
+  if (const json* steps = at_path(st, {"predicate", "buildDefinition", "externalParameters", "steps"}); steps && steps->is_array())
+    for (const auto& s : *steps)
+      if (s.is_object() && s.contains("name") && s["name"].is_string()) names.push_back(s["name"].get<std::string>());
+  std::vector<std::string> missing;
+  for (const auto& r : p.required_steps)
+    if (std::find(names.begin(), names.end(), r) == names.end()) missing.push_back(r);
+  add(out, "policy.requiredSteps", missing.empty(), "steps " + join(p.required_steps),
+      "steps " + list_or_none(names) + (missing.empty() ? "" : " (missing " + join(missing) + ")"));
+  if (p.required_steps_in_order) {
+    // First occurrence of each required step must come in the policy's order.
+    std::vector<std::string> seen;
+    for (const auto& n : names)
+      if (std::find(p.required_steps.begin(), p.required_steps.end(), n) != p.required_steps.end() &&
+          std::find(seen.begin(), seen.end(), n) == seen.end())
+        seen.push_back(n);
+    add(out, "policy.requiredStepsInOrder", seen == p.required_steps, "order " + join(p.required_steps, " -> "),
+        "order " + (seen.empty() ? std::string("(none)") : join(seen, " -> ")));
   }
+  if (p.required_steps_succeeded) {
+    std::vector<std::string> bad;
+    for (const auto& f : facts)
+      if (std::find(p.required_steps.begin(), p.required_steps.end(), f.name) != p.required_steps.end() && failed(f))
+        bad.push_back(exit_text(f));
+    // A missing step is requiredSteps' failure; this rule judges the steps that ran.
+    add(out, "policy.requiredStepsSucceeded", bad.empty(), "required steps exit 0",
+        !bad.empty() ? join(bad) : missing.empty() ? "all exit 0" : "all present exit 0");
+  }
+}
 
-  if (p.max_age_seconds) {
-    std::string when = string_at(st, {"predicate", "runDetails", "metadata", "finishedOn"});
-    if (when.empty()) when = string_at(st, {"predicate", "runDetails", "metadata", "startedOn"});
-    auto t = parse_rfc3339(when);
-    std::string expected = "finished within " + std::to_string(*p.max_age_seconds) + " s";
-    if (!t) {
-      add("policy.maxAge", false, expected, when.empty() ? "no finishedOn" : "unparseable finishedOn " + when);
+// Without "allowFailedSteps": true, a step that failed anywhere in the run fails verify: a
+// release built by a pipeline whose tests failed is not one to deploy by default.
+void check_failed_steps(const Policy& p, const std::vector<StepFacts>& facts, Checks& out) {
+  if (p.allow_failed_steps) return;
+  std::vector<std::string> bad;
+  for (const auto& f : facts)
+    if (failed(f)) bad.push_back(exit_text(f));
+  if (facts.empty()) return;  // no step records among the byproducts: nothing recorded to judge
+  add(out, "stepsSucceeded", bad.empty(), "every recorded step exited 0 (a policy may set \"allowFailedSteps\": true)",
+      bad.empty() ? "all exit 0" : join(bad));
+}
+
+void check_traced_and_clean(const Policy& p, const std::vector<StepFacts>& facts, Checks& out) {
+  if (p.require_traced) {
+    std::vector<std::string> untraced;
+    if (p.require_traced_steps.empty()) {
+      for (const auto& f : facts)
+        if (!f.traced) untraced.push_back(f.name);
     } else {
-      auto age = std::chrono::duration_cast<std::chrono::seconds>(now - *t).count();
-      add("policy.maxAge", age <= *p.max_age_seconds, expected,
-          "finished " + when + " (" + std::to_string(age) + " s ago)");
-    }
-  }
-
-  if (p.require_sbom) {
-    std::vector<std::string> sboms;
-    for (const auto& b : byproducts_of(st)) {
-      std::string media = string_at(b, {"mediaType"});
-      const json* flag = at_path(b, {"annotations", "sbom"});
-      if (media.find("cyclonedx") != std::string::npos || media.find("spdx") != std::string::npos ||
-          (flag && flag->is_boolean() && flag->get<bool>()))
-        sboms.push_back(string_at(b, {"name"}));
-    }
-    add("policy.requireSbom", !sboms.empty(), "an SBOM among the byproducts",
-        sboms.empty() ? "no SBOM byproduct" : "SBOM " + join(sboms));
-  }
-
-  if (!p.denied_network_destinations.empty()) {
-    std::vector<std::string> hits;
-    bool traced = false;
-    for (const auto& b : byproducts_of(st)) {
-      const json* dests = at_path(b, {"annotations", "networkDestinations"});
-      if (!dests || !dests->is_array()) continue;
-      traced = true;
-      for (const auto& d : *dests) {
-        if (!d.is_string()) continue;
-        std::string dest = d.get<std::string>();
-        std::string host = dest.substr(0, dest.rfind(':'));
-        if (any_match(p.denied_network_destinations, dest) || any_match(p.denied_network_destinations, host))
-          hits.push_back(string_at(b, {"annotations", "step"}) + " -> " + dest);
+      for (const auto& want : p.require_traced_steps) {
+        auto it = std::find_if(facts.begin(), facts.end(), [&](const StepFacts& f) { return f.name == want; });
+        if (it == facts.end()) untraced.push_back(want + " (not in the run)");
+        else if (!it->traced) untraced.push_back(want);
       }
     }
-    // Only checked when the record has the data: an untraced run cannot be judged here.
-    if (traced)
-      add("policy.deniedNetworkDestinations", hits.empty(), "no connection to " + join(p.denied_network_destinations),
-          hits.empty() ? "none" : join(hits));
+    std::string which = p.require_traced_steps.empty() ? "every step" : "steps " + join(p.require_traced_steps);
+    add(out, "policy.requireTraced", untraced.empty() && !facts.empty(), which + " traced (hallmark run --trace)",
+        facts.empty() ? "no step records among the byproducts" : untraced.empty() ? "traced" : "untraced: " + join(untraced));
   }
+  if (p.require_clean_source) {
+    std::vector<std::string> dirty;
+    for (const auto& f : facts)
+      if (!f.git_dirty) dirty.push_back(f.name + " (no git context)");
+      else if (*f.git_dirty != 0) dirty.push_back(f.name + " (" + std::to_string(*f.git_dirty) + " tracked files changed)");
+    add(out, "policy.requireCleanSource", dirty.empty() && !facts.empty(), "a clean git tree at every step",
+        facts.empty() ? "no step records among the byproducts" : dirty.empty() ? "clean" : join(dirty));
+  }
+}
 
-  if (!p.denied_components.empty()) {
-    std::set<std::string> hits;
-    bool have_components = false;
-    auto consider = [&](const std::string& id) {
-      if (!id.empty() && any_match(p.denied_components, id)) hits.insert(id);
-    };
-    for (const auto& b : byproducts_of(st)) {
-      const json* comps = at_path(b, {"annotations", "components"});
-      if (!comps || !comps->is_array()) continue;
-      have_components = true;
-      for (const auto& c : *comps)
-        if (c.is_string()) consider(c.get<std::string>());
-    }
-    if (const json* deps = at_path(st, {"predicate", "buildDefinition", "resolvedDependencies"}); deps && deps->is_array())
-      for (const auto& d : *deps) {
-        consider(string_at(d, {"uri"}));
-        consider(string_at(d, {"name"}));
-      }
-    if (have_components || !hits.empty())
-      add("policy.deniedComponents", hits.empty(), "none of " + join(p.denied_components),
-          hits.empty() ? "none" : join(std::vector<std::string>(hits.begin(), hits.end())));
+void check_max_age(const Policy& p, const json& st, SystemTime now, Checks& out) {
+  if (!p.max_age_seconds) return;
+  std::string when = string_at(st, {"predicate", "runDetails", "metadata", "finishedOn"});
+  if (when.empty()) when = string_at(st, {"predicate", "runDetails", "metadata", "startedOn"});
+  auto t = parse_rfc3339(when);
+  std::string expected = "finished within " + std::to_string(*p.max_age_seconds) + " s";
+  if (!t) {
+    add(out, "policy.maxAge", false, expected, when.empty() ? "no finishedOn" : "unparseable finishedOn " + when);
+    return;
   }
+  auto age = std::chrono::duration_cast<std::chrono::seconds>(now - *t).count();
+  add(out, "policy.maxAge", age <= *p.max_age_seconds, expected, "finished " + when + " (" + std::to_string(age) + " s ago)");
+}
+
+void check_sbom(const Policy& p, const json& st, Checks& out) {
+  if (!p.require_sbom) return;
+  std::vector<std::string> sboms;
+  for (const auto& b : byproducts_of(st)) {
+    std::string media = string_at(b, {"mediaType"});
+    const json* flag = at_path(b, {"annotations", "sbom"});
+    if (media.find("cyclonedx") != std::string::npos || media.find("spdx") != std::string::npos ||
+        (flag && flag->is_boolean() && flag->get<bool>()))
+      sboms.push_back(string_at(b, {"name"}));
+  }
+  add(out, "policy.requireSbom", !sboms.empty(), "an SBOM among the byproducts",
+      sboms.empty() ? "no SBOM byproduct" : "SBOM " + join(sboms));
+}
+
+// Untraced steps cannot be judged: a FAILED line when the policy requires tracing, else a
+// WARNING line. Never silence, which would read as "no denied connection".
+void check_network(const Policy& p, const std::vector<StepFacts>& facts, Checks& out) {
+  if (p.denied_network_destinations.empty()) return;
+  std::vector<std::string> hits, untraced;
+  for (const auto& f : facts) {
+    if (!f.network) {
+      untraced.push_back(f.name);
+      continue;
+    }
+    for (const auto& d : *f.network) {
+      if (!d.is_string()) continue;
+      std::string dest = d.get<std::string>();
+      std::string host = dest.substr(0, dest.rfind(':'));
+      if (any_match(p.denied_network_destinations, dest) || any_match(p.denied_network_destinations, host))
+        hits.push_back(f.name + " -> " + dest);
+    }
+  }
+  std::string expected = "no connection to " + join(p.denied_network_destinations);
+  if (!hits.empty() || (untraced.empty() && !facts.empty())) {
+    add(out, "policy.deniedNetworkDestinations", hits.empty(), expected, hits.empty() ? "none" : join(hits));
+    return;
+  }
+  std::string actual = facts.empty() ? "no step records to judge" : "steps not traced, connections unknown: " + join(untraced);
+  if (p.require_traced) add(out, "policy.deniedNetworkDestinations", false, expected + " in traced steps", actual);
+  else out.push_back({"policy.deniedNetworkDestinations", true, expected, actual, true});
+}
+
+void check_components(const Policy& p, const json& st, Checks& out) {
+  if (p.denied_components.empty()) return;
+  std::set<std::string> hits;
+  bool have_components = false;
+  auto consider = [&](const std::string& id) {
+    if (!id.empty() && any_match(p.denied_components, id)) hits.insert(id);
+  };
+  for (const auto& b : byproducts_of(st)) {
+    const json* comps = at_path(b, {"annotations", "components"});
+    if (!comps || !comps->is_array()) continue;
+    have_components = true;
+    for (const auto& c : *comps)
+      if (c.is_string()) consider(c.get<std::string>());
+  }
+  if (const json* deps = at_path(st, {"predicate", "buildDefinition", "resolvedDependencies"}); deps && deps->is_array())
+    for (const auto& d : *deps) {
+      consider(string_at(d, {"uri"}));
+      consider(string_at(d, {"name"}));
+    }
+  if (have_components || !hits.empty())
+    add(out, "policy.deniedComponents", hits.empty(), "none of " + join(p.denied_components),
+        hits.empty() ? "none" : join(std::vector<std::string>(hits.begin(), hits.end())));
+  else
+    out.push_back({"policy.deniedComponents", true, "none of " + join(p.denied_components),
+                   "no SBOM components among the byproducts to judge", true});
+}
+
+} // namespace
+
+std::vector<CheckResult> evaluate_policy(const Policy& p, const json& st, SystemTime now) {
+  std::vector<CheckResult> out;
+  std::vector<StepFacts> facts = step_facts(st);
+  check_sources(p, st, out);
+  check_required_steps(p, st, facts, out);
+  check_failed_steps(p, facts, out);
+  check_traced_and_clean(p, facts, out);
+  check_max_age(p, st, now, out);
+  check_sbom(p, st, out);
+  check_network(p, facts, out);
+  check_components(p, st, out);
   return out;
 }
 

@@ -93,6 +93,7 @@ std::pair<std::string, std::vector<std::string>> inspect_sbom(const std::string&
 json step_annotations(const StepRecord& r) {
   json a = {{"step", r.name}, {"exitCode", r.exit_code}, {"startedOn", r.started}, {"finishedOn", r.finished}};
   if (r.signal) a["signal"] = r.signal;
+  if (r.git) a["gitDirty"] = r.git->dirty;  // policy requireCleanSource
   if (r.trace) {
     std::set<std::string> dest;
     for (const auto& c : r.trace->network)
@@ -261,6 +262,8 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
     auto text = read_file(f.path);
     if (!text) return text.error();
     auto [media, purls] = inspect_sbom(*text);
+    if (media.empty() && f.media_type.empty())
+      return make_error(f.path.string() + " is neither a CycloneDX nor an SPDX JSON SBOM (write one with hallmark sbom)");
     json b = {{"name", f.name}, {"digest", {{"sha256", sha256_hex(*text)}}}};
     b["mediaType"] = !f.media_type.empty() ? f.media_type : !media.empty() ? media : "application/json";
     b["annotations"] = {{"sbom", true}, {"components", purls}};

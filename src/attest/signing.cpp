@@ -250,17 +250,14 @@ Result<SigningKey> load_signing_key(const std::filesystem::path& path, const std
 }
 
 Result<VerifyingKey> verifying_key_from_pem(std::string_view pem, const std::string& origin) {
+  // A verifier holding the signing key is a custody mistake worth stopping: whoever can read the
+  // trusted key file could also sign. Say so instead of quietly taking the public half.
+  if (pem.find("PRIVATE KEY-----") != std::string_view::npos)
+    return make_error(origin + ": this is a private key; give the public one (the .pub file " +
+                      "hallmark keygen wrote beside it)");
   BioPtr bio(BIO_new_mem_buf(pem.data(), int(pem.size())));
   EVP_PKEY* raw = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
-  if (!raw) {
-    ERR_clear_error();
-    // A private key file names its public half too; never prompt for a passphrase here.
-    BioPtr again(BIO_new_mem_buf(pem.data(), int(pem.size())));
-    std::string empty;
-    PassphraseRequest req{&empty};
-    raw = PEM_read_bio_PrivateKey(again.get(), nullptr, passphrase_callback, &req);
-    if (!raw) return make_error("cannot read public key " + origin + " (want an SPKI PEM key): " + openssl_reason());
-  }
+  if (!raw) return make_error("cannot read public key " + origin + " (want an SPKI PEM key): " + openssl_reason());
   auto adopted = Key::adopt(raw);
   if (!adopted) return make_error("public key " + origin + ": " + adopted.message());
   // Keep only the public half.

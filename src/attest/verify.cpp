@@ -167,9 +167,9 @@ EnvelopeOutcome check_envelope(const DsseEnvelope& env, const std::vector<Verify
   if (!o.source_ref.empty()) add("source.ref", ref_matches(o.source_ref, ref), o.source_ref, quoted_or_none(ref));
 
   // 5. Policy, then checks contributed by other modules.
-  if (policy)
-    for (auto& c : evaluate_policy(*policy, st, o.now.value_or(std::chrono::system_clock::now())))
-      out.checks.push_back(std::move(c));
+  // Without --policy the default one still runs: it fails a run with a failed step.
+  for (auto& c : evaluate_policy(policy.value_or(Policy{}), st, o.now.value_or(std::chrono::system_clock::now())))
+    out.checks.push_back(std::move(c));
   for (const auto& extra : o.extra_checks)
     for (auto& c : extra(st)) out.checks.push_back(std::move(c));
   return out;
@@ -292,10 +292,10 @@ Result<VerifyResult> verify_artifact(const VerifyOptions& o) {
   std::error_code ec;
   auto size = std::filesystem::file_size(r.provenance, ec);
   if (ec) return make_error("cannot read provenance " + r.provenance.string() + ": " + ec.message());
-  if (size > kMaxEnvelopeBytes) {
-    r.checks.push_back({"provenance", false, "at most 64 MB", std::to_string(size) + " bytes"});
-    return r;
-  }
+  // Over the limit is an input problem like an unreadable file (exit 2): it is never parsed.
+  if (size > kMaxEnvelopeBytes)
+    return make_error("provenance " + r.provenance.string() + " is " + std::to_string(size) +
+                      " bytes, over the 64 MB limit: pass the provenance file hallmark attest wrote");
   auto text = read_file(r.provenance, kMaxEnvelopeBytes);
   if (!text) return text.error();
   if (is_sigstore_evidence(*text)) return verify_keyless_bundle(o, *text, trust->policy, std::move(r));
@@ -314,7 +314,8 @@ Result<VerifyResult> verify_artifact(const VerifyOptions& o) {
 json VerifyResult::to_json() const {
   json checks_json = json::array();
   for (const auto& c : checks)
-    checks_json.push_back({{"check", c.check}, {"passed", c.passed}, {"expected", c.expected}, {"actual", c.actual}});
+    checks_json.push_back({{"check", c.check}, {"passed", c.passed}, {"expected", c.expected}, {"actual", c.actual},
+                           {"warning", c.warning}});
   json out = {{"passed", passed},
               {"artifactSha256", artifact_sha256},
               {"provenance", provenance.string()},
@@ -335,10 +336,11 @@ std::vector<std::string> VerifyResult::lines(const std::filesystem::path& artifa
     out.push_back("PASSED: " + artifact.string() + " sha256:" + artifact_sha256 + " is a subject of " +
                   provenance.string() + " (" + format + "), signed by " + keyid + ", builder " + builder + "; " +
                   std::to_string(checks.size()) + " checks passed");
-    return out;
   }
-  for (const auto& c : checks)
+  for (const auto& c : checks) {
     if (!c.passed) out.push_back("FAILED: " + c.check + ": expected " + c.expected + ", got " + c.actual);
+    if (c.passed && c.warning) out.push_back("WARNING: " + c.check + ": " + c.actual + " (wanted " + c.expected + ")");
+  }
   return out;
 }
 

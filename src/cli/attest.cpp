@@ -41,6 +41,10 @@ int attest_image_cli(const AttestOptions& a, const Opts& o, const Globals& g) {
     say_error(out.message());
     return 2;
   }
+  if (!out->attest.refused.empty()) {
+    say_error(out->attest.refused);
+    return 1;
+  }
   for (const auto& w : out->warnings) say("warning: " + w);
   if (g.verbosity >= 1) {
     say("attested image " + out->image + " (" + out->digest + ") from " + std::to_string(out->attest.steps) +
@@ -60,6 +64,7 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
     std::string password_file;
     std::string record_dir_flag;
     std::string output;
+    std::vector<std::string> sboms;  // --attach-sbom FILE
     bool no_telemetry = false;
     std::string store;
     std::string image;
@@ -85,6 +90,11 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
   sub.add_flag("--sbom", o->attest.sbom,
                "Also write the CycloneDX SBOM of the workspace and of each archive subject, list them\n"
                "among the byproducts and sign each as a statement (predicateType https://cyclonedx.org/bom)");
+  sub.add_option("--attach-sbom", o->sboms,
+                 "List this existing SBOM (CycloneDX or SPDX JSON) among the byproducts, with its\n"
+                 "components; repeatable");
+  sub.add_flag("--allow-failed-steps", o->attest.allow_failed_steps,
+               "Sign a run in which a step failed (refused by default, exit 1)");
   sub.add_flag("--no-telemetry", o->no_telemetry, "Do not emit the run's root span before signing");
   sub.add_option("--store", o->store,
                  "Evidence store the closed run is ingested into (default: $HALLMARK_STORE, else\n"
@@ -111,15 +121,10 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
     a.passphrase = *pass;
     a.output = o->output;
     a.record_dir = RecordDir::locate(std::filesystem::current_path(), o->record_dir_flag, g.env);
-    // The run's root span goes into the event log before the log's chain head is signed.
-    RecordDir dir(a.record_dir);
-    if (auto run = dir.current_run(); run.ok() && !o->no_telemetry && !a.statement_only) {
-      if (auto steps = dir.read_steps(); steps.ok()) {
-        TelemetryOptions t;
-        FlushStats fs = close_run_telemetry(t, *run, a.record_dir, *steps, g.env);
-        for (const auto& w : fs.warnings) say("warning: telemetry: " + w);
-      }
-    }
+    for (const auto& s : o->sboms) a.sboms.push_back({std::filesystem::path(s).filename().string(), s, ""});
+    // attest_run appends the run's root span after its checks pass, before the chain head is signed.
+    a.telemetry.enabled = !o->no_telemetry;
+    a.env = g.env;
     if (o->push && o->image.empty()) {
       say_error("attest: --push needs --image REF");
       return 2;
@@ -129,6 +134,12 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
     if (!out) {
       say_error(out.message());
       return 2;
+    }
+    for (const auto& w : out->telemetry_warnings)
+      if (g.verbosity >= 1) say("warning: telemetry: " + w);
+    if (!out->refused.empty()) {
+      say_error(out->refused);
+      return 1;
     }
     if (g.verbosity >= 2)
       for (const auto& w : out->warnings) say("warning: sbom: " + w);

@@ -45,6 +45,19 @@ int exit_without_freeing(int status) {
 #endif
 }
 
+// A repeatable option takes one value per occurrence (`--exclude A --exclude B`): CLI11 would
+// otherwise let `sbom --exclude GLOB PATH` swallow PATH as a second glob. Applied to every
+// subcommand's options, so options added later follow the rule too. An option meant to take
+// several values says so in its type name ("PATH..." for `run --materials`).
+void one_value_per_option(CLI::App& app) {
+  for (CLI::Option* opt : app.get_options()) {
+    const std::string type = opt->get_type_name();
+    bool many = type.size() >= 3 && type.compare(type.size() - 3, 3, "...") == 0;
+    if (opt->nonpositional() && opt->get_items_expected_max() > 1 && !many) opt->allow_extra_args(false);
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) one_value_per_option(*sub);
+}
+
 } // namespace hallmark::cli
 
 int main(int argc, char** argv) {
@@ -68,6 +81,7 @@ int main(int argc, char** argv) {
     sub->add_flag_callback("-q,--quiet", [&] { globals.verbosity = 0; }, "Print nothing but errors");
     sub->add_flag_callback("-v,--verbose", [&] { globals.verbosity = 2; }, "Print details");
     runners.emplace_back(sub, c.setup(*sub, globals));
+    one_value_per_option(*sub);
   }
   // Everything after the first "--" is the wrapped command, passed through verbatim: CLI11 would
   // otherwise interpret the command's own options ("sh -c ...").
@@ -80,6 +94,7 @@ int main(int argc, char** argv) {
     }
     args.emplace_back(argv[i]);
   }
+  const std::string first = args.empty() ? std::string() : args.front();
   std::reverse(args.begin(), args.end());  // CLI11 takes the vector back to front
   try {
     app.parse(args);
@@ -90,6 +105,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // CLI11 reports a bogus subcommand as "The following arguments were not expected: bogus".
+    if (app.get_subcommands().empty() && !first.empty() && first[0] != '-') {
+      std::fprintf(stderr, "hallmark: error: unknown command '%s' (see 'hallmark --help')\n", first.c_str());
+      return 2;
+    }
     std::fprintf(stderr, "hallmark: error: %s (see 'hallmark %s--help')\n", e.what(),
                  app.get_subcommands().empty() ? "" : (app.get_subcommands()[0]->get_name() + " ").c_str());
     return 2;

@@ -20,14 +20,17 @@ Runner setup_run(CLI::App& sub, Globals& g) {
       "Usage: hallmark run [OPTIONS] -- CMD [ARGS...]\n\n"
       "The command's stdin/stdout/stderr, exit status and signals pass through unchanged.\n"
       "Exit status: the command's; 127 not found, 126 not executable, 128+N killed by signal N;\n"
-      "125 hallmark's own failure, only with --strict.");
+      "125 hallmark's own failure: with --strict, or --require-trace when tracing is impossible\n"
+      "(the command then does not run).");
   sub.add_option("--step,-s", o->step_name, "Step name (default: the command's file name)");
   sub.add_option("--record-dir", o->record_dir_flag, "Record dir (default: $HALLMARK_DIR or ./.hallmark)");
   sub.add_option("--workspace", o->workspace, "Root that recorded paths are relative to (default: cwd)");
   sub.add_option("--materials", o->materials, "Paths hashed before the command (default: the workspace)")
-      ->take_all();
+      ->take_all()
+      ->type_name("PATH...");
   sub.add_option("--products", o->products, "Paths compared after the command (default: the workspace)")
-      ->take_all();
+      ->take_all()
+      ->type_name("PATH...");
   sub.add_option("--exclude", o->excludes, "Glob of paths to leave out ('**' spans directories)");
   sub.add_option("--dirhash", o->dirhash, "Glob of directories recorded as one digest (e.g. '**/node_modules')");
   sub.add_flag("--respect-gitignore", o->respect_gitignore, "Leave out files git ignores");
@@ -106,8 +109,15 @@ Runner setup_run(CLI::App& sub, Globals& g) {
         say("link: " + link->string());
       }
     }
+    // hallmark failed before the command could run (--require-trace, spawn): an error, and no
+    // summary line that would read as if the step ran.
+    if (out.hallmark_failed && out.record_file.empty() && !out.spawn_message.empty()) {
+      say_error(out.spawn_message);
+      return out.exit_code;
+    }
     if (!out.spawn_message.empty()) say(out.spawn_message);
-    for (const auto& w : out.warnings) say("warning: " + w);
+    if (g.verbosity >= 1)  // -q: errors only
+      for (const auto& w : out.warnings) say("warning: " + w);
     if (g.verbosity >= 2)
       for (const auto& w : out.record.warnings) say("warning: " + w.path + ": " + w.message);
     if (g.verbosity >= 1) {

@@ -19,6 +19,11 @@ std::string join(const std::vector<std::string>& v) {
   for (const auto& a : v) s += (s.empty() ? "" : " ") + a;
   return s;
 }
+std::vector<std::string> product_paths(const StepRecord& s) {
+  std::vector<std::string> out;
+  for (const auto& p : s.products) out.push_back(p.path);
+  return out;
+}
 } // namespace
 
 Runner setup_steps(CLI::App& sub, Globals& g) {
@@ -28,7 +33,9 @@ Runner setup_steps(CLI::App& sub, Globals& g) {
   };
   auto o = std::make_shared<Opts>();
   sub.add_option("--record-dir", o->record_dir, "Record dir (default: $HALLMARK_DIR or ./.hallmark)");
-  sub.add_flag("--json", o->json, "Print the steps as a JSON array");
+  sub.footer("-v lists each step's products under it, as paths to use in attest --subject globs.");
+  sub.add_flag("--json", o->json,
+               "Print the run as JSON: {run_id, closed, steps: [{name, ..., products, product_paths}]}");
   return [o, &g] {
     auto located = locate_run_or_say(o->record_dir, g);
     if (!located) return 2;
@@ -45,7 +52,8 @@ Runner setup_steps(CLI::App& sub, Globals& g) {
                      {"duration_ms", s.duration_ms},
                      {"materials", s.materials.size()},
                      {"products", s.products.size()},
-                     {"deleted", s.deleted.size()}});
+                     {"deleted", s.deleted.size()},
+                     {"product_paths", product_paths(s)}});
       std::printf("%s\n", dump_json(nlohmann::json{{"run_id", run->id}, {"closed", run->closed}, {"steps", a}}, 2).c_str());
       return 0;
     }
@@ -56,6 +64,8 @@ Runner setup_steps(CLI::App& sub, Globals& g) {
       if (cmd.size() > 60) cmd = cmd.substr(0, 57) + "...";
       std::printf("%-20s %5d %8lldms %9zu %9zu  %s\n", s.name.c_str(), s.exit_code,
                   static_cast<long long>(s.duration_ms), s.materials.size(), s.products.size(), cmd.c_str());
+      if (g.verbosity >= 2)
+        for (const auto& p : product_paths(s)) std::printf("%-20s product %s\n", "", p.c_str());
     }
     return 0;
   };

@@ -16,8 +16,10 @@ namespace fs = std::filesystem;
 namespace {
 
 void report(const FlushStats& s, const Globals& g) {
-  for (const auto& w : s.warnings)
-    say("warning: " + w);
+  if (g.verbosity >= 1)
+    for (const auto& w : s.warnings) say("warning: " + w);
+  if (g.verbosity >= 1 && s.already_closed)
+    say("telemetry: the run span is in the event log already (attest or an earlier close); not emitted again");
   if (g.verbosity >= 1)
     say("telemetry: " + std::to_string(s.sent) + " lines exported, " + std::to_string(s.rejected) +
         " rejected, " + std::to_string(s.unsent) + " still pending (" + std::to_string(s.lines) +

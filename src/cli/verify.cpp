@@ -19,26 +19,6 @@ void emit_cli_metrics(const Globals& g, const std::vector<otlp::Metric>& metrics
 
 namespace {
 
-// `--events FILE`: the event log must hash-chain to the head signed in the provenance's
-// byproducts (docs/telemetry.md), so an edited, reordered, deleted or truncated line fails.
-ExtraCheck events_check(const std::string& file) {
-  return [file](const nlohmann::json& statement) {
-    std::string head;
-    const nlohmann::json* bps = nullptr;
-    if (statement.contains("predicate") && statement["predicate"].contains("runDetails"))
-      bps = &statement["predicate"]["runDetails"]["byproducts"];
-    if (bps && bps->is_array())
-      for (const auto& b : *bps)
-        if (b.contains("annotations") && b["annotations"].contains("chainHead"))
-          head = b["annotations"]["chainHead"].get<std::string>();
-    if (head.empty())
-      return std::vector<CheckResult>{{"events", false, "an event log chain head among the byproducts", "none"}};
-    Status st = verify_event_chain(file, head);
-    return std::vector<CheckResult>{{"events", st.ok(), "event log intact, chain head " + head,
-                                     st.ok() ? "intact" : st.message()}};
-  };
-}
-
 // A failed verification is a security event: logged where the pipeline's telemetry goes.
 void log_failure(const VerifyResult& r, const VerifyOptions& v, const std::string& record_dir_flag,
                  const Globals& g) {
@@ -162,7 +142,14 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
     v.provenance = o->provenance;
     v.policy = o->policy;
     for (const auto& k : o->keys) v.keys.emplace_back(k);
-    if (!o->events.empty()) v.extra_checks.push_back(events_check(o->events));
+    if (!o->events.empty()) {
+      auto check = event_log_check(o->events);
+      if (!check) {
+        say_error(check.message());
+        return 2;
+      }
+      v.extra_checks.push_back(std::move(*check));
+    }
     if (!o->image.empty()) return verify_image_cli(v, o->image, o->insecure, o->json, o->print_provenance, o->record_dir, g);
     auto r = verify_artifact(v);
     if (!r) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
 #include <utility>
 
 namespace hallmark {
@@ -144,6 +145,17 @@ void find_pem_private_keys(std::string_view s, std::vector<Span>& out) {
   }
 }
 
+bool looks_random(std::string_view s) {
+  bool digit = false, lower = false, upper_after_first = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c >= '0' && c <= '9') digit = true;
+    if (c >= 'a' && c <= 'z') lower = true;
+    if (i > 0 && c >= 'A' && c <= 'Z') upper_after_first = true;
+  }
+  return digit || (lower && upper_after_first);
+}
+
 // Credentials in URLs: scheme://user:password@host. Only the userinfo is replaced, so the
 // record still shows which host was contacted.
 void find_url_credentials(std::string_view s, std::vector<Span>& out) {
@@ -169,21 +181,21 @@ void find_url_credentials(std::string_view s, std::vector<Span>& out) {
         if (c == '@') last_at = j;
         if (c == ':') colon = true;
       }
-      if (colon && last_at > start) out.emplace_back(start, last_at);
+      // A bare user is a token as often as an account (https://<token>@github.com, Sentry DSNs
+      // https://<key>@o1.ingest.sentry.io/1): replaced too, except in ssh URLs (ssh://git@host).
+      std::string_view scheme = s.substr(0, at);
+      size_t scheme_start = scheme.size();
+      while (scheme_start > 0 && scheme.size() - scheme_start < 16 && (is_alnum(scheme[scheme_start - 1]) || scheme[scheme_start - 1] == '+' ||
+                                  scheme[scheme_start - 1] == '-' || scheme[scheme_start - 1] == '.'))
+        --scheme_start;
+      bool ssh = iequals_at(s, scheme_start, "ssh") || iequals_at(s, scheme_start, "git+ssh");
+      std::string_view user = s.substr(start, last_at - start);
+      bool token_like = looks_random(user) || user.size() >= 20;
+      if (last_at > start && (colon || (!ssh && token_like))) out.emplace_back(start, last_at);
     }
   }
 }
 
-bool looks_random(std::string_view s) {
-  bool digit = false, lower = false, upper_after_first = false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c >= '0' && c <= '9') digit = true;
-    if (c >= 'a' && c <= 'z') lower = true;
-    if (i > 0 && c >= 'A' && c <= 'Z') upper_after_first = true;
-  }
-  return digit || (lower && upper_after_first);
-}
 
 // HTTP authorization schemes in free text ("Authorization: Bearer X", "-H 'Basic X'"): the
 // credential after the scheme word, whatever its shape.
@@ -242,8 +254,23 @@ bool is_secret_name(std::string_view name) {
       "TOKEN",      "SECRET", "PASSWORD", "PASSWD",  "PASSPHRASE", "KEY",
       "CREDENTIAL", "AUTH",   "COOKIE",   "SESSION", "PRIVATE"};
   std::string u = upper(name);
-  return std::any_of(kWords.begin(), kWords.end(),
-                     [&](std::string_view w) { return u.find(w) != std::string::npos; });
+  if (std::any_of(kWords.begin(), kWords.end(), [&](std::string_view w) { return u.find(w) != std::string::npos; }))
+    return true;
+  // "PASS" is too common a substring (COMPASS, PASSTHROUGH): only as a whole word of a longer
+  // name (--db-pass, SMTP_PASS; a variable named just PASS is as often a counter).
+  for (size_t b = 0; b < u.size() && u != "PASS";) {
+    size_t e = b;
+    while (e < u.size() && is_alnum(u[e])) ++e;
+    if (std::string_view(u).substr(b, e - b) == "PASS") return true;
+    b = e + 1;
+  }
+  return false;
+}
+
+bool is_secret_env_name(std::string_view name) {
+  // OTEL_EXPORTER_OTLP_HEADERS and friends carry collector API keys as "api-key=..." pairs.
+  std::string u = upper(name);
+  return is_secret_name(name) || (u.size() >= 7 && u.compare(u.size() - 7, 7, "HEADERS") == 0);
 }
 
 bool looks_like_secret_value(std::string_view value) {
@@ -289,36 +316,201 @@ std::string strip_url_credentials(std::string_view url) {
   return redact_text(out);
 }
 
-std::vector<std::string> redact_argv(const std::vector<std::string>& argv) {
+namespace {
+
+std::string base_name(std::string_view path) {
+  size_t slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+bool is_shell(const std::string& prog) {
+  static constexpr std::array<std::string_view, 6> kShells{"sh", "bash", "dash", "zsh", "ksh", "ash"};
+  return std::find(kShells.begin(), kShells.end(), prog) != kShells.end();
+}
+
+// The program an argv runs, past `env NAME=VALUE` and a script's interpreter: a traced script
+// shows up as ["/bin/sh", "/usr/local/bin/mysql", ...] after the kernel reads its #! line.
+std::string program_of(const std::vector<std::string>& argv) {
+  size_t i = 0;
+  if (i < argv.size() && base_name(argv[i]) == "env") {
+    ++i;
+    std::string_view name;
+    size_t eq = 0;
+    while (i < argv.size() && (argv[i].rfind('-', 0) == 0 || split_assignment(argv[i], name, eq))) ++i;
+  }
+  if (i + 1 < argv.size() && is_shell(base_name(argv[i])) && argv[i + 1].rfind('-', 0) != 0) ++i;
+  return i < argv.size() ? base_name(argv[i]) : std::string();
+}
+
+// Programs whose short option takes a password: mysql -pX / -p X (and its tools), and
+// `docker login -p X`. Elsewhere -p is a port or a path as often as not.
+bool short_p_is_password(const std::vector<std::string>& argv) {
+  std::string prog = program_of(argv);
+  if (prog.rfind("mysql", 0) == 0 || prog.rfind("mariadb", 0) == 0) return true;
+  return (prog == "docker" || prog == "podman" || prog == "nerdctl") &&
+         std::find(argv.begin(), argv.end(), "login") != argv.end();
+}
+
+bool is_curl(const std::vector<std::string>& argv) { return program_of(argv) == "curl"; }
+
+// "Authorization: Bearer x", "PRIVATE-TOKEN: x", "X-API-Key: x" (after -H, --header= or alone):
+// a header whose name looks secret keeps its name only.
+bool redact_header(std::string_view arg, std::string& out) {
+  size_t from = 0;
+  if (arg.rfind("--header=", 0) == 0) from = 9;
+  else if (arg.rfind("-H", 0) == 0) from = 2;
+  size_t colon = arg.find(':', from);
+  if (colon == std::string_view::npos || colon == from) return false;
+  std::string_view name = arg.substr(from, colon - from);
+  if (!std::all_of(name.begin(), name.end(), [](char c) { return is_token_char(c); })) return false;
+  if (!is_secret_name(name)) return false;
+  out = std::string(arg.substr(0, colon + 1)) + " " + kRedacted;
+  return true;
+}
+
+// "user:password" (curl -u, --user): the user stays, the password goes.
+std::string redact_user_password(std::string_view value) {
+  size_t colon = value.find(':');
+  if (colon == std::string_view::npos) return redact_text(value);
+  return std::string(value.substr(0, colon + 1)) + kRedacted;
+}
+
+// The words of a shell command string with their spans, quotes removed: close enough to the
+// shell's own split for redaction (no expansions). `;`, `&`, `|` and parentheses end a word and
+// start a new simple command.
+struct ShellWord {
+  Span span;
+  std::string text;
+  bool starts_command = false;
+};
+
+bool is_separator(char c) { return c != '\0' && std::strchr(";&|()\n", c) != nullptr; }
+
+std::vector<ShellWord> shell_words(std::string_view s) {
+  std::vector<ShellWord> words;
+  size_t i = 0;
+  bool new_command = true;
+  while (i < s.size()) {
+    while (i < s.size() && (std::isspace(static_cast<unsigned char>(s[i])) || is_separator(s[i]))) {
+      if (is_separator(s[i])) new_command = true;
+      ++i;
+    }
+    if (i >= s.size()) break;
+    ShellWord w;
+    w.span.first = i;
+    w.starts_command = new_command;
+    new_command = false;
+    while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i])) && !is_separator(s[i])) {
+      char c = s[i++];
+      if (c == '\'' || c == '"') {
+        while (i < s.size() && s[i] != c) {
+          if (c == '"' && s[i] == '\\' && i + 1 < s.size()) ++i;
+          w.text += s[i++];
+        }
+        if (i < s.size()) ++i;
+      } else if (c == '\\' && i < s.size()) {
+        w.text += s[i++];
+      } else {
+        w.text += c;
+      }
+    }
+    w.span.second = i;
+    words.push_back(std::move(w));
+  }
+  return words;
+}
+
+std::vector<std::string> redact_words(const std::vector<std::string>& argv, int depth);
+
+// `sh -c 'TOKEN=x curl -u u:p ...'`: each simple command of the script gets the argv rules,
+// judged by its own program (leading NAME=VALUE assignments skipped), and a changed word
+// replaces its span, quoted as one word.
+std::string redact_shell_script(std::string_view script, int depth) {
+  std::vector<ShellWord> words = shell_words(script);
+  std::vector<std::string> redacted;
+  for (size_t start = 0; start < words.size();) {
+    size_t end = start + 1;
+    while (end < words.size() && !words[end].starts_command) ++end;
+    std::vector<std::string> cmd;
+    for (size_t k = start; k < end; ++k) cmd.push_back(words[k].text);
+    size_t prog = 0;
+    std::string_view name;
+    size_t eq = 0;
+    while (prog < cmd.size() && split_assignment(cmd[prog], name, eq)) ++prog;
+    std::vector<std::string> out = redact_words(cmd, depth);
+    if (prog > 0 && prog < cmd.size()) {
+      std::vector<std::string> tail = redact_words({cmd.begin() + long(prog), cmd.end()}, depth);
+      std::copy(tail.begin(), tail.end(), out.begin() + long(prog));
+    }
+    redacted.insert(redacted.end(), out.begin(), out.end());
+    start = end;
+  }
+  std::string result;
+  size_t pos = 0;
+  for (size_t k = 0; k < words.size(); ++k) {
+    if (redacted[k] == words[k].text) continue;
+    result.append(script.substr(pos, words[k].span.first - pos));
+    result += "'" + redacted[k] + "'";
+    pos = words[k].span.second;
+  }
+  result.append(script.substr(pos));
+  return redact_text(result);
+}
+
+std::vector<std::string> redact_words(const std::vector<std::string>& argv, int depth) {
   std::vector<std::string> out;
   out.reserve(argv.size());
-  bool next_is_secret = false;
+  const bool mysql_p = short_p_is_password(argv), curl = is_curl(argv);
+  const bool shell = !argv.empty() && is_shell(base_name(argv[0])) && depth < 3;
+  enum class Next { plain, secret, user_password, script } next = Next::plain;
   for (const std::string& arg : argv) {
-    if (next_is_secret) {
-      out.emplace_back(kRedacted);
-      next_is_secret = false;
-      continue;
-    }
     std::string_view a(arg);
+    Next now = next;
+    next = Next::plain;
+    if (now == Next::secret) { out.emplace_back(kRedacted); continue; }
+    if (now == Next::user_password) { out.push_back(redact_user_password(a)); continue; }
+    if (now == Next::script) { out.push_back(redact_shell_script(a, depth + 1)); continue; }
+    std::string header;
+    if (redact_header(a, header)) { out.push_back(std::move(header)); continue; }
     if (a.size() > 1 && a[0] == '-') {
       std::string_view opt = a.substr(a[1] == '-' ? 2 : 1);
       size_t eq = opt.find('=');
       std::string_view name = opt.substr(0, eq);
-      // Single-letter options (-p X) are too ambiguous to call secret: -p is a port as often as
-      // a password. Long ones (--password X, -password X, --api-key=X) are not.
+      // Single-letter options (-p X) are too ambiguous to call secret in general: -p is a port as
+      // often as a password. Long ones (--password X, -password X, --api-key=X) are not.
       if (name.size() >= 2 && is_secret_name(name)) {
         if (eq == std::string_view::npos) {
           out.emplace_back(arg);
-          next_is_secret = true;
+          next = Next::secret;
         } else {
           out.emplace_back(std::string(a.substr(0, a.size() - opt.size() + eq + 1)) + kRedacted);
         }
         continue;
       }
+      if (mysql_p && a.rfind("-p", 0) == 0 && a[1] == 'p') {
+        out.emplace_back(a.size() == 2 ? arg : std::string("-p") + kRedacted);
+        if (a.size() == 2) next = Next::secret;
+        continue;
+      }
+      if (curl && (a == "-u" || a == "--user")) {
+        out.emplace_back(arg);
+        next = Next::user_password;
+        continue;
+      }
+      if (curl && (a.rfind("-u", 0) == 0 || a.rfind("--user=", 0) == 0)) {
+        size_t cut = a[1] == 'u' ? 2 : 7;
+        out.push_back(std::string(a.substr(0, cut)) + redact_user_password(a.substr(cut)));
+        continue;
+      }
+      if (shell && (a == "-c" || (a[1] != '-' && a.find('c') != std::string_view::npos))) {
+        out.emplace_back(arg);
+        next = Next::script;
+        continue;
+      }
     } else {
       std::string_view name;
       size_t eq = 0;
-      if (split_assignment(a, name, eq) && is_secret_name(name)) {
+      if (split_assignment(a, name, eq) && is_secret_env_name(name)) {
         out.emplace_back(std::string(a.substr(0, eq + 1)) + kRedacted);
         continue;
       }
@@ -328,8 +520,14 @@ std::vector<std::string> redact_argv(const std::vector<std::string>& argv) {
   return out;
 }
 
+} // namespace
+
+std::vector<std::string> redact_argv(const std::vector<std::string>& argv) {
+  return redact_words(argv, 0);
+}
+
 std::string redact_env_value(std::string_view name, std::string_view value) {
-  if (is_secret_name(name)) return kRedacted;
+  if (is_secret_env_name(name)) return kRedacted;
   return redact_text(value);
 }
 

@@ -48,6 +48,10 @@ Status check_run_options(const RunOptions& options) {
   if (options.argv.empty()) return make_error("no command given: use 'hallmark run [options] -- CMD [ARGS...]'");
   auto digests = DigestSet::parse(options.digests);
   if (!digests) return digests.error();
+  // A mistyped --workspace must not become an empty workspace that records nothing.
+  std::error_code ec;
+  if (!options.workspace.empty() && !fs::is_directory(options.workspace, ec))
+    return make_error("--workspace " + options.workspace.string() + ": no such directory (hallmark never creates it)");
   return ok_status();
 }
 

@@ -112,7 +112,11 @@ FlushStats append_and_flush(const TelemetryOptions& options, const fs::path& dir
   std::vector<std::string> w;
   ExporterConfig cfg = exporter_config(env, options, w);
   stats.warnings.insert(stats.warnings.end(), w.begin(), w.end());
-  if (!cfg.exporting()) return stats;
+  if (!cfg.exporting()) {
+    // Nothing exported, but the summary still counts what the log holds.
+    if (auto lines = read_event_lines(log); lines.ok()) stats.lines = lines->size();
+    return stats;
+  }
   ExportDeadline deadline;
   deadline.set(ExportDeadline::Clock::now() + options.flush_deadline);
   merge(stats, flush_event_log(log, cfg, deadline));
@@ -367,10 +371,36 @@ FlushStats StepTelemetry::finish(const StepRecord& record) {
   return out;
 }
 
+bool run_span_logged(const fs::path& record_dir, const RunInfo& run) {
+  if (run.trace_id.size() != 32) return false;
+  auto lines = read_event_lines(record_dir / kEventLogName);
+  if (!lines.ok()) return false;
+  // Span ids are written as `"spanId":"<16 hex>"`; a step's `"parentSpanId"` differs in case.
+  std::string needle = "\"spanId\":\"" + root_span_id(run.trace_id) + "\"";
+  for (const auto& l : *lines)
+    if (l.traces && l.text.find(needle) != std::string::npos) return true;
+  return false;
+}
+
 FlushStats close_run_telemetry(const TelemetryOptions& options, const RunInfo& run,
                                const fs::path& record_dir, const std::vector<StepRecord>& steps,
                                const EnvMap& env) {
   if (!options.enabled || run.trace_id.size() != 32) return {};
+  // `attest` after `telemetry close`, a second attest or a second close: the run span is in the
+  // log already. Emitting it again would give the trace two roots; export what is pending.
+  if (run_span_logged(record_dir, run)) {
+    FlushStats stats;
+    ExporterConfig cfg = exporter_config(env, options, stats.warnings);
+    if (cfg.exporting()) {
+      ExportDeadline deadline;
+      deadline.set(ExportDeadline::Clock::now() + options.flush_deadline);
+      merge(stats, flush_event_log(record_dir / kEventLogName, cfg, deadline));
+    } else if (auto lines = read_event_lines(record_dir / kEventLogName); lines.ok()) {
+      stats.lines = lines->size();
+    }
+    stats.already_closed = true;
+    return stats;
+  }
   std::vector<std::string> w;
   otlp::Resource resource = telemetry_resource(env, hallmark_version(), w);
   Signals signals;

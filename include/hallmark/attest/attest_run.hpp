@@ -10,6 +10,8 @@
 #pragma once
 
 #include "hallmark/attest/provenance.hpp"
+#include "hallmark/context/environment.hpp"
+#include "hallmark/telemetry/otel_config.hpp"
 #include "hallmark/util/result.hpp"
 
 #include <filesystem>
@@ -36,6 +38,12 @@ struct AttestOptions {
   // `attest --image`: the image (name, sha256 of its manifest or index) is the only subject, in
   // place of the run's products (attest/image.hpp).
   std::string image_name, image_sha256;
+  bool allow_failed_steps = false;       // off: a run with a failed step is refused
+  // The run's root span is appended to the event log (once per run) after every check passed
+  // and before the log's chain head is signed; `env` configures its export. --no-telemetry
+  // clears telemetry.enabled.
+  TelemetryOptions telemetry;
+  EnvMap env;
 };
 
 struct AttestOutcome {
@@ -48,6 +56,10 @@ struct AttestOutcome {
   std::vector<std::filesystem::path> sbom_files;  // with --sbom
   std::vector<std::filesystem::path> extra_outputs;  // --sbom --bundle: one bundle per SBOM
   std::vector<std::string> warnings;
+  std::vector<std::string> telemetry_warnings;
+  // Non-empty: nothing was signed or written, the run stays open (exit 1). A step failed, or a
+  // subject changed on disk since the step that produced it (both digests named).
+  std::string refused;
 };
 
 Result<AttestOutcome> attest_run(const AttestOptions& options, const std::string& hallmark_version);

@@ -24,6 +24,7 @@ struct CheckResult {
   bool passed = false;
   std::string expected;  // what the check wanted
   std::string actual;    // what it found
+  bool warning = false;  // passed, but could not be judged fully: printed as a WARNING line
 };
 
 struct Policy {
@@ -37,6 +38,10 @@ struct Policy {
   bool require_sbom = false;
   std::vector<std::string> denied_network_destinations;  // "host:port" / "addr" patterns
   std::vector<std::string> denied_components;            // purl patterns
+  bool allow_failed_steps = false;               // off: any recorded step that failed fails verify
+  bool require_traced = false;                   // every step (or those named) ran under --trace
+  std::vector<std::string> require_traced_steps; // empty: every step
+  bool require_clean_source = false;             // no tracked file modified at any step
 };
 
 Result<Policy> policy_from_json(const std::string& text, const std::string& origin);
@@ -56,7 +61,8 @@ struct StatementSource {
 };
 StatementSource statement_source(const nlohmann::json& statement);
 
-// Evaluates every rule the policy sets against an (already authenticated) statement.
+// Evaluates every rule the policy sets against an (already authenticated) statement. Every rule
+// runs whatever another found. A default Policy still checks that no recorded step failed.
 std::vector<CheckResult> evaluate_policy(const Policy& policy, const nlohmann::json& statement, SystemTime now);
 
 } // namespace hallmark

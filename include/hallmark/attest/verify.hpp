@@ -77,4 +77,8 @@ std::filesystem::path find_provenance_beside(const std::filesystem::path& artifa
 
 Result<std::string> sha256_file(const std::filesystem::path& path);
 
+// `--events LOG`: an error when LOG cannot be read (exit 2); else the check that LOG hash-chains
+// to the chainHead signed among the statement's byproducts. A statement without one fails it.
+Result<ExtraCheck> event_log_check(const std::filesystem::path& log);
+
 } // namespace hallmark

@@ -45,6 +45,7 @@ struct FlushStats {
   size_t rejected = 0; // answered 400 (or partially rejected): never re-sent
   size_t unsent = 0;   // still to send (collector down, deadline reached, signal not configured)
   size_t http_requests = 0;
+  bool already_closed = false;  // close_run_telemetry: the run span was in the log already
   std::vector<std::string> warnings;
 };
 

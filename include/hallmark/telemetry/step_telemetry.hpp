@@ -54,10 +54,14 @@ private:
   std::unique_ptr<Impl> impl_;
 };
 
-// Emits the run's SERVER span over `steps` (append + export within options.flush_deadline).
+// Emits the run's SERVER span over `steps` (append + export within options.flush_deadline),
+// once per run: when the event log holds it already, only what is pending is exported.
 FlushStats close_run_telemetry(const TelemetryOptions& options, const RunInfo& run,
                                const std::filesystem::path& record_dir,
                                const std::vector<StepRecord>& steps, const EnvMap& env);
+
+// Whether the event log in `record_dir` holds the run span of `run` already.
+bool run_span_logged(const std::filesystem::path& record_dir, const RunInfo& run);
 
 // Appends log events (one line) to <record_dir>/events.otlp.jsonl and exports them.
 FlushStats emit_events(const TelemetryOptions& options, const std::filesystem::path& record_dir,

@@ -92,7 +92,10 @@ pass "usage errors exit 2"
 
 # Over 64 MB: refused without being parsed.
 truncate -s 65M huge.json
-reject "an envelope over 64 MB" "FAILED: provenance: expected at most 64 MB" -a $A -p huge.json $EC
+expect_status 2 out "$HM" verify -a $A -p huge.json $EC
+expect_contains out "hallmark: error: provenance huge.json is"
+expect_contains out "over the 64 MB limit"
+pass "an envelope over 64 MB is an I/O error (exit 2), never parsed"
 printf 'garbage{' >garbage.json
 reject "a file that is no envelope" "FAILED: provenance" -a $A -p garbage.json $EC
 

@@ -75,6 +75,7 @@ TEST_CASE("attest::policy_builders_sources") {
   p.allowed_builders = {"https://github.com/acme/*"};
   p.allowed_source_repos = {normalize_repo_uri("https://github.com/acme/app")};
   p.allowed_source_refs = {"refs/heads/main", "refs/tags/v*"};
+  p.allow_failed_steps = true;  // the sample's test step failed: judged in policy_failed_steps
   auto r = evaluate_policy(p, st, at("2026-11-26T11:00:00Z"));
   REQUIRE(r.size() == 3);
   for (const auto& c : r) CHECK_MESSAGE(c.passed, std::string(c.check + ": " + c.actual));
@@ -119,6 +120,7 @@ TEST_CASE("attest::policy_required_steps") {
 TEST_CASE("attest::policy_max_age") {
   json st = sample_statement();  // finished 2026-11-26T10:02:30Z
   Policy p;
+  p.allow_failed_steps = true;
   p.max_age_seconds = 3600;
   CHECK(evaluate_policy(p, st, at("2026-11-26T11:00:00Z"))[0].passed);
   auto r = evaluate_policy(p, st, at("2026-11-27T11:00:00Z"));
@@ -140,8 +142,9 @@ TEST_CASE("attest::policy_sbom_network_components") {
   CHECK_FALSE(find(r, "policy.requireSbom")->passed);
   CHECK_FALSE(find(r, "policy.deniedNetworkDestinations")->passed);
   CHECK(find(r, "policy.deniedNetworkDestinations")->actual == "build -> 140.82.112.3:443");
-  // No SBOM components recorded: the denied-components rule has nothing to judge.
-  CHECK(find(r, "policy.deniedComponents") == nullptr);
+  // No SBOM components recorded: the denied-components rule has nothing to judge, and says so.
+  CHECK(find(r, "policy.deniedComponents")->passed);
+  CHECK(find(r, "policy.deniedComponents")->warning);
 
   st["predicate"]["runDetails"]["byproducts"].push_back(
       {{"name", "app.cdx.json"}, {"digest", {{"sha256", "00"}}}, {"mediaType", kMediaCycloneDx},
@@ -176,6 +179,87 @@ TEST_CASE("attest::statement_source_forms") {
   CHECK(s.uri == "git+https://x/y");
   CHECK(s.ref == "main");
   CHECK(normalize_repo_uri("git+https://github.com/acme/app.git/") == "https://github.com/acme/app");
+}
+
+TEST_SUITE_END();
+
+TEST_SUITE_BEGIN("attest");
+
+// Issue 20 §2: fail closed.
+TEST_CASE("attest::policy_failed_steps_fail_by_default") {
+  json st = sample_statement();  // step "test" exited 2
+  auto r = evaluate_policy(Policy{}, st, {});
+  REQUIRE(find(r, "stepsSucceeded") != nullptr);
+  CHECK_FALSE(find(r, "stepsSucceeded")->passed);
+  CHECK(find(r, "stepsSucceeded")->actual == "test exited 2");
+  Policy allow = *policy_from_json(R"({"allowFailedSteps": true})", "p");
+  CHECK(find(evaluate_policy(allow, st, {}), "stepsSucceeded") == nullptr);
+  // requiredStepsSucceeded keeps its meaning for the named steps, even with failures allowed.
+  allow.required_steps = {"test"};
+  CHECK_FALSE(find(evaluate_policy(allow, st, {}), "policy.requiredStepsSucceeded")->passed);
+}
+
+TEST_CASE("attest::policy_empty_allow_lists_are_errors") {
+  for (const char* key : {"allowedBuilders", "allowedSourceRepos", "allowedSourceRefs"}) {
+    auto p = policy_from_json(std::string("{\"") + key + "\": []}", "p.json");
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.message().find(key) != std::string::npos);
+    CHECK(p.message().find("empty list") != std::string::npos);
+  }
+  CHECK_FALSE(policy_from_json(R"({"requireTraced": []})", "p").ok());
+  CHECK_FALSE(policy_from_json(R"({"requireTraced": "yes"})", "p").ok());
+  CHECK_FALSE(policy_from_json(R"({"requireCleanSource": 1})", "p").ok());
+}
+
+TEST_CASE("attest::policy_require_traced_and_network") {
+  json st = sample_statement();  // build traced (networkDestinations), test not
+  Policy p = *policy_from_json(R"({"requireTraced": true, "allowFailedSteps": true})", "p");
+  auto r = evaluate_policy(p, st, {});
+  CHECK_FALSE(find(r, "policy.requireTraced")->passed);
+  CHECK(find(r, "policy.requireTraced")->actual == "untraced: test");
+  p = *policy_from_json(R"({"requireTraced": ["build"], "allowFailedSteps": true})", "p");
+  CHECK(find(evaluate_policy(p, st, {}), "policy.requireTraced")->passed);
+  p = *policy_from_json(R"({"requireTraced": ["deploy"], "allowFailedSteps": true})", "p");
+  CHECK(find(evaluate_policy(p, st, {}), "policy.requireTraced")->actual == "untraced: deploy (not in the run)");
+
+  // deniedNetworkDestinations over an untraced step: a warning, or a failure under requireTraced.
+  p = *policy_from_json(R"({"deniedNetworkDestinations": ["10.*"], "allowFailedSteps": true})", "p");
+  r = evaluate_policy(p, st, {});
+  REQUIRE(find(r, "policy.deniedNetworkDestinations") != nullptr);
+  CHECK(find(r, "policy.deniedNetworkDestinations")->passed);
+  CHECK(find(r, "policy.deniedNetworkDestinations")->warning);
+  CHECK(find(r, "policy.deniedNetworkDestinations")->actual.find("test") != std::string::npos);
+  p.require_traced = true;
+  r = evaluate_policy(p, st, {});
+  CHECK_FALSE(find(r, "policy.deniedNetworkDestinations")->passed);
+}
+
+TEST_CASE("attest::policy_require_clean_source") {
+  json st = sample_statement();
+  Policy p = *policy_from_json(R"({"requireCleanSource": true, "allowFailedSteps": true})", "p");
+  auto& b = st["predicate"]["runDetails"]["byproducts"];
+  b[b.size() - 2]["annotations"]["gitDirty"] = 0;
+  b[b.size() - 1]["annotations"]["gitDirty"] = 0;
+  CHECK(find(evaluate_policy(p, st, {}), "policy.requireCleanSource")->passed);
+  b[b.size() - 1]["annotations"]["gitDirty"] = 3;
+  auto r = evaluate_policy(p, st, {});
+  CHECK_FALSE(find(r, "policy.requireCleanSource")->passed);
+  CHECK(find(r, "policy.requireCleanSource")->actual == "test (3 tracked files changed)");
+  b[b.size() - 1]["annotations"].erase("gitDirty");
+  CHECK_FALSE(find(evaluate_policy(p, st, {}), "policy.requireCleanSource")->passed);
+}
+
+TEST_CASE("attest::policy_every_rule_runs_after_a_failure") {
+  json st = sample_statement();
+  Policy p = *policy_from_json(
+      R"({"allowedBuilders": ["https://gitlab.com/*"], "requiredSteps": ["scan", "test"],
+          "requiredStepsInOrder": true, "maxAge": "1h", "requireSbom": true})", "p");
+  auto r = evaluate_policy(p, st, at("2026-11-28T00:00:00Z"));
+  for (const char* rule : {"policy.allowedBuilders", "policy.requiredSteps", "policy.requiredStepsInOrder",
+                           "policy.requiredStepsSucceeded", "stepsSucceeded", "policy.maxAge", "policy.requireSbom"}) {
+    REQUIRE_MESSAGE(find(r, rule) != nullptr, rule);
+    CHECK_FALSE_MESSAGE(find(r, rule)->passed, rule);
+  }
 }
 
 TEST_SUITE_END();

@@ -1,6 +1,7 @@
 #include "test_support.hpp"
 
 #include "hallmark/attest/provenance.hpp"
+#include "hallmark/attest/signing.hpp"
 #include "hallmark/attest/verify.hpp"
 #include "hallmark/util/atomic_file.hpp"
 #include "hallmark/util/hex.hpp"
@@ -178,6 +179,44 @@ TEST_CASE("attest::verify_jsonl_picks_the_envelope_that_passes") {
   REQUIRE(r.ok());
   CHECK(r->passed);
   CHECK(r->format == ".intoto.jsonl");
+}
+
+TEST_SUITE_END();
+
+TEST_SUITE_BEGIN("attest");
+
+// Issue 21 §6: a statement without byproducts, or with a chainHead that is not a string, was
+// undefined behaviour and std::terminate in the CLI's --events check. Now a FAILED check.
+TEST_CASE("attest::event_log_check_on_malformed_statements") {
+  test::ScratchDir dir;
+  fs::path log = dir.path / "events.otlp.jsonl";
+  REQUIRE(write_file_atomic(log, "").ok());
+  auto check = event_log_check(log);
+  REQUIRE(check.ok());
+  for (const char* text :
+       {R"({"predicate": {"runDetails": {}}})", R"({"predicate": {"runDetails": {"byproducts": 7}}})",
+        R"({"predicate": "x"})", R"([1, 2])",
+        R"({"predicate": {"runDetails": {"byproducts": [{"annotations": {"chainHead": 42}}]}}})",
+        R"({"predicate": {"runDetails": {"byproducts": [{"annotations": "chainHead"}, 3]}}})"}) {
+    auto r = (*check)(json::parse(text));
+    REQUIRE_MESSAGE(r.size() == 1, text);
+    CHECK_FALSE_MESSAGE(r[0].passed, text);
+    CHECK(r[0].actual == "none");
+  }
+  // An unreadable log is an error (exit 2), not a failed check.
+  CHECK_FALSE(event_log_check(dir.path / "missing.jsonl").ok());
+  CHECK_FALSE(event_log_check(dir.path).ok());
+}
+
+TEST_CASE("attest::verify_refuses_a_private_key") {
+  test::ScratchDir dir;
+  auto key = generate_key(KeyType::ed25519);
+  REQUIRE(key.ok());
+  auto pem = key->private_pem("");
+  REQUIRE(pem.ok());
+  auto r = verifying_key_from_pem(*pem, "release.key");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.message() == "release.key: this is a private key; give the public one (the .pub file hallmark keygen wrote beside it)");
 }
 
 TEST_SUITE_END();

@@ -142,7 +142,7 @@ TEST_CASE("context::redact_argv") {
                                 "-p",
                                 "8080",
                                 "--verbose",
-                                "--header=Authorization: Bearer [REDACTED]",
+                                "--header=Authorization: [REDACTED]",
                                 "https://[REDACTED]@host/r",
                                 "GITHUB_TOKEN=[REDACTED]",
                                 "CFLAGS=-O2",
@@ -163,3 +163,71 @@ TEST_CASE("context::redact_env_value") {
 }
 
 TEST_SUITE_END();
+
+// Issue 20 §1: the argv forms real CI commands use. The value goes, the flag or name stays.
+TEST_CASE("context::redact_argv CI forms") {
+  const std::string pw = "Sup3rS3cretPw";
+  auto has = [](const std::vector<std::string>& v, const std::string& secret) {
+    for (const auto& a : v)
+      if (a.find(secret) != std::string::npos) return true;
+    return false;
+  };
+  // Any secret-looking long option, both spellings.
+  for (const char* flag : {"--password", "--db-pass", "--token", "--api-key", "--secret"}) {
+    auto spaced = redact_argv({"deploy", flag, pw});
+    CHECK(spaced == std::vector<std::string>{"deploy", flag, "[REDACTED]"});
+    auto joined = redact_argv({"deploy", std::string(flag) + "=" + pw});
+    CHECK(joined == std::vector<std::string>{"deploy", std::string(flag) + "=[REDACTED]"});
+  }
+  CHECK(redact_argv({"mysql", "-uroot", "-p" + pw, "db"}) ==
+        std::vector<std::string>{"mysql", "-uroot", "-p[REDACTED]", "db"});
+  CHECK(redact_argv({"/usr/bin/mariadb", "-p", pw}) == std::vector<std::string>{"/usr/bin/mariadb", "-p", "[REDACTED]"});
+  CHECK(redact_argv({"docker", "login", "-u", "bot", "-p", pw, "reg.example"}) ==
+        std::vector<std::string>{"docker", "login", "-u", "bot", "-p", "[REDACTED]", "reg.example"});
+  // -p stays a port elsewhere, -u stays a uid:gid outside curl.
+  CHECK(redact_argv({"docker", "run", "-p", "8080:80", "-u", "1000:1000", "img"}) ==
+        std::vector<std::string>{"docker", "run", "-p", "8080:80", "-u", "1000:1000", "img"});
+  CHECK(redact_argv({"curl", "-u", "bot:" + pw, "https://x.example"}) ==
+        std::vector<std::string>{"curl", "-u", "bot:[REDACTED]", "https://x.example"});
+  CHECK(redact_argv({"curl", "--user", "bot:" + pw}) == std::vector<std::string>{"curl", "--user", "bot:[REDACTED]"});
+  CHECK(redact_argv({"curl", "--user=bot:" + pw}) == std::vector<std::string>{"curl", "--user=bot:[REDACTED]"});
+  // Headers with a secret-looking name, whatever the value's shape.
+  for (const char* h : {"Authorization", "PRIVATE-TOKEN", "X-API-Key", "X-Session-Id"}) {
+    auto r = redact_argv({"curl", "-H", std::string(h) + ": " + pw, "--header=" + std::string(h) + ":" + pw});
+    CHECK_FALSE(has(r, pw));
+    CHECK(r[2] == std::string(h) + ": [REDACTED]");
+    CHECK(r[3] == "--header=" + std::string(h) + ": [REDACTED]");
+  }
+  CHECK(redact_argv({"curl", "-H", "Accept: application/json"})[2] == "Accept: application/json");
+  // env NAME=VALUE and assignments inside sh -c scripts, with the other rules inside too.
+  CHECK(redact_argv({"env", "DB_PASSWORD=" + pw, "make"})[1] == "DB_PASSWORD=[REDACTED]");
+  auto sh = redact_argv({"sh", "-c", "API_TOKEN=" + pw + " make deploy && curl -u bot:" + pw +
+                                         " -H 'PRIVATE-TOKEN: " + pw + "' x; mysql -p" + pw});
+  REQUIRE(sh.size() == 3);
+  CHECK_FALSE(has(sh, pw));
+  CHECK(sh[2].find("API_TOKEN=[REDACTED]") != std::string::npos);
+  CHECK(sh[2].find("make deploy") != std::string::npos);
+  CHECK(redact_argv({"bash", "-ec", "export GH_TOKEN=\"" + pw + "\"; echo ok"})[2].find(pw) == std::string::npos);
+  CHECK(redact_argv({"sh", "-c", "echo hello world"})[2] == "echo hello world");
+  // *_HEADERS assignments.
+  CHECK(redact_argv({"env", "OTEL_EXPORTER_OTLP_HEADERS=api-key=" + pw, "x"})[1] == "OTEL_EXPORTER_OTLP_HEADERS=[REDACTED]");
+}
+
+TEST_CASE("context::redact URLs with a bare token user") {
+  const std::string tok = "0123456789abcdef0123456789abcdef";
+  CHECK(redact_text("https://" + tok + "@github.com/acme/app.git").find(tok) == std::string::npos);
+  CHECK(redact_text("SENTRY_DSN is https://" + tok + "@o1.ingest.sentry.io/42").find(tok) == std::string::npos);
+  CHECK(redact_text("https://" + tok + "@github.com/acme/app.git").find("github.com/acme/app.git") != std::string::npos);
+  CHECK(redact_argv({"git", "clone", "https://" + tok + "@github.com/a/b"})[2].find(tok) == std::string::npos);
+  CHECK(redact_env_value("SENTRY_DSN", "https://" + tok + "@o1.ingest.sentry.io/42").find(tok) == std::string::npos);
+  // An ssh account is no secret.
+  CHECK(redact_text("ssh://git@github.com/a/b") == "ssh://git@github.com/a/b");
+}
+
+TEST_CASE("context::redact *_HEADERS variables") {
+  CHECK(is_secret_env_name("OTEL_EXPORTER_OTLP_HEADERS"));
+  CHECK(is_secret_env_name("OTEL_EXPORTER_OTLP_TRACES_HEADERS"));
+  CHECK(is_secret_env_name("MY_HEADERS"));
+  CHECK_FALSE(is_secret_env_name("HOME"));
+  CHECK(redact_env_value("OTEL_EXPORTER_OTLP_LOGS_HEADERS", "x-honeycomb-team=abc") == "[REDACTED]");
+}
