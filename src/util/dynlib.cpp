@@ -34,3 +34,32 @@ bool load_symbols(void* lib, std::initializer_list<Symbol> fns, std::string& mis
 }
 
 } // namespace hallmark
+
+namespace hallmark {
+
+void* LazyLibrary::symbol(const char* name) {
+  auto lib = open_library(soname_, package_);
+  if (!lib) return fail(lib.message());
+  void* fn = ::dlsym(*lib, name);
+  if (fn == nullptr) return fail(std::string(soname_) + " has no " + name + " (install a newer " + package_ + ")");
+  return fn;
+}
+
+bool LazyLibrary::available() {
+  auto lib = open_library(soname_, package_);
+  if (!lib) fail(lib.message());
+  return lib.ok();
+}
+
+void* LazyLibrary::fail(std::string why) {
+  std::lock_guard lock(mu_);
+  error_ = std::move(why);
+  return nullptr;
+}
+
+std::string LazyLibrary::error() const {
+  std::lock_guard lock(mu_);
+  return error_;
+}
+
+} // namespace hallmark

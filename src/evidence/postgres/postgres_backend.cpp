@@ -3,6 +3,7 @@
 // ON CONFLICT DO NOTHING in key order, so two writers of the same evidence neither fail nor
 // deadlock. Parameters are sent as text, apart from the SQL, so nothing is ever spliced in.
 #include "../backend.hpp"
+#include "lazy_libpq.hpp"
 
 #include <libpq-fe.h>
 
@@ -80,6 +81,7 @@ private:
 } // namespace
 
 Result<std::unique_ptr<Backend>> open_postgres(const std::string& conninfo) {
+  if (std::string why = libpq_unavailable(); !why.empty()) return make_error("PostgreSQL evidence store: " + why);
   PGconn* conn = PQconnectdb(conninfo.c_str());
   if (!conn) return make_error("PostgreSQL evidence store: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {

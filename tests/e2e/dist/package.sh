@@ -28,7 +28,7 @@ done
 grep '^./usr/share/hallmark/schemas/.*[^/]$' contents.txt | sort >schemas.got
 diff schemas.want schemas.got || fail "the package's share/hallmark/schemas differs from schemas/"
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libc6 libgit2 libssl3 libyaml-cpp libarchive13 libcurl4; do
+for lib in libc6 libgit2 libssl3 libyaml-cpp libarchive13 libcurl4 libpq5; do
   [[ $depends == *"$lib"* ]] || fail "Depends lacks $lib: $depends"
 done
 # The packaged binary never falls back to the tree it was built from.
