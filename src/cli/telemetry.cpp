@@ -22,7 +22,7 @@ void report(const FlushStats& s, const Globals& g) {
     say("telemetry: the run span is in the event log already (attest or an earlier close); not emitted again");
   if (g.verbosity >= 1)
     say("telemetry: " + std::to_string(s.sent) + " lines exported, " + std::to_string(s.rejected) +
-        " rejected, " + std::to_string(s.unsent) + " still pending (" + std::to_string(s.lines) +
+        " rejected, " + std::to_string(s.unsent + s.not_configured) + " still pending (" + std::to_string(s.lines) +
         " in the event log)");
 }
 

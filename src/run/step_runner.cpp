@@ -16,6 +16,7 @@
 #include "hallmark/util/version.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <cstring>
 #include <sys/utsname.h>
@@ -88,6 +89,24 @@ std::vector<std::string> child_environment(const EnvMap& env) {
   out.reserve(env.size());
   for (const auto& [k, v] : env) out.push_back(k + "=" + v);
   return out;
+}
+
+// A collector that is down or hung meets every batch of the step (spans streamed during it, the
+// step's own at the end): one line names the cause and what stays in the log, as many lines as
+// there are distinct causes, never one per batch.
+void warn_telemetry(const FlushStats& sent, const std::filesystem::path& log,
+                    const std::function<void(const std::string&)>& warn) {
+  std::vector<std::string> causes;
+  for (const auto& w : sent.warnings)
+    if (std::find(causes.begin(), causes.end(), w) == causes.end() && causes.size() < 3) causes.push_back(w);
+  std::string kept;
+  if (sent.unsent > 0)
+    kept = std::to_string(sent.unsent) + (sent.unsent == 1 ? " event-log line" : " event-log lines") +
+           " not exported yet; they stay in " + log.string() +
+           " for `hallmark telemetry flush`";
+  if (causes.empty() && !kept.empty()) warn("telemetry: " + kept);
+  for (size_t i = 0; i < causes.size(); ++i)
+    warn("telemetry: " + causes[i] + (i == 0 && !kept.empty() ? "; " + kept : ""));
 }
 
 } // namespace
@@ -298,11 +317,7 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env, RunScratch* ke
   }
   phase_done("record");
   // Telemetry last: bounded by its flush deadline, and it never touches the exit status.
-  FlushStats sent = telemetry.finish(rec);
-  for (size_t i = 0; i < sent.warnings.size() && i < 3; ++i) warn("telemetry: " + sent.warnings[i]);
-  if (sent.unsent > 0)
-    warn("telemetry: " + std::to_string(sent.unsent) + " event-log lines not exported yet; they stay in " +
-         (records.path() / kEventLogName).string() + " for `hallmark telemetry flush`");
+  warn_telemetry(telemetry.finish(rec), records.path() / kEventLogName, warn);
   if (options.telemetry.enabled) phase_done("telemetry");
   if (outcome.hallmark_failed && options.strict) outcome.exit_code = kStrictFailureExit;
   return outcome;

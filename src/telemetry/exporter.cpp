@@ -378,7 +378,7 @@ PostOutcome post_with_retry(const std::string& url, const std::string& payload, 
       stats.warnings.push_back("giving up on " + url + " before the flush deadline (" +
                                (a.curl != CURLE_OK ? std::string(curl_error_text(a.curl))
                                                    : "HTTP " + std::to_string(a.status)) +
-                               "); the data stays in the event log for `hallmark telemetry flush`");
+                               ")");
       return PostOutcome::gave_up;
     }
     deadline.sleep_until(Clock::now() + wait);
@@ -486,7 +486,7 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg,
   size_t before = !lines->empty() && lines->front().offset == 0 ? 0 : sent.done_lines;
   stats.lines = before + lines->size();
   if (!cfg.exporting() || lines->empty()) {
-    stats.unsent = count_unsent();
+    stats.not_configured = count_unsent();
     return stats;
   }
   ExportLock lock(export_lock_path(log), deadline);
@@ -514,7 +514,7 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg,
         todo.push_back(&l);
     stats.pending += todo.size();
     if (url.empty()) {
-      stats.unsent += todo.size();
+      stats.not_configured += todo.size();
       continue;
     }
     const char* field = traces ? "resourceSpans" : metrics ? "resourceMetrics" : "resourceLogs";

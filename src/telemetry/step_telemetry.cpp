@@ -59,6 +59,7 @@ void merge(FlushStats& into, const FlushStats& s) {
   into.rejected += s.rejected;
   into.http_requests += s.http_requests;
   into.unsent = s.unsent; // the last flush knows what is left
+  into.not_configured = s.not_configured;
   into.warnings.insert(into.warnings.end(), s.warnings.begin(), s.warnings.end());
 }
 

@@ -43,7 +43,10 @@ struct FlushStats {
   size_t pending = 0;  // not yet exported when the flush started
   size_t sent = 0;     // accepted by the collector now
   size_t rejected = 0; // answered 400 (or partially rejected): never re-sent
-  size_t unsent = 0;   // still to send (collector down, deadline reached, signal not configured)
+  size_t unsent = 0;   // still to send (collector down or hung, deadline reached)
+  // Of a signal this configuration does not export (no endpoint, OTEL_<SIGNAL>_EXPORTER=none,
+  // OTEL_SDK_DISABLED): kept in the log for a later flush, but nothing failed, so no warning.
+  size_t not_configured = 0;
   size_t http_requests = 0;
   bool already_closed = false;  // close_run_telemetry: the run span was in the log already
   std::vector<std::string> warnings;
