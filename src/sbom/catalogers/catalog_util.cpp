@@ -61,28 +61,50 @@ std::string pep503(std::string_view name) {
   return out;
 }
 
-std::vector<Hash> sri_to_hashes(std::string_view integrity) {
-  static const std::pair<const char*, const char*> kAlgs[] = {
-      {"sha512-", "SHA-512"}, {"sha384-", "SHA-384"}, {"sha256-", "SHA-256"}, {"sha1-", "SHA-1"}};
+std::vector<Hash> sri_to_hashes(std::string_view integrity, std::string* problem) {
+  struct Alg {
+    const char* prefix;
+    const char* name;
+    size_t bytes;
+  };
+  static const Alg kAlgs[] = {
+      {"sha512-", "SHA-512", 64}, {"sha384-", "SHA-384", 48}, {"sha256-", "SHA-256", 32}, {"sha1-", "SHA-1", 20}};
   std::vector<Hash> out;
+  std::string why;
   size_t pos = 0;
   while (pos < integrity.size()) {
-    size_t end = integrity.find(' ', pos);
+    size_t end = integrity.find_first_of(" \t", pos);
     if (end == std::string_view::npos) end = integrity.size();
     std::string_view token = integrity.substr(pos, end - pos);
     pos = end + 1;
-    for (auto [prefix, alg] : kAlgs) {
-      if (!starts_with(token, prefix)) continue;
-      std::string_view b64 = token.substr(std::string_view(prefix).size());
+    if (token.empty()) continue;
+    for (const Alg& a : kAlgs) {
+      if (!starts_with(token, a.prefix)) continue;
+      std::string_view b64 = token.substr(std::string_view(a.prefix).size());
       if (size_t q = b64.find('?'); q != std::string_view::npos) b64 = b64.substr(0, q);  // SRI options
-      if (auto raw = base64_decode(b64)) {
-        Hash h{alg, to_hex(*raw)};
+      auto raw = base64_decode(b64);
+      if (!raw) {
+        why = std::string(a.name) + " value is not base64";
+      } else if (raw->size() != a.bytes) {
+        why = std::string(a.name) + " value is " + std::to_string(raw->size()) + " bytes, not " + std::to_string(a.bytes);
+      } else {
+        Hash h{a.name, to_hex(*raw)};
         bool dup = std::any_of(out.begin(), out.end(), [&](const Hash& x) { return x.alg == h.alg; });
         if (!dup) out.push_back(std::move(h));
       }
     }
   }
+  if (out.empty() && why.empty() && !integrity.empty()) why = "no sha512/sha384/sha256/sha1 value";
+  if (problem != nullptr) *problem = out.empty() ? why : std::string();
   return out;
+}
+
+std::string integrity_warning(const std::string& what, std::string_view integrity, const std::string& problem) {
+  if (problem.empty()) return {};
+  std::string shown(integrity.substr(0, 80));
+  if (integrity.size() > 80) shown += "...";
+  return what + ": integrity '" + shown + "' is not a valid Subresource Integrity hash (" + problem +
+         "); no hash recorded";
 }
 
 std::optional<PackageJson> parse_package_json(std::string_view text) {

@@ -24,9 +24,13 @@ Component pypi_component(std::string_view name, std::string version, const Catal
 // PEP 503 normalised name: lowercase, runs of '-', '_', '.' become one '-'.
 std::string pep503(std::string_view name);
 
-// "sha512-<base64> sha1-<base64>" (Subresource Integrity) -> hashes in hex; unknown algorithms
-// and undecodable values are skipped.
-std::vector<Hash> sri_to_hashes(std::string_view integrity);
+// "sha512-<base64> sha1-<base64>" (Subresource Integrity) -> hashes in hex. Unknown algorithms
+// are skipped, as SRI says; a value that does not decode to a digest of its algorithm's length,
+// or an integrity with no usable token, is skipped and described in `problem` (for a warning:
+// a lockfile that says "integrity" must not silently lose it).
+std::vector<Hash> sri_to_hashes(std::string_view integrity, std::string* problem = nullptr);
+// The warning for a bad integrity of `what` ("ms@2.1.3"), empty when `problem` is.
+std::string integrity_warning(const std::string& what, std::string_view integrity, const std::string& problem);
 
 struct PackageJson {
   std::string name, version, license;

@@ -40,9 +40,14 @@ void apply_version(Component& c, const std::string& version, const std::string& 
   c.bom_ref = make_purl(c);
 }
 
-void add_hashes(Component& c, const json& e) {
-  if (auto it = e.find("integrity"); it != e.end() && it->is_string())
-    c.hashes = sri_to_hashes(it->get<std::string>());
+void add_hashes(Component& c, const json& e, const CatalogInput& in, CatalogResult& out) {
+  auto it = e.find("integrity");
+  if (it == e.end() || !it->is_string()) return;
+  std::string problem, integrity = it->get<std::string>();
+  c.hashes = sri_to_hashes(integrity, &problem);
+  if (!problem.empty())
+    add_warning(out, in, "line " + std::to_string(find_line(in.content, integrity)) + ": " +
+                             integrity_warning(c.name + "@" + c.version, integrity, problem));
 }
 
 // ---- lockfileVersion 2 and 3: "packages" keyed by install path ----
@@ -71,7 +76,7 @@ void catalog_packages(const json& packages, const CatalogInput& in, CatalogResul
     }
     Component c = npm_component(name, "", in);
     apply_version(c, e.value("version", ""), e.value("resolved", ""));
-    add_hashes(c, e);
+    add_hashes(c, e, in, out);
     c.scope = scope_of(e);
     if (e.contains("license") && e["license"].is_string()) c.licenses.push_back(e["license"]);
     ref_at[path] = c.bom_ref;
@@ -164,7 +169,7 @@ void walk_v1(const json& deps, V1Node& node, const CatalogInput& in, CatalogResu
     if (version.rfind("file:", 0) == 0) continue;  // a local folder, not a package
     Component c = npm_component(name, "", in);
     apply_version(c, version, e.value("resolved", ""));
-    add_hashes(c, e);
+    add_hashes(c, e, in, out);
     c.scope = scope_of(e);
     node.children[name] = c.bom_ref;
     std::string ref = c.bom_ref;

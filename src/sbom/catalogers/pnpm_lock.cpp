@@ -74,8 +74,11 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
     }
     auto [it, fresh] = index.emplace(c.bom_ref, out.components.size());
     if (fresh) {
-      if (const YamlNode* res = meta ? meta->get("resolution") : nullptr)
-        c.hashes = sri_to_hashes(res->str("integrity"));
+      if (const YamlNode* res = meta ? meta->get("resolution") : nullptr) {
+        std::string problem, integrity = res->str("integrity");
+        c.hashes = sri_to_hashes(integrity, &problem);
+        if (!problem.empty()) add_warning(out, in, integrity_warning(c.bom_ref, integrity, problem));
+      }
       if (meta && meta->get("dev")) {
         has_dev_flags = true;
         c.scope = meta->flag("dev") ? Scope::excluded : meta->flag("optional") ? Scope::optional : Scope::required;

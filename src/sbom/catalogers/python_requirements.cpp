@@ -7,6 +7,8 @@
 #include "hallmark/sbom/purl.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <set>
 
 namespace hallmark::sbom {
@@ -44,6 +46,30 @@ struct Parser {
     if (!logical.empty()) handle(logical, file, logical_line, depth);
   }
 
+  // PEP 440 version specifiers, comma-separated: "~=1.4", ">=2,<3", "==1.*", "===foo"; empty
+  // means any version.
+  static bool valid_specifiers(std::string_view spec) {
+    if (trim(spec).empty()) return true;
+    size_t pos = 0;
+    while (pos <= spec.size()) {
+      size_t comma = spec.find(',', pos);
+      std::string clause = trim(spec.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
+      size_t op = 0;
+      for (const char* o : {"===", "~=", "==", "!=", "<=", ">=", "<", ">"})
+        if (starts_with(clause, o)) {
+          op = std::string_view(o).size();
+          break;
+        }
+      std::string version = op ? trim(std::string_view(clause).substr(op)) : std::string();
+      if (op == 0 || version.empty()) return false;
+      for (char ch : version)
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && !std::strchr(".*+!-_", ch)) return false;
+      if (comma == std::string_view::npos) break;
+      pos = comma + 1;
+    }
+    return true;
+  }
+
   void warn(const std::string& file, size_t line, const std::string& msg) {
     out.warnings.push_back(Warning{file, "line " + std::to_string(line) + ": " + msg});
   }
@@ -67,6 +93,10 @@ struct Parser {
       }
       // -e with a VCS URL is a dependency fetched from the repository; -e with a path is the
       // project itself.
+      if (s == "-e" || s == "--editable") {
+        warn(file, lineno, s + " without a path or URL; skipped");
+        return;
+      }
       for (const char* opt : {"-e ", "--editable "}) {
         if (!starts_with(s, opt)) continue;
         std::string target = trim(std::string_view(s).substr(std::string_view(opt).size()));
@@ -108,7 +138,21 @@ struct Parser {
     std::string rest = req.substr(name.size());
     size_t semi = rest.find(';');
     std::string spec = trim(rest.substr(0, semi));
-    if (!spec.empty() && spec[0] == '[') spec = trim(spec.substr(std::min(spec.size(), spec.find(']') + 1)));
+    if (!spec.empty() && spec[0] == '[') {
+      size_t close = spec.find(']');
+      if (close == std::string::npos) {
+        warn(file, lineno, "unterminated extras in '" + req + "'; skipped");
+        return;
+      }
+      spec = trim(spec.substr(close + 1));
+    }
+    if (!spec.empty() && spec.front() == '(' && spec.back() == ')') spec = trim(spec.substr(1, spec.size() - 2));
+    // "foo bar baz" or "django>=" is no requirement pip would accept: recording "foo" or an
+    // unversioned "django" would be a guess.
+    if (!valid_specifiers(spec)) {
+      warn(file, lineno, "cannot read the version specifier '" + spec + "' of " + name + "; skipped");
+      return;
+    }
     if (starts_with(spec, "===")) version = trim(spec.substr(3));
     else if (starts_with(spec, "==") && spec.find(',') == std::string::npos && spec.find('*') == std::string::npos)
       version = trim(spec.substr(2));

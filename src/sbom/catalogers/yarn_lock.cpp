@@ -146,7 +146,10 @@ void catalog_classic(const CatalogInput& in, CatalogResult& out) {
     if (range.rfind("npm:", 0) == 0) name = split_descriptor(range.substr(4)).first;
     if (range.rfind("file:", 0) == 0 || range.rfind("link:", 0) == 0) continue;  // local folders
     Component c = npm_component(name, e.version, in);
-    c.hashes = sri_to_hashes(e.integrity);
+    std::string problem;
+    c.hashes = sri_to_hashes(e.integrity, &problem);
+    if (!problem.empty())
+      add_warning(out, in, "line " + std::to_string(e.line) + ": " + integrity_warning(name + "@" + e.version, e.integrity, problem));
     if (c.hashes.empty()) {
       // Old lockfiles carry only the tarball's SHA-1 as the URL fragment.
       size_t hash = e.resolved.rfind('#');

@@ -52,6 +52,29 @@ TEST_CASE("sbom::npm_v3_nested_resolution_and_scopes") {
   CHECK(find(r, "pkg:npm/b@2.0.0")->licenses == std::vector<std::string>{"MIT"});
 }
 
+// An integrity that is not a usable SRI hash is a warning naming the package, not a silent drop.
+TEST_CASE("sbom::npm_bad_integrity_warns") {
+  TempDir t;
+  t.write("package-lock.json", R"({"name": "app", "version": "1.0.0", "lockfileVersion": 3, "packages": {
+    "": {"name": "app", "version": "1.0.0"},
+    "node_modules/ok": {"version": "1.0.0", "integrity": "md5-AAAA sha1-qUxC1+3bc6spmOy3nz9X8wNeyis="},
+    "node_modules/notb64": {"version": "1.0.0", "integrity": "sha512-!!!"},
+    "node_modules/short": {"version": "1.0.0", "integrity": "sha256-AAAA"},
+    "node_modules/unknown": {"version": "1.0.0", "integrity": "md5-AAAA"}
+  }})");
+  auto r = catalog(t.path, "package-lock.json");
+  CHECK(r.components.size() == 4);
+  REQUIRE(r.warnings.size() == 3);
+  std::string all;
+  for (const auto& w : r.warnings) all += w.message + "\n";
+  CHECK(all.find("notb64@1.0.0: integrity 'sha512-!!!'") != std::string::npos);
+  CHECK(all.find("SHA-512 value is not base64") != std::string::npos);
+  CHECK(all.find("SHA-256 value is 3 bytes, not 32") != std::string::npos);
+  CHECK(all.find("unknown@1.0.0") != std::string::npos);
+  for (const auto& c : r.components)
+    if (c.name == "ok") CHECK(c.hashes.size() == 1);  // the unknown md5 token is skipped, as SRI says
+}
+
 TEST_CASE("sbom::npm_v1_nested_requires") {
   TempDir t;
   t.write("package.json", R"({"name": "app", "dependencies": {"a": "1"}})");
@@ -87,7 +110,7 @@ a@^1.0.0, a@^1.1.0:
 
 "@s/b@~2":
   version "2.0.1"
-  integrity sha512-AAAA
+  integrity sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==
 
 "sw@npm:string-width@^4":
   version "4.2.3"
@@ -176,15 +199,15 @@ devDependencies:
   '@s/d': 3.0.0
 packages:
   /a/1.0.0_peer@2.0.0:
-    resolution: {integrity: sha512-AAAA}
+    resolution: {integrity: sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==}
     dependencies:
       peer: 2.0.0
     dev: false
   /peer/2.0.0:
-    resolution: {integrity: sha512-AAAA}
+    resolution: {integrity: sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==}
     dev: false
   /@s/d/3.0.0:
-    resolution: {integrity: sha512-AAAA}
+    resolution: {integrity: sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==}
     dev: true
 )");
   t.write("v6/pnpm-lock.yaml", R"(lockfileVersion: '6.0'
@@ -201,12 +224,12 @@ importers:
         version: 2.0.0
 packages:
   /a@1.0.0(peer@2.0.0):
-    resolution: {integrity: sha512-AAAA}
+    resolution: {integrity: sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==}
     dependencies:
       peer: 2.0.0
     dev: false
   /peer@2.0.0:
-    resolution: {integrity: sha512-AAAA}
+    resolution: {integrity: sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==}
     dev: false
 )");
   t.write("v9/pnpm-lock.yaml", R"(lockfileVersion: '9.0'
@@ -222,11 +245,11 @@ importers:
         version: 3.0.0
 packages:
   a@1.0.0:
-    resolution: {integrity: sha512-AAAA}
+    resolution: {integrity: sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==}
   peer@2.0.0:
-    resolution: {integrity: sha512-AAAA}
+    resolution: {integrity: sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==}
   '@s/d@3.0.0':
-    resolution: {integrity: sha512-AAAA}
+    resolution: {integrity: sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==}
 snapshots:
   a@1.0.0(peer@2.0.0):
     dependencies:

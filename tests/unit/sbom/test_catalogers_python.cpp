@@ -38,6 +38,20 @@ TEST_CASE("sbom::requirements_includes_hashes_markers") {
   CHECK(r.warnings[0].message.find("line 2") != std::string::npos);
 }
 
+// Lines pip would refuse get a warning naming the line, never a component guessed from them.
+TEST_CASE("sbom::requirements_malformed_lines_warn") {
+  TempDir t;
+  t.write("requirements.txt",
+          "good==1.0\nfoo bar baz\n-e\ndjango>=\nnumpy===\nx[y\nflask[async]>=2.0,<3 ; python_version>\"3.7\"\n"
+          "attrs (>=21.0)\n==1.0\n");
+  auto r = catalog(t.path, "requirements.txt");
+  CHECK(name_versions(r.components) == std::set<std::string>{"good@1.0", "flask@", "attrs@"});
+  std::set<std::string> lines;
+  for (const auto& w : r.warnings) lines.insert(w.message.substr(0, w.message.find(':')));
+  CHECK(lines == std::set<std::string>{"line 2", "line 3", "line 4", "line 5", "line 6", "line 9"});
+  for (const auto& w : r.warnings) CHECK(w.path == "requirements.txt");
+}
+
 // pip's VCS and URL forms (docs/sbom.md): components with vcs_url / download_url, and a warning
 // for an entry without a name.
 TEST_CASE("sbom::requirements_vcs_and_url_entries") {
