@@ -7,6 +7,7 @@
 #include "hallmark/sbom/purl.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <cctype>
 #include <cstring>
 #include <set>
@@ -210,7 +211,8 @@ struct Parser {
     std::string base = file == in.path ? "" : file.substr(0, file.rfind('/') + 1);
     std::string first_dir = in.path.substr(0, in.path.rfind('/') + 1);
     if (!base.empty() && starts_with(base, first_dir)) base = base.substr(first_dir.size());
-    std::string rel = base + target;
+    // "extra/../base.txt" is base.txt: read (and shown) once under its plain name.
+    std::string rel = std::filesystem::path(base + target).lexically_normal().string();
     if (!visited.insert(rel).second) return;  // already read (or a cycle)
     std::optional<std::string> text = in.read_sibling ? in.read_sibling(rel) : std::nullopt;
     if (!text) {

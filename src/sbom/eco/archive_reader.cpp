@@ -238,8 +238,19 @@ struct Walk {
     if (is_archive_name(base)) return true;  // depth is checked when entering it
     for (const Cataloger* c : member_catalogers())
       if (c->matches(base, name)) return true;
-    return false;
+    return include_candidate(base);
   }
+
+  // A requirements file includes others by any name (`-r ci/base.txt`, `-c constraints.in`), and
+  // an archive is read in one pass, before any file says what it includes: small .txt and .in
+  // members are kept for read_sibling. Only a cataloger's own files are catalogued.
+  static bool include_candidate(std::string_view base) {
+    auto ends = [&](std::string_view suffix) {
+      return base.size() > suffix.size() && base.substr(base.size() - suffix.size()) == suffix;
+    };
+    return ends(".txt") || ends(".in");
+  }
+  static constexpr uint64_t kMaxIncludeBytes = 1u << 20;
 
   // Reads the members of one archive level. false when the walk has to stop.
   std::vector<Member> read_level(archive* a, const std::string& display) {
@@ -273,6 +284,9 @@ struct Walk {
         reported_unsafe = true;
       }
       if (name.empty() || !wanted(name)) continue;
+      if (la().entry_size_is_set(e) && static_cast<uint64_t>(la().entry_size(e)) > kMaxIncludeBytes &&
+          include_candidate(base_name(name)) && !any_cataloger(base_name(name), name))
+        continue;  // a large text file is no requirements include; not worth its memory
       if (la().entry_size_is_set(e) &&
           static_cast<uint64_t>(la().entry_size(e)) > opt.limits.max_member_bytes) {
         warn(display + "!/" + name, "member larger than " + std::to_string(opt.limits.max_member_bytes) +
