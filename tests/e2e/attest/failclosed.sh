@@ -117,3 +117,20 @@ cd "$T/solo"
 "$HM" run -q --sign --key "$K" --step retry -- true
 expect_eq "$(ls .hallmark/links/retry.*.link.intoto.jsonl | wc -l)" 2 "links of a repeated step"
 pass "run --sign keeps the link of each run of a repeated step"
+
+# steps -v and steps --json list each step's products (what --subject globs are written from).
+mkdir "$T/prod" && cd "$T/prod"
+"$HM" run -q --step build -- sh -c 'mkdir -p dist; echo b >dist/app.tgz; echo a >out.txt'
+"$HM" steps -v >steps.txt
+expect_contains steps.txt "product dist/app.tgz"
+expect_contains steps.txt "product out.txt"
+"$HM" steps --json >steps.json
+expect_eq "$(jget steps.json '",".join(j["steps"][0]["product_paths"])')" "dist/app.tgz,out.txt" "steps --json product_paths"
+pass "steps -v and --json list the products"
+
+# Provenance over verify's size limit is an I/O problem: exit 2, one line, no FAILED verdict.
+head -c 70000000 /dev/zero | tr '\0' 'a' >big.intoto.jsonl
+expect_status 2 out "$HM" verify -a out.txt -p big.intoto.jsonl -k "$P"
+expect_contains out "over the 64 MB limit"
+expect_not_contains out "FAILED"
+pass "provenance over the size limit: exit 2"
