@@ -21,6 +21,9 @@ struct HttpRequest {
   std::string ca_file;               // SSL_CERT_FILE when set; else libcurl's system CAs
   bool allow_http_redirects = false;
   long timeout_seconds = 300;
+  // Only for the probe that asks whether a registry speaks TLS at all: no credentials go with
+  // it, so the system CA store (25 ms to load) is not read for it. Every real request verifies.
+  bool tls_probe_only = false;
 };
 
 struct HttpResponse {

@@ -7,6 +7,8 @@
 #include "hallmark/util/hex.hpp"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <thread>
 
 namespace hallmark::oci {
@@ -107,20 +109,33 @@ Status RegistryClient::choose_scheme() {
   bool may_plain = is_loopback_host(host_) ||
                    std::find(options_.insecure_registries.begin(), options_.insecure_registries.end(), host_) !=
                        options_.insecure_registries.end();
+  // One probe per registry and process: `verify --image` reads the image and its attestations
+  // through two clients of the same host.
+  static std::mutex mu;
+  static std::map<std::string, std::string> decided;  // host (+ may_plain) -> scheme
+  const std::string key = host_ + (may_plain ? " plain-ok" : "");
+  {
+    std::lock_guard lock(mu);
+    if (auto it = decided.find(key); it != decided.end()) {
+      scheme_ = it->second;
+      return ok_status();
+    }
+  }
   HttpRequest probe;
   probe.url = "https://" + host_ + "/v2/";
   probe.ca_file = env_get(options_.env, "SSL_CERT_FILE");
   probe.timeout_seconds = 30;
+  probe.tls_probe_only = true;
   bool tls_plain = false;
   auto r = http_perform(probe, &tls_plain);
-  if (r.ok()) {
-    scheme_ = "https";
-    return ok_status();
-  }
   // Docker's rule: a registry that does not speak TLS is used over HTTP only when loopback or
-  // named insecure; a certificate that fails verification is never a reason to fall back.
-  if (may_plain && tls_plain) {
-    scheme_ = "http";
+  // named insecure. The probe does not check the certificate; every request after it does, and
+  // a certificate that fails verification is never a reason to fall back.
+  if (r.ok()) scheme_ = "https";
+  else if (may_plain && tls_plain) scheme_ = "http";
+  if (!scheme_.empty()) {
+    std::lock_guard lock(mu);
+    decided[key] = scheme_;
     return ok_status();
   }
   if (tls_plain)
