@@ -96,7 +96,7 @@ struct Walker {
     run_catalogers(display, *content, p.parent_path(), options.include_dev, results);
   }
 
-  void archive(const fs::path& p, const std::string& display) {
+  void archive(const fs::path& p, const std::string& display, bool in_tree = true) {
     ArchiveOptions ao;
     ao.include_dev = options.include_dev;
     auto r = catalog_archive(p, display, ao);
@@ -106,6 +106,9 @@ struct Walker {
     }
     for (CatalogResult& cr : r->results) results.push_back(std::move(cr));
     for (Warning& w : r->warnings) warnings.push_back(std::move(w));
+    // Inside a tree, a jar or wheel is itself a dependency; an archive given alone is the root.
+    if (in_tree)
+      if (auto dep = archive_as_dependency(r->artifact, display)) results.push_back(std::move(*dep));
     artifacts.push_back(std::move(r->artifact));
   }
 
@@ -297,7 +300,7 @@ Result<Bom> build_bom(const BomOptions& options) {
       bool any = false;
       for (const Cataloger& c : catalogers())
         if (c.matches(p.filename().string(), display)) any = true;
-      if (!any && is_archive_name(p.filename().string())) walker.archive(p, display);
+      if (!any && is_archive_name(p.filename().string())) walker.archive(p, display, /*in_tree=*/false);
       else if (!any) warnings.push_back(Warning{display, "no cataloger reads this kind of file"});
       else walker.file(p, display);
     } else {

@@ -37,6 +37,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,5 +72,13 @@ bool is_archive_name(std::string_view filename);
 Result<ArchiveCatalog> catalog_archive(const std::filesystem::path& file,
                                        const std::string& display_path,
                                        const ArchiveOptions& options);
+// The archive itself as a dependency of what contains it (a jar in lib/, a wheel in an image
+// layer) when it is a known package: one direct component, found at `display_path`. nullopt for
+// a plain file (a tarball is its members, not a package).
+std::optional<CatalogResult> archive_as_dependency(const Component& artifact, const std::string& display_path);
+
+// The same for an archive already in memory (a jar read from a container image's layers).
+Result<ArchiveCatalog> catalog_archive_bytes(std::string_view bytes, const std::string& display_path,
+                                             const ArchiveOptions& options);
 
 } // namespace hallmark::sbom

@@ -543,16 +543,15 @@ struct Walk {
 
 } // namespace
 
-Result<ArchiveCatalog> catalog_archive(const std::filesystem::path& file, const std::string& display_path,
-                                       const ArchiveOptions& options) {
+namespace {
+
+// The walk of one opened archive, and its artifact: the package it is (a jar's own pom.properties,
+// a wheel's dist-info, ...) or a plain file; `sha256` is the archive's digest when known.
+ArchiveCatalog catalog_opened(archive* a, const std::string& display_path, const ArchiveOptions& options,
+                              const std::optional<std::string>& sha256) {
   ArchiveCatalog cat;
-  if (std::string why; archive_api(&why) == nullptr) return make_error(display_path + ": " + why);
-  ArchivePtr a = new_reader();
-  if (la().read_open_filename(a.get(), file.c_str(), 65536) != ARCHIVE_OK)
-    return make_error(display_path + ": not an archive hallmark can read (" +
-                      (la().error_string(a.get()) ? la().error_string(a.get()) : "unknown error") + ")");
   Walk w(options, cat);
-  std::optional<Component> id = w.catalog_level(a.get(), display_path, 0);
+  std::optional<Component> id = w.catalog_level(a, display_path, 0);
   if (!id && w.deb_identity_) id = std::move(w.deb_identity_);
   Component artifact;
   if (id) {
@@ -565,9 +564,7 @@ Result<ArchiveCatalog> catalog_archive(const std::filesystem::path& file, const 
     artifact.name = std::string(base_name(display_path));
   }
   artifact.bom_ref.clear();
-  auto digest = digest_file(file, DigestSet{});
-  if (digest.ok() && digest->count("sha256")) artifact.hashes.push_back({"SHA-256", digest->at("sha256")});
-  else if (!digest.ok()) cat.warnings.push_back({display_path, digest.message()});
+  if (sha256) artifact.hashes.push_back({"SHA-256", *sha256});
   // Shaded artifacts inside the outer jar hang off the artifact (the root).
   for (auto& pe : w.pending_embedded_) {
     for (auto& c : pe.components) pe.direct.push_back(c.bom_ref);
@@ -575,6 +572,45 @@ Result<ArchiveCatalog> catalog_archive(const std::filesystem::path& file, const 
   }
   cat.artifact = std::move(artifact);
   return cat;
+}
+
+Error not_readable(const std::string& display_path, archive* a) {
+  return make_error(display_path + ": not an archive hallmark can read (" +
+                    (la().error_string(a) ? la().error_string(a) : "unknown error") + ")");
+}
+
+} // namespace
+
+Result<ArchiveCatalog> catalog_archive(const std::filesystem::path& file, const std::string& display_path,
+                                       const ArchiveOptions& options) {
+  if (std::string why; archive_api(&why) == nullptr) return make_error(display_path + ": " + why);
+  ArchivePtr a = new_reader();
+  if (la().read_open_filename(a.get(), file.c_str(), 65536) != ARCHIVE_OK) return not_readable(display_path, a.get());
+  auto digest = digest_file(file, DigestSet{});
+  std::optional<std::string> sha256;
+  if (digest.ok() && digest->count("sha256")) sha256 = digest->at("sha256");
+  ArchiveCatalog cat = catalog_opened(a.get(), display_path, options, sha256);
+  if (!digest.ok()) cat.warnings.push_back({display_path, digest.message()});
+  return cat;
+}
+
+std::optional<CatalogResult> archive_as_dependency(const Component& artifact, const std::string& display_path) {
+  if (artifact.purl_type.empty() || artifact.name.empty()) return std::nullopt;
+  CatalogResult r;
+  Component c = artifact;
+  c.occurrences = {display_path};
+  c.bom_ref = make_purl(c);
+  r.direct.push_back(c.bom_ref);
+  r.components.push_back(std::move(c));
+  return r;
+}
+
+Result<ArchiveCatalog> catalog_archive_bytes(std::string_view bytes, const std::string& display_path,
+                                             const ArchiveOptions& options) {
+  if (std::string why; archive_api(&why) == nullptr) return make_error(display_path + ": " + why);
+  ArchivePtr a = new_reader();
+  if (la().read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) return not_readable(display_path, a.get());
+  return catalog_opened(a.get(), display_path, options, sha256_hex(bytes));
 }
 
 } // namespace hallmark::sbom

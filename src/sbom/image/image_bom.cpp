@@ -1,5 +1,6 @@
 #include "hallmark/sbom/image.hpp"
 
+#include "hallmark/sbom/archive.hpp"
 #include "hallmark/sbom/bom_builder.hpp"
 #include "hallmark/sbom/cataloger.hpp"
 #include "hallmark/sbom/purl.hpp"
@@ -20,6 +21,15 @@ bool any_cataloger(const std::string& path) {
   for (const Cataloger& c : catalogers())
     if (c.matches(name, path)) return true;
   return false;
+}
+
+// Jars, wars and wheels in the image (an app's lib/, a site-packages wheel cache): read from
+// memory like any archive given to `hallmark sbom`, nested jars included.
+bool archive_worth_holding(const std::string& path) {
+  std::string_view name = base_name(path);
+  return is_archive_name(name) && !any_cataloger(path) &&
+         (name.size() > 4 && (name.substr(name.size() - 4) == ".jar" || name.substr(name.size() - 4) == ".war" ||
+                              name.substr(name.size() - 4) == ".ear" || name.substr(name.size() - 4) == ".whl"));
 }
 
 // Files catalogers read beside the one they match (CatalogInput::read_sibling).
@@ -76,7 +86,7 @@ struct Collector {
     if (path != current) {
       current = path;
       too_big = false;
-      hold_current = (any_cataloger(path) || sibling_worth_holding(path));
+      hold_current = (any_cataloger(path) || sibling_worth_holding(path) || archive_worth_holding(path));
       if (hold_current && (e.size > options.max_file_bytes || held_bytes + e.size > options.max_held_bytes)) {
         warnings.push_back(Warning{display(path, e), std::to_string(e.size) + " bytes: over the size held for "
                                                      "cataloguing; not catalogued"});
@@ -112,6 +122,21 @@ void run_on_held(const Collector& col, const oci::SquashedImage& tree, const std
     std::string_view name = base_name(path);
     const oci::TreeEntry& e = tree.entries.at(path);
     std::string display = layers[e.layer].digest + "!/" + path;
+    if (archive_worth_holding(path)) {
+      ArchiveOptions ao;
+      ao.include_dev = include_dev;
+      auto cat = catalog_archive_bytes(content, display, ao);
+      CatalogResult r;
+      if (!cat.ok()) {
+        r.warnings.push_back(Warning{display, cat.message()});
+      } else {
+        for (auto& cr : cat->results) results.push_back(std::move(cr));
+        r.warnings = std::move(cat->warnings);
+        if (auto dep = archive_as_dependency(cat->artifact, display)) results.push_back(std::move(*dep));
+      }
+      results.push_back(std::move(r));
+      continue;
+    }
     for (const Cataloger& c : catalogers()) {
       if (!c.matches(name, path)) continue;
       CatalogInput in;
@@ -185,7 +210,7 @@ Result<ImageBom> build_image_bom(const ImageBomOptions& o) {
 
   Collector col(o, image->layers);
   auto want = [](const std::string& path, const oci::TreeEntry& e) {
-    return any_cataloger(path) || sibling_worth_holding(path) || maybe_executable(e);
+    return any_cataloger(path) || sibling_worth_holding(path) || archive_worth_holding(path) || maybe_executable(e);
   };
   HALLMARK_TRY(oci::read_final_files(
       **source, image->layers, *tree, want,
