@@ -8,6 +8,8 @@ pkgs=(g++ meson ninja-build pkg-config cmake git
       protobuf-compiler openssl in-toto strace node-spdx-expression-parse
       libpq-dev libvalijson-dev postgresql sqlite3
       docker-registry skopeo umoci apache2-utils)
+# rpm: the rpmdb.sqlite test builds real .rpm files and an rpm database (tests/e2e/images/rpm.sh).
+pkgs+=(rpm)
 # jq: the GitHub example extracts the predicate for actions/attest (tests/e2e/attest/ci_examples.sh).
 pkgs+=(jq)
 # The Debian package (scripts/package.sh), its lint and the install check in a fresh root.

@@ -60,6 +60,7 @@ const std::vector<Cataloger>& catalogers() {
       // ---- OS packages ----
       kDpkgStatusCataloger,
       kApkInstalledCataloger,
+      kRpmdbSqliteCataloger,
       kDpkgStatusDCataloger,
   };
   return table;

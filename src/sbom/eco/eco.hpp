@@ -25,5 +25,6 @@ extern const Cataloger kSwiftResolvedCataloger;         // Package.resolved v1-v
 extern const Cataloger kPodfileLockCataloger;           // Podfile.lock
 extern const Cataloger kDpkgStatusCataloger;            // var/lib/dpkg/status
 extern const Cataloger kApkInstalledCataloger;          // lib/apk/db/installed
+extern const Cataloger kRpmdbSqliteCataloger;           // var/lib/rpm/rpmdb.sqlite
 
 } // namespace hallmark::sbom::eco
