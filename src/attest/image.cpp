@@ -88,7 +88,6 @@ Result<ImageAttestOutcome> attest_image(const ImageAttestOptions& o, const std::
 }
 
 Result<ImageVerifyResult> verify_image(const ImageVerifyOptions& o) {
-  if (o.verify.keys.empty()) return make_error("verify needs at least one trusted public key: --key PUB.pem");
   std::unique_ptr<oci::ImageSource> source;
   auto r = resolve_subject(o.reference, o.source, &source);
   if (!r) return r.error();
@@ -108,24 +107,17 @@ Result<ImageVerifyResult> verify_image(const ImageVerifyOptions& o) {
     found = std::move(*f);
   }
   out.warnings = std::move(found.warnings);
-  std::vector<DsseEnvelope> envelopes;
-  std::vector<std::string> labels;
-  for (const auto& a : found.items) {
-    auto doc = parse_provenance(a.content, a.where);
-    if (!doc) {
-      out.warnings.push_back(a.where + ": " + doc.message());
-      continue;
-    }
-    for (size_t i = 0; i < doc->envelopes.size(); ++i) {
-      envelopes.push_back(doc->envelopes[i]);
-      labels.push_back(a.where + (doc->envelopes.size() > 1 ? " #" + std::to_string(i) : ""));
-    }
+  std::vector<AttestationDocument> documents;
+  for (auto& a : found.items) {
     out.found.push_back(a.where);
+    // cosign's keyless form: the DSSE layer with its certificate and Rekor entry in annotations.
+    std::string text = a.bundle ? std::move(a.content) : oci::cosign_keyless_bundle(a).value_or(std::move(a.content));
+    documents.push_back({std::move(text), a.where});
   }
-  auto v = verify_envelopes(o.verify, r->subject.digest.substr(7), envelopes);
+  auto v = verify_documents(o.verify, r->subject.digest.substr(7), documents);
   if (!v) return v.error();
   out.result = std::move(*v);
-  if (out.result.envelope_index >= 0) out.attestation = labels[size_t(out.result.envelope_index)];
+  if (out.result.envelope_index >= 0) out.attestation = documents[size_t(out.result.envelope_index)].where;
   return out;
 }
 
@@ -146,10 +138,12 @@ std::vector<std::string> ImageVerifyResult::lines() const {
   std::vector<std::string> out;
   std::string named = image + (tag.empty() ? "" : ":" + tag + " -> ") + (tag.empty() ? "@" : "") + digest;
   if (result.passed) {
-    std::string builder = result.statement.value("predicate", nlohmann::json::object())
-                              .value("runDetails", nlohmann::json::object())
+    // SLSA v1 runDetails.builder.id, else v0.2's builder.id.
+    const nlohmann::json predicate = result.statement.value("predicate", nlohmann::json::object());
+    std::string builder = predicate.value("runDetails", nlohmann::json::object())
                               .value("builder", nlohmann::json::object())
                               .value("id", "");
+    if (builder.empty()) builder = predicate.value("builder", nlohmann::json::object()).value("id", "");
     out.push_back("PASSED: " + named + " attested by " + attestation + ", signed by " + result.keyid + ", builder " +
                   builder + "; " + std::to_string(result.checks.size()) + " checks passed (" +
                   std::to_string(found.size()) + " attestation(s) found)");

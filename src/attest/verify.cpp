@@ -262,19 +262,54 @@ void check_all(const std::vector<DsseEnvelope>& envelopes, const TrustInputs& t,
 
 } // namespace
 
-Result<VerifyResult> verify_envelopes(const VerifyOptions& o, const std::string& artifact_sha256,
-                                      const std::vector<DsseEnvelope>& envelopes) {
+Result<VerifyResult> verify_documents(const VerifyOptions& o, const std::string& artifact_sha256,
+                                      const std::vector<AttestationDocument>& documents) {
   auto trust = load_trust(o);
   if (!trust) return trust.error();
-  if (trust->keys.empty()) return make_error("verify needs at least one trusted public key: --key PUB.pem");
-  VerifyResult r;
-  r.artifact_sha256 = artifact_sha256;
-  if (envelopes.empty()) {
-    r.checks.push_back({"attestation", false, "at least one attestation", "none found"});
-    return r;
+  if (trust->keys.empty() && o.identity.empty())
+    return make_error("verify needs a trusted public key (--key PUB.pem) or, for keyless attestations, "
+                      "--certificate-identity and --certificate-oidc-issuer");
+  std::optional<VerifyResult> best;
+  size_t best_passed = 0;
+  for (size_t i = 0; i < documents.size(); ++i) {
+    const AttestationDocument& d = documents[i];
+    VerifyResult r;
+    r.artifact_sha256 = artifact_sha256;
+    r.provenance = d.where;
+    if (is_sigstore_evidence(d.text)) {
+      if (o.identity.empty()) {
+        r.checks.push_back({"sigstore.identity", false, "--certificate-identity/--certificate-oidc-issuer for a keyless attestation",
+                            "none given"});
+      } else {
+        auto one = verify_keyless_bundle(o, d.text, trust->policy, std::move(r));
+        if (!one) return one.error();
+        r = std::move(*one);
+      }
+    } else if (auto doc = parse_provenance(d.text, d.where); !doc) {
+      r.checks.push_back({"provenance", false, "a DSSE envelope or Sigstore bundle", doc.message()});
+    } else if (trust->keys.empty()) {
+      r.checks.push_back({"signature", false, "a trusted key (--key) for this keyed attestation", "none given"});
+    } else {
+      r.format = to_string(doc->format);
+      check_all(doc->envelopes, *trust, o, r);
+    }
+    size_t passed = 0;
+    for (const auto& c : r.checks) passed += c.passed;
+    const bool done = r.passed;
+    if (!best || done || passed > best_passed) {
+      r.envelope_index = int(i);
+      best = std::move(r);
+      best_passed = passed;
+    }
+    if (done) break;
   }
-  check_all(envelopes, *trust, o, r);
-  return r;
+  if (!best) {
+    VerifyResult none;
+    none.artifact_sha256 = artifact_sha256;
+    none.checks.push_back({"attestation", false, "at least one attestation", "none found"});
+    return none;
+  }
+  return std::move(*best);
 }
 
 Result<VerifyResult> verify_artifact(const VerifyOptions& o) {

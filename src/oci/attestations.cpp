@@ -1,10 +1,51 @@
 #include "hallmark/oci/attestations.hpp"
 
+#include "hallmark/util/hex.hpp"
+
 #include <algorithm>
+#include <cctype>
 
 namespace hallmark::oci {
 
 using nlohmann::json;
+
+std::optional<std::string> cosign_keyless_bundle(const StoredAttestation& layer) {
+  auto cert = layer.annotations.find("dev.sigstore.cosign/certificate");
+  auto rekor = layer.annotations.find("dev.sigstore.cosign/bundle");
+  if (cert == layer.annotations.end() || rekor == layer.annotations.end()) return std::nullopt;
+  // PEM's body is the base64 of the DER the bundle wants.
+  std::string der_b64;
+  const std::string& pem = cert->second;
+  size_t begin = pem.find("-----BEGIN CERTIFICATE-----"), end = pem.find("-----END CERTIFICATE-----");
+  if (begin == std::string::npos || end == std::string::npos || end < begin) return std::nullopt;
+  for (size_t i = begin + 27; i < end; ++i)
+    if (!std::isspace(static_cast<unsigned char>(pem[i]))) der_b64 += pem[i];
+  json set = json::parse(rekor->second, nullptr, false);
+  json envelope = json::parse(layer.content, nullptr, false);
+  if (!set.is_object() || !envelope.is_object() || !set.contains("Payload") || !set["Payload"].is_object()) return std::nullopt;
+  const json& p = set["Payload"];
+  auto str = [](const json& j, const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(); };
+  auto num = [](const json& j, const char* k) {
+    return j.contains(k) && j[k].is_number_integer() ? std::to_string(j[k].get<int64_t>()) : std::string();
+  };
+  auto log_id = from_hex(str(p, "logID"));
+  auto body = base64_decode(str(p, "body"));
+  if (!log_id || !body) return std::nullopt;
+  json entry_body = json::parse(*body, nullptr, false);
+  if (!entry_body.is_object()) return std::nullopt;
+  json bundle = {
+      {"mediaType", "application/vnd.dev.sigstore.bundle+json;version=0.1"},
+      {"verificationMaterial",
+       {{"x509CertificateChain", {{"certificates", json::array({{{"rawBytes", der_b64}}})}}},
+        {"tlogEntries", json::array({{{"logIndex", num(p, "logIndex")},
+                                      {"logId", {{"keyId", base64_encode(*log_id)}}},
+                                      {"kindVersion", {{"kind", str(entry_body, "kind")}, {"version", str(entry_body, "apiVersion")}}},
+                                      {"integratedTime", num(p, "integratedTime")},
+                                      {"inclusionPromise", {{"signedEntryTimestamp", str(set, "SignedEntryTimestamp")}}},
+                                      {"canonicalizedBody", str(p, "body")}}})}}},
+      {"dsseEnvelope", envelope}};
+  return bundle.dump();
+}
 
 std::string cosign_attestation_tag(const std::string& digest) { return "sha256-" + digest.substr(7) + ".att"; }
 std::string referrers_fallback_tag(const std::string& digest) { return "sha256-" + digest.substr(7); }

@@ -65,11 +65,17 @@ struct VerifyResult {
 // provenance. Everything about the content is a VerifyResult with failed checks (exit 1).
 Result<VerifyResult> verify_artifact(const VerifyOptions& options);
 
-// The same checks on envelopes already read (an image's attestations, whose subject is the image
-// digest `artifact_sha256`): PASSED if one meets every requirement; `envelope_index` names it, or
-// the one that got furthest. `options.artifact` and `options.provenance` are not read.
-Result<VerifyResult> verify_envelopes(const VerifyOptions& options, const std::string& artifact_sha256,
-                                      const std::vector<DsseEnvelope>& envelopes);
+// Attestations as stored (an image's: DSSE envelopes, keyed or keyless Sigstore bundles, each
+// with where it came from), all with the subject `artifact_sha256`. Keyed ones are checked
+// against options.keys, keyless ones against the trusted root and options.identity; PASSED if
+// one meets every requirement, `envelope_index` then names that document (else the one that got
+// furthest). An error (exit 2) when neither a key nor an identity requirement is given.
+struct AttestationDocument {
+  std::string text;
+  std::string where;
+};
+Result<VerifyResult> verify_documents(const VerifyOptions& options, const std::string& artifact_sha256,
+                                      const std::vector<AttestationDocument>& documents);
 
 // The default provenance file for an artifact: <artifact>.intoto.jsonl, else
 // <artifact>.sigstore.json; empty when neither exists.

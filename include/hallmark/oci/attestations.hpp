@@ -12,6 +12,8 @@
 #include "hallmark/oci/image.hpp"
 #include "hallmark/oci/registry.hpp"
 
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,12 @@ struct StoredAttestation {
   bool bundle = false;
   std::map<std::string, std::string> annotations;
 };
+
+// cosign's keyless attestation (`cosign attest` without a key): a DSSE layer whose annotations
+// carry the Fulcio certificate (dev.sigstore.cosign/certificate, PEM) and the Rekor entry with
+// its signed entry timestamp (dev.sigstore.cosign/bundle). Rewritten as the Sigstore bundle v0.1
+// it is equivalent to, so one verifier checks both; nullopt when the annotations are not there.
+std::optional<std::string> cosign_keyless_bundle(const StoredAttestation& layer);
 
 // The cosign tag of an image digest: "sha256-<hex>.att"; the referrers fallback tag: "sha256-<hex>".
 std::string cosign_attestation_tag(const std::string& digest);

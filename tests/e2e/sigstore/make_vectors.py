@@ -135,6 +135,26 @@ def dsse_bundle():
             "verificationMaterial": {"certificate": {"rawBytes": b64(der(good_leaf))}, "tlogEntries": [tlog_entry(body, kind=("dsse", "0.0.1"))]},
             "dsseEnvelope": {"payload": b64(payload), "payloadType": ptype, "signatures": [{"sig": b64(sig)}]}}
 
+def cosign_image_attestation(image_digest):
+    """cosign attest's keyless form for an image: the DSSE envelope, the leaf PEM and the Rekor
+    entry as cosign's dev.sigstore.cosign/bundle annotation holds it."""
+    statement = {"_type": "https://in-toto.io/Statement/v1", "subject": [{"name": "image", "digest": {"sha256": image_digest}}],
+                 "predicateType": "https://slsa.dev/provenance/v0.2",
+                 "predicate": {"builder": {"id": SIGNER}, "buildType": "https://github.com/slsa-framework/slsa-github-generator/container@v1",
+                               "invocation": {"configSource": {"uri": "git+https://github.com/acme/greet@refs/tags/v1.4.2",
+                                                               "digest": {"sha1": "0" * 40}, "entryPoint": ".github/workflows/release.yml"}}}}
+    payload = json.dumps(statement).encode()
+    ptype = "application/vnd.in-toto+json"
+    pae = b"DSSEv1 %d %s %d %s" % (len(ptype), ptype.encode(), len(payload), payload)
+    sig = sign(signer_key, pae)
+    body = {"apiVersion": "0.0.1", "kind": "dsse", "spec": {"payloadHash": {"algorithm": "sha256", "value": sha(payload).hex()},
+            "signatures": [{"signature": b64(sig), "verifier": b64(pem(good_leaf))}]}}
+    e = tlog_entry(body, kind=("dsse", "0.0.1"))
+    rekor = {"SignedEntryTimestamp": e["inclusionPromise"]["signedEntryTimestamp"],
+             "Payload": {"body": e["canonicalizedBody"], "integratedTime": int(e["integratedTime"]), "logIndex": 7, "logID": LOG_ID.hex()}}
+    envelope = {"payload": b64(payload), "payloadType": ptype, "signatures": [{"keyid": "", "sig": b64(sig)}]}
+    return envelope, pem(good_leaf).decode(), rekor
+
 def trusted_root(ct=True, tsa=True):
     since = {"start": (NOW - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")}
     log = lambda url, k: {"baseUrl": url, "hashAlgorithm": "SHA2_256", "logId": {"keyId": b64(sha(spki(k)))},
@@ -154,6 +174,11 @@ write("root-no-ct.json", trusted_root(ct=False))
 write("root-no-tsa.json", trusted_root(tsa=False))
 write("good-message.sigstore.json", message_bundle())
 write("good-dsse.sigstore.json", dsse_bundle())
+if os.environ.get("HM_IMAGE_DIGEST"):
+    envelope, leaf_pem, rekor = cosign_image_attestation(os.environ["HM_IMAGE_DIGEST"])
+    write("cosign-image.envelope.json", envelope)
+    open(path("cosign-image.cert.pem"), "w").write(leaf_pem)
+    write("cosign-image.rekor.json", rekor)
 no_eku_key = key()
 write("no-code-signing.sigstore.json", message_bundle(cert=leaf(no_eku_key, eku=ExtendedKeyUsageOID.SERVER_AUTH), k=no_eku_key))
 write("bad-set.sigstore.json", message_bundle(set_key=key()))
