@@ -2,6 +2,7 @@
 
 #include "hallmark/attest/dsse.hpp"
 #include "hallmark/attest/provenance.hpp"
+#include "hallmark/sbom/image.hpp"
 #include "hallmark/oci/attestations.hpp"
 #include "hallmark/oci/registry.hpp"
 #include "hallmark/util/atomic_file.hpp"
@@ -57,6 +58,15 @@ Result<ImageAttestOutcome> attest_image(const ImageAttestOptions& o, const std::
   a.image_sha256 = r->subject.digest.substr(7);
   if (a.output.empty()) a.output = output_name(r->ref);
   a.bundle = false;  // the .intoto.jsonl is what gets pushed; bundles are made from its envelopes
+  if (a.sbom)
+    a.image_bom = [&o]() -> Result<sbom::Bom> {
+      sbom::ImageBomOptions io;
+      io.reference = o.reference;
+      io.source = o.source;
+      auto b = sbom::build_image_bom(io);
+      if (!b) return b.error();
+      return std::move(b->bom);
+    };
   ImageAttestOutcome out;
   out.image = o.reference;
   out.digest = r->subject.digest;

@@ -20,11 +20,9 @@ json statement_for(json subjects, const std::string& bom_text) {
           {"predicate", json::parse(bom_text)}};
 }
 
-Status add_sbom(const fs::path& input, const fs::path& file, json subjects, SbomAttestations& out) {
-  sbom::BomOptions bo;
-  bo.paths = {input};
-  auto bom = sbom::build_bom(bo);
-  if (!bom) return make_error("SBOM of " + input.string() + ": " + bom.message());
+Status add_bom(const Result<sbom::Bom>& bom, const std::string& what, const fs::path& file, json subjects,
+               SbomAttestations& out) {
+  if (!bom) return make_error("SBOM of " + what + ": " + bom.message());
   for (const auto& w : bom->warnings) out.warnings.push_back(w.path + ": " + w.message);
   sbom::WriterOptions wo;
   const char* sde = std::getenv("SOURCE_DATE_EPOCH");
@@ -36,11 +34,24 @@ Status add_sbom(const fs::path& input, const fs::path& file, json subjects, Sbom
   return ok_status();
 }
 
+Status add_sbom(const fs::path& input, const fs::path& file, json subjects, SbomAttestations& out) {
+  sbom::BomOptions bo;
+  bo.paths = {input};
+  return add_bom(sbom::build_bom(bo), input.string(), file, std::move(subjects), out);
+}
+
 } // namespace
 
 Result<SbomAttestations> make_sbom_attestations(const fs::path& workspace, const json& subjects,
-                                                const fs::path& out_prefix) {
+                                                const fs::path& out_prefix,
+                                                const std::function<Result<sbom::Bom>()>& image_bom) {
   SbomAttestations out;
+  if (image_bom) {
+    fs::path file = out_prefix;
+    file += ".image.cdx.json";
+    HALLMARK_TRY(add_bom(image_bom(), "the image", file, subjects, out));
+    return out;
+  }
   fs::path ws_file = out_prefix;
   ws_file += ".workspace.cdx.json";
   HALLMARK_TRY(add_sbom(workspace, ws_file, subjects, out));

@@ -11,10 +11,12 @@
 
 #include "hallmark/attest/provenance.hpp"
 #include "hallmark/context/environment.hpp"
+#include "hallmark/sbom/component.hpp"
 #include "hallmark/telemetry/otel_config.hpp"
 #include "hallmark/util/result.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,8 @@ struct AttestOptions {
   // `attest --image`: the image (name, sha256 of its manifest or index) is the only subject, in
   // place of the run's products (attest/image.hpp).
   std::string image_name, image_sha256;
+  // With --sbom and an image subject: the image's own SBOM (attest/image.cpp builds it).
+  std::function<Result<sbom::Bom>()> image_bom;
   bool allow_failed_steps = false;       // off: a run with a failed step is refused
   // The run's root span is appended to the event log (once per run) after every check passed
   // and before the log's chain head is signed; `env` configures its export. --no-telemetry

@@ -5,11 +5,13 @@
 #pragma once
 
 #include "hallmark/attest/provenance.hpp"
+#include "hallmark/sbom/component.hpp"
 #include "hallmark/util/result.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,8 +27,11 @@ struct SbomAttestations {
 
 // `subjects` is the provenance statement's subject array; `out_prefix` names the files:
 // "<out_prefix>.workspace.cdx.json" for the workspace, "<workspace>/<subject>.cdx.json" per archive.
+// For an image subject (`image_bom` set: attest --image), the SBOM is the image's own instead,
+// "<out_prefix>.image.cdx.json": what the image holds, not what the workspace declares.
 Result<SbomAttestations> make_sbom_attestations(const std::filesystem::path& workspace,
                                                 const nlohmann::json& subjects,
-                                                const std::filesystem::path& out_prefix);
+                                                const std::filesystem::path& out_prefix,
+                                                const std::function<Result<sbom::Bom>()>& image_bom = {});
 
 } // namespace hallmark

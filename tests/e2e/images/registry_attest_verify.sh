@@ -99,3 +99,20 @@ expect_contains missing.txt "no such image"
 expect_status 2 down.txt "$HM" sbom --image "127.0.0.1:1/team/app:v1"
 expect_contains down.txt "unreachable"
 pass "registry: sbom, attest --push (cosign tag + bundle referrer, appends), verify --image"
+
+# attest --image --sbom --push: the image's own SBOM (its dpkg packages, not the workspace's
+# lockfiles) is signed with the image as subject and pushed beside the provenance.
+(cd ws && "$HM" run -q --step build --no-telemetry -- sh -c 'echo sbom >out.txt' &&
+  "$HM" attest -q --no-telemetry --key ../k.key --image "$REG/team/other:v1" --sbom --push)
+ODIGEST=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$REG/team/other:v1")
+skopeo copy -q --src-tls-verify=false "docker://$REG/team/other:sha256-${ODIGEST#sha256:}.att" oci:sbomatt:att
+jget sbomatt/index.json 'j["manifests"][0]["digest"]' >m.txt
+m=$(cat m.txt)
+jget "sbomatt/blobs/sha256/${m#sha256:}" '"\n".join(l["annotations"]["predicateType"] for l in j["layers"])' >types.txt
+expect_contains types.txt "https://cyclonedx.org/bom"
+l=$(jget "sbomatt/blobs/sha256/${m#sha256:}" '[l["digest"] for l in j["layers"] if l["annotations"]["predicateType"] == "https://cyclonedx.org/bom"][0]')
+jget "sbomatt/blobs/sha256/${l#sha256:}" '__import__("base64").b64decode(j["payload"]).decode()' >sbom-statement.json
+expect_eq "$(jget sbom-statement.json 'j["subject"][0]["digest"]["sha256"]')" "${ODIGEST#sha256:}" "the SBOM's subject is the image"
+jget sbom-statement.json '"\n".join(sorted(c["name"]+" "+c["version"] for c in j["predicate"]["components"] if c["purl"].startswith("pkg:deb/")))' >sbom-debs.txt
+diff truth.txt sbom-debs.txt || fail "the pushed image SBOM's packages differ from dpkg-query"
+pass "attest --image --sbom --push: the image's SBOM, signed with the image as subject"
