@@ -338,6 +338,7 @@ DetectReport detect_anomalies(StepRecord& r, const DetectOptions& options, const
         !st.ok())
       rep.lines.push_back("warning: anomaly detection: cannot add the step to its baseline: " + st.message());
   }
+  rep.store = std::move(*store);
   rep.elapsed_us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
   return rep;
