@@ -103,6 +103,13 @@ json step_annotations(const StepRecord& r) {
     a["traced"] = true;
     a["networkDestinations"] = std::vector<std::string>(dest.begin(), dest.end());
   }
+  // What the step did that its baseline never had (docs/detection.md), signed with the rest.
+  if (!r.anomalies.empty()) {
+    json an = json::array();
+    for (const auto& x : r.anomalies)
+      an.push_back({{"kind", x.kind}, {"value", x.value}, {"baselineRuns", x.baseline_runs}});
+    a["anomalies"] = std::move(an);
+  }
   return a;
 }
 

@@ -19,6 +19,8 @@ Runner setup_sbom(CLI::App&, Globals&);
 Runner setup_telemetry(CLI::App&, Globals&);
 Runner setup_store(CLI::App&, Globals&);
 Runner setup_query(CLI::App&, Globals&);
+Runner setup_baseline(CLI::App&, Globals&);
+Runner setup_report(CLI::App&, Globals&);
 
 // Every subcommand, in the order `--help` lists them. Adding one is one file and one line.
 static const Command kCommands[] = {
@@ -31,6 +33,8 @@ static const Command kCommands[] = {
     {"telemetry", "Verify, flush or close the pipeline run's OTLP event log", setup_telemetry},
     {"store", "Create the evidence store or ingest records, provenance, SBOMs and event logs", setup_store},
     {"query", "Query the evidence store: component, artifact, egress, exec, runs", setup_query},
+    {"baseline", "Show or reset the per-step baselines anomalies are found against", setup_baseline},
+    {"report", "Write a run's self-contained HTML report: anomalies, timeline, egress, programs, artifacts", setup_report},
 };
 
 void say(const std::string& line) { std::fprintf(stderr, "hallmark: %s\n", line.c_str()); }

@@ -12,6 +12,7 @@
 //   subject_components  the 5-million-row link table             (component_id, subject_id)
 //   execs, egress       programs run, network destinations       query exec / egress
 //   documents           every ingested file's SHA-256            idempotent ingest
+//   baseline_runs/_values  each successful step's behaviour      hallmark run's anomalies
 #include "schema.hpp"
 
 #include "hallmark/util/hex.hpp"
@@ -52,6 +53,14 @@ CREATE TABLE egress (run_id TEXT NOT NULL, step TEXT NOT NULL, address TEXT {C} 
   host TEXT {C} NOT NULL, PRIMARY KEY (run_id, step, address, port, host));
 CREATE INDEX egress_address ON egress (address);
 CREATE INDEX egress_host ON egress (host);
+)SQL",
+    // 2: per-step baselines (docs/detection.md): each successful run's normalised behaviour
+    R"SQL(
+CREATE TABLE baseline_runs (pipeline TEXT {C} NOT NULL, step TEXT {C} NOT NULL, run_key TEXT NOT NULL,
+  finished TEXT NOT NULL, PRIMARY KEY (pipeline, step, run_key));
+CREATE INDEX baseline_runs_finished ON baseline_runs (pipeline, step, finished);
+CREATE TABLE baseline_values (pipeline TEXT {C} NOT NULL, step TEXT {C} NOT NULL, run_key TEXT NOT NULL,
+  kind TEXT NOT NULL, value TEXT {C} NOT NULL, PRIMARY KEY (pipeline, step, run_key, kind, value)) {NOROWID};
 )SQL",
 };
 

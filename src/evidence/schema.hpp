@@ -8,7 +8,7 @@
 
 namespace hallmark::evidence {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Brings the store to kSchemaVersion inside one transaction (serialized between processes) and
 // returns the version found before. A store newer than kSchemaVersion is an error: this binary

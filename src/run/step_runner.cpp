@@ -307,6 +307,10 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env, RunScratch* ke
     rec.materials = walk.roots == material_roots ? std::move(before->entries)
                                                  : entries_under(before->entries, material_roots, workspace);
   phase_done("products");
+  if (options.before_record) {
+    options.before_record(rec);
+    phase_done("detect");
+  }
 
   if (run.ok()) {
     if (auto file = records.write_step(rec); file.ok()) outcome.record_file = *file;

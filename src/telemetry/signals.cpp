@@ -350,6 +350,17 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
     out.logs.push_back(std::move(l));
   }
   if (r.trace) trace_events(r, ctx, end, out);
+  // What the step did that its baseline never had (docs/detection.md): a WARN at every level.
+  for (const auto& a : r.anomalies) {
+    auto l = event("", otlp::Severity::warn, "anomaly: step '" + r.name + "' " + a.message, end,
+                   ctx.run.trace_id, ctx.step_span_id);
+    l.event_name = std::string(event_name::kAnomalyPrefix) + a.kind;
+    set_attribute(l.attributes, "hallmark.anomaly.kind", a.kind);
+    set_attribute(l.attributes, "hallmark.anomaly.value", a.value);
+    set_attribute(l.attributes, "hallmark.baseline.runs", a.baseline_runs);
+    set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
+    out.logs.push_back(std::move(l));
+  }
   if (result != "success") {
     auto l = event(event_name::kStepFailed, otlp::Severity::error,
                    "step '" + r.name + "' " +

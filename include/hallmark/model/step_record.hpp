@@ -115,6 +115,15 @@ struct TraceSummary {
   uint64_t reads_lost = 0;                      // fanotify events that could not be resolved
 };
 
+// A behaviour of the step its baseline (the last N successful runs of the same pipeline and
+// step) never had: written by `hallmark run` with a store configured (docs/detection.md).
+struct Anomaly {
+  std::string kind;            // egress, exec, toolchain, dependency, write_outside, env
+  std::string value;           // the new value, normalised as the baseline keeps it
+  std::string message;         // one line for people: "connected to 127.0.0.2:8443"
+  int64_t baseline_runs = 0;   // how many runs the baseline held
+};
+
 struct TraceSection {
   std::vector<ProcessRecord> processes;
   std::vector<FileAccess> files;
@@ -152,6 +161,7 @@ struct StepRecord {
   std::optional<CiContext> ci;
   EnvContext env;
   std::optional<TraceSection> trace;
+  std::vector<Anomaly> anomalies;  // omitted when empty
 };
 
 nlohmann::json to_json(const StepRecord& r);

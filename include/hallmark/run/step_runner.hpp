@@ -40,6 +40,9 @@ struct RunOptions {
   bool require_trace = false;
   bool trace_watch_reads = true;          // --trace-reads auto (fanotify when permitted) / ptrace
   TelemetryOptions telemetry;             // --otlp-endpoint, --telemetry-detail, --egress-allow, ...
+  // Called with the finished record just before it is written (and sent as telemetry): the CLI's
+  // anomaly detection (src/detect/) fills `anomalies` here without this module seeing the store.
+  std::function<void(StepRecord&)> before_record;
 };
 
 struct RunOutcome {

@@ -26,6 +26,8 @@ namespace event_name {
 inline constexpr const char* kNetworkConnect = "hallmark.network.connect";
 inline constexpr const char* kWriteOutsideWorkspace = "hallmark.file.write_outside_workspace";
 inline constexpr const char* kExecFromTemp = "hallmark.process.exec_from_temp";
+// + kind: hallmark.anomaly.egress, .exec, .toolchain, .dependency, .write_outside, .env
+inline constexpr const char* kAnomalyPrefix = "hallmark.anomaly.";
 inline constexpr const char* kSecretRedacted = "hallmark.secret.redacted";
 inline constexpr const char* kStepFailed = "hallmark.step.failed";
 inline constexpr const char* kVerificationFailed = "hallmark.verification.failed";

@@ -44,7 +44,10 @@ cmp in.bin out.bin || fail "stdin/stdout not passed through"
 "$HM" run -q -- sh -c 'echo to-err >&2' 2>err.txt >/dev/null
 expect_eq "$(cat err.txt)" "to-err" "stderr passed through, hallmark quiet with -q"
 
-# Without -q, hallmark adds exactly one summary line on stderr and nothing on stdout.
+# Without -q, hallmark adds exactly one summary line on stderr and nothing on stdout (once the
+# step has a baseline: its first run also says "no baseline yet", docs/detection.md).
+"$HM" run -- echo hello >out.txt 2>err.txt
+expect_contains err.txt "no baseline yet for step 'echo'"
 "$HM" run -- echo hello >out.txt 2>err.txt
 expect_eq "$(cat out.txt)" "hello" "stdout untouched"
 expect_eq "$(wc -l <err.txt)" 1 "one summary line"

@@ -69,7 +69,7 @@ pass "a store that is down does not fail attest"
 # PostgreSQL: the same ingest and the same answers.
 start_pg
 expect_status 0 "$T/pg-migrate.out" "$HM" store migrate --store "$PG_URL"
-expect_contains "$T/pg-migrate.out" "schema version 1"
+expect_contains "$T/pg-migrate.out" "schema version 2"
 "$HM" store ingest -q --store "$PG_URL" -k "$T/k.pub" .hallmark provenance.intoto.jsonl dist/greet-1.0.0.tar.gz.cdx.json
 "$HM" store ingest -q --store "sqlite://$T/three.db" -k "$T/k.pub" .hallmark provenance.intoto.jsonl dist/greet-1.0.0.tar.gz.cdx.json
 for q in "component pkg:*" "artifact sha256:$SHA" "runs"; do
