@@ -34,5 +34,8 @@ echo "== sign the provenance and verify the release before deploying it"
 echo "== telemetry: one OTLP/JSON request per line, hash-chained"
 "$HM" telemetry verify "$HALLMARK_DIR/events.otlp.jsonl"
 echo "$(wc -l <"$HALLMARK_DIR/events.otlp.jsonl") OTLP requests in $HALLMARK_DIR/events.otlp.jsonl"
+echo "== the run's report for people: anomalies first, timeline, egress, programs, artifacts"
+report=$("$HM" report -o "$work/report.html")
 echo
 echo "demo workspace: $work/project (records in .hallmark/)"
+echo "report: $report ($(stat -c %s "$report") bytes; open it in a browser)"

@@ -15,7 +15,7 @@ Runner setup_report(CLI::App& sub, Globals& g) {
   };
   auto o = std::make_shared<Opts>();
   sub.footer("Writes one self-contained HTML page (no scripts, no fetches) and prints its path. See docs/detection.md.");
-  sub.add_option("run", o->run, "Run id (default: the current run; archived runs are under .hallmark/runs/)");
+  sub.add_option("run", o->run, "Run id (default: the current run, else the latest under .hallmark/runs/)");
   sub.add_option("-o,--output", o->output, "HTML file to write (default: <record dir>/report.html)");
   sub.add_option("--record-dir", o->record_dir, "Record dir (default: $HALLMARK_DIR or ./.hallmark)");
 
@@ -34,6 +34,20 @@ Runner setup_report(CLI::App& sub, Globals& g) {
       if (!current) {
         say_error("report: no run '" + o->run + "' in " + root.string() + " (the current one or under runs/)");
         return 2;
+      }
+    }
+    if (!current && o->run.empty()) {
+      // No run in place (the record dir was archived): the latest of runs/, by its run.json.
+      std::error_code ec;
+      fs::path latest;
+      fs::file_time_type newest{};
+      for (const auto& e : fs::directory_iterator(root / "runs", ec)) {
+        auto t = fs::last_write_time(e.path() / "run.json", ec);
+        if (!ec && (latest.empty() || t > newest)) latest = e.path(), newest = t;
+      }
+      if (!latest.empty()) {
+        dir = RecordDir(latest);
+        current = dir.current_run();
       }
     }
     if (!current) {

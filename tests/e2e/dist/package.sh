@@ -71,4 +71,9 @@ cp "$HALLMARK_SRC/scripts/demo.sh" "$root/opt/hallmark/scripts/"
 cp -r "$HALLMARK_SRC/ci-examples/sample-project" "$root/opt/hallmark/ci-examples/"
 in_root env HALLMARK=/usr/bin/hallmark /opt/hallmark/scripts/demo.sh >demo.log 2>&1 || { cat demo.log; fail "the main job with the installed hallmark"; }
 expect_contains demo.log "PASSED: dist/greet-1.0.0.tar.gz"
+# It ends by printing the report's path; the report of this run stays <= 200 KB (issue 17).
+bytes=$(sed -n 's/^report: .* (\([0-9]*\) bytes.*/\1/p' demo.log)
+[ -n "$bytes" ] || { cat demo.log; fail "the main job printed no report path"; }
+[ "$bytes" -le 204800 ] || fail "the demo's report is $bytes bytes (> 200 KB)"
+echo "demo report: $bytes bytes"
 pass "the README's main job passes with the installed package ($(secs "$t0") s with make and gcc installed)"
