@@ -120,6 +120,7 @@ Result<Policy> policy_from_json(const std::string& text, const std::string& orig
     else if (key == "requiredStepsSucceeded") st = boolean(p.required_steps_succeeded);
     else if (key == "requireSbom") st = boolean(p.require_sbom);
     else if (key == "deniedNetworkDestinations") st = strings(p.denied_network_destinations);
+    else if (key == "allowedNetworkDestinations") st = allow_list(p.allowed_network_destinations);
     else if (key == "deniedComponents") st = strings(p.denied_components);
     else if (key == "maxAge") {
       std::optional<int64_t> secs;
@@ -178,6 +179,7 @@ struct StepFacts {
   std::optional<int64_t> exit_code;
   bool traced = false;
   const json* network = nullptr;  // annotations.networkDestinations when traced
+  const json* hosts = nullptr;    // annotations.networkHosts: destination -> resolved name
   std::optional<int64_t> git_dirty;
 };
 
@@ -194,6 +196,7 @@ std::vector<StepFacts> step_facts(const json& st) {
       f.network = n;
       f.traced = true;
     }
+    if (const json* h = at_path(b, {"annotations", "networkHosts"}); h && h->is_object()) f.hosts = h;
     if (const json* d = at_path(b, {"annotations", "gitDirty"}); d && d->is_number_integer()) f.git_dirty = d->get<int64_t>();
     out.push_back(std::move(f));
   }
@@ -326,32 +329,54 @@ void check_sbom(const Policy& p, const json& st, Checks& out) {
       sboms.empty() ? "no SBOM byproduct" : "SBOM " + join(sboms));
 }
 
-// Untraced steps cannot be judged: a FAILED line when the policy requires tracing, else a
-// WARNING line. Never silence, which would read as "no denied connection".
+// The names a destination ("addr:port") is matched by: itself, its address, and the host name
+// the step resolved it from (with and without the port).
+std::vector<std::string> destination_forms(const std::string& dest, const json* hosts) {
+  std::vector<std::string> forms{dest, dest.substr(0, dest.rfind(':'))};
+  if (hosts)
+    if (auto h = hosts->find(dest); h != hosts->end() && h->is_string() && !h->get<std::string>().empty()) {
+      forms.push_back(h->get<std::string>() + dest.substr(dest.rfind(':')));
+      forms.push_back(h->get<std::string>());
+    }
+  return forms;
+}
+
+// deniedNetworkDestinations (no connection matches) and allowedNetworkDestinations (every one
+// matches). Untraced steps cannot be judged: a FAILED line when the policy requires tracing,
+// else a WARNING line. Never silence, which would read as "no denied connection".
 void check_network(const Policy& p, const std::vector<StepFacts>& facts, Checks& out) {
-  if (p.denied_network_destinations.empty()) return;
-  std::vector<std::string> hits, untraced;
-  for (const auto& f : facts) {
-    if (!f.network) {
-      untraced.push_back(f.name);
+  struct Rule {
+    const char* name;
+    const std::vector<std::string>& patterns;
+    bool deny;
+  };
+  for (const Rule& rule : {Rule{"policy.deniedNetworkDestinations", p.denied_network_destinations, true},
+                           Rule{"policy.allowedNetworkDestinations", p.allowed_network_destinations, false}}) {
+    if (rule.patterns.empty()) continue;
+    std::vector<std::string> hits, untraced;
+    for (const auto& f : facts) {
+      if (!f.network) {
+        untraced.push_back(f.name);
+        continue;
+      }
+      for (const auto& d : *f.network) {
+        if (!d.is_string()) continue;
+        std::string dest = d.get<std::string>();
+        auto forms = destination_forms(dest, f.hosts);
+        bool matched = std::any_of(forms.begin(), forms.end(), [&](const std::string& v) { return any_match(rule.patterns, v); });
+        if (matched == rule.deny) hits.push_back(f.name + " -> " + dest + (forms.size() > 2 ? " (" + forms.back() + ")" : ""));
+      }
+    }
+    std::string expected = (rule.deny ? "no connection to " : "connections only to ") + join(rule.patterns);
+    if (!hits.empty() || (untraced.empty() && !facts.empty())) {
+      add(out, rule.name, hits.empty(), expected, hits.empty() ? (rule.deny ? "none" : "every connection allowed") : (rule.deny ? "" : "not allowed: ") + join(hits));
       continue;
     }
-    for (const auto& d : *f.network) {
-      if (!d.is_string()) continue;
-      std::string dest = d.get<std::string>();
-      std::string host = dest.substr(0, dest.rfind(':'));
-      if (any_match(p.denied_network_destinations, dest) || any_match(p.denied_network_destinations, host))
-        hits.push_back(f.name + " -> " + dest);
-    }
+    std::string actual =
+        facts.empty() ? "no step records to judge" : "steps not traced, connections unknown: " + join(untraced);
+    if (p.require_traced) add(out, rule.name, false, expected + " in traced steps", actual);
+    else out.push_back({rule.name, true, expected, actual, true});
   }
-  std::string expected = "no connection to " + join(p.denied_network_destinations);
-  if (!hits.empty() || (untraced.empty() && !facts.empty())) {
-    add(out, "policy.deniedNetworkDestinations", hits.empty(), expected, hits.empty() ? "none" : join(hits));
-    return;
-  }
-  std::string actual = facts.empty() ? "no step records to judge" : "steps not traced, connections unknown: " + join(untraced);
-  if (p.require_traced) add(out, "policy.deniedNetworkDestinations", false, expected + " in traced steps", actual);
-  else out.push_back({"policy.deniedNetworkDestinations", true, expected, actual, true});
 }
 
 void check_components(const Policy& p, const json& st, Checks& out) {

@@ -96,12 +96,17 @@ json step_annotations(const StepRecord& r) {
   if (r.git) a["gitDirty"] = r.git->dirty;  // policy requireCleanSource
   if (r.trace) {
     std::set<std::string> dest;
+    json hosts = json::object();  // destination -> the name the step resolved it from
     for (const auto& c : r.trace->network)
-      if (c.family == "inet" || c.family == "inet6")
-        dest.insert(c.family == "inet6" ? "[" + c.address + "]:" + std::to_string(c.port)
-                                        : c.address + ":" + std::to_string(c.port));
+      if (c.family == "inet" || c.family == "inet6") {
+        std::string d = c.family == "inet6" ? "[" + c.address + "]:" + std::to_string(c.port)
+                                            : c.address + ":" + std::to_string(c.port);
+        if (!c.host.empty()) hosts[d] = c.host;
+        dest.insert(std::move(d));
+      }
     a["traced"] = true;
     a["networkDestinations"] = std::vector<std::string>(dest.begin(), dest.end());
+    if (!hosts.empty()) a["networkHosts"] = std::move(hosts);  // policy: hostnames match too
   }
   // What the step did that its baseline never had (docs/detection.md), signed with the rest.
   if (!r.anomalies.empty()) {

@@ -105,6 +105,25 @@ void dependencies(const StepRecord& r, const BehaviourContext& ctx, std::vector<
   }
 }
 
+// How the baseline keeps a destination: by the name the step resolved it from when there is
+// one (a CDN's rotating addresses stay one destination), else by address; an ephemeral port on
+// loopback (a test's own server) is not a destination of its own.
+std::string egress_value(const Connection& c) {
+  std::string port = loopback(c.address) && ephemeral_port(c.port) ? "ephemeral" : std::to_string(c.port);
+  if (!c.host.empty()) return c.host + ":" + port;
+  return (c.family == "inet6" ? "[" + c.address + "]" : c.address) + ":" + port;
+}
+
+// "connected to 203.0.113.9:443 (files.example.net)": the address as connected, and the name.
+std::string egress_message(const std::string& value, const StepRecord& r) {
+  if (r.trace)
+    for (const auto& c : r.trace->network)
+      if ((c.family == "inet" || c.family == "inet6") && !c.host.empty() && egress_value(c) == value)
+        return "connected to " + (c.family == "inet6" ? "[" + c.address + "]" : c.address) + ":" +
+               std::to_string(c.port) + " (" + c.host + ")";
+  return "connected to " + value;
+}
+
 } // namespace
 
 const std::vector<std::string>& anomaly_kinds() {
@@ -199,8 +218,7 @@ std::vector<BehaviourValue> step_behaviour(const StepRecord& r, const BehaviourC
     const TraceSection& t = *r.trace;
     for (const auto& c : t.network) {
       if (c.family != "inet" && c.family != "inet6") continue;  // unix sockets: local IPC
-      std::string port = loopback(c.address) && ephemeral_port(c.port) ? "ephemeral" : std::to_string(c.port);
-      out.emplace_back("egress", (c.family == "inet6" ? "[" + c.address + "]" : c.address) + ":" + port);
+      out.emplace_back("egress", egress_value(c));
     }
     std::unordered_set<std::string> seen;
     for (const auto& p : t.processes) {
@@ -318,6 +336,8 @@ DetectReport detect_anomalies(StepRecord& r, const DetectOptions& options, const
                         (r.exit_code == 0 ? ": this run starts it" : ": nothing compared"));
   } else {
     r.anomalies = compare_behaviour(now, *baseline);
+    for (auto& a : r.anomalies)
+      if (a.kind == "egress") a.message = egress_message(a.value, r);
     size_t shown = 0;
     for (const auto& a : r.anomalies) {
       if (options.fail_on.count(a.kind)) rep.fail = true;

@@ -197,14 +197,15 @@ std::string render_report_html(const RunInfo& run, const std::vector<StepRecord>
       std::string exe = exe_of.count(c.pid) ? exe_of[c.pid] : "";
       if (!seen.insert(dest + "\n" + exe).second || ++n > kMaxRows) continue;
       bool is_new = false;
-      for (const auto& a : s.anomalies) is_new = is_new || (a.kind == "egress" && a.value == dest);
-      rows += "<tr><td>" + esc(s.name) + "</td><td class=\"mono\">" + esc(dest) + "</td><td>" + (c.transport.empty() ? "" : esc(c.transport)) +
+      for (const auto& a : s.anomalies)
+        is_new = is_new || (a.kind == "egress" && (a.value == dest || (!c.host.empty() && a.value.rfind(c.host + ":", 0) == 0)));
+      rows += "<tr><td>" + esc(s.name) + "</td><td class=\"mono\">" + esc(c.host) + "</td><td class=\"mono\">" + esc(dest) + "</td><td>" + (c.transport.empty() ? "" : esc(c.transport)) +
               "</td><td class=\"mono\">" + esc(exe) + "</td><td>" + (c.success ? "" : "refused/failed") + "</td><td" +
               (is_new ? " class=\"new\">new" : ">") + "</td></tr>";
     }
   }
   if (rows.empty()) o += "<p class=\"muted\">None recorded (untraced steps record no connections).</p>";
-  else o += "<table><tr><th>step</th><th>address</th><th>transport</th><th>process</th><th>result</th><th>baseline</th></tr>" + rows + "</table>";
+  else o += "<table><tr><th>step</th><th>host</th><th>address</th><th>transport</th><th>process</th><th>result</th><th>baseline</th></tr>" + rows + "</table>";
   if (n > kMaxRows) o += "<p class=\"muted\">" + std::to_string(n - kMaxRows) + " more in the step records.</p>";
 
   // Programs.

@@ -128,12 +128,17 @@ otlp::LogRecord event(const char* name, otlp::Severity sev, std::string body, ui
   return l;
 }
 
+// By address, and by the name the step resolved it from (as the policy matches).
 bool egress_allowed(const Connection& c, const std::vector<std::string>& allow) {
-  std::string host = c.address;
-  std::string hostport =
-      (c.family == "inet6" ? "[" + host + "]" : host) + ":" + std::to_string(c.port);
+  const std::string port = ":" + std::to_string(c.port);
+  std::vector<std::string> forms{c.address, (c.family == "inet6" ? "[" + c.address + "]" : c.address) + port};
+  if (!c.host.empty()) {
+    forms.push_back(c.host);
+    forms.push_back(c.host + port);
+  }
   for (const auto& pattern : allow)
-    if (wildcard_match(pattern, host) || wildcard_match(pattern, hostport)) return true;
+    for (const auto& f : forms)
+      if (wildcard_match(pattern, f)) return true;
   return false;
 }
 
@@ -161,9 +166,12 @@ void trace_events(const StepRecord& r, const StepSignalContext& ctx, uint64_t t,
     auto l =
         event(event_name::kNetworkConnect, allowed ? otlp::Severity::info : otlp::Severity::warn,
               std::string(allowed ? "allowed" : "unlisted") + " connection to " + c.address + ":" +
-                  std::to_string(c.port),
+                  std::to_string(c.port) + (c.host.empty() ? "" : " (" + c.host + ")"),
               t, trace_id, ctx.step_span_id);
-    set_attribute(l.attributes, "server.address", c.address);
+    // semconv: server.address is the name the client used when it had one, the peer's IP is
+    // network.peer.address.
+    set_attribute(l.attributes, "server.address", c.host.empty() ? c.address : c.host);
+    set_attribute(l.attributes, "network.peer.address", c.address);
     set_attribute(l.attributes, "server.port", int64_t(c.port));
     set_attribute(l.attributes, "network.type", std::string(c.family == "inet6" ? "ipv6" : "ipv4"));
     if (!c.transport.empty()) set_attribute(l.attributes, "network.transport", c.transport);

@@ -36,7 +36,11 @@ struct Policy {
   bool required_steps_succeeded = true;          // a required step must have exited 0
   std::optional<int64_t> max_age_seconds;
   bool require_sbom = false;
-  std::vector<std::string> denied_network_destinations;  // "host:port" / "addr" patterns
+  // Wildcard patterns on "addr:port", "addr", and, where the step resolved the address by
+  // DNS, "host:port" and "host": no traced connection may match a denied one, and each must
+  // match an allowed one (when the list is given).
+  std::vector<std::string> denied_network_destinations;
+  std::vector<std::string> allowed_network_destinations;
   std::vector<std::string> denied_components;            // purl patterns
   bool allow_failed_steps = false;               // off: any recorded step that failed fails verify
   bool require_traced = false;                   // every step (or those named) ran under --trace

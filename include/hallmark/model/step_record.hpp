@@ -104,6 +104,8 @@ struct Connection {
   bool success = true;
   int64_t pid = 0;
   std::string transport;          // tcp, udp, unix (OpenTelemetry network.transport); "" unknown
+  std::string host;               // the name `address` was resolved from (a DNS answer the step
+                                  // received before connecting); "" unknown
 };
 
 struct TraceSummary {

@@ -213,7 +213,17 @@ bool TraceLog::known_present(const std::string& path) const {
   return it != files_.end() && it->second.success && it->second.present;
 }
 
+void TraceLog::dns_answer(const std::string& name, const std::vector<std::string>& addresses) {
+  for (const auto& a : addresses) resolved_[a] = name;
+}
+
 void TraceLog::connection(Connection c) {
+  // Named at the connect: a later answer for the same address must not rename it.
+  if (c.host.empty() && c.family != "unix") {
+    auto it = resolved_.find(c.address);
+    if (it == resolved_.end() && c.address.rfind("::ffff:", 0) == 0) it = resolved_.find(c.address.substr(7));
+    if (it != resolved_.end()) c.host = it->second;
+  }
   network_.push_back(std::move(c));
 }
 

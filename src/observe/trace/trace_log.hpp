@@ -54,6 +54,9 @@ public:
   // `path` is absolute and lexically normal. Failed opens are counted, other failures listed.
   void file(int64_t pid, const std::string& path, unsigned ops, bool success, bool is_open);
   void connection(Connection c);
+  // A DNS answer a traced process received: its addresses map to `name` for the connections of
+  // the step (the latest answer wins, as a resolver cache would have it).
+  void dns_answer(const std::string& name, const std::vector<std::string>& addresses);
   // The step opened `path` successfully and has not deleted or renamed it away since.
   bool known_present(const std::string& path) const;
   // A read-only open of `path` failed before and nothing the step did since can have created
@@ -98,6 +101,7 @@ private:
   std::unordered_set<std::string> absent_;  // see known_absent()
   std::vector<std::string> exes_;  // every executed binary (as /proc/PID/exe showed it)
   std::vector<Connection> network_;
+  std::unordered_map<std::string, std::string> resolved_;  // address -> host name
   TraceSummary summary_;
   uint64_t foreign_abi_ = 0;
 };

@@ -263,3 +263,42 @@ TEST_CASE("attest::policy_every_rule_runs_after_a_failure") {
 }
 
 TEST_SUITE_END();
+
+TEST_SUITE_BEGIN("attest");
+
+TEST_CASE("attest::policy_network_by_hostname") {
+  json st = sample_statement();
+  // The build step resolved 140.82.112.3 from github.com (annotations.networkHosts), and also
+  // connected to an address it never resolved.
+  json& by = st["predicate"]["runDetails"]["byproducts"];
+  by.erase(by.size() - 1);  // the untraced step
+  json& a = by.back()["annotations"];
+  REQUIRE(a["step"] == "build");
+  a["networkDestinations"] = {"140.82.112.3:443", "203.0.113.9:8443"};
+  a["networkHosts"] = {{"140.82.112.3:443", "github.com"}};
+
+  Policy p = *policy_from_json(R"({"deniedNetworkDestinations": ["github.com"]})", "p");
+  auto r = evaluate_policy(p, st, {});
+  CHECK_FALSE(find(r, "policy.deniedNetworkDestinations")->passed);
+  CHECK(find(r, "policy.deniedNetworkDestinations")->actual == "build -> 140.82.112.3:443 (github.com)");
+  p = *policy_from_json(R"({"deniedNetworkDestinations": ["*.github.com:443", "github.org"]})", "p");
+  CHECK(find(evaluate_policy(p, st, {}), "policy.deniedNetworkDestinations")->passed);
+
+  // Allowed: every connection must match, by name or by address.
+  p = *policy_from_json(R"({"allowedNetworkDestinations": ["github.com:443"]})", "p");
+  r = evaluate_policy(p, st, {});
+  CHECK_FALSE(find(r, "policy.allowedNetworkDestinations")->passed);
+  CHECK(find(r, "policy.allowedNetworkDestinations")->actual == "not allowed: build -> 203.0.113.9:8443");
+  p = *policy_from_json(R"({"allowedNetworkDestinations": ["github.com:443", "203.0.113.*"]})", "p");
+  r = evaluate_policy(p, st, {});
+  CHECK(find(r, "policy.allowedNetworkDestinations")->passed);
+  CHECK(find(r, "policy.allowedNetworkDestinations")->actual == "every connection allowed");
+  // A name is matched only where the step resolved it: the bare address is not "github.com".
+  a.erase("networkHosts");
+  p = *policy_from_json(R"({"allowedNetworkDestinations": ["github.com", "203.0.113.*"]})", "p");
+  CHECK_FALSE(find(evaluate_policy(p, st, {}), "policy.allowedNetworkDestinations")->passed);
+  // An empty allow-list is refused, as for the other allow-lists.
+  CHECK_FALSE(policy_from_json(R"({"allowedNetworkDestinations": []})", "p").ok());
+}
+
+TEST_SUITE_END();

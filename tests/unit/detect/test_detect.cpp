@@ -36,9 +36,9 @@ StepRecord traced_step() {
   node.exe = "/usr/bin/node";
   node.exe_sha256 = "bb";
   for (int i = 0; i < 50; ++i) t.processes.push_back(i % 2 ? sh : node);
-  t.network.push_back(Connection{"inet", "10.0.0.5", 443, true, 101, "tcp"});
-  t.network.push_back(Connection{"inet", "127.0.0.1", 41234, true, 101, "tcp"});  // ephemeral test server
-  t.network.push_back(Connection{"unix", "/run/x.sock", 0, true, 101, ""});
+  t.network.push_back(Connection{"inet", "10.0.0.5", 443, true, 101, "tcp", ""});
+  t.network.push_back(Connection{"inet", "127.0.0.1", 41234, true, 101, "tcp", ""});  // ephemeral test server
+  t.network.push_back(Connection{"unix", "/run/x.sock", 0, true, 101, "", ""});
   t.files.push_back(FileAccess{"/tmp/tmp.AbC123xy/scratch.o", {"write", "create"}, true, 100, ""});
   t.files.push_back(FileAccess{"/home/ci/.npm/_cacache/content-v2/sha512/0a1b2c3d4e5f6a7b", {"create"}, true, 101, ""});
   t.files.push_back(FileAccess{"out/app.js", {"write"}, true, 101, ""});
@@ -95,7 +95,7 @@ TEST_CASE("detect::an install script calling out and running a dropped binary is
   StepRecord clean = traced_step();
   Baseline b = baseline_of(step_behaviour(clean, ctx()), 10);
   StepRecord bad = traced_step();
-  bad.trace->network.push_back(Connection{"inet", "127.0.0.2", 8443, false, 101, "tcp"});
+  bad.trace->network.push_back(Connection{"inet", "127.0.0.2", 8443, false, 101, "tcp", ""});
   ProcessRecord dropped;
   dropped.exe = "/tmp/tmp.Qw12Er34/payload";
   dropped.exe_sha256 = "cc";

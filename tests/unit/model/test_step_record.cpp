@@ -137,7 +137,7 @@ TEST_CASE("model::every_member_round_trips") {
   p.argv = {"cc", "-c"};
   r.trace->processes = {p};
   r.trace->files = {{"a.c", {"read"}, true, 10, std::string(64, 'd')}};
-  r.trace->network = {{"inet", "127.0.0.1", 80, true, 10, "tcp"}};
+  r.trace->network = {{"inet", "127.0.0.1", 80, true, 10, "tcp", "example.org"}};
   r.trace->products = {entry("out/a.o")};
   r.trace->summary.read_opens = "fanotify";
 
@@ -155,6 +155,7 @@ TEST_CASE("model::every_member_round_trips") {
   CHECK(back->spawn_error == "not found");
   CHECK(back->ci->selected.at("CI_JOB_ID") == "5");
   CHECK(back->trace->network[0].transport == "tcp");
+  CHECK(back->trace->network[0].host == "example.org");
 
   // Optional members left out are absent, not null; a required one missing is an error.
   StepRecord bare;

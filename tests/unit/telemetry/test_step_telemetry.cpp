@@ -59,7 +59,7 @@ StepRecord sample_record(const std::string& name, int exit_code) {
                   0,
                   0,
                   false}};
-  t.network = {{"inet", "127.0.0.1", 443, true, 101, "tcp"}, {"inet", "10.9.9.9", 80, true, 101, ""}};
+  t.network = {{"inet", "127.0.0.1", 443, true, 101, "tcp", ""}, {"inet", "10.9.9.9", 80, true, 101, "", ""}};
   t.files = {{"/etc/passwd", {"write"}, true, 101, ""},
              {"out/app", {"create", "write"}, true, 100, ""}};
   r.trace = t;

@@ -30,6 +30,9 @@ constexpr long kTraced[] = {
     __NR_openat2,
 #endif
     __NR_execve,   __NR_execveat, __NR_connect, __NR_sendmsg,
+    // A DNS answer read with recvmsg (musl's TCP fallback, libuv): the stop loop takes its exit
+    // only on sockets that sent to port 53, so other recvmsg callers pay one stop, no more.
+    __NR_recvmsg,
 #ifdef __NR_rename
     __NR_rename,
 #endif
@@ -69,12 +72,24 @@ void allow_read_only_open(std::vector<sock_filter>& p, long nr, int flags_arg) {
   p.push_back(stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)));  // A = nr again
 }
 
+// Syscall `nr` -> TRACE when its 64-bit argument `arg` is not 0, else ALLOW; any other syscall
+// goes on past the block with A (the syscall number) unchanged.
+void trace_if_arg_set(std::vector<sock_filter>& p, long nr, int arg) {
+  p.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, unsigned(nr), 0, 6));  // -> past the block
+  p.push_back(stmt(BPF_LD | BPF_W | BPF_ABS, kArgLow(arg)));
+  p.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 2));             // low != 0 -> TRACE
+  p.push_back(stmt(BPF_LD | BPF_W | BPF_ABS, kArgLow(arg) + 4));
+  p.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0));             // both 0 -> ALLOW
+  p.push_back(stmt(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
+  p.push_back(stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+}
+
 } // namespace
 
 std::vector<sock_filter> build_seccomp_filter(bool reads_watched) {
-  // Layout: [arch check] [x32 check] [read-only opens, when watched] [one JEQ per traced
-  // syscall] [sendto check] ALLOW TRACE. Jump offsets are relative, so each JEQ jumps to the
-  // TRACE at the end.
+  // Layout: [arch check] [x32 check] [read-only opens, when watched] [sendto, recvfrom checks]
+  // [one JEQ per traced syscall] ALLOW TRACE. Jump offsets are relative, so each JEQ jumps to
+  // the TRACE at the end.
   std::vector<sock_filter> p;
   const size_t n = sizeof(kTraced) / sizeof(kTraced[0]);
   // A foreign ABI (ia32 on x86_64, arm32 on aarch64) or x32 syscall goes to TRACE: the tracer
@@ -94,18 +109,16 @@ std::vector<sock_filter> build_seccomp_filter(bool reads_watched) {
     allow_read_only_open(p, __NR_open, 1);
 #endif
   }
+  // sendto with a destination address (a4 != NULL), recvfrom asking for the source address
+  // (a4 != NULL: how glibc, musl and c-ares read DNS answers over UDP): plain send() and recv()
+  // pass NULL and are far too frequent to stop for.
+  trace_if_arg_set(p, __NR_sendto, 4);
+  trace_if_arg_set(p, __NR_recvfrom, 4);
   for (size_t i = 0; i < n; ++i) {
-    // Distance to the final TRACE: the remaining JEQs + the 6 instructions before TRACE below.
-    const size_t to_trace = (n - 1 - i) + 6;
+    // Distance to the final TRACE: the remaining JEQs and the ALLOW before it.
+    const size_t to_trace = (n - 1 - i) + 1;
     p.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, unsigned(kTraced[i]), (unsigned char)to_trace, 0));
   }
-  // sendto with a destination address (a4 != NULL): plain send() is sendto(..., NULL, 0) and
-  // far too frequent to stop for.
-  p.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, unsigned(__NR_sendto), 0, 4));  // -> ALLOW
-  p.push_back(stmt(BPF_LD | BPF_W | BPF_ABS, kArgLow(4)));
-  p.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3));                      // -> TRACE
-  p.push_back(stmt(BPF_LD | BPF_W | BPF_ABS, kArgLow(4) + 4));
-  p.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1));                      // -> TRACE
   p.push_back(stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
   p.push_back(stmt(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
   return p;

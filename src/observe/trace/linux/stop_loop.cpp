@@ -3,6 +3,8 @@
 #include "seccomp_filter.hpp"
 #include "tracee_io.hpp"
 
+#include "hallmark/observe/dns.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -15,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -22,6 +25,7 @@
 #include <cstring>
 #include <ctime>
 #include <optional>
+#include <vector>
 
 namespace hallmark::trace_linux {
 
@@ -329,9 +333,21 @@ bool StopLoop::decode_sockaddr(pid_t tid, Task& t, int fd, uint64_t addr, uint64
   }
   // Connects are rare next to opens: two extra syscalls here are cheap.
   c.transport = socket_transport(t.tgid, fd);
+  if (c.family != "unix" && c.port == 53) dns_sockets_[t.tgid][fd] = c.transport == "tcp";
   t.conn = std::move(c);
   t.wait = Wait::connect;
   return true;
+}
+
+void StopLoop::expect_dns(Task& t, int fd, uint64_t buf, size_t room) {
+  auto group = dns_sockets_.find(t.tgid);
+  if (group == dns_sockets_.end() || buf == 0 || room == 0) return;
+  auto sock = group->second.find(fd);
+  if (sock == group->second.end()) return;
+  t.dns_buf = buf;
+  t.dns_room = room;
+  t.dns_tcp = sock->second;
+  t.wait = Wait::dns;
 }
 
 void StopLoop::on_seccomp_stop(pid_t tid) {
@@ -393,6 +409,16 @@ void StopLoop::on_seccomp_stop(pid_t tid) {
       decode_sockaddr(tid, t, int(a[0]), reinterpret_cast<uint64_t>(m.msg_name), m.msg_namelen);
     break;
   }
+  case __NR_recvfrom: expect_dns(t, int(a[0]), a[1], size_t(a[2])); break;
+  case __NR_recvmsg: {
+    // The first buffer only: resolvers receive a message into one.
+    msghdr m{};
+    iovec v{};
+    if (dns_sockets_.count(t.tgid) && read_tracee_bytes(tid, a[1], &m, sizeof m) && m.msg_iovlen > 0 &&
+        read_tracee_bytes(tid, reinterpret_cast<uint64_t>(m.msg_iov), &v, sizeof v))
+      expect_dns(t, int(a[0]), reinterpret_cast<uint64_t>(v.iov_base), v.iov_len);
+    break;
+  }
 #ifdef __NR_rename
   case __NR_rename:
     file_op(AT_FDCWD, a[0], kOpRenameFrom);
@@ -442,6 +468,12 @@ void StopLoop::on_syscall_stop(pid_t tid) {
     // record says it was made.
     t.conn.success = ok || info.exit.rval == -EINPROGRESS;
     log_.connection(std::move(t.conn));
+  } else if (t.wait == Wait::dns) {
+    // 64 KiB is the most a DNS message can be (plus TCP's length prefix).
+    const size_t n = std::min<size_t>({size_t(ok ? std::max<int64_t>(info.exit.rval, 0) : 0), t.dns_room, 65537});
+    std::vector<uint8_t> bytes(n);
+    if (n > 0 && read_tracee_bytes(tid, t.dns_buf, bytes.data(), n))
+      if (auto answer = decode_dns_response(bytes.data(), n, t.dns_tcp)) log_.dns_answer(answer->name, answer->addresses);
   } else {
     if (!t.path.empty()) log_.file(t.tgid, t.path, t.ops, ok, t.is_open);
     if (!t.path2.empty()) log_.file(t.tgid, t.path2, t.ops2, ok, false);

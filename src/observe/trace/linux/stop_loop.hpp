@@ -26,7 +26,7 @@ public:
   int run();
 
 private:
-  enum class Wait { none, file, connect };
+  enum class Wait { none, file, connect, dns };
   struct Task {
     pid_t tgid = 0;
     Wait wait = Wait::none;       // a syscall whose result is read at its exit stop
@@ -35,6 +35,9 @@ private:
     bool is_open = false;
     Connection conn;
     std::string exec_path;        // the file name of the last execve, read at its entry
+    uint64_t dns_buf = 0;         // dns: where the answer is being received, and its room
+    size_t dns_room = 0;
+    bool dns_tcp = false;
   };
 
   Task& task(pid_t tid);          // creates the entry on first sight
@@ -49,11 +52,15 @@ private:
   std::string resolve(pid_t tid, long dirfd, uint64_t addr);
   bool decode_open(pid_t tid, Task& t, long dirfd, uint64_t path, uint64_t flags);
   bool decode_sockaddr(pid_t tid, Task& t, int fd, uint64_t addr, uint64_t len);
+  // A receive on a socket that sent to port 53: its exit stop reads the answer.
+  void expect_dns(Task& t, int fd, uint64_t buf, size_t room);
 
   pid_t root_;
   TraceLog& log_;
   ReadWatch* reads_;
   std::unordered_map<pid_t, Task> tasks_;
+  // Per thread group: the sockets that sent to port 53 (fd -> TCP), whose answers are decoded.
+  std::unordered_map<pid_t, std::unordered_map<int, bool>> dns_sockets_;
   int root_status_ = 0;
   bool root_done_ = false;
 };
