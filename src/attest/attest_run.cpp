@@ -135,6 +135,10 @@ Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hall
 
   ProvenanceOptions po = provenance_options(o, *run, step_files, hallmark_version);
   AttestOutcome out;
+  // What changed in the record dir since its last step (docs/record-format.md): signed into
+  // the provenance, where verify's forbidRecordTampering finds it.
+  po.record_tampering = dir.check_seal(po.telemetry_log);
+  out.record_tampering = po.record_tampering;
   if (!o.allow_failed_steps) out.refused = failed_step(*steps);
   if (!out.refused.empty()) return out;
   if (o.statement_only) return write_statement_only(o, *steps, po);

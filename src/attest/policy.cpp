@@ -105,6 +105,7 @@ Result<Policy> policy_from_json(const std::string& text, const std::string& orig
     else if (key == "allowedSourceRefs") st = allow_list(p.allowed_source_refs);
     else if (key == "allowFailedSteps") st = boolean(p.allow_failed_steps);
     else if (key == "requireCleanSource") st = boolean(p.require_clean_source);
+    else if (key == "forbidRecordTampering") st = boolean(p.forbid_record_tampering);
     else if (key == "requireTraced") {
       if (value.is_boolean()) {
         st = boolean(p.require_traced);
@@ -379,6 +380,24 @@ void check_network(const Policy& p, const std::vector<StepFacts>& facts, Checks&
   }
 }
 
+// Findings in step byproducts (seen by the tracer, or by the step's seal check) and in attest's
+// own "record-dir" byproduct. Without the rule they are a WARNING line, never silence.
+void check_record_tampering(const Policy& p, const json& st, Checks& out) {
+  std::vector<std::string> hits;
+  for (const auto& b : byproducts_of(st)) {
+    const json* t = at_path(b, {"annotations", "recordTampering"});
+    if (!t || !t->is_array()) continue;
+    std::string where = string_at(b, {"annotations", "step"});
+    for (const auto& x : *t)
+      if (x.is_object())
+        hits.push_back((where.empty() ? "" : where + ": ") + x.value("path", std::string("?")) + " " +
+                       x.value("change", std::string("changed")) + " (" + x.value("detectedBy", std::string("?")) + ")");
+  }
+  const std::string expected = "no change to the record dir that hallmark did not make";
+  if (p.forbid_record_tampering) add(out, "policy.forbidRecordTampering", hits.empty(), expected, hits.empty() ? "none" : join(hits));
+  else if (!hits.empty()) out.push_back({"policy.forbidRecordTampering", true, expected + " (not required)", join(hits), true});
+}
+
 void check_components(const Policy& p, const json& st, Checks& out) {
   if (p.denied_components.empty()) return;
   std::set<std::string> hits;
@@ -419,6 +438,7 @@ std::vector<CheckResult> evaluate_policy(const Policy& p, const json& st, System
   check_sbom(p, st, out);
   check_network(p, facts, out);
   check_components(p, st, out);
+  check_record_tampering(p, st, out);
   return out;
 }
 

@@ -90,6 +90,18 @@ std::pair<std::string, std::vector<std::string>> inspect_sbom(const std::string&
   return {media, std::vector<std::string>(purls.begin(), purls.end())};
 }
 
+// docs/record-format.md: what changed in the record dir that hallmark did not write.
+json tampering_json(const std::vector<RecordTampering>& v) {
+  json a = json::array();
+  for (const auto& t : v) {
+    json x = {{"path", t.path}, {"change", t.change}, {"detectedBy", t.detected_by}};
+    if (t.pid) x["pid"] = t.pid;
+    if (!t.exe.empty()) x["exe"] = t.exe;
+    a.push_back(std::move(x));
+  }
+  return a;
+}
+
 json step_annotations(const StepRecord& r) {
   json a = {{"step", r.name}, {"exitCode", r.exit_code}, {"startedOn", r.started}, {"finishedOn", r.finished}};
   if (r.signal) a["signal"] = r.signal;
@@ -108,6 +120,7 @@ json step_annotations(const StepRecord& r) {
     a["networkDestinations"] = std::vector<std::string>(dest.begin(), dest.end());
     if (!hosts.empty()) a["networkHosts"] = std::move(hosts);  // policy: hostnames match too
   }
+  if (!r.record_tampering.empty()) a["recordTampering"] = tampering_json(r.record_tampering);
   // What the step did that its baseline never had (docs/detection.md), signed with the rest.
   if (!r.anomalies.empty()) {
     json an = json::array();
@@ -296,6 +309,10 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
                             {"annotations", {{"chainHead", *head}}}});
     }
   }
+  if (!o.record_tampering.empty())
+    byproducts.push_back({{"name", "record-dir"},
+                          {"uri", file_uri(std::filesystem::absolute(o.telemetry_log.parent_path()).string())},
+                          {"annotations", {{"recordTampering", tampering_json(o.record_tampering)}}}});
   // The list is a file attest writes after the build: a byproduct, not something the build used.
   if (!o.materials_inline)
     byproducts.push_back({{"name", o.materials_list_name},

@@ -137,6 +137,8 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
     }
     for (const auto& w : out->telemetry_warnings)
       if (g.verbosity >= 1) say("warning: telemetry: " + w);
+    for (const auto& t : out->record_tampering)
+      if (g.verbosity >= 1) say("warning: record dir tampered with: " + t.path + " " + t.change + " since the last step");
     if (!out->refused.empty()) {
       say_error(out->refused);
       return 1;

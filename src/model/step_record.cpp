@@ -27,6 +27,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProcessRecord, pid, ppid, exe, e
                                                 started, finished, exit_code, signal, setuid,
                                                 foreign_abi)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Anomaly, kind, value, message, baseline_runs)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RecordTampering, path, change, pid, exe, detected_by)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FileAccess, path, ops, success, pid, sha256)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Connection, family, address, port, success, pid, transport, host)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TraceSummary, processes, files_read, files_written,
@@ -115,17 +116,18 @@ constexpr auto kStepFields = std::make_tuple(
     field("materials", &StepRecord::materials), field("products", &StepRecord::products),
     field("deleted", &StepRecord::deleted), field("warnings", &StepRecord::warnings),
     field("git", &StepRecord::git), field("ci", &StepRecord::ci), field("env", &StepRecord::env),
-    field("trace", &StepRecord::trace), field("anomalies", &StepRecord::anomalies, kOmitEmpty));
+    field("trace", &StepRecord::trace), field("anomalies", &StepRecord::anomalies, kOmitEmpty),
+    field("record_tampering", &StepRecord::record_tampering, kOmitEmpty));
 
 // A member added to either struct breaks its binding here ("N names provided ..."): list the
 // member in its table above, then add a name here and raise the count.
 [[maybe_unused]] void every_member_is_listed(const TraceSection& t, const StepRecord& r) {
   [[maybe_unused]] const auto& [t1, t2, t3, t4, t5, t6, t7] = t;
   [[maybe_unused]] const auto& [r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15, r16,
-                                r17, r18, r19, r20, r21, r22, r23, r24] = r;
+                                r17, r18, r19, r20, r21, r22, r23, r24, r25] = r;
 }
 static_assert(std::tuple_size_v<decltype(kTraceFields)> == 7);
-static_assert(std::tuple_size_v<decltype(kStepFields)> == 24);
+static_assert(std::tuple_size_v<decltype(kStepFields)> == 25);
 
 template <class T> constexpr bool is_entry_list = std::is_same_v<T, std::vector<FileEntry>>;
 template <class T> constexpr bool is_optional = false;
@@ -134,8 +136,7 @@ template <class T> constexpr bool is_optional<std::optional<T>> = true;
 // Whether a member is written at all: an absent optional, or an empty kOmitEmpty member, is not.
 template <class T> bool written(const T& v, unsigned flags) {
   if constexpr (is_optional<T>) return v.has_value();
-  else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::vector<Anomaly>>)
-    return !(flags & kOmitEmpty) || !v.empty();
+  else if constexpr (requires { v.empty(); }) return !(flags & kOmitEmpty) || !v.empty();
   else return true;
 }
 

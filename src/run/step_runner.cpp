@@ -157,6 +157,10 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env, RunScratch* ke
     warn(run.message());
     outcome.hallmark_failed = true;
   }
+  // What changed in the record dir since the previous step left it (docs/record-format.md).
+  const fs::path event_log = records.path() / kEventLogName;
+  if (run.ok()) rec.record_tampering = records.check_seal(event_log);
+  const std::vector<RecordTampering> sealed_findings = rec.record_tampering;
 
   // Materials: one walk over materials and product roots, so products can be diffed against it.
   WalkOptions walk;
@@ -221,6 +225,7 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env, RunScratch* ke
       if (t.ok()) {
         child = t->child;
         rec.trace = std::move(t->trace);
+        for (auto& f : t->record_tampering) rec.record_tampering.push_back(std::move(f));
         traced = true;
         const TraceSummary& ts = rec.trace->summary;
         outcome.trace_note = ts.read_opens == "fanotify" ? "read-only opens seen through fanotify (no stop each)"
@@ -321,8 +326,14 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env, RunScratch* ke
   }
   phase_done("record");
   // Telemetry last: bounded by its flush deadline, and it never touches the exit status.
-  warn_telemetry(telemetry.finish(rec), records.path() / kEventLogName, warn);
+  warn_telemetry(telemetry.finish(rec), event_log, warn);
   if (options.telemetry.enabled) phase_done("telemetry");
+  for (const auto& t : rec.record_tampering)
+    warn("record dir tampered with: " + t.path + " " + t.change +
+         (t.detected_by == "trace" ? " by pid " + std::to_string(t.pid) + (t.exe.empty() ? "" : " (" + t.exe + ")")
+                                   : " since the previous step"));
+  if (run.ok() && !outcome.record_file.empty())
+    if (Status st = records.update_seal(event_log, sealed_findings); !st.ok()) warn("record seal: " + st.message());
   if (outcome.hallmark_failed && options.strict) outcome.exit_code = kStrictFailureExit;
   return outcome;
 }

@@ -5,6 +5,8 @@
 #include "hallmark/util/hex.hpp"
 #include "hallmark/util/time.hpp"
 
+#include "dir_lock.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -27,41 +29,6 @@ std::string random_hex(size_t bytes) {
   for (size_t i = 0; i < bytes; ++i) raw.push_back(char(rd() & 0xff));
   return to_hex(raw);
 }
-
-// Serialises run.json transitions and step writes between parallel `hallmark run` processes.
-class DirLock {
-public:
-  explicit DirLock(const fs::path& file) : file_(file) {
-    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) {
-      errno_ = errno;
-      return;
-    }
-    while (::flock(fd_, LOCK_EX) != 0) {
-      if (errno == EINTR) continue;
-      errno_ = errno;
-      ::close(fd_);
-      fd_ = -1;
-      return;
-    }
-  }
-  ~DirLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  DirLock(const DirLock&) = delete;
-  DirLock& operator=(const DirLock&) = delete;
-  // Ok, or why the lock could not be taken.
-  Status status() const {
-    if (fd_ >= 0) return ok_status();
-    return make_error("cannot lock " + file_.string() + ": " + std::strerror(errno_) +
-                      "; check the record dir's permissions");
-  }
-
-private:
-  fs::path file_;
-  int fd_ = -1;
-  int errno_ = 0;
-};
 
 bool valid_run_id(const std::string& id) {
   return !id.empty() && id.find('/') == std::string::npos && id != "." && id != "..";
@@ -143,7 +110,7 @@ Result<RunInfo> RecordDir::open_run(const std::string& ci_run_id, const std::str
     fs::path archive = dir_ / "runs" / current->id;
     fs::create_directories(archive, ec);
     if (ec) return make_error("cannot create " + archive.string() + ": " + ec.message());
-    for (const char* name : {"run.json", "steps", "events.otlp.jsonl"}) {
+    for (const char* name : {"run.json", "steps", "events.otlp.jsonl", kSealName}) {
       fs::path from = dir_ / name;
       if (!fs::exists(from, ec)) continue;
       fs::path to = archive / name;

@@ -369,6 +369,17 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
     set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
     out.logs.push_back(std::move(l));
   }
+  for (const auto& t : r.record_tampering) {
+    auto l = event(event_name::kRecordTampered, otlp::Severity::error,
+                   "record dir tampered with: " + t.path + " " + t.change, end, ctx.run.trace_id, ctx.step_span_id);
+    set_attribute(l.attributes, "file.path", t.path);
+    set_attribute(l.attributes, "hallmark.tamper.change", t.change);
+    set_attribute(l.attributes, "hallmark.tamper.detected_by", t.detected_by);
+    if (t.pid) set_attribute(l.attributes, "process.pid", t.pid);
+    if (!t.exe.empty()) set_attribute(l.attributes, "process.executable.path", t.exe);
+    set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
+    out.logs.push_back(std::move(l));
+  }
   if (result != "success") {
     auto l = event(event_name::kStepFailed, otlp::Severity::error,
                    "step '" + r.name + "' " +

@@ -61,6 +61,7 @@ struct AttestOutcome {
   std::vector<std::filesystem::path> extra_outputs;  // --sbom --bundle: one bundle per SBOM
   std::vector<std::string> warnings;
   std::vector<std::string> telemetry_warnings;
+  std::vector<RecordTampering> record_tampering;  // attest's check of the record dir's seal
   // Non-empty: nothing was signed or written, the run stays open (exit 1). A step failed, or a
   // subject changed on disk since the step that produced it (both digests named).
   std::string refused;

@@ -46,6 +46,7 @@ struct Policy {
   bool require_traced = false;                   // every step (or those named) ran under --trace
   std::vector<std::string> require_traced_steps; // empty: every step
   bool require_clean_source = false;             // no tracked file modified at any step
+  bool forbid_record_tampering = false;          // no change to the record dir hallmark did not make
 };
 
 Result<Policy> policy_from_json(const std::string& text, const std::string& origin);

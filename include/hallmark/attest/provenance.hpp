@@ -46,6 +46,8 @@ struct ProvenanceOptions {
   std::vector<ByproductFile> sboms;        // issue 5 (`attest --sbom`) adds these
   std::filesystem::path telemetry_log;     // events.otlp.jsonl; absent or empty: none
   std::string materials_list_name = "materials.json";
+  // Found by attest's own check of the record dir's seal; a "record-dir" byproduct names them.
+  std::vector<RecordTampering> record_tampering;
 };
 
 struct Provenance {

@@ -126,6 +126,17 @@ struct Anomaly {
   int64_t baseline_runs = 0;   // how many runs the baseline held
 };
 
+// A change to the record dir (.hallmark/ or $HALLMARK_DIR) that hallmark did not make: seen by
+// the tracer as it happened ("trace"), or found by comparing the dir with the seal the previous
+// step left ("seal"). docs/record-format.md.
+struct RecordTampering {
+  std::string path;         // absolute
+  std::string change;       // write, create, delete, rename, modified, deleted, truncated, rewritten
+  int64_t pid = 0;          // trace: the process that did it
+  std::string exe;          // trace: its executable
+  std::string detected_by;  // trace, seal
+};
+
 struct TraceSection {
   std::vector<ProcessRecord> processes;
   std::vector<FileAccess> files;
@@ -164,6 +175,7 @@ struct StepRecord {
   EnvContext env;
   std::optional<TraceSection> trace;
   std::vector<Anomaly> anomalies;  // omitted when empty
+  std::vector<RecordTampering> record_tampering;  // omitted when empty
 };
 
 nlohmann::json to_json(const StepRecord& r);

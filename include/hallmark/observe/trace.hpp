@@ -40,6 +40,8 @@ struct TracedOutcome {
   ChildOutcome child;
   TraceSection trace;
   std::string read_watch_note;  // why reads were not watched through fanotify, if asked to
+  // Traced processes that wrote, created, renamed or deleted something in the record dir.
+  std::vector<RecordTampering> record_tampering;
 };
 
 // True when ptrace + seccomp can be used here; otherwise `why` says what is missing.

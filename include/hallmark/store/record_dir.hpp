@@ -17,6 +17,9 @@
 
 namespace hallmark {
 
+// The record dir's seal (docs/record-format.md): what hallmark last left there.
+inline constexpr const char* kSealName = "seal.json";
+
 struct RunInfo {
   std::string id;            // CI run id (+ "-" attempt) or a generated time-ordered id
   std::string started;       // RFC 3339 ms
@@ -58,6 +61,16 @@ public:
   // The same records in file-name order, each with its file.
   Result<std::vector<StoredStep>> read_run_steps() const;
   std::vector<std::filesystem::path> step_files() const;
+
+  // Tampering between hallmark's own commands, which no tracer sees (an untraced step, or a
+  // process outside any step). After each step, update_seal records every step file of the run
+  // (size, inode, ctime, sha256) and the event log's end (its size and the SHA-256 of its last
+  // line, the chain head); check_seal reports what changed since: a step file modified or gone,
+  // the event log truncated or its sealed line rewritten. Growth is not tampering: parallel
+  // steps add files and lines. The seal only moves forward over intact state, so a change is
+  // reported again until a step has reported it (`reported`, which update_seal accepts).
+  std::vector<RecordTampering> check_seal(const std::filesystem::path& event_log) const;
+  Status update_seal(const std::filesystem::path& event_log, const std::vector<RecordTampering>& reported);
 
 private:
   Status ensure_dirs() const;

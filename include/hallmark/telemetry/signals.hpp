@@ -28,6 +28,8 @@ inline constexpr const char* kWriteOutsideWorkspace = "hallmark.file.write_outsi
 inline constexpr const char* kExecFromTemp = "hallmark.process.exec_from_temp";
 // + kind: hallmark.anomaly.egress, .exec, .toolchain, .dependency, .write_outside, .env
 inline constexpr const char* kAnomalyPrefix = "hallmark.anomaly.";
+// A change to the record dir hallmark did not make (docs/record-format.md)
+inline constexpr const char* kRecordTampered = "hallmark.record.tampered";
 inline constexpr const char* kSecretRedacted = "hallmark.secret.redacted";
 inline constexpr const char* kStepFailed = "hallmark.step.failed";
 inline constexpr const char* kVerificationFailed = "hallmark.verification.failed";

@@ -65,7 +65,10 @@ std::string absolute_normal(const fs::path& p) {
 
 TraceLog::TraceLog(fs::path workspace, fs::path record_dir, ProcessEndListener on_end)
     : workspace_(absolute_normal(workspace)), record_dir_(absolute_normal(record_dir)),
-      on_end_(std::move(on_end)) {}
+      on_end_(std::move(on_end)) {
+  std::error_code ec;
+  own_exe_ = fs::read_symlink("/proc/self/exe", ec).string();
+}
 
 void TraceLog::ended(size_t record) {
   if (on_end_) on_end_(processes_[record], record, parent_of_[record]);
@@ -176,6 +179,9 @@ void TraceLog::foreign_abi_syscall(int64_t pid) {
 }
 
 void TraceLog::file(int64_t pid, const std::string& path, unsigned ops, bool success, bool is_open) {
+  if (success && (ops & (kOpWrite | kOpCreate | kOpDelete | kOpRenameFrom | kOpRenameTo)) &&
+      path_under(path, record_dir_))
+    record_dir_changed(pid, path, ops);
   if (summarized(path)) return;
   if (is_open && !success) {
     // A compiler probing include directories fails dozens of opens per file: counted only.
@@ -211,6 +217,21 @@ bool TraceLog::known_absent(const std::string& path) const {
 bool TraceLog::known_present(const std::string& path) const {
   auto it = files_.find(path);
   return it != files_.end() && it->second.success && it->second.present;
+}
+
+void TraceLog::record_dir_changed(int64_t pid, const std::string& path, unsigned ops) {
+  auto it = latest_of_.find(pid);
+  const std::string exe = it != latest_of_.end() ? processes_[it->second].exe : std::string();
+  if (!exe.empty() && exe == own_exe_) return;
+  if (tampering_.size() >= 1000) return;  // a runaway writer: the first thousand say enough
+  RecordTampering t;
+  t.path = path;
+  t.change = (ops & kOpDelete) ? "delete" : (ops & (kOpRenameFrom | kOpRenameTo)) ? "rename"
+             : (ops & kOpCreate) ? "create" : "write";
+  t.pid = pid;
+  t.exe = exe;
+  t.detected_by = "trace";
+  tampering_.push_back(std::move(t));
 }
 
 void TraceLog::dns_answer(const std::string& name, const std::vector<std::string>& addresses) {

@@ -68,6 +68,8 @@ public:
   // After tracing ended: hashes what must be hashed (in parallel, through `cache`) and builds
   // the section. Paths inside the workspace become workspace-relative.
   TraceSection finish(DigestCache& cache);
+  // What traced processes changed in the record dir (hallmark itself, run nested, excepted).
+  std::vector<RecordTampering> take_record_tampering() { return std::move(tampering_); }
 
 private:
   struct FileState {
@@ -85,6 +87,7 @@ private:
   };
 
   bool summarized(const std::string& path);
+  void record_dir_changed(int64_t pid, const std::string& path, unsigned ops);
   bool cacheable_absence(const std::string& path) const;
   std::string display_path(const std::string& path) const;
 
@@ -101,6 +104,8 @@ private:
   std::unordered_set<std::string> absent_;  // see known_absent()
   std::vector<std::string> exes_;  // every executed binary (as /proc/PID/exe showed it)
   std::vector<Connection> network_;
+  std::vector<RecordTampering> tampering_;
+  std::string own_exe_;  // hallmark's binary: a nested `hallmark run` writes records legitimately
   std::unordered_map<std::string, std::string> resolved_;  // address -> host name
   TraceSummary summary_;
   uint64_t foreign_abi_ = 0;

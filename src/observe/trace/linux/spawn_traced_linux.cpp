@@ -170,6 +170,7 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
     out.child.exit_code = f.err == ENOENT ? 127 : 126;
   }
   out.trace = log.finish(cache);
+  out.record_tampering = log.take_record_tampering();
   if (reads) {
     out.trace.summary.read_opens = "fanotify";
     out.trace.summary.reads_lost = reads->lost();
