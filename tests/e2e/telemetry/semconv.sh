@@ -18,7 +18,7 @@ git remote add origin git@github.com:Acme/Sample.git
 export OTEL_EXPORTER_OTLP_ENDPOINT=$SINK_A_URL
 # sh -c 'exec true' replaces the shell's program; the inner shell kills itself with SIGKILL.
 "$HM" run -q --trace --telemetry-detail processes --step build -- \
-  sh -c 'sh -c "exec /bin/true"; sh -c "kill -9 \$\$"; echo built > app.bin' || fail "the step succeeds"
+  sh -c 'sh -c "exec /bin/true"; sh -c "kill -9 \$\$"; (cd / && /bin/echo elsewhere >/dev/null); echo built > app.bin' || fail "the step succeeds"
 "$HM" attest -q --key ../k.key --subject app.bin >/dev/null
 # A failed verification of a path given relative: its file.path is the full path.
 echo other > other.bin
@@ -38,7 +38,7 @@ env GITHUB_ACTIONS=true GITHUB_RUN_ID=77 GITHUB_RUN_ATTEMPT=1 GITHUB_REPOSITORY=
     "$HM" run -q --step gh-build -- true || fail "github step"
 cd ..
 
-$PY - "$SINK_A_OUT" "$PWD/ws" <<'PYEOF' || fail "semantic conventions"
+$PY - "$SINK_A_OUT" "$PWD/ws" "$HALLMARK_SRC/docs/telemetry.md" <<'PYEOF' || fail "semantic conventions"
 import json, sys
 sink, ws = sys.argv[1:3]
 spans, logs, resources = [], [], {}
@@ -105,6 +105,37 @@ assert sv(ghres, "cicd.pipeline.run.url.full") == "https://github.com/Acme/Sampl
 assert sv(attrs(gh), "cicd.pipeline.task.run.url.full") == "https://github.com/Acme/Sample/actions/runs/77/attempts/1"
 assert sv(ghres, "vcs.repository.url.full") == "https://github.com/Acme/Sample", ghres
 print("semconv 1.44.0: entities on one resource per run, task URL, worker, exec, signal, file.path")
+
+# Every attribute docs/telemetry.md lists for the run span, the step span, process spans and the
+# Resource is in this output (error.type only comes with a failure, which the sections above check).
+import re
+doc = open(sys.argv[3]).read()
+def documented(heading):
+    start = doc.index(heading)
+    section = doc[start:doc.find("\n#", start + len(heading))]
+    keys = set()
+    for row in section.splitlines():
+        if not row.startswith("| `"):
+            continue
+        for tok in re.findall(r"`([a-z_]+(?:\.[a-z_]+)+(?:/\.[a-z_]+)*)`", row.split("|")[1]):
+            parts = tok.split("/")
+            keys.add(parts[0])
+            for p in parts[1:]:
+                keys.add(parts[0].rsplit(".", 1)[0] + p)
+    return keys
+seen = {"run": set(), "step": set(), "process": set(), "resource": set()}
+for s, res in spans:
+    kind = "run" if s["name"].startswith("RUN") else "step" if s["name"] in ("build", "gh-build") else "process"
+    seen[kind] |= set(attrs(s))
+    seen["resource"] |= set(res)
+missing = []
+for heading, kind in (("### Run span", "run"), ("### Step span", "step"), ("### Process spans", "process"),
+                      ("## Resource", "resource")):
+    want = documented(heading)
+    assert want, heading
+    missing += [f"{kind}: {k}" for k in sorted(want - seen[kind] - {"error.type"})]
+assert not missing, "documented but not emitted:\n  " + "\n  ".join(missing)
+print("every documented span and resource attribute is emitted")
 PYEOF
 [ -n "$STEP_FILE" ] || fail "no step record"
 pass "OpenTelemetry semantic conventions 1.44.0"
