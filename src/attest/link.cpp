@@ -49,7 +49,7 @@ json build_link_statement(const StepRecord& step) {
   json subject = descriptors(step.products);
   // in-toto Statement v1 needs one subject at least. A step that produced nothing (a test run)
   // is attested by one subject naming the step, whose digest is that of the predicate's compact
-  // JSON: the link still binds what the step did (docs/record-format.md, "Links").
+  // JSON: the link still binds what the step did (docs/signing.md, "In-toto link").
   if (subject.empty())
     subject.push_back({{"name", "hallmark-step:" + step.name}, {"digest", {{"sha256", sha256_hex(dump_json(predicate))}}}});
   return {{"_type", kStatementV1}, {"subject", subject}, {"predicateType", kInTotoLinkV03}, {"predicate", predicate}};

@@ -152,8 +152,8 @@ json statement_digest(const FileEntry& e) {
   return out;
 }
 
-std::string git_source_uri(const std::string& remote_url, const std::string& ref) {
-  std::string uri = remote_url.rfind("git+", 0) == 0 ? remote_url : "git+" + remote_uri(remote_url);
+std::string git_source_uri(const std::string& remote_url, const std::string& ref, const std::string& repo_root) {
+  std::string uri = remote_url.rfind("git+", 0) == 0 ? remote_url : "git+" + remote_uri(remote_url, repo_root);
   if (!ref.empty()) uri += "@" + ref;
   return uri;
 }
@@ -186,6 +186,7 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
   const CiContext* ci = first_ci(steps);
   std::string remote = git && !git->remote_url.empty() ? git->remote_url : (ci ? ci->repository_url : "");
   std::string ref = default_ref(git, ci);
+  const std::string root = git && !git->remote_url.empty() ? git->root : std::string();
   std::string commit = git && !git->commit.empty() ? git->commit : (ci ? ci->commit : "");
 
   // buildDefinition
@@ -195,7 +196,7 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
   json external = {{"pipeline", ci && !ci->pipeline.empty() ? ci->pipeline : "local"}, {"steps", step_params}};
   if (!remote.empty() || !ref.empty()) {
     json source = json::object();
-    if (!remote.empty()) source["uri"] = git_source_uri(remote, "");
+    if (!remote.empty()) source["uri"] = git_source_uri(remote, "", root);
     if (!ref.empty()) source["ref"] = ref;
     external["source"] = source;
   }
@@ -220,7 +221,7 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
 
   json deps = json::array();
   if (!remote.empty() && !commit.empty())
-    deps.push_back({{"uri", git_source_uri(remote, ref)}, {"digest", {{"gitCommit", lower(commit)}}}});
+    deps.push_back({{"uri", git_source_uri(remote, ref, root)}, {"digest", {{"gitCommit", lower(commit)}}}});
   else if (!commit.empty())  // a repository without a remote still has its commit
     deps.push_back({{"name", "source"}, {"digest", {{"gitCommit", lower(commit)}}}});
   std::map<std::string, const FileEntry*> toolchain;

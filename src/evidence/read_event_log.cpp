@@ -1,7 +1,8 @@
 // An event log (events.otlp.jsonl): its hash chain is checked first (a broken chain is a bad
 // file, ingested not at all), then the programs run (process spans) and the network
 // destinations (hallmark.network.connect events) are taken from it, each tied to its run
-// (cicd.pipeline.run.id of the spans in the same trace) and step (cicd.pipeline.task.name).
+// (cicd.pipeline.run.id of the resource of the spans in the same trace; on the spans themselves in
+// logs written before it moved to the resource) and step (cicd.pipeline.task.name).
 #include "document.hpp"
 
 #include "hallmark/telemetry/event_log.hpp"
@@ -42,7 +43,7 @@ template <class F> void each(const json& j, const char* outer, const char* scope
     for (const auto& s : r[scope])
       if (s.is_object() && s.contains(items) && s[items].is_array())
         for (const auto& item : s[items])
-          if (item.is_object()) f(item);
+          if (item.is_object()) f(item, r.contains("resource") ? r["resource"] : json());
   }
 }
 
@@ -61,14 +62,16 @@ Result<Document> read_event_log(const std::filesystem::path& file, const std::st
   for (std::string line; std::getline(lines, line);) {
     json j = json::parse(line, nullptr, false);
     if (j.is_discarded()) return make_error(file.string() + ": a line is not JSON");
-    each(j, "resourceSpans", "scopeSpans", "spans", [&](const json& s) {
+    each(j, "resourceSpans", "scopeSpans", "spans", [&](const json& s, const json& resource) {
       const json& a = s.contains("attributes") ? s["attributes"] : json();
       std::string trace = s.value("traceId", ""), run = attr(a, "cicd.pipeline.run.id");
+      if (run.empty() && resource.is_object() && resource.contains("attributes"))
+        run = attr(resource["attributes"], "cicd.pipeline.run.id");
       if (!run.empty() && !trace.empty()) run_of_trace.emplace(trace, run);
       spans[s.value("spanId", "")] = {s.value("parentSpanId", ""), attr(a, "cicd.pipeline.task.name"),
                                       attr(a, "process.executable.path"), trace};
     });
-    each(j, "resourceLogs", "scopeLogs", "logRecords", [&](const json& l) {
+    each(j, "resourceLogs", "scopeLogs", "logRecords", [&](const json& l, const json&) {
       if (l.value("eventName", "") == event_name::kNetworkConnect) connects.push_back(l);
     });
   }

@@ -190,7 +190,7 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env, RunScratch* ke
   // Telemetry starts before the child so the child inherits TRACEPARENT of its step span and
   // the exporter can send earlier steps' leftovers while the build runs.
   StepTelemetry telemetry;
-  if (run.ok()) telemetry = StepTelemetry::begin(options.telemetry, *run, records.path(), rec.name, env);
+  if (run.ok()) telemetry = StepTelemetry::begin(options.telemetry, *run, records.path(), rec.name, env, &rec);
   for (const auto& w : telemetry.warnings()) warn("telemetry: " + w);
   EnvMap child_env = env;
   for (const auto& kv : telemetry.child_env()) {
@@ -326,7 +326,7 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env, RunScratch* ke
   }
   phase_done("record");
   // Telemetry last: bounded by its flush deadline, and it never touches the exit status.
-  warn_telemetry(telemetry.finish(rec), event_log, warn);
+  warn_telemetry(telemetry.finish(rec, outcome.record_file), event_log, warn);
   if (options.telemetry.enabled) phase_done("telemetry");
   for (const auto& t : rec.record_tampering)
     warn("record dir tampered with: " + t.path + " " + t.change +

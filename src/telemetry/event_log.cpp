@@ -36,6 +36,43 @@ json* first_resource(json& request, bool* traces) {
   return nullptr;
 }
 
+// The first span, log record or metric of a request's first resource, and the name of its
+// attribute list ("attributes"; a metric's is "metadata": data point attributes would make every
+// line a new time series).
+json* first_item(json& resource, const char** list) {
+  static const std::pair<const char*, const char*> kinds[] = {
+      {"scopeSpans", "spans"}, {"scopeLogs", "logRecords"}, {"scopeMetrics", "metrics"}};
+  for (const auto& [scopes, items] : kinds) {
+    auto s = resource.find(scopes);
+    if (s == resource.end() || !s->is_array() || s->empty() || !(*s)[0].is_object()) continue;
+    auto i = (*s)[0].find(items);
+    if (i == (*s)[0].end() || !i->is_array() || i->empty() || !(*i)[0].is_object()) return nullptr;
+    *list = std::string(items) == "metrics" ? "metadata" : "attributes";
+    return &(*i)[0];
+  }
+  return nullptr;
+}
+
+bool has_key(const json& attrs, const char* key) {
+  if (!attrs.is_array()) return false;
+  for (const auto& kv : attrs)
+    if (kv.is_object() && kv.value("key", "") == key) return true;
+  return false;
+}
+
+// Where a line keeps its chain fields: the first item's attributes (docs/telemetry.md); lines
+// written before hallmark moved them there keep them on the resource, and still verify.
+const json* chain_attributes(json& request) {
+  json* res = first_resource(request, nullptr);
+  if (!res) return nullptr;
+  const char* list = nullptr;
+  if (json* item = first_item(*res, &list); item && item->contains(list) && has_key((*item)[list], kSeq))
+    return &(*item)[list];
+  auto r = res->find("resource");
+  if (r == res->end() || !r->is_object() || !r->contains("attributes")) return nullptr;
+  return &(*r)["attributes"];
+}
+
 // The digest of a line with its own-digest value zeroed; npos-safe: returns "" if no marker.
 std::string own_digest(const std::string& line, std::string* stated) {
   size_t at = line.find(kLineMarker);
@@ -101,12 +138,11 @@ int64_t seq_of_text(const std::string& line) {
   return digits && i < line.size() && line[i] == '"' ? v : -1;
 }
 
-int64_t seq_of(const json& request) {
-  json copy = request;
-  json* res = first_resource(copy, nullptr);
-  if (!res) return -1;
-  for (const auto& kv : (*res)["resource"].value("attributes", json::array()))
-    if (kv.value("key", "") == kSeq) {
+int64_t seq_of(json& request) {
+  const json* attrs = chain_attributes(request);
+  if (!attrs || !attrs->is_array()) return -1;
+  for (const auto& kv : *attrs)
+    if (kv.is_object() && kv.value("key", "") == kSeq) {
       // -1 for anything but a decimal intValue: the caller names the line as altered.
       auto value = kv.find("value");
       if (value == kv.end() || !value->is_object()) return -1;
@@ -120,10 +156,12 @@ int64_t seq_of(const json& request) {
   return -1;
 }
 
-std::string string_attr(const json& resource, const char* key) {
-  for (const auto& kv : resource["resource"].value("attributes", json::array()))
-    if (kv.value("key", "") == key && kv.contains("value") && kv["value"].contains("stringValue") &&
-        kv["value"]["stringValue"].is_string())
+std::string chain_string(json& request, const char* key) {
+  const json* attrs = chain_attributes(request);
+  if (!attrs || !attrs->is_array()) return {};
+  for (const auto& kv : *attrs)
+    if (kv.is_object() && kv.value("key", "") == key && kv.contains("value") && kv["value"].is_object() &&
+        kv["value"].contains("stringValue") && kv["value"]["stringValue"].is_string())
       return kv["value"]["stringValue"].get<std::string>();
   return {};
 }
@@ -183,7 +221,10 @@ Result<EventLine> append_event_request(const fs::path& log, json request) {
   if (!first_resource(request, &traces)) return make_error("internal: not an OTLP export request");
   return append_event_request(log, traces, [&](const otlp::Attributes& chain) {
     json copy = request;
-    json& attrs = (*first_resource(copy, nullptr))["resource"]["attributes"];
+    json* res = first_resource(copy, nullptr);
+    const char* list = nullptr;
+    json* item = first_item(*res, &list);
+    json& attrs = item ? (*item)[list] : (*res)["resource"]["attributes"];
     if (!attrs.is_array()) attrs = json::array();
     for (const auto& kv : chain)
       attrs.push_back(otlp::to_json(otlp::Attributes{kv})[0]);
@@ -253,15 +294,14 @@ Status verify_event_chain(const fs::path& log, const std::string& expected_head)
     json j = json::parse(line, nullptr, false);
     if (j.is_discarded()) return make_error(where + "not valid JSON (the line was altered)");
     bool traces = false;
-    json* res = first_resource(j, &traces);
-    if (!res)
+    if (!first_resource(j, &traces))
       return make_error(where +
                         "not an OTLP ExportTraceServiceRequest, ExportLogsServiceRequest or ExportMetricsServiceRequest");
     int64_t seq = seq_of(j);
     if (seq != int64_t(lineno))
       return make_error(where + "hallmark.chain.seq is " + (seq < 0 ? std::string("missing or not an integer") : std::to_string(seq)) + ", expected " +
                         std::to_string(lineno) + " (a line was removed, inserted or reordered)");
-    if (string_attr(*res, kPrev) != prev_hash)
+    if (chain_string(j, kPrev) != prev_hash)
       return make_error(where + "hallmark.chain.prev does not match the SHA-256 of line " +
                         std::to_string(lineno - 1) + " (a line was edited, removed or reordered)");
     std::string stated;
@@ -279,15 +319,20 @@ Status verify_event_chain(const fs::path& log, const std::string& expected_head)
   return ok_status();
 }
 
-Result<std::string> event_chain_head(const fs::path& log) {
+Result<std::string> last_event_line(const fs::path& log) {
   std::error_code ec;
-  if (!fs::exists(log, ec)) return std::string(kZeroDigest);
+  if (!fs::exists(log, ec)) return std::string();
   int fd = ::open(log.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return make_error("cannot open " + log.string() + ": " + errno_text());
   ::flock(fd, LOCK_SH); // never read a half-appended line
   auto last = read_last_line(fd, log);
   ::flock(fd, LOCK_UN);
   ::close(fd);
+  return last;
+}
+
+Result<std::string> event_chain_head(const fs::path& log) {
+  auto last = last_event_line(log);
   if (!last.ok()) return last.error();
   if (last->empty()) return std::string(kZeroDigest);
   return sha256_hex(*last);

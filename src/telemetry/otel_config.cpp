@@ -183,8 +183,14 @@ otlp::Resource telemetry_resource(const EnvMap& env, const std::string& version,
   if (!trim(attrs).empty()) {
     std::string why;
     if (auto kv = parse_key_value_list(attrs, &why)) {
-      for (auto& [k, v] : *kv)
+      for (auto& [k, v] : *kv) {
+        // The event log's own fields: a resource copy would be found before the line's own.
+        if (k.rfind("hallmark.chain.", 0) == 0) {
+          warnings.push_back("ignoring " + k + " in OTEL_RESOURCE_ATTRIBUTES: the event log's chain sets it");
+          continue;
+        }
         otlp::set_attribute(r.attributes, k, v);
+      }
     } else {
       warnings.push_back("ignoring OTEL_RESOURCE_ATTRIBUTES: " + why);
     }

@@ -99,23 +99,26 @@ void scope_into(std::string& out, const std::string& version) {
 }
 
 // The request shape shared by traces and logs: one resource, one scope, `items` already encoded.
+// `chain` (the event log's per-line fields) goes into the first item's attributes, never the
+// resource's: a resource that differs on every line would be a new resource to a backend.
 template <class Item>
 std::string request_text(const char* resource_field, const char* scope_field,
                          const char* items_field, const Resource& resource,
                          const std::vector<Item>& items, const std::string& version,
-                         const Attributes& extra_resource) {
+                         const Attributes& chain) {
   std::string out;
   out.reserve(512 + items.size() * 640);
   out += "{\"";
   out += resource_field;
   out += "\":[{\"resource\":{\"attributes\":[";
   bool first = true;
-  for (const Attributes* set : {&resource.attributes, &extra_resource})
-    for (const auto& kv : *set) {
-      if (!first) out += ',';
-      first = false;
-      attribute_into(out, kv);
-    }
+  for (const Attributes* set : {&resource.attributes, items.empty() ? &chain : nullptr})
+    if (set)
+      for (const auto& kv : *set) {
+        if (!first) out += ',';
+        first = false;
+        attribute_into(out, kv);
+      }
   out += "]},\"";
   out += scope_field;
   out += "\":[{\"scope\":";
@@ -125,7 +128,13 @@ std::string request_text(const char* resource_field, const char* scope_field,
   out += "\":[";
   for (size_t i = 0; i < items.size(); ++i) {
     if (i) out += ',';
-    append_json(out, items[i]);
+    if (i == 0 && !chain.empty()) {
+      Item with_chain = items[0];
+      with_chain.attributes.insert(with_chain.attributes.end(), chain.begin(), chain.end());
+      append_json(out, with_chain);
+    } else {
+      append_json(out, items[i]);
+    }
   }
   out += "],\"schemaUrl\":\"";
   out += kSchemaUrl;
@@ -231,15 +240,13 @@ void append_json(std::string& out, const LogRecord& r) {
 }
 
 std::string trace_request_text(const Resource& resource, const std::vector<Span>& spans,
-                               const std::string& version, const Attributes& extra_resource) {
-  return request_text("resourceSpans", "scopeSpans", "spans", resource, spans, version,
-                      extra_resource);
+                               const std::string& version, const Attributes& chain) {
+  return request_text("resourceSpans", "scopeSpans", "spans", resource, spans, version, chain);
 }
 
 std::string logs_request_text(const Resource& resource, const std::vector<LogRecord>& logs,
-                              const std::string& version, const Attributes& extra_resource) {
-  return request_text("resourceLogs", "scopeLogs", "logRecords", resource, logs, version,
-                      extra_resource);
+                              const std::string& version, const Attributes& chain) {
+  return request_text("resourceLogs", "scopeLogs", "logRecords", resource, logs, version, chain);
 }
 
 // The DOM forms are parsed from the text encoding, so there is one encoder to keep right.

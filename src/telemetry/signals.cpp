@@ -9,6 +9,7 @@
 
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <unordered_map>
 #include <set>
@@ -65,11 +66,20 @@ std::string error_type(int exit_code, int sig, const std::string& spawn_error) {
 }
 
 
+// file.path is "the full path to the file": paths given on the command line are made absolute.
+std::string full_path(const std::string& p) {
+  if (p.empty() || p[0] == '/') return p;
+  std::error_code ec;
+  auto abs = std::filesystem::absolute(p, ec);
+  return ec ? p : abs.lexically_normal().string();
+}
+
 std::string basename_of(const std::string& p) {
   size_t s = p.rfind('/');
   return s == std::string::npos ? p : p.substr(s + 1);
 }
 
+// vcs.repository and vcs.ref entities (model/vcs/entities.yaml).
 void add_vcs(otlp::Attributes& a, const StepRecord& r) {
   std::string url, ref, rev;
   if (r.git) url = r.git->remote_url, ref = r.git->branch, rev = r.git->commit;
@@ -79,39 +89,56 @@ void add_vcs(otlp::Attributes& a, const StepRecord& r) {
     if (rev.empty()) rev = r.ci->commit;
   }
   // The convention wants the browser URL of the repository: https, without ".git", SSH and
-  // scp-style remotes converted; a local path has none.
+  // scp-style remotes converted, credentials dropped; a local path has none.
   url = https_repository_url(url);
-  if (!url.empty()) set_attribute(a, "vcs.repository.url.full", url);
+  if (!url.empty()) {
+    set_attribute(a, "vcs.repository.url.full", url);
+    std::string name = url.substr(url.rfind('/') + 1);  // the name alone, no owner or group
+    if (!name.empty() && url.find('/', 8) != std::string::npos) set_attribute(a, "vcs.repository.name", name);
+  }
   if (!ref.empty()) {
     if (ref.rfind("refs/heads/", 0) == 0) ref = ref.substr(11);
     bool tag = ref.rfind("refs/tags/", 0) == 0;
     if (tag) ref = ref.substr(10);
     set_attribute(a, "vcs.ref.head.name", ref);
-    set_attribute(a, "vcs.ref.head.type", std::string(tag ? "tag" : "branch"));
+    set_attribute(a, "vcs.ref.type", std::string(tag ? "tag" : "branch"));
   }
   if (!rev.empty()) set_attribute(a, "vcs.ref.head.revision", rev);
 }
 
-// cicd.worker.*: the machine that ran the task (GitHub's runner name, GitLab's runner id and
-// description), else the host name; never the workflow that asked for it.
+std::string selected_var(const StepRecord& r, const char* k) {
+  if (!r.ci) return {};
+  auto it = r.ci->selected.find(k);
+  return it == r.ci->selected.end() ? std::string() : it->second;
+}
+
+// cicd.worker.*: the machine that ran the task (the platform's runner or agent), else the host
+// name; never the workflow that asked for it (that is builder.id in the provenance).
 void add_worker(otlp::Attributes& a, const StepRecord& r) {
-  auto selected = [&](const char* k) -> std::string {
-    if (!r.ci) return {};
-    auto it = r.ci->selected.find(k);
-    return it == r.ci->selected.end() ? std::string() : it->second;
+  // {id variable, name variable} per platform, in the detectors' `selected` variables.
+  static const std::pair<const char*, const char*> kWorkerVars[] = {
+      {"CI_RUNNER_ID", "CI_RUNNER_DESCRIPTION"},        // GitLab
+      {"RUNNER_NAME", "RUNNER_NAME"},                   // GitHub Actions (no runner id is exposed)
+      {"BUILDKITE_AGENT_ID", "BUILDKITE_AGENT_NAME"},   // Buildkite
+      {"AGENT_ID", "AGENT_NAME"},                       // Azure Pipelines
+      {"NODE_NAME", "NODE_NAME"},                       // Jenkins
   };
-  std::string id = selected("CI_RUNNER_ID"), name = selected("CI_RUNNER_DESCRIPTION");
-  if (id.empty()) id = selected("RUNNER_NAME");
-  if (name.empty()) name = selected("RUNNER_NAME");
-  if (id.empty()) id = r.host.hostname;
-  if (name.empty()) name = r.host.hostname;
+  std::string id, name;
+  for (const auto& [id_var, name_var] : kWorkerVars) {
+    id = selected_var(r, id_var);
+    name = selected_var(r, name_var);
+    if (!id.empty() || !name.empty()) break;
+  }
+  if (id.empty()) id = !name.empty() ? name : r.host.hostname;
+  if (name.empty()) name = id;
   if (!id.empty()) set_attribute(a, "cicd.worker.id", id);
   if (!name.empty()) set_attribute(a, "cicd.worker.name", name);
 }
 
+// cicd.pipeline and cicd.pipeline.run entities.
 void add_pipeline(otlp::Attributes& a, const RunInfo& run, const std::optional<CiContext>& ci) {
   if (ci && !ci->pipeline.empty()) set_attribute(a, "cicd.pipeline.name", ci->pipeline);
-  set_attribute(a, "cicd.pipeline.run.id", run.id);
+  if (!run.id.empty()) set_attribute(a, "cicd.pipeline.run.id", run.id);
   if (ci && !ci->run_url.empty()) set_attribute(a, "cicd.pipeline.run.url.full", ci->run_url);
 }
 
@@ -247,7 +274,11 @@ otlp::Span process_span(const ProcessRecord& p, size_t index, size_t parent,
     set_attribute(s.attributes, "process.command_args", redact_argv(p.argv)); // again: defence in depth
   if (!p.cwd.empty() && p.cwd != ctx.step_cwd)
     set_attribute(s.attributes, "process.working_directory", p.cwd);
-  if (p.exit_code >= 0) set_attribute(s.attributes, "process.exit.code", int64_t(p.exit_code));
+  // semconv 1.44.0 says only "the exit code of the process"; a process killed by signal N has
+  // none, and hallmark writes 128+N, the status a POSIX shell reports and hallmark exits with
+  // (the step span does the same), with the signal's name in error.type.
+  if (p.signal > 0) set_attribute(s.attributes, "process.exit.code", int64_t(128 + p.signal));
+  else if (p.exit_code >= 0) set_attribute(s.attributes, "process.exit.code", int64_t(p.exit_code));
   // exit_code -1 without a signal: the program was replaced by an exec (sh -c 'exec cc'), which
   // is no failure; the status stays unset.
   if ((p.exit_code > 0) || p.signal != 0) {
@@ -314,15 +345,12 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
     s.kind = otlp::SpanKind::internal;
     s.start_ns = start;
     s.end_ns = end;
-    add_pipeline(s.attributes, ctx.run, r.ci);
     set_attribute(s.attributes, "cicd.pipeline.task.name", r.name);
     set_attribute(s.attributes, "cicd.pipeline.task.run.id", ctx.step_span_id);
     // Required by semconv: the CI's page of the run, or outside CI the record directory.
     std::string task_url = r.ci && !r.ci->run_url.empty() ? r.ci->run_url : ctx.record_uri;
     if (!task_url.empty()) set_attribute(s.attributes, "cicd.pipeline.task.run.url.full", task_url);
     set_attribute(s.attributes, "cicd.pipeline.task.run.result", result);
-    add_worker(s.attributes, r);
-    add_vcs(s.attributes, r);
     if (!r.argv.empty())
       set_attribute(s.attributes, "process.command_args", redact_argv(r.argv)); // again: defence in depth
     set_attribute(s.attributes, "process.exit.code", int64_t(r.exit_code));
@@ -434,11 +462,9 @@ otlp::Span run_span(const RunInfo& run, const std::vector<StepRecord>& steps,
   std::string pipeline = ci && !ci->pipeline.empty() ? ci->pipeline : "";
   // CI/CD spans convention: "{action} {pipeline}", or "{action}" without a pipeline name.
   s.name = pipeline.empty() ? "RUN" : "RUN " + pipeline;
-  add_pipeline(s.attributes, run, ci);
   set_attribute(s.attributes, "cicd.pipeline.action.name", std::string("RUN"));
   set_attribute(s.attributes, "cicd.pipeline.result", std::string(failed ? "failure" : "success"));
   set_attribute(s.attributes, "hallmark.run.steps", int64_t(steps.size()));
-  if (!steps.empty()) add_vcs(s.attributes, steps.front());
   if (failed) {
     s.status = otlp::StatusCode::error;
     set_attribute(s.attributes, "error.type", std::string("step_failed"));
@@ -446,12 +472,27 @@ otlp::Span run_span(const RunInfo& run, const std::vector<StepRecord>& steps,
   return s;
 }
 
+otlp::Attributes entity_attributes(const RunInfo& run, const StepRecord& context) {
+  otlp::Attributes a;
+  add_pipeline(a, run, context.ci);
+  add_worker(a, context);
+  add_vcs(a, context);
+  return a;
+}
+
+otlp::Resource with_entities(otlp::Resource resource, const otlp::Attributes& entities) {
+  // What the user set in OTEL_RESOURCE_ATTRIBUTES wins, as it does over an SDK's detectors.
+  for (const auto& kv : entities)
+    if (!otlp::find_attribute(resource.attributes, kv.key)) resource.attributes.push_back(kv);
+  return resource;
+}
+
 otlp::LogRecord verification_failed_event(const VerificationFailure& f,
                                           const std::string& trace_id) {
   auto l = event(event_name::kVerificationFailed, otlp::Severity::error,
                  "verification failed: " + redact_text(f.reason), now_ns(), trace_id, "");
   set_attribute(l.attributes, "artifact.filename", basename_of(f.artifact));
-  set_attribute(l.attributes, "file.path", f.artifact);
+  set_attribute(l.attributes, "file.path", full_path(f.artifact));
   if (!f.artifact_sha256.empty()) set_attribute(l.attributes, "artifact.hash", f.artifact_sha256);
   set_attribute(l.attributes, "hallmark.verification.reason", redact_text(f.reason));
   if (!f.policy.empty()) set_attribute(l.attributes, "hallmark.policy", f.policy);
@@ -465,7 +506,7 @@ otlp::LogRecord sbom_denied_component_event(const DeniedComponent& c, const std:
   if (!c.purl.empty()) set_attribute(l.attributes, "hallmark.component.purl", c.purl);
   set_attribute(l.attributes, "hallmark.component.name", c.name);
   if (!c.version.empty()) set_attribute(l.attributes, "hallmark.component.version", c.version);
-  if (!c.sbom_path.empty()) set_attribute(l.attributes, "file.path", c.sbom_path);
+  if (!c.sbom_path.empty()) set_attribute(l.attributes, "file.path", full_path(c.sbom_path));
   if (!c.rule.empty()) set_attribute(l.attributes, "hallmark.policy", c.rule);
   return l;
 }

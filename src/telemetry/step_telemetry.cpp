@@ -137,6 +137,40 @@ std::string current_trace_id(const fs::path& dir, const EnvMap& env) {
   return seed.empty() ? random_trace_id() : seed;
 }
 
+// Commands outside a step (verify, sbom) describe the same entities as the run they add to: the
+// cicd.* and vcs.* attributes of the event log's last line's resource, when that line belongs to
+// the record dir's current run. A backend then sees one resource for the run, not one more.
+otlp::Resource outside_step_resource(const fs::path& dir, const EnvMap& env, std::vector<std::string>& w) {
+  otlp::Resource resource = telemetry_resource(env, hallmark_version(), w);
+  auto run_text = read_file(dir / "run.json", 1 << 20);
+  auto last = last_event_line(dir / kEventLogName);
+  if (!run_text.ok() || !last.ok() || last->empty()) return resource;
+  json run = json::parse(*run_text, nullptr, false);
+  json line = json::parse(*last, nullptr, false);
+  if (!run.is_object() || !line.is_object() || !run.contains("id") || !run["id"].is_string()) return resource;
+  for (const char* field : {"resourceSpans", "resourceLogs", "resourceMetrics"}) {
+    auto rs = line.find(field);
+    if (rs == line.end() || !rs->is_array() || rs->empty()) continue;
+    const json& attrs = (*rs)[0].value("resource", json::object()).value("attributes", json::array());
+    otlp::Attributes entities;
+    bool same_run = false;
+    for (const auto& kv : attrs) {
+      if (!kv.is_object() || !kv.contains("value") || !kv["value"].is_object()) continue;
+      std::string key = kv.value("key", "");
+      const json& v = kv["value"];
+      if ((key.rfind("cicd.", 0) != 0 && key.rfind("vcs.", 0) != 0) || !v.contains("stringValue") ||
+          !v["stringValue"].is_string())
+        continue;
+      std::string value = v["stringValue"].get<std::string>();
+      if (key == "cicd.pipeline.run.id") same_run = value == run["id"].get<std::string>();
+      entities.push_back({key, value});
+    }
+    if (same_run) resource = with_entities(std::move(resource), entities);
+    break;
+  }
+  return resource;
+}
+
 } // namespace
 
 // Process spans are streamed: the tracer hands each finished process record to the worker
@@ -269,7 +303,7 @@ StepTelemetry::~StepTelemetry() {
 
 StepTelemetry StepTelemetry::begin(const TelemetryOptions& options, const RunInfo& run,
                                    const fs::path& record_dir, const std::string& step_name,
-                                   const EnvMap& env) {
+                                   const EnvMap& env, const StepRecord* context) {
   StepTelemetry t;
   if (!options.enabled || run.trace_id.size() != 32) return t;
   auto impl = std::make_unique<Impl>();
@@ -298,6 +332,7 @@ StepTelemetry StepTelemetry::begin(const TelemetryOptions& options, const RunInf
   }
   impl->cfg = exporter_config(env, options, impl->warnings);
   impl->resource = telemetry_resource(env, hallmark_version(), impl->warnings);
+  if (context) impl->resource = with_entities(std::move(impl->resource), entity_attributes(run, *context));
   // Baggage the caller set travels on; hallmark adds the run and step so that tools inside the
   // build can tag their own telemetry with them.
   std::string incoming = env_get(env, "BAGGAGE");
@@ -341,10 +376,14 @@ ProcessEndListener StepTelemetry::process_listener() {
   return [p](const ProcessRecord& r, size_t index, size_t parent) { p->process_ended(r, index, parent); };
 }
 
-FlushStats StepTelemetry::finish(const StepRecord& record) {
+FlushStats StepTelemetry::finish(const StepRecord& record, const fs::path& record_file) {
   FlushStats out;
   if (!impl_ || impl_->finished) return out;
   Impl& im = *impl_;
+  if (!record_file.empty()) {
+    std::error_code ec;
+    im.ctx.record_uri = file_uri(fs::absolute(record_file, ec).lexically_normal().string());
+  }
   im.finished = true;
   im.close_stream();
   im.ctx.streamed_processes = &im.streamed;
@@ -404,6 +443,8 @@ FlushStats close_run_telemetry(const TelemetryOptions& options, const RunInfo& r
   }
   std::vector<std::string> w;
   otlp::Resource resource = telemetry_resource(env, hallmark_version(), w);
+  // The first step's entities: a run on one worker has one resource, its run span included.
+  if (!steps.empty()) resource = with_entities(std::move(resource), entity_attributes(run, steps.front()));
   Signals signals;
   signals.spans.push_back(run_span(run, steps, caller_parent(record_dir)));
   signals.metrics = run_metrics(run, steps, uint64_t(unix_nanos(std::chrono::system_clock::now())));
@@ -414,7 +455,7 @@ FlushStats emit_events(const TelemetryOptions& options, const fs::path& record_d
                        const EnvMap& env, const std::vector<otlp::LogRecord>& logs) {
   if (!options.enabled || logs.empty()) return {};
   std::vector<std::string> w;
-  otlp::Resource resource = telemetry_resource(env, hallmark_version(), w);
+  otlp::Resource resource = outside_step_resource(record_dir, env, w);
   Signals signals;
   signals.logs = logs;
   return append_and_flush(options, record_dir, env, resource, signals, w);
@@ -424,7 +465,7 @@ FlushStats emit_metrics(const TelemetryOptions& options, const fs::path& record_
                         const std::vector<otlp::Metric>& metrics) {
   if (!options.enabled || metrics.empty()) return {};
   std::vector<std::string> w;
-  otlp::Resource resource = telemetry_resource(env, hallmark_version(), w);
+  otlp::Resource resource = outside_step_resource(record_dir, env, w);
   Signals signals;
   signals.metrics = metrics;
   return append_and_flush(options, record_dir, env, resource, signals, w);

@@ -1,6 +1,7 @@
 #include "hallmark/util/uri.hpp"
 
 #include <cctype>
+#include <filesystem>
 
 namespace hallmark {
 namespace {
@@ -21,6 +22,24 @@ bool is_scp_style(std::string_view s) {
   return colon != std::string_view::npos && colon > 0 && s.find('/') > colon && !has_scheme(s);
 }
 
+// RFC 3986 allows only unreserved, reserved and '%' characters in a URI; anything else a remote
+// URL may hold (a space, non-ASCII) is percent-encoded, byte by byte.
+std::string encode_disallowed(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  static const std::string_view kAllowed = "-._~:/?#[]@!$&'()*+,;=%";
+  std::string out;
+  for (unsigned char c : s) {
+    if (c < 0x80 && (std::isalnum(c) || kAllowed.find(char(c)) != std::string_view::npos)) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 std::string file_uri(std::string_view path) {
@@ -38,15 +57,19 @@ std::string file_uri(std::string_view path) {
   return out;
 }
 
-std::string remote_uri(std::string_view remote) {
-  if (has_scheme(remote)) return std::string(remote);
+std::string remote_uri(std::string_view remote, std::string_view base_dir) {
+  if (has_scheme(remote)) return encode_disallowed(remote);
   if (is_scp_style(remote)) {
     size_t colon = remote.find(':');
     std::string path(remote.substr(colon + 1));
     if (!path.empty() && path[0] == '/') path.erase(0, 1);
-    return "ssh://" + std::string(remote.substr(0, colon)) + "/" + path;
+    return encode_disallowed("ssh://" + std::string(remote.substr(0, colon)) + "/" + path);
   }
   if (!remote.empty() && remote[0] == '/') return file_uri(remote);
+  // A relative path (git resolves it from the repository's top directory): absolute when the
+  // caller knows that directory, else left as it is (no URI can be made of it).
+  if (!remote.empty() && !base_dir.empty() && base_dir[0] == '/')
+    return file_uri((std::filesystem::path(base_dir) / std::string(remote)).lexically_normal().string());
   return std::string(remote);
 }
 
@@ -64,6 +87,9 @@ std::string https_repository_url(std::string_view remote) {
   if (scheme == "ssh" || scheme == "git")
     if (size_t colon = authority.rfind(':'); colon != std::string::npos) authority.erase(colon);  // ssh port
   if (authority.empty()) return {};
+  // A query or fragment is no part of the repository's address.
+  path = path.substr(0, path.find_first_of("?#"));
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
   if (path.size() > 4 && path.compare(path.size() - 4, 4, ".git") == 0) path.erase(path.size() - 4);
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   return "https://" + authority + path;

@@ -63,8 +63,10 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
 // The bytes that get signed: compact JSON, UTF-8, keys sorted (nlohmann's default).
 std::string statement_payload(const nlohmann::json& statement);
 
-// "git+https://host/repo@refs/heads/main" from a remote URL and a ref.
-std::string git_source_uri(const std::string& remote_url, const std::string& ref);
+// "git+https://host/repo@refs/heads/main" from a remote URL and a ref; `repo_root` resolves a
+// remote given as a relative path.
+std::string git_source_uri(const std::string& remote_url, const std::string& ref,
+                           const std::string& repo_root = {});
 // A file's DigestSet as statements write it (docs/build-type.md): sha256/sha512 as recorded,
 // the SHA-1 git blob id under in-toto's gitBlob, gitoid:sha256 under its own name, and a
 // --dirhash digest under hallmarkDirHash:<alg> (it is no digest of a file).

@@ -1,6 +1,8 @@
 // The append-only, hash-chained telemetry log: events.otlp.jsonl in the record dir. Each line is
 // one complete OTLP/JSON ExportTraceServiceRequest or ExportLogsServiceRequest, so any OTLP tool
-// can replay it, and its (single) resource carries three chain attributes:
+// can replay it, and its first span, log record or metric (a metric in its `metadata`) carries
+// three chain attributes (lines written by hallmark before 2026-12 carry them on the resource,
+// and still verify). They stay off the resource so that a backend sees one resource per run:
 //   hallmark.chain.seq   int    1, 2, 3, ... position of the line in the file
 //   hallmark.chain.prev  string SHA-256 (hex) of the previous line's bytes, 64 zeros for line 1
 //   hallmark.chain.line  string SHA-256 of this line with this value written as 64 zeros
@@ -37,11 +39,12 @@ struct EventLine {
 };
 
 // Writes one request line given the chain attributes (seq, prev, line = 64 zeros), which it must
-// put in its resource's attributes as otlp::attribute_into writes them; called under the lock.
+// put in its first item's attributes as otlp::attribute_into writes them; called under the lock.
 using RequestEncoder = std::function<std::string(const otlp::Attributes& chain)>;
 Result<EventLine> append_event_request(const std::filesystem::path& log, bool traces,
                                        const RequestEncoder& encode);
-// The same for a request document: the chain attributes go into its first resource.
+// The same for a request document: the chain attributes go into its first item (a metric's
+// metadata).
 Result<EventLine> append_event_request(const std::filesystem::path& log, nlohmann::json request);
 
 // Checks every line: valid JSON, an OTLP request, seq consecutive from 1, prev equal to the
@@ -49,6 +52,9 @@ Result<EventLine> append_event_request(const std::filesystem::path& log, nlohman
 // must be the digest of one of the lines; lines appended after it are checked too.
 // The error names the file, the line and what is wrong.
 Status verify_event_chain(const std::filesystem::path& log, const std::string& expected_head = {});
+
+// The last complete line (without '\n'); "" for a missing or empty log.
+Result<std::string> last_event_line(const std::filesystem::path& log);
 
 // SHA-256 of the last line: the value attest records. A missing or empty log has the zero head.
 Result<std::string> event_chain_head(const std::filesystem::path& log);

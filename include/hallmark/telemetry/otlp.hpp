@@ -77,13 +77,13 @@ void append_json(std::string& out, const Span& s);
 void append_json(std::string& out, const LogRecord& r);
 
 // Whole export requests on one line, with the scope (name hallmark, version) and schemaUrl set.
-// `extra_resource` is appended to the resource's attributes (the event log's chain fields).
+// `chain` (the event log's per-line fields) is appended to the first span's or log record's
+// attributes (to the resource's only when there is none), so that the resource stays the same
+// on every line of a run.
 std::string trace_request_text(const Resource& resource, const std::vector<Span>& spans,
-                               const std::string& scope_version,
-                               const Attributes& extra_resource = {});
+                               const std::string& scope_version, const Attributes& chain = {});
 std::string logs_request_text(const Resource& resource, const std::vector<LogRecord>& logs,
-                              const std::string& scope_version,
-                              const Attributes& extra_resource = {});
+                              const std::string& scope_version, const Attributes& chain = {});
 
 // The same as JSON documents (parsed from the text above), for tests and inspection.
 nlohmann::json to_json(const Value& v);      // an AnyValue

@@ -49,8 +49,9 @@ struct StepSignalContext {
   // The step's working directory (on the step span): a process span names its own only where
   // it differs. Empty: step_signals() takes the record's.
   std::string step_cwd;
-  // file:// URL of the record directory: cicd.pipeline.task.run.url.full outside CI, where no
-  // web page of the task exists (docs/telemetry.md).
+  // file:// URL of the step record (of the record directory until the record is written):
+  // cicd.pipeline.task.run.url.full outside CI, where no web page of the task exists
+  // (docs/telemetry.md).
   std::string record_uri;
   // Process records (by index) whose spans were already streamed during the step.
   const std::unordered_set<size_t>* streamed_processes = nullptr;
@@ -75,6 +76,15 @@ otlp::Span process_span(const ProcessRecord& p, size_t index, size_t parent,
 // `caller_parent` is the span id from an incoming TRACEPARENT, if the run is a child.
 otlp::Span run_span(const RunInfo& run, const std::vector<StepRecord>& steps,
                     const std::string& caller_parent);
+
+// The entities semconv 1.44.0 describes as resources (model/cicd/entities.yaml,
+// model/vcs/entities.yaml) for telemetry about `context` (a step record, at least its CI, git and
+// host parts) in `run`: cicd.pipeline.name, cicd.pipeline.run.id/.url.full, cicd.worker.id/.name,
+// vcs.repository.url.full/.name, vcs.ref.head.name/.revision, vcs.ref.type. They go on the
+// Resource, not on each span, and are the same for every line of a run on one worker.
+otlp::Attributes entity_attributes(const RunInfo& run, const StepRecord& context);
+// `resource` with the entity attributes it does not set itself (OTEL_RESOURCE_ATTRIBUTES wins).
+otlp::Resource with_entities(otlp::Resource resource, const otlp::Attributes& entities);
 
 // Events raised by other commands.
 struct VerificationFailure {

@@ -32,9 +32,12 @@ public:
   StepTelemetry& operator=(StepTelemetry&&) noexcept;
   ~StepTelemetry(); // stops the exporter at once if finish() was never called
 
+  // `context`: the step record as far as it is known before the command runs (CI, git, host),
+  // whose entities (signals.hpp, entity_attributes) go on the resource of every line the step
+  // writes.
   static StepTelemetry begin(const TelemetryOptions& options, const RunInfo& run,
                              const std::filesystem::path& record_dir, const std::string& step_name,
-                             const EnvMap& env);
+                             const EnvMap& env, const StepRecord* context = nullptr);
 
   // "NAME=value" entries to add to (or replace in) the child's environment.
   std::vector<std::string> child_env() const;
@@ -46,8 +49,10 @@ public:
   // streams process spans during the step. Empty otherwise.
   ProcessEndListener process_listener();
 
-  // Warnings in the result are new ones only (not those of warnings()).
-  FlushStats finish(const StepRecord& record);
+  // Warnings in the result are new ones only (not those of warnings()). `record_file`: where the
+  // step record was written; outside CI its file:// URL is the task span's
+  // cicd.pipeline.task.run.url.full (else the record directory's).
+  FlushStats finish(const StepRecord& record, const std::filesystem::path& record_file = {});
 
 private:
   struct Impl;

@@ -66,23 +66,32 @@ for p in spdx["packages"]:
     need("SPDX " + p["SPDXID"] + " downloadLocation/licenseDeclared/licenseConcluded/externalRefs",
          {"downloadLocation", "licenseDeclared", "licenseConcluded", "SPDXID", "name"} <= set(p))
 need("SPDX downloadLocation from the lockfile", any(p["downloadLocation"].startswith("http") for p in spdx["packages"]))
-# docs/telemetry.md: the task span
+# docs/telemetry.md: the task span, and the entities on its resource
 spans = []
+resources = set()
 for line in open(events_file):
     req = json.loads(line)
+    for field in ("resourceSpans", "resourceLogs", "resourceMetrics"):
+        for r in req.get(field, []):
+            resources.add(json.dumps(r["resource"], sort_keys=True))
     for rs in req.get("resourceSpans", []):
+        res = {a["key"]: a["value"] for a in rs["resource"]["attributes"]}
         for ss in rs["scopeSpans"]:
-            spans += ss["spans"]
-tasks = [s for s in spans if any(a["key"] == "cicd.pipeline.task.name" for a in s.get("attributes", []))]
+            spans += [(s, res) for s in ss["spans"]]
+need("one resource for the run's lines", len(resources) == 1)
+tasks = [(s, res) for s, res in spans if any(a["key"] == "cicd.pipeline.task.name" for a in s.get("attributes", []))]
 need("task spans", tasks)
-for s in tasks:
+for s, res in tasks:
     keys = {a["key"]: a["value"] for a in s["attributes"]}
     for k in ("cicd.pipeline.task.name", "cicd.pipeline.task.run.id", "cicd.pipeline.task.run.url.full",
-              "cicd.pipeline.task.run.result", "cicd.worker.id", "cicd.worker.name", "vcs.repository.url.full",
-              "vcs.ref.head.revision", "process.exit.code", "cicd.pipeline.run.id"):
+              "cicd.pipeline.task.run.result", "process.exit.code"):
         need(s["name"] + " " + k, k in keys)
-    need(s["name"] + " task URL file://", keys.get("cicd.pipeline.task.run.url.full", {}).get("stringValue", "").startswith("file:///"))
-    need(s["name"] + " https repository URL", keys.get("vcs.repository.url.full", {}).get("stringValue") == "https://github.com/Acme/Sample")
+    for k in ("cicd.pipeline.run.id", "cicd.worker.id", "cicd.worker.name", "vcs.repository.url.full",
+              "vcs.repository.name", "vcs.ref.head.name", "vcs.ref.type", "vcs.ref.head.revision"):
+        need(s["name"] + " resource " + k, k in res)
+    task_url = keys.get("cicd.pipeline.task.run.url.full", {}).get("stringValue", "")
+    need(s["name"] + " task URL file:// of the step record", task_url.startswith("file:///") and "/.hallmark/steps/" in task_url)
+    need(s["name"] + " https repository URL", res.get("vcs.repository.url.full", {}).get("stringValue") == "https://github.com/Acme/Sample")
 if missing:
     print("missing:", *missing, sep="\n  ")
     sys.exit(1)

@@ -41,11 +41,18 @@ expect_not_contains ws/.hallmark/events.otlp.jsonl "ghp_aaaa"
 # Attributes of the step span, as the receiver decoded them.
 $PY - "$SINK_A_OUT" <<'PYEOF' || fail "step span attributes"
 import json, sys
+resources = set()
 for line in open(sys.argv[1]):
     r = json.loads(line).get("request", {})
+    for field in ("resourceSpans", "resourceLogs", "resourceMetrics"):
+        for x in r.get(field, []):
+            resources.add(json.dumps(x["resource"], sort_keys=True))
     for rs in r.get("resourceSpans", []):
         res = {a["key"]: a["value"] for a in rs["resource"]["attributes"]}
         assert res["service.name"]["stringValue"] == "hallmark", res
+        # Entities (cicd.pipeline.run, cicd.worker) are the resource's; the chain is not.
+        assert "cicd.pipeline.run.id" in res and "cicd.worker.id" in res, res
+        assert not any(k.startswith("hallmark.chain.") for k in res), res
         for ss in rs["scopeSpans"]:
             assert ss["schemaUrl"] == "https://opentelemetry.io/schemas/1.44.0"
             for s in ss["spans"]:
@@ -55,9 +62,12 @@ for line in open(sys.argv[1]):
                     assert a["cicd.pipeline.task.run.result"]["stringValue"] == "failure", a
                     assert a["error.type"]["stringValue"] == "3", a
                     assert a["process.exit.code"]["intValue"] in ("3", 3), a
-                    assert "cicd.pipeline.task.run.id" in a and "cicd.pipeline.run.id" in a
+                    assert "cicd.pipeline.task.run.id" in a and "cicd.pipeline.run.id" not in a, a
                 if s["name"].startswith("RUN"):
                     assert a["cicd.pipeline.result"]["stringValue"] == "failure", a
                     assert a["cicd.pipeline.action.name"]["stringValue"] == "RUN", a
+# Three steps, their events and metrics, the run span: one resource for the whole run (the chain
+# fields, different on every line, are on the first span or log record of each line).
+assert len(resources) == 1, "\n".join(resources)
 PYEOF
 pass "3-step pipeline is one trace with correct parentage"

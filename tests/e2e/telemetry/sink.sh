@@ -71,11 +71,20 @@ def norm(x, key=None):
         return repr(float(x))  # "NaN"/"Infinity" strings and numbers alike
     return x
 
+def chain_attrs(r):
+    # The chain is on the first span or log record (docs/telemetry.md), never on the resource.
+    for scopes, items in (("scopeSpans", "spans"), ("scopeLogs", "logRecords")):
+        for s in r.get(scopes, [])[:1]:
+            for item in s.get(items, [])[:1]:
+                return {a["key"]: a["value"] for a in item.get("attributes", [])}
+    return {}
+
 def by_seq(resources, where):
     out = {}
     for r in resources:
-        attrs = {a["key"]: a["value"] for a in r.get("resource", {}).get("attributes", [])}
-        seq = int(attrs["hallmark.chain.seq"]["intValue"])
+        assert not any(a["key"].startswith("hallmark.chain.") for a in r.get("resource", {}).get("attributes", [])), \
+            f"{where}: chain fields on the resource"
+        seq = int(chain_attrs(r)["hallmark.chain.seq"]["intValue"])
         assert seq not in out, f"{where}: line {seq} twice"
         out[seq] = norm(r)
     return out

@@ -161,6 +161,13 @@ TEST_CASE("attest::resource_uris_and_digest_keys") {
   CHECK(by_name["src/extra.c"]["digest"]["gitBlob"] == std::string(40, 'f'));
   CHECK_FALSE(by_name["src/extra.c"]["digest"].contains("gitoid:sha1"));
 
+  // A remote given as a relative path becomes a file:// URI from the repository's top directory.
+  for (auto& s : steps) s.git->remote_url = "../mirror repo", s.git->root = "/work/ws";
+  auto rel = build_provenance(steps, o);
+  REQUIRE(rel.ok());
+  CHECK(rel->statement["predicate"]["buildDefinition"]["externalParameters"]["source"]["uri"] ==
+        "git+file:///work/mirror%20repo");
+
   for (auto& s : steps) s.git->remote_url.clear();
   for (auto& s : steps) s.ci->repository_url.clear();
   auto local = build_provenance(steps, o);

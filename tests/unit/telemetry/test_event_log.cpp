@@ -65,14 +65,18 @@ TEST_CASE("telemetry::hash_chain_links_lines") {
   REQUIRE(verify_event_chain(f.log).ok());
   auto lines = read_lines(f.log);
   REQUIRE(lines.size() == 3);
-  // Every line is itself a complete OTLP request, carrying the chain on its resource.
+  // Every line is itself a complete OTLP request, carrying the chain on its first log record;
+  // the resource is the same on every line (one resource per run to a backend).
   auto j = nlohmann::json::parse(lines[1]);
-  auto attrs = j["resourceLogs"][0]["resource"]["attributes"];
+  auto attrs = j["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["attributes"];
   std::map<std::string, nlohmann::json> a;
   for (auto& kv : attrs)
     a[kv["key"]] = kv["value"];
   CHECK(a["hallmark.chain.seq"]["intValue"] == "2");
   CHECK(a["hallmark.chain.prev"]["stringValue"] == sha256_hex(lines[0]));
+  CHECK(a.count("hallmark.chain.line") == 1);
+  for (const auto& l : lines)
+    CHECK(nlohmann::json::parse(l)["resourceLogs"][0]["resource"] == j["resourceLogs"][0]["resource"]);
   CHECK(*event_chain_head(f.log) == sha256_hex(lines[2]));
   CHECK(verify_event_chain(f.log, sha256_hex(lines[2])).ok());
   auto parsed = read_event_lines(f.log);
@@ -80,6 +84,45 @@ TEST_CASE("telemetry::hash_chain_links_lines") {
   CHECK(parsed->size() == 3);
   CHECK((*parsed)[2].seq == 3);
   CHECK_FALSE((*parsed)[2].traces);
+}
+
+// Lines written before the chain moved off the resource (hallmark <= 2026-11) still verify, alone
+// or followed by new ones; a metrics line keeps the chain in its first metric's metadata (data
+// point attributes would make every line a new time series).
+TEST_CASE("telemetry::hash_chain_old_resource_lines_and_metrics") {
+  Fixture f;
+  otlp::LogRecord l;
+  l.event_name = "hallmark.test";
+  l.body = "old";
+  l.time_ns = 1;
+  for (int i = 0; i < 2; ++i)
+    REQUIRE(append_event_request(f.log, false, [&](const otlp::Attributes& chain) {
+              otlp::Resource old;
+              old.attributes = chain;
+              return otlp::logs_request_text(old, {l}, "0.1.0");
+            }).ok());
+  REQUIRE(verify_event_chain(f.log).ok());
+  f.append(1);
+  nlohmann::json metrics = {{"resourceMetrics",
+                             {{{"resource", {{"attributes", nlohmann::json::array()}}},
+                               {"scopeMetrics",
+                                {{{"scope", {{"name", "hallmark"}}},
+                                  {"metrics", {{{"name", "m"}, {"sum", {{"dataPoints", {{{"asInt", "1"}}}}}}}}}}}}}}}};
+  REQUIRE(append_event_request(f.log, metrics).ok());
+  auto st = verify_event_chain(f.log);
+  CHECK_MESSAGE(st.ok(), (st.ok() ? "" : st.message()));
+  auto lines = read_lines(f.log);
+  REQUIRE(lines.size() == 4);
+  auto m = nlohmann::json::parse(lines[3])["resourceMetrics"][0];
+  CHECK(m["resource"]["attributes"].empty());
+  CHECK(m["scopeMetrics"][0]["metrics"][0]["metadata"].size() == 3);
+  CHECK_FALSE(m["scopeMetrics"][0]["metrics"][0]["sum"]["dataPoints"][0].contains("attributes"));
+  CHECK((*read_event_lines(f.log))[3].seq == 4);
+  // An old line edited is still caught.
+  auto edited = lines;
+  edited[0].replace(edited[0].find("\"old\""), 5, "\"new\"");
+  write_lines(f.log, edited);
+  CHECK_FALSE(verify_event_chain(f.log).ok());
 }
 
 TEST_CASE("telemetry::hash_chain_detects_tampering") {

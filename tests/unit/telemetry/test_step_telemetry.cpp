@@ -98,8 +98,9 @@ TEST_CASE("telemetry::step_signals_spans_and_events") {
   CHECK(a["cicd.pipeline.task.name"]["stringValue"] == "build");
   CHECK(a["cicd.pipeline.task.run.result"]["stringValue"] == "failure");
   CHECK(a["error.type"]["stringValue"] == "2");
-  CHECK(a["vcs.repository.url.full"]["stringValue"] == "https://git.example/o/r");
-  CHECK(a["vcs.ref.head.name"]["stringValue"] == "main");
+  // Entity attributes are the resource's (entity_attributes), not the span's.
+  CHECK(a.count("vcs.repository.url.full") == 0);
+  CHECK(a.count("cicd.pipeline.run.id") == 0);
   CHECK(s.spans[1].parent_span_id == ctx.step_span_id);   // make: child of the step
   CHECK(s.spans[2].parent_span_id == s.spans[1].span_id); // /tmp/evil: child of make
   std::map<std::string, std::vector<otlp::Severity>> events;
@@ -148,9 +149,9 @@ TEST_CASE("telemetry::step_signals_spans_and_events") {
   }
 }
 
-// OTel semconv 1.44.0 on the task span: the required task URL (the record outside CI), the worker
-// (the runner, not the workflow), the browsable https repository URL of an SSH remote; an
-// exec'd process is not an error; file.path is a full path.
+// OTel semconv 1.44.0 on the task span: the required task URL (the record outside CI); an exec'd
+// process is not an error; a signal is 128+N; file.path is a full path. On the resource: the
+// worker (the runner, not the workflow), the browsable https repository URL of an SSH remote.
 TEST_CASE("telemetry::semconv_task_worker_vcs_exec") {
   StepSignalContext ctx;
   ctx.run.id = "run-1";
@@ -167,15 +168,48 @@ TEST_CASE("telemetry::semconv_task_worker_vcs_exec") {
   Signals s = step_signals(r, ctx);
   auto a = attrs(otlp::to_json(s.spans[0]));
   CHECK(a["cicd.pipeline.task.run.url.full"]["stringValue"] == "file:///work/ws/.hallmark");
-  CHECK(a["cicd.worker.id"]["stringValue"] == "runner-7");
-  CHECK(a["cicd.worker.name"]["stringValue"] == "runner-7");
-  CHECK(a["vcs.repository.url.full"]["stringValue"] == "https://github.com/O/R");
+  CHECK(a.count("cicd.worker.id") == 0);
   REQUIRE(s.spans.size() == 3);
   CHECK(s.spans[2].status == otlp::StatusCode::unset);
   CHECK(attrs(otlp::to_json(s.spans[2])).count("error.type") == 0);
+  CHECK(attrs(otlp::to_json(s.spans[2])).count("process.exit.code") == 0);
   for (const auto& l : s.logs)
     if (l.event_name == std::string("hallmark.artifact.produced"))
       CHECK(std::get<std::string>(*otlp::find_attribute(l.attributes, "file.path")) == "/work/ws/out/app");
+
+  // A process killed by SIGKILL: 137 as the shell says, SIGKILL in error.type.
+  r.trace->processes[1].signal = 9;
+  auto killed = attrs(otlp::to_json(step_signals(r, ctx).spans[2]));
+  CHECK(killed["process.exit.code"]["intValue"] == "137");
+  CHECK(killed["error.type"]["stringValue"] == "SIGKILL");
+
+  auto e = attrs(nlohmann::json{{"attributes", otlp::to_json(entity_attributes(ctx.run, r))}});
+  CHECK(e["cicd.worker.id"]["stringValue"] == "runner-7");
+  CHECK(e["cicd.worker.name"]["stringValue"] == "runner-7");
+  CHECK(e["vcs.repository.url.full"]["stringValue"] == "https://github.com/O/R");
+  CHECK(e["vcs.repository.name"]["stringValue"] == "R");
+  CHECK(e["vcs.ref.head.name"]["stringValue"] == "main");
+  CHECK(e["vcs.ref.type"]["stringValue"] == "branch");
+  CHECK(e["vcs.ref.head.revision"]["stringValue"] == "abc123");
+  CHECK(e["cicd.pipeline.name"]["stringValue"] == "release");
+  CHECK(e["cicd.pipeline.run.id"]["stringValue"] == "run-1");
+
+  // GitLab: the runner's id and description; elsewhere the host; credentials never shown.
+  r.ci->selected = {{"CI_RUNNER_ID", "12"}, {"CI_RUNNER_DESCRIPTION", "shared-runner"}};
+  r.ci->repository_url = "https://oauth2:glpat-secret@gitlab.example.com/g/sub/p.git";
+  e = attrs(nlohmann::json{{"attributes", otlp::to_json(entity_attributes(ctx.run, r))}});
+  CHECK(e["cicd.worker.id"]["stringValue"] == "12");
+  CHECK(e["cicd.worker.name"]["stringValue"] == "shared-runner");
+  CHECK(e["vcs.repository.url.full"]["stringValue"] == "https://gitlab.example.com/g/sub/p");
+  r.ci->selected.clear();
+  e = attrs(nlohmann::json{{"attributes", otlp::to_json(entity_attributes(ctx.run, r))}});
+  CHECK(e["cicd.worker.id"]["stringValue"] == "builder-1");
+  // OTEL_RESOURCE_ATTRIBUTES wins over an entity attribute.
+  otlp::Resource res;
+  otlp::set_attribute(res.attributes, "cicd.worker.id", std::string("mine"));
+  auto merged = with_entities(res, entity_attributes(ctx.run, r));
+  CHECK(std::get<std::string>(*otlp::find_attribute(merged.attributes, "cicd.worker.id")) == "mine");
+  CHECK(otlp::find_attribute(merged.attributes, "vcs.ref.head.revision") != nullptr);
 }
 
 TEST_CASE("telemetry::step_telemetry_end_to_end_with_sink") {
@@ -249,6 +283,9 @@ TEST_CASE("telemetry::verification_failed_event_reaches_log") {
   REQUIRE(lines.ok());
   REQUIRE(lines->size() == 1);
   CHECK((*lines)[0].text.find("hallmark.verification.failed") != std::string::npos);
+  // file.path is the full path of the artifact given relative on the command line.
+  std::string full = (fs::current_path() / "dist/app.tar.gz").string();
+  CHECK((*lines)[0].text.find("\"file.path\",\"value\":{\"stringValue\":\"" + full + "\"") != std::string::npos);
   CHECK(verify_event_chain(dir / kEventLogName).ok());
   std::error_code ec;
   fs::remove_all(dir, ec);

@@ -136,6 +136,13 @@ TEST_CASE("util::uris") {
   CHECK(https_repository_url("ssh://git@gitlab.example.com:2222/g/p.git") == "https://gitlab.example.com/g/p");
   CHECK(https_repository_url("https://github.com/Org/Repo.git") == "https://github.com/Org/Repo");
   CHECK(https_repository_url("/srv/git/repo").empty());
+  // RFC 3986: non-ASCII bytes and '?' in a path are percent-encoded; a relative remote is made
+  // absolute from the repository's top directory; a URL's disallowed characters are encoded.
+  CHECK(file_uri("/opt/caf\xc3\xa9/x?y") == "file:///opt/caf%C3%A9/x%3Fy");
+  CHECK(remote_uri("../upstream", "/work/ws") == "file:///work/upstream");
+  CHECK(remote_uri("https://host/my repo.git") == "https://host/my%20repo.git");
+  CHECK(remote_uri("git@host:~me/r\xc3\xa9.git") == "ssh://git@host/~me/r%C3%A9.git");
+  CHECK(https_repository_url("https://user:tok@github.com/Org/Repo.git/") == "https://github.com/Org/Repo");
 }
 
 TEST_SUITE_END();
