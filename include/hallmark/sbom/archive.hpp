@@ -1,9 +1,9 @@
 // The archive hook of `hallmark sbom`: an artifact (tar, tar.gz/.xz/.zst, zip, jar/war/ear, whl,
 // npm .tgz, .deb) is catalogued from its members, read through libarchive straight from memory
-// streams; nothing is ever extracted to disk. The BOM builder (sbom-core) calls these two
-// functions; the archive reader (sbom-eco, src/sbom/eco/) implements them.
+// streams; nothing is ever extracted to disk. The BOM builder calls these two functions; the
+// archive reader (src/sbom/catalogers/archive/archive_reader.cpp) implements them.
 //
-// Contract (agreed between sbom-core and sbom-eco through this comment):
+// Contract:
 //  - catalog_archive opens `file`, walks its members and, for each regular member whose name a
 //    cataloger matches (catalogers() in registry.cpp, plus archive-only ones such as
 //    META-INF/maven/**/pom.properties, *.dist-info/METADATA, package/package.json of an npm
@@ -26,10 +26,6 @@
 //    empty: the builder assigns it.
 //  - The Result is an error only when `file` cannot be opened or is not an archive libarchive can
 //    read at all; the message names the file.
-//  - Until the sbom-eco branch is merged, src/sbom/archive_stub.cpp (sbom-core) defines both
-//    functions (is_archive_name: by extension; catalog_archive: an error saying archive support is
-//    not built). src/sbom/meson.build compiles the stub only while src/sbom/eco/meson.build is
-//    absent, so src/sbom/eco/ must define both functions (a stub of its own if unfinished).
 #pragma once
 
 #include "hallmark/sbom/cataloger.hpp"

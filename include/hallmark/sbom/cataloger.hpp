@@ -1,6 +1,7 @@
 // Catalogers read one kind of manifest or lockfile and report components and edges. Each is a
-// plain struct in src/sbom/catalogers/<ecosystem>_<format>.cpp, listed in one table
-// (src/sbom/catalogers/registry.cpp). Adding an ecosystem is one new file plus one line.
+// plain struct in src/sbom/catalogers/<ecosystem>/<format>.cpp, declared in
+// catalogers/catalogers.hpp and listed in one table (catalogers/registry.cpp). Adding a format is
+// one new file plus one line in each.
 #pragma once
 
 #include "hallmark/sbom/component.hpp"

@@ -1,18 +1,24 @@
-// Helpers shared by the JavaScript and Python catalogers: component construction with the purl
-// as bom-ref, SRI integrity strings to hashes, package.json reading, line numbers for warnings,
-// and dev/prod scope from graph reachability for lockfiles that do not mark dev packages.
+// Helpers shared by the catalogers of src/sbom/catalogers/ (not a public header): component
+// construction with the purl as bom-ref, SRI integrity strings to hashes, package.json reading,
+// line numbers for warnings, dev/prod scope from graph reachability for lockfiles that do not
+// mark dev packages, line splitting for the hand-written line formats (go.mod, Gemfile.lock,
+// dpkg status), and ResultBuilder, which dedupes components and edges by bom-ref so every
+// cataloger reports each package once and never states the same edge twice.
 #pragma once
 
 #include "hallmark/sbom/cataloger.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
-namespace hallmark::sbom::detail {
+namespace hallmark::sbom::internal {
 
 // A library component with bom_ref = its purl and the manifest path as its occurrence.
 Component make_component(std::string purl_type, std::string name, std::string version,
@@ -53,13 +59,13 @@ void scope_by_reachability(CatalogResult& out, const std::vector<std::string>& p
 void add_warning(CatalogResult& out, const CatalogInput& in, std::string message);
 void add_edge(CatalogResult& out, const std::string& from, const std::string& to);
 
-std::string trim(std::string_view s);
+std::string trim_space(std::string_view s);  // every isspace character, both ends
 bool starts_with(std::string_view s, std::string_view prefix);
 bool ends_with(std::string_view s, std::string_view suffix);
 
-} // namespace hallmark::sbom::detail
+} // namespace hallmark::sbom::internal
 
-namespace hallmark::sbom::detail {
+namespace hallmark::sbom::internal {
 // The distribution name at the start of a PEP 508 requirement ("requests[socks]>=2; ..." ->
 // "requests"); empty when there is none.
 std::string pep508_name(std::string_view requirement);
@@ -72,4 +78,50 @@ struct DeclaredPython {
   std::set<std::string> prod, dev;
 };
 DeclaredPython read_pyproject(const CatalogInput& in, const std::string& relative = "pyproject.toml");
-} // namespace hallmark::sbom::detail
+} // namespace hallmark::sbom::internal
+
+namespace hallmark::sbom::internal {
+
+
+std::vector<std::string_view> split_lines(std::string_view text);  // "\n" or "\r\n"
+std::string_view trim(std::string_view s);  // spaces, tabs and CR, both ends
+std::vector<std::string_view> split(std::string_view s, char sep);  // keeps empty fields
+std::string to_lower(std::string_view s);
+// Standard base64 (NuGet contentHash, Go h1) to lowercase hex; empty if it is not base64.
+std::string base64_to_hex(std::string_view b64);
+// yaml-cpp recurses per nesting level; a hostile file nested thousands deep would exhaust the
+// stack. True when flow brackets nest deeper than `limit` or a line is indented past 4 * limit.
+bool yaml_too_deep(std::string_view text, int limit = 256);
+// Last path component of a relative path ("a/b/go.mod" -> "go.mod").
+std::string_view base_name(std::string_view path);
+
+// Collects one manifest's components and graph. add() sets occurrences and bom_ref (make_purl
+// unless the caller set one) and returns the ref; a second add() of the same ref merges
+// occurrences/hashes and keeps the "most required" scope, so a package that is both dev and
+// runtime stays required.
+class ResultBuilder {
+public:
+  ResultBuilder(const CatalogInput& in, CatalogResult& out) : in_(in), out_(out) {}
+
+  std::string add(Component c);
+  std::string add_project(Component c);
+  void direct(const std::string& ref);
+  void edge(const std::string& from, const std::string& to);
+  void warn(std::string message);  // recorded with the manifest path
+  bool has(const std::string& ref) const { return index_.count(ref) != 0; }
+  Component* find(const std::string& ref);
+
+private:
+  const CatalogInput& in_;
+  CatalogResult& out_;
+  std::unordered_map<std::string, size_t> index_;
+  std::unordered_map<std::string, size_t> project_index_;
+  std::set<std::string> direct_seen_;
+  std::set<std::pair<std::string, std::string>> edge_seen_;
+};
+
+// The whole manifest as a JSON object; nullopt (with a warning naming the file) when it is not
+// JSON or its top level is not an object.
+std::optional<nlohmann::json> parse_json_object(const CatalogInput& in, ResultBuilder& rb);
+
+} // namespace hallmark::sbom::internal

@@ -1,8 +1,8 @@
-#include "yaml_tree.hpp"
+#include "catalogers/yaml_tree.hpp"
 
-#include "catalog_util.hpp"
+#include "catalogers/catalog_util.hpp"
 
-#include "../eco/eco_util.hpp"
+#include "catalogers/catalog_util.hpp"
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
@@ -12,7 +12,7 @@
 #include <deque>
 #include <sstream>
 
-namespace hallmark::sbom::detail {
+namespace hallmark::sbom::internal {
 
 struct YamlDocument::Arena {
   std::deque<YamlNode> nodes;  // a deque never moves its elements
@@ -142,7 +142,7 @@ YamlDocument parse_yaml(std::string_view text) {
 
 const YamlNode* parse_yaml_mapping(const CatalogInput& in, CatalogResult& out, YamlDocument& storage) {
   // The same guard as every other YAML reader: yaml-cpp recurses per nesting level.
-  if (eco::yaml_too_deep(in.content)) {
+  if (internal::yaml_too_deep(in.content)) {
     add_warning(out, in, "nested too deeply to be a lockfile; not read");
     return nullptr;
   }
@@ -159,4 +159,4 @@ const YamlNode* parse_yaml_mapping(const CatalogInput& in, CatalogResult& out, Y
   return doc;
 }
 
-} // namespace hallmark::sbom::detail
+} // namespace hallmark::sbom::internal

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace hallmark::sbom::detail {
+namespace hallmark::sbom::internal {
 
 struct YamlNode;
 
@@ -67,4 +67,4 @@ YamlDocument parse_yaml(std::string_view text);
 // file) when it is not YAML or not a mapping.
 const YamlNode* parse_yaml_mapping(const CatalogInput& in, CatalogResult& out, YamlDocument& storage);
 
-} // namespace hallmark::sbom::detail
+} // namespace hallmark::sbom::internal

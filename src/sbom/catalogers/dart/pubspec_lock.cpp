@@ -1,0 +1,90 @@
+// pubspec.lock (Dart/Flutter pub), YAML: packages.<name> with dependency ("direct main",
+// "direct dev", "direct overridden", "transitive"), source (hosted, git, path, sdk), version and
+// description (hosted: name, url, sha256 of the archive; git: url, resolved-ref; path: path;
+// sdk: the SDK name). pub records no graph: direct ones hang off the root, no other edges.
+#include "catalogers/catalogers.hpp"
+#include "catalogers/catalog_util.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+namespace hallmark::sbom::internal {
+namespace {
+
+std::string scalar(const YAML::Node& n, const char* key) {
+  if (!n || !n.IsMap()) return {};
+  YAML::Node v = n[key];
+  return v && v.IsScalar() ? v.as<std::string>() : std::string{};
+}
+
+void catalog_pubspec_lock(const CatalogInput& in, CatalogResult& out) {
+  ResultBuilder rb(in, out);
+  if (yaml_too_deep(in.content)) {
+    rb.warn("nested too deeply to be a lockfile; not read");
+    return;
+  }
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(std::string(in.content));
+  } catch (const YAML::Exception& e) {
+    rb.warn("line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    return;
+  }
+  YAML::Node pkgs = doc.IsMap() ? doc["packages"] : YAML::Node();
+  if (!pkgs || !pkgs.IsMap()) {
+    rb.warn("no packages: map");
+    return;
+  }
+  try {
+    for (const auto& kv : pkgs) {
+      std::string name = kv.first.as<std::string>();
+      const YAML::Node& p = kv.second;
+      std::string version = scalar(p, "version"), source = scalar(p, "source");
+      std::string dep = scalar(p, "dependency");
+      if (version.empty()) {
+        rb.warn("packages." + name + ": no version");
+        continue;
+      }
+      Component c;
+      c.purl_type = "pub";
+      c.name = name;
+      c.version = version;
+      YAML::Node desc = p["description"];
+      if (source == "hosted") {
+        std::string sha = scalar(desc, "sha256"), url = scalar(desc, "url");
+        if (sha.size() == 64) c.hashes.push_back({"SHA-256", to_lower(sha)});
+        if (!url.empty() && url != "https://pub.dev" && url != "https://pub.dartlang.org")
+          c.qualifiers["repository_url"] = url;
+      } else if (source == "git") {
+        std::string url = scalar(desc, "url"), rev = scalar(desc, "resolved-ref");
+        c.qualifiers["vcs_url"] = "git+" + url + (rev.empty() ? "" : "@" + rev);
+        c.properties["hallmark:source"] = "git";
+      } else if (source == "path") {
+        c.properties["hallmark:source"] = "path";
+        c.properties["hallmark:pub.path"] = scalar(desc, "path");
+      } else if (source == "sdk") {
+        c.properties["hallmark:source"] = "sdk";
+        c.properties["hallmark:pub.sdk"] = desc && desc.IsScalar() ? desc.as<std::string>() : "";
+      }
+      c.properties["hallmark:pub.dependency"] = dep;
+      bool dev = dep == "direct dev";
+      if (dev) {
+        if (!in.include_dev) continue;
+        c.scope = Scope::excluded;
+      }
+      std::string ref = rb.add(std::move(c));
+      if (dep.rfind("direct", 0) == 0) rb.direct(ref);
+    }
+  } catch (const YAML::Exception& e) {
+    rb.warn("line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+bool matches_pubspec_lock(std::string_view filename, std::string_view) {
+  return filename == "pubspec.lock";
+}
+
+} // namespace
+
+const Cataloger kPubspecLockCataloger{"pubspec-lock", matches_pubspec_lock, catalog_pubspec_lock};
+
+} // namespace hallmark::sbom::internal

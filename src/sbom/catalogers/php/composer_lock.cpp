@@ -1,0 +1,112 @@
+// composer.lock. `packages` are runtime, `packages-dev` dev-only (scope excluded, reported only
+// with --include-dev). The graph comes from each package's `require` (platform requirements such
+// as php, ext-*, lib-* name no package and are skipped; a name another package `replace`s points
+// at that package). The direct set comes from composer.json beside the lock.
+#include "catalogers/catalogers.hpp"
+#include "catalogers/catalog_util.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+namespace hallmark::sbom::internal {
+namespace {
+
+using nlohmann::json;
+
+void catalog_composer_lock_unguarded(const CatalogInput& in, CatalogResult& out) {
+  ResultBuilder rb(in, out);
+  auto parsed = parse_json_object(in, rb);
+  if (!parsed) return;
+  const json& doc = *parsed;
+  std::map<std::string, std::string> ref_of;  // package (or replaced) name -> bom-ref
+  std::vector<std::pair<std::string, const json*>> pkgs;
+  for (const char* key : {"packages", "packages-dev"}) {
+    bool dev = std::string_view(key) == "packages-dev";
+    if (dev && !in.include_dev) continue;
+    auto it = doc.find(key);
+    if (it == doc.end() || !it->is_array()) continue;
+    size_t i = 0;
+    for (const auto& p : *it) {
+      ++i;
+      if (!p.is_object() || !p.contains("name") || !p["name"].is_string() ||
+          !p.contains("version") || !p["version"].is_string()) {
+        rb.warn(std::string(key) + "[" + std::to_string(i - 1) + "]: missing name or version");
+        continue;
+      }
+      std::string full = p["name"];
+      Component c;
+      c.purl_type = "composer";
+      size_t slash = full.find('/');
+      if (slash != std::string::npos) {
+        c.group = full.substr(0, slash);
+        c.name = full.substr(slash + 1);
+      } else {
+        c.name = full;
+      }
+      c.version = p["version"];
+      if (dev) c.scope = Scope::excluded;
+      if (auto d = p.find("dist"); d != p.end() && d->is_object()) {
+        auto s = d->find("shasum");
+        if (s != d->end() && s->is_string() && s->get<std::string>().size() == 40)
+          c.hashes.push_back({"SHA-1", to_lower(s->get<std::string>())});
+      }
+      if (auto l = p.find("license"); l != p.end() && l->is_array())
+        for (const auto& x : *l)
+          if (x.is_string()) c.licenses.push_back(x);
+      if (auto s = p.find("source"); s != p.end() && s->is_object() && s->value("type", "") == "git") {
+        c.properties["hallmark:composer.source.reference"] = s->value("reference", "");
+      }
+      std::string ref = rb.add(std::move(c));
+      ref_of[full] = ref;
+      if (auto r = p.find("replace"); r != p.end() && r->is_object())
+        for (const auto& [name, _] : r->items()) ref_of.emplace(name, ref);
+      pkgs.emplace_back(ref, &p);
+    }
+  }
+  auto is_platform = [](const std::string& name) { return name.find('/') == std::string::npos; };
+  for (const auto& [ref, p] : pkgs) {
+    auto r = p->find("require");
+    if (r == p->end() || !r->is_object()) continue;
+    for (const auto& [name, _] : r->items()) {
+      if (is_platform(name)) continue;
+      if (auto t = ref_of.find(to_lower(name)); t != ref_of.end()) rb.edge(ref, t->second);
+      else if (auto t2 = ref_of.find(name); t2 != ref_of.end()) rb.edge(ref, t2->second);
+    }
+  }
+  if (!in.read_sibling) return;
+  auto manifest = in.read_sibling("composer.json");
+  if (!manifest) return;
+  try {
+    json m = json::parse(*manifest);
+    for (const char* key : {"require", "require-dev"}) {
+      if (std::string_view(key) == "require-dev" && !in.include_dev) continue;
+      auto r = m.find(key);
+      if (r == m.end() || !r->is_object()) continue;
+      for (const auto& [name, _] : r->items())
+        if (auto t = ref_of.find(name); t != ref_of.end()) rb.direct(t->second);
+    }
+  } catch (const json::exception& e) {
+    out.warnings.push_back({in.path, std::string("composer.json beside it is not JSON: ") + e.what()});
+  }
+}
+
+// A field of an unexpected JSON type (a number where a string belongs...) makes nlohmann
+// throw: a warning naming the file, with what was catalogued before it kept.
+void catalog_composer_lock(const CatalogInput& in, CatalogResult& out) {
+  try {
+    catalog_composer_lock_unguarded(in, out);
+  } catch (const nlohmann::json::exception& e) {
+    out.warnings.push_back({in.path, std::string("unexpected JSON shape: ") + e.what()});
+  }
+}
+
+bool matches_composer_lock(std::string_view filename, std::string_view) {
+  return filename == "composer.lock";
+}
+
+} // namespace
+
+const Cataloger kComposerLockCataloger{"composer-lock", matches_composer_lock, catalog_composer_lock};
+
+} // namespace hallmark::sbom::internal

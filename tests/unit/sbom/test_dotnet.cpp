@@ -1,0 +1,107 @@
+#include "corpus_helpers.hpp"
+#include "catalogers/catalogers.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace hallmark::sbom;
+using namespace eco_test;
+
+TEST_SUITE_BEGIN("sbom");
+
+TEST_CASE("sbom::nuget_lock_corpus_simpletweaks") {
+  auto run = run_on_file(internal::kNugetLockCataloger, corpus_dir() / "nuget-SimpleTweaksPlugin",
+                         "packages.lock.json");
+  const auto& r = run.result;
+  CHECK(r.components.size() == 3);
+  REQUIRE(r.projects.size() == 1);
+  CHECK(r.projects[0].name == "kamitoolkit");
+  CHECK(r.projects[0].version.empty());        // a project ref has no version: none invented
+  CHECK(r.projects[0].purl_type.empty());      // and is not a NuGet package (no @latest purl)
+  // projects are not NuGet packages: the corpus counts resolved packages only
+  CatalogResult only_packages = r;
+  only_packages.projects.clear();
+  only_packages.direct.clear();
+  only_packages.edges.clear();
+  check_corpus_case("nuget-SimpleTweaksPlugin", only_packages);
+  check_no_dangling(r);
+  const Component* img = find_component(r, "SixLabors.ImageSharp", "3.1.12");
+  REQUIRE(img);
+  REQUIRE(img->hashes.size() == 1);
+  CHECK(img->hashes[0].alg == "SHA-512");
+  CHECK(img->hashes[0].hex.size() == 128);
+  CHECK(r.edges.at(r.projects[0].bom_ref) == std::vector<std::string>{img->bom_ref});
+  CHECK(r.direct.size() == 3);  // two Direct packages and the project reference
+}
+
+TEST_CASE("sbom::nuget_lock_corpus_bitwarden") {
+  auto run = run_on_file(internal::kNugetLockCataloger, corpus_dir() / "nuget-bitwarden-server",
+                         "src/Api/packages.lock.json");
+  const auto& r = run.result;
+  CHECK(r.projects.size() == 14);
+  CatalogResult only_packages = r;
+  only_packages.projects.clear();
+  only_packages.direct.clear();
+  only_packages.edges.clear();
+  check_corpus_case("nuget-bitwarden-server", only_packages);
+  check_no_dangling(r);
+  for (const auto& c : r.components) CHECK(c.version != "latest");
+  CHECK(r.direct.size() == 14 + 14);
+}
+
+TEST_CASE("sbom::dotnet_deps_json") {
+  std::string deps = R"({
+    "runtimeTarget": {"name": ".NETCoreApp,Version=v8.0"},
+    "targets": {".NETCoreApp,Version=v8.0": {
+      "App/1.0.0": {"dependencies": {"Newtonsoft.Json": "13.0.3", "Lib": "1.0.0"}},
+      "Newtonsoft.Json/13.0.3": {},
+      "Lib/1.0.0": {"dependencies": {"Newtonsoft.Json": "13.0.3"}}}},
+    "libraries": {
+      "App/1.0.0": {"type": "project", "serviceable": false, "sha512": ""},
+      "Newtonsoft.Json/13.0.3": {"type": "package", "sha512": "sha512-HrC5BXdl00IP9zeV+0Z848QWPAoCr9P3bDEZguI+gkLcBKAOxix/tLEAAHC+UvDNPv4a2d18lOReHMOagPa+zQ=="},
+      "Lib/1.0.0": {"type": "project"},
+      "bad": {"type": "package"}}})";
+  auto run = run_on_text(internal::kDotnetDepsCataloger, "App.deps.json", deps);
+  const auto& r = run.result;
+  REQUIRE(r.components.size() == 1);
+  CHECK(r.projects.size() == 2);
+  CHECK(r.components[0].hashes.at(0).hex.size() == 128);
+  CHECK(r.edges.at("project:app").size() == 2);
+  CHECK(r.warnings.size() == 1);
+  check_no_dangling(r);
+  CHECK(internal::kDotnetDepsCataloger.matches("App.deps.json", "bin/App.deps.json"));
+}
+
+TEST_CASE("sbom::json_catalogers_survive_wrong_types") {
+  // numbers and arrays where strings/objects belong: a warning, never an exception or a crash
+  auto lock = run_on_text(internal::kNugetLockCataloger, "packages.lock.json",
+                          R"({"dependencies":{"net8.0":{"A":{"type":7,"resolved":"1.0"},"B":{"type":"Direct","resolved":[1]}}}})");
+  CHECK(!lock.result.warnings.empty());
+  auto deps = run_on_text(internal::kDotnetDepsCataloger, "x.deps.json",
+                          R"({"libraries":{"A/1":{"type":"package","sha512":5}},"runtimeTarget":{"name":3}})");
+  CHECK(!deps.result.warnings.empty());
+  auto conan = run_on_text(internal::kConanLockCataloger, "conan.lock", R"({"graph_lock":{"nodes":{"1":{"ref":42}}}})");
+  CHECK(!conan.result.warnings.empty());
+  auto vcpkg = run_on_text(internal::kVcpkgManifestCataloger, "vcpkg.json", R"({"dependencies":[{"name":"a","host":"yes"}]})");
+  CHECK(!vcpkg.result.warnings.empty());
+  auto swift = run_on_text(internal::kSwiftResolvedCataloger, "Package.resolved", R"({"pins":[{"location":5}]})");
+  CHECK(!swift.result.warnings.empty());
+  auto composer = run_on_text(internal::kComposerLockCataloger, "composer.lock",
+                              R"({"packages":[{"name":"a/b","version":"1","source":{"type":3}}]})");
+  CHECK(composer.result.warnings.size() <= 1);
+}
+
+TEST_CASE("sbom::nuget_packages_config") {
+  std::string cfg = R"(<?xml version="1.0" encoding="utf-8"?>
+<packages>
+  <package id="Newtonsoft.Json" version="12.0.1" targetFramework="net472" />
+  <package id="StyleCop.Analyzers" version="1.1.118" developmentDependency="true" />
+  <package id="NoVersion" />
+</packages>)";
+  auto run = run_on_text(internal::kNugetPackagesConfigCataloger, "packages.config", cfg, false);
+  CHECK(run.result.components.size() == 1);
+  CHECK(run.result.direct.size() == 1);
+  CHECK(run.result.warnings.size() == 1);
+  auto dev = run_on_text(internal::kNugetPackagesConfigCataloger, "packages.config", cfg, true);
+  CHECK(dev.result.components.size() == 2);
+  CHECK(find_component(dev.result, "StyleCop.Analyzers")->scope == Scope::excluded);
+}
