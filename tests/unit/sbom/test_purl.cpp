@@ -173,4 +173,56 @@ TEST_CASE("sbom::purl_conformance_suite") {
   CHECK(all >= 90);  // 90 at the suite commit named in ../shared/conformance/README.md
 }
 
+// The per-type rules of the spec's definitions/<type>-definition.json, for every type hallmark
+// emits: a namespace or name the definition calls case-insensitive is lowercased, a
+// case-sensitive one kept as written; a namespace the type prohibits is refused, one it
+// requires cannot be left out.
+TEST_CASE("sbom::purl_type_definitions") {
+  namespace fs = std::filesystem;
+  const fs::path defs = sbomtest::shared_dir() / "conformance" / "purl" / "definitions";
+  REQUIRE_MESSAGE(fs::is_directory(defs), defs.string() << " is missing (set HALLMARK_SHARED)");
+  int checked = 0;
+  for (const std::string type : {"alpm", "apk", "cargo", "cocoapods", "composer", "conan", "deb", "gem", "generic",
+                                 "github", "golang", "hex", "maven", "npm", "nuget", "pub", "pypi", "swift", "vcpkg"}) {
+    CAPTURE(type);
+    std::ifstream in(defs / (type + "-definition.json"));
+    REQUIRE(in.good());
+    const nlohmann::json d = nlohmann::json::parse(in);
+    const nlohmann::json ns = d.value("namespace_definition", nlohmann::json::object());
+    const nlohmann::json name = d.value("name_definition", nlohmann::json::object());
+    const std::string ns_req = ns.value("requirement", std::string("optional"));
+    Component c;
+    c.purl_type = type;
+    c.name = "Mixed";
+    c.version = "1.0";
+    if (ns_req == "required") c.group = "Acme";
+    auto got = hallmark::sbom::build_purl(c);
+    REQUIRE_MESSAGE(got.ok(), (got.ok() ? std::string() : got.message()));
+    // pkg:TYPE/[NAMESPACE/]NAME@1.0
+    std::string path = got->substr(got->find('/') + 1);
+    path = path.substr(0, path.find('@'));
+    std::string want_name = name.contains("case_sensitive") && name["case_sensitive"].is_boolean() &&
+                                    !name["case_sensitive"].get<bool>()
+                                ? "mixed"
+                                : "Mixed";
+    if (type == "pub") want_name = "mixed";  // pub's rule: lowercase letters only
+    CHECK(path.substr(path.rfind('/') + 1) == want_name);
+    if (ns_req == "required") {
+      bool ns_insensitive = ns.contains("case_sensitive") && ns["case_sensitive"].is_boolean() &&
+                            !ns["case_sensitive"].get<bool>();
+      CHECK(path.substr(0, path.rfind('/')) == (ns_insensitive ? "acme" : "Acme"));
+      Component bare = c;
+      bare.group.clear();
+      CHECK_FALSE(hallmark::sbom::build_purl(bare).ok());
+    }
+    if (ns_req == "prohibited") {
+      Component with = c;
+      with.group = "acme";
+      CHECK_FALSE(hallmark::sbom::build_purl(with).ok());
+    }
+    ++checked;
+  }
+  CHECK(checked == 19);
+}
+
 TEST_SUITE_END();
