@@ -1,4 +1,4 @@
-#include "command.hpp"
+#include "evidence_common.hpp"
 
 #include "hallmark/evidence/baseline.hpp"
 #include "hallmark/util/json_text.hpp"
@@ -9,8 +9,6 @@
 #include <memory>
 
 namespace hallmark::cli {
-
-std::unique_ptr<EvidenceStore> open_evidence_store(const std::string& flag, const Globals& g);
 
 Runner setup_baseline(CLI::App& sub, Globals& g) {
   struct Opts {
@@ -48,13 +46,7 @@ Runner setup_baseline(CLI::App& sub, Globals& g) {
       return 0;
     }
     auto table = show_baselines(*store, o->pipeline, o->step, o->runs);
-    if (!table) {
-      say_error(table.message());
-      return 2;
-    }
-    if (o->json) std::printf("%s\n", dump_json(table->to_json(), 2).c_str());
-    else std::fputs(table->to_text().c_str(), stdout);
-    return 0;
+    return print_query_table(table, o->json);
   };
 }
 

@@ -1,4 +1,4 @@
-#include "command.hpp"
+#include "evidence_common.hpp"
 
 #include "hallmark/evidence/evidence.hpp"
 #include "hallmark/util/json_text.hpp"
@@ -10,8 +10,6 @@
 #include <memory>
 
 namespace hallmark::cli {
-
-std::unique_ptr<EvidenceStore> open_evidence_store(const std::string& flag, const Globals& g);
 
 Runner setup_query(CLI::App& sub, Globals& g) {
   struct Opts {
@@ -46,13 +44,7 @@ Runner setup_query(CLI::App& sub, Globals& g) {
     else if (egress->parsed()) table = query_egress(*store, o->pattern);
     else if (exec->parsed()) table = query_exec(*store, o->pattern);
     else if (runs->parsed()) table = query_runs(*store, o->runs, format_rfc3339_ms(std::chrono::system_clock::now()));
-    if (!table) {
-      say_error(table.message());
-      return 2;
-    }
-    if (o->json) std::printf("%s\n", dump_json(table->to_json(), 2).c_str());
-    else std::fputs(table->to_text().c_str(), stdout);
-    return 0;
+    return print_query_table(table, o->json);
   };
 }
 

@@ -1,12 +1,15 @@
-#include "command.hpp"
+#include "evidence_common.hpp"
 
-#include "hallmark/evidence/evidence.hpp"
+#include "hallmark/util/json_text.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
 
 #include <memory>
 
 namespace hallmark::cli {
 
-// Opens the store named by --store / $HALLMARK_STORE / the default; errors are printed here.
 std::unique_ptr<EvidenceStore> open_evidence_store(const std::string& flag, const Globals& g) {
   auto where = resolve_store(flag, g.env);
   if (!where) {
@@ -19,6 +22,16 @@ std::unique_ptr<EvidenceStore> open_evidence_store(const std::string& flag, cons
     return nullptr;
   }
   return std::move(*store);
+}
+
+int print_query_table(const Result<QueryTable>& table, bool json) {
+  if (!table) {
+    say_error(table.message());
+    return 2;
+  }
+  if (json) std::printf("%s\n", dump_json(table->to_json(), 2).c_str());
+  else std::fputs(table->to_text().c_str(), stdout);
+  return 0;
 }
 
 Runner setup_store(CLI::App& sub, Globals& g) {
