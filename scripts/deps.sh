@@ -14,6 +14,8 @@ pkgs+=(rpm)
 pkgs+=(jq)
 # The Debian package (scripts/package.sh), its lint and the install check in a fresh root.
 pkgs+=(debhelper dpkg-dev lintian debootstrap)
+# clang: the libFuzzer harnesses (scripts/fuzz.sh, run briefly by .ci/run).
+pkgs+=(clang)
 # chromium renders `hallmark report` headless (tests/e2e/detect/report.sh).
 pkgs+=(chromium)
 # The man page check (groff) and the zsh completion test.

@@ -77,7 +77,9 @@ Result<Policy> policy_from_json(const std::string& text, const std::string& orig
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return make_error("policy " + origin + " is not a JSON object (see docs/policy.md)");
   Policy p;
-  for (const auto& [key, value] : j.items()) {
+  for (const auto& item : j.items()) {
+    const std::string& key = item.key();  // (clang 14 cannot capture a structured binding)
+    const json& value = item.value();
     auto strings = [&](std::vector<std::string>& into) -> Status {
       auto l = string_list(value, key, "policy " + origin);
       if (!l) return l.error();

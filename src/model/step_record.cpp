@@ -246,8 +246,10 @@ using Member = std::pair<std::string, std::function<void(Out&, int)>>;
 // The members of a DOM object (which must outlive the writers).
 std::vector<Member> dom_members(const json& object) {
   std::vector<Member> out;
-  for (const auto& [k, v] : object.items())
-    out.emplace_back(k, [&v](Out& o, int depth) { append_value(o.s, v, depth); });
+  for (const auto& item : object.items()) {
+    const json& v = item.value();  // (clang 14 cannot capture a structured binding)
+    out.emplace_back(item.key(), [&v](Out& o, int depth) { append_value(o.s, v, depth); });
+  }
   return out;
 }
 
