@@ -201,6 +201,7 @@ void StopLoop::on_death(pid_t tid, int status) {
       const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
       const int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
       log_.process_exited(tid, code, sig, now());
+      dns_sockets_.erase(tid);  // its descriptors are gone; the pid may be reused
     }
     tasks_.erase(it);
   }
