@@ -377,7 +377,9 @@ void check_network(const Policy& p, const std::vector<StepFacts>& facts, Checks&
     }
     std::string actual =
         facts.empty() ? "no step records to judge" : "steps not traced, connections unknown: " + join(untraced);
-    if (p.require_traced) add(out, rule.name, false, expected + " in traced steps", actual);
+    // An allow-list claims every connection is known: unknown ones fail it. A deny-list only
+    // warns (docs/policy.md), unless tracing is required.
+    if (p.require_traced || !rule.deny) add(out, rule.name, false, expected + " in traced steps", actual);
     else out.push_back({rule.name, true, expected, actual, true});
   }
 }

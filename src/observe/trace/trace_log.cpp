@@ -225,7 +225,7 @@ void TraceLog::record_dir_changed(int64_t pid, const std::string& path, unsigned
   if (!exe.empty() && exe == own_exe_) return;
   if (tampering_.size() >= 1000) return;  // a runaway writer: the first thousand say enough
   RecordTampering t;
-  t.path = path;
+  t.path = redact_text(path);
   t.change = (ops & kOpDelete) ? "delete" : (ops & (kOpRenameFrom | kOpRenameTo)) ? "rename"
              : (ops & kOpCreate) ? "create" : "write";
   t.pid = pid;
@@ -235,7 +235,10 @@ void TraceLog::record_dir_changed(int64_t pid, const std::string& path, unsigned
 }
 
 void TraceLog::dns_answer(const std::string& name, const std::vector<std::string>& addresses) {
-  for (const auto& a : addresses) resolved_[a] = name;
+  // A name is data the network chose (a resolver answers what it is asked: a token can travel
+  // as a subdomain): redacted as any other recorded text.
+  const std::string recorded = redact_text(name);
+  for (const auto& a : addresses) resolved_[a] = recorded;
 }
 
 void TraceLog::connection(Connection c) {

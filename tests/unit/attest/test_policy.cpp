@@ -297,6 +297,12 @@ TEST_CASE("attest::policy_network_by_hostname") {
   a.erase("networkHosts");
   p = *policy_from_json(R"({"allowedNetworkDestinations": ["github.com", "203.0.113.*"]})", "p");
   CHECK_FALSE(find(evaluate_policy(p, st, {}), "policy.allowedNetworkDestinations")->passed);
+  // Untraced steps: the deny-list warns, the allow-list fails (its connections are unknown).
+  json untraced = sample_statement();
+  p = *policy_from_json(R"({"allowedNetworkDestinations": ["*"], "allowFailedSteps": true})", "p");
+  r = evaluate_policy(p, untraced, {});
+  CHECK_FALSE(find(r, "policy.allowedNetworkDestinations")->passed);
+  CHECK(find(r, "policy.allowedNetworkDestinations")->actual == "steps not traced, connections unknown: test");
   // An empty allow-list is refused, as for the other allow-lists.
   CHECK_FALSE(policy_from_json(R"({"allowedNetworkDestinations": []})", "p").ok());
 }
