@@ -292,7 +292,8 @@ private:
     auto& prefix = ignore_root_[root];
     if (!prefix) {
       prefix = ignore_->workdir_relative(roots_[root].abs);
-      if (*prefix) ignore_->load(**prefix);
+      if (*prefix)
+        if (auto problem = ignore_->load(**prefix)) warn(problem->file, problem->message);
     }
     if (!*prefix) return "";
     const std::string& rr = roots_[root].rel;

@@ -17,6 +17,9 @@ hallmark::LazyLibrary libgit2(HALLMARK_LIBGIT2_SONAME, HALLMARK_LIBGIT2_PACKAGE)
 extern "C" {
 
 #define FORWARD(name, args) HALLMARK_FORWARD(libgit2, name, args)
+void git_buf_dispose(git_buf *buffer) { FORWARD(git_buf_dispose, (buffer)); }
+void git_config_free(git_config *cfg) { FORWARD(git_config_free, (cfg)); }
+int git_config_get_path(git_buf *out, const git_config *cfg, const char *name) { return FORWARD(git_config_get_path, (out, cfg, name)); }
 void git_diff_free(git_diff *diff) { FORWARD(git_diff_free, (diff)); }
 const git_diff_delta *git_diff_get_delta(const git_diff *diff, size_t idx) { return FORWARD(git_diff_get_delta, (diff, idx)); }
 int git_diff_index_to_workdir(git_diff **diff, git_repository *repo, git_index *index, const git_diff_options *opts) { return FORWARD(git_diff_index_to_workdir, (diff, repo, index, opts)); }
@@ -56,6 +59,7 @@ int git_repository_is_shallow(git_repository *repo) { return FORWARD(git_reposit
 int git_repository_is_worktree(const git_repository *repo) { return FORWARD(git_repository_is_worktree, (repo)); }
 int git_repository_open_ext(git_repository **out, const char *path, unsigned int flags, const char *ceiling_dirs) { return FORWARD(git_repository_open_ext, (out, path, flags, ceiling_dirs)); }
 const char *git_repository_path(const git_repository *repo) { return FORWARD(git_repository_path, (repo)); }
+int git_repository_config_snapshot(git_config **out, git_repository *repo) { return FORWARD(git_repository_config_snapshot, (out, repo)); }
 const char *git_repository_workdir(const git_repository *repo) { return FORWARD(git_repository_workdir, (repo)); }
 int git_revparse_single(git_object **out, git_repository *repo, const char *spec) { return FORWARD(git_revparse_single, (out, repo, spec)); }
 int git_status_foreach_ext(git_repository *repo, const git_status_options *opts, git_status_cb callback, void *payload) { return FORWARD(git_status_foreach_ext, (repo, opts, callback, payload)); }

@@ -1,4 +1,5 @@
 #include "hallmark/hash/walk.hpp"
+#include "ignore_rules.hpp"
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>
@@ -263,6 +264,56 @@ TEST_CASE("hash::walk_respects_gitignore") {
   auto rp = walk_tree(p);
   REQUIRE(rp.ok());
   CHECK(rp->entries.size() == 1);
+}
+
+// Found by fuzz_ignore: libgit2 1.5 never returns from a diff when an ignore file has a line
+// like "\v/" (tests/fuzz/regressions/ignore-vtab-hang). The walk must finish, say which file,
+// and record everything (rules not applied) rather than hang or leave out files.
+TEST_CASE("hash::walk_survives_an_ignore_file_libgit2_hangs_on") {
+  CHECK(hallmark::detail::line_libgit2_cannot_parse("a\nb\n\v/\n") == 3);
+  CHECK(hallmark::detail::line_libgit2_cannot_parse("*.o\n!keep\n") == 0);
+  CHECK(hallmark::detail::line_libgit2_cannot_parse("\f") == 1);
+
+  TempDir t;
+  REQUIRE(run("git init -q " + quote(t.path) + " && echo ok") == "ok");
+  write_file(t / ".gitignore", "*.log\n");
+  write_file(t / "a.log", "x");
+  write_file(t / "sub/.gitignore", "\v/\n");
+  write_file(t / "sub/b.log", "y");
+  WalkOptions o = options_for(t.path);
+  o.respect_gitignore = true;
+  o.skip = {t / ".git"};
+  auto r = walk_tree(o);
+  REQUIRE(r.ok());
+  CHECK(entry(*r, "a.log") != nullptr);  // all or nothing: the root's rule is not applied either
+  CHECK(entry(*r, "sub/b.log") != nullptr);
+  REQUIRE(r->warnings.size() == 1);
+  CHECK(r->warnings[0].path == "sub/.gitignore");
+  CHECK(r->warnings[0].message.find("line 1 holds a vertical tab") != std::string::npos);
+
+  // In the work tree's own .gitignore, and in info/exclude (read before any item).
+  write_file(t / "sub/.gitignore", "*.gen\n");
+  write_file(t / ".gitignore", "*.log\n \f\n");
+  auto r2 = walk_tree(o);
+  REQUIRE(r2.ok());
+  REQUIRE(r2->warnings.size() == 1);
+  CHECK(r2->warnings[0].path == ".gitignore");
+  CHECK(r2->warnings[0].message.find("line 2") != std::string::npos);
+  write_file(t / ".gitignore", "*.log\n");
+  write_file(t / ".git/info/exclude", "!\v\n");
+  auto r3 = walk_tree(o);
+  REQUIRE(r3.ok());
+  REQUIRE(r3->warnings.size() == 1);
+  CHECK(r3->warnings[0].path.find("info/exclude") != std::string::npos);
+  CHECK(entry(*r3, "a.log") != nullptr);
+
+  // Once the file is fixed, the rules apply again and nothing is warned.
+  write_file(t / ".git/info/exclude", "");
+  auto r4 = walk_tree(o);
+  REQUIRE(r4.ok());
+  CHECK(r4->warnings.empty());
+  CHECK(entry(*r4, "a.log") == nullptr);
+  CHECK(entry(*r4, "sub/b.log") == nullptr);
 }
 
 TEST_CASE("hash::walk_dirhash_is_deterministic") {
