@@ -12,7 +12,7 @@
 
 namespace hallmark {
 
-using attest_detail::at_path;
+using attest::internal::at_path;
 
 Result<ExtraCheck> event_log_check(const std::filesystem::path& log) {
   // Unreadable input is an I/O error (exit 2), not a failed check: the caller gave a wrong path.

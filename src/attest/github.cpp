@@ -6,7 +6,7 @@
 
 namespace hallmark {
 
-using attest_detail::string_at;
+using attest::internal::string_at;
 
 bool is_slsa_provenance(std::string_view t) { return t == kSlsaProvenanceV1 || t == kSlsaProvenanceV02; }
 

@@ -7,7 +7,7 @@
 #include <initializer_list>
 #include <string>
 
-namespace hallmark::attest_detail {
+namespace hallmark::attest::internal {
 
 inline const nlohmann::json* at_path(const nlohmann::json& j, std::initializer_list<const char*> path) {
   const nlohmann::json* cur = &j;
@@ -23,4 +23,4 @@ inline std::string string_at(const nlohmann::json& j, std::initializer_list<cons
   return v && v->is_string() ? v->get<std::string>() : std::string();
 }
 
-} // namespace hallmark::attest_detail
+} // namespace hallmark::attest::internal

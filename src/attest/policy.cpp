@@ -27,8 +27,8 @@ bool any_match(const std::vector<std::string>& patterns, const std::string& valu
   return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) { return wildcard_match(p, value); });
 }
 
-using attest_detail::at_path;
-using attest_detail::string_at;
+using attest::internal::at_path;
+using attest::internal::string_at;
 
 // The run's byproducts, or an empty array.
 const json& byproducts_of(const json& statement) {

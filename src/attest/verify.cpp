@@ -64,8 +64,8 @@ std::filesystem::path find_provenance_beside(const std::filesystem::path& artifa
 
 namespace {
 
-using attest_detail::at_path;
-using attest_detail::string_at;
+using attest::internal::at_path;
+using attest::internal::string_at;
 
 std::string quoted_or_none(const std::string& s) { return s.empty() ? "(none)" : s; }
 

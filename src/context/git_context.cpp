@@ -190,7 +190,7 @@ Status status_of(git_repository* repo, const std::vector<std::string>* paths, Gi
 // (git_status_scan.hpp), on one thread per core; libgit2 then decides on those alone.
 Status read_status(git_repository* repo, GitContext& ctx, unsigned threads) {
   if (threads == 0) threads = std::min(4u, std::max(1u, std::thread::hardware_concurrency()));
-  if (auto candidates = detail::status_candidates(repo, threads)) {
+  if (auto candidates = context::internal::status_candidates(repo, threads)) {
     if (candidates->empty()) return ok_status();
     return status_of(repo, &*candidates, ctx);
   }

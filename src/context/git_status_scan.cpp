@@ -12,7 +12,7 @@
 #include <string_view>
 #include <thread>
 
-namespace hallmark::detail {
+namespace hallmark::context::internal {
 namespace {
 
 constexpr size_t kMinEntries = 5000;  // below this libgit2's own status is already fast
@@ -274,4 +274,4 @@ std::optional<std::vector<std::string>> status_candidates(git_repository* repo, 
   return out;
 }
 
-} // namespace hallmark::detail
+} // namespace hallmark::context::internal

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-namespace hallmark::detail {
+namespace hallmark::context::internal {
 
 // The paths that may differ from the index or HEAD, or be untracked; nullopt when narrowing
 // does not pay (a small index, an unborn HEAD, or more candidates than `max_candidates`): the
@@ -25,4 +25,4 @@ namespace hallmark::detail {
 std::optional<std::vector<std::string>> status_candidates(git_repository* repo, unsigned threads,
                                                           size_t max_candidates = 4096);
 
-} // namespace hallmark::detail
+} // namespace hallmark::context::internal

@@ -56,14 +56,14 @@ Result<DigestMap> digest_file(const std::filesystem::path& path, const DigestSet
     ::close(fd);
     return make_error(path.string() + ": not a regular file");
   }
-  auto r = detail::digest_fd(fd, uint64_t(st.st_size), set, detail::thread_hasher());
+  auto r = hash::internal::digest_fd(fd, uint64_t(st.st_size), set, hash::internal::thread_hasher());
   ::close(fd);
   if (!r) return make_error(path.string() + ": " + r.message());
   return r;
 }
 
 DigestMap digest_bytes(std::string_view data, const DigestSet& set) {
-  auto& h = detail::thread_hasher();
+  auto& h = hash::internal::thread_hasher();
   h.begin(set, data.size());
   h.update(data.data(), data.size());
   return h.finish();

@@ -8,7 +8,7 @@
 #include <iterator>
 #include <mutex>
 
-namespace hallmark::detail {
+namespace hallmark::hash::internal {
 
 namespace {
 std::string canonical(const std::string& p) {
@@ -163,4 +163,4 @@ bool IgnoreRules::ignored(const std::string& workdir_rel) const {
   return !workdir_rel.empty() && ignored_.count(workdir_rel) != 0;
 }
 
-} // namespace hallmark::detail
+} // namespace hallmark::hash::internal

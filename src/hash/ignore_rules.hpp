@@ -11,7 +11,7 @@
 
 struct git_repository;
 
-namespace hallmark::detail {
+namespace hallmark::hash::internal {
 
 class IgnoreRules {
 public:
@@ -51,4 +51,4 @@ private:
 // such a file is never handed to libgit2. Found by tests/fuzz/fuzz_ignore.cpp.
 size_t line_libgit2_cannot_parse(std::string_view text);
 
-} // namespace hallmark::detail
+} // namespace hallmark::hash::internal

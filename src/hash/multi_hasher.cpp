@@ -11,7 +11,7 @@
 #include <string>
 #include <unistd.h>
 
-namespace hallmark::detail {
+namespace hallmark::hash::internal {
 
 namespace {
 
@@ -157,4 +157,4 @@ MultiHasher& thread_hasher() {
   return hasher;
 }
 
-} // namespace hallmark::detail
+} // namespace hallmark::hash::internal

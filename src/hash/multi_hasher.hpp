@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace hallmark::detail {
+namespace hallmark::hash::internal {
 
 // Reusable across many inputs on one thread: contexts are allocated once and re-initialised,
 // because EVP context allocation and algorithm fetches show up when hashing 20,000 small files.
@@ -49,4 +49,4 @@ Status stream_fd(int fd, uint64_t size, const DigestSet& set, MultiHasher& hashe
 // The per-thread hasher and read buffer used by the walk's workers.
 MultiHasher& thread_hasher();
 
-} // namespace hallmark::detail
+} // namespace hallmark::hash::internal

@@ -227,7 +227,7 @@ public:
       skip_.insert({uint64_t(st.st_dev), uint64_t(st.st_ino)});
       skip_names_.insert(s.filename().string());
     }
-    if (opt_.respect_gitignore) ignore_ = std::make_unique<detail::IgnoreRules>(base.string());
+    if (opt_.respect_gitignore) ignore_ = std::make_unique<hash::internal::IgnoreRules>(base.string());
 
     std::vector<fs::path> roots = opt_.roots;
     if (roots.empty()) roots.push_back(base);
@@ -535,7 +535,7 @@ private:
               [](const Node* a, const Node* b) { return a->entry.path < b->entry.path; });
     // The fingerprint covers what a stat pass can see; equal fingerprints mean no member was
     // created, deleted, replaced or touched.
-    auto& h = detail::thread_hasher();
+    auto& h = hash::internal::thread_hasher();
     h.begin(DigestSet{}, 0);
     for (const Node* m : grp.members) {
       const Node& mn = *m;
@@ -674,8 +674,8 @@ private:
       }
     }
     if (uint64_t(st.st_size) >= kSequentialHint) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    auto& hasher = detail::thread_hasher();
-    auto r = detail::stream_fd(fd, uint64_t(st.st_size), set, hasher);
+    auto& hasher = hash::internal::thread_hasher();
+    auto r = hash::internal::stream_fd(fd, uint64_t(st.st_size), set, hasher);
     if (!r) {
       n.out.failed = true;
       n.out.error = r.message();
@@ -684,13 +684,13 @@ private:
     // Hex and map here, on the workers: done by the walking thread after the join, this was
     // 15 ms of a 20,000-file walk with every other core idle.
     unsigned char raw[64 + 64 + 20 + 32];
-    if (detail::MultiHasher::raw_size(set) > sizeof raw) {
+    if (hash::internal::MultiHasher::raw_size(set) > sizeof raw) {
       n.out.failed = true;
       n.out.error = "internal: digest buffer too small";
       return;
     }
     hasher.finish_raw(raw);
-    n.entry.digests = detail::MultiHasher::raw_to_map(set, raw);
+    n.entry.digests = hash::internal::MultiHasher::raw_to_map(set, raw);
     n.out.hashed = true;
   }
 
@@ -715,7 +715,7 @@ private:
       DigestSet one;
       one.sha256 = alg == "sha256";
       one.sha512 = alg == "sha512";
-      auto& h = detail::thread_hasher();
+      auto& h = hash::internal::thread_hasher();
       h.begin(one, 0);
       for (const Node* mn : members) {
         std::string_view path = std::string_view(mn->entry.path).substr(prefix);
@@ -811,7 +811,7 @@ private:
   DigestSet member_set_;
   std::set<std::pair<uint64_t, uint64_t>> skip_;
   std::set<std::string, std::less<>> skip_names_;  // their base names: which entries need a stat
-  std::unique_ptr<detail::IgnoreRules> ignore_;
+  std::unique_ptr<hash::internal::IgnoreRules> ignore_;
   std::vector<std::optional<std::optional<std::string>>> ignore_root_;  // per root, lazily
   std::vector<Root> roots_;
   std::deque<Node> nodes_;

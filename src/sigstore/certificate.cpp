@@ -5,7 +5,7 @@
 
 #include <openssl/x509v3.h>
 
-namespace hallmark::sigstore::detail {
+namespace hallmark::sigstore::internal {
 
 namespace {
 
@@ -69,4 +69,4 @@ Status check_leaf_profile(X509* leaf) {
   return ok_status();
 }
 
-} // namespace hallmark::sigstore::detail
+} // namespace hallmark::sigstore::internal

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-namespace hallmark::sigstore::detail {
+namespace hallmark::sigstore::internal {
 
 using X509Ptr = std::shared_ptr<X509>;
 using PkeyPtr = std::shared_ptr<EVP_PKEY>;
@@ -74,4 +74,4 @@ Result<SystemTime> verify_rfc3161(std::string_view der, std::string_view signatu
 CertificateClaims read_claims(X509* leaf);
 std::vector<Check> identity_checks(const CertificateClaims& claims, const IdentityRequirement& want);
 
-} // namespace hallmark::sigstore::detail
+} // namespace hallmark::sigstore::internal

@@ -7,7 +7,7 @@
 
 #include <regex>
 
-namespace hallmark::sigstore::detail {
+namespace hallmark::sigstore::internal {
 
 namespace {
 
@@ -76,4 +76,4 @@ std::vector<Check> identity_checks(const CertificateClaims& c, const IdentityReq
   return out;
 }
 
-} // namespace hallmark::sigstore::detail
+} // namespace hallmark::sigstore::internal

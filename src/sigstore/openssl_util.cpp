@@ -6,7 +6,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-namespace hallmark::sigstore::detail {
+namespace hallmark::sigstore::internal {
 
 X509Ptr x509_from_der(std::string_view der) {
   const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
@@ -109,4 +109,4 @@ std::string dsse_pae(std::string_view type, std::string_view payload) {
          " " + std::string(payload);
 }
 
-} // namespace hallmark::sigstore::detail
+} // namespace hallmark::sigstore::internal

@@ -7,7 +7,7 @@
 #include <openssl/ct.h>
 #include <openssl/x509v3.h>
 
-namespace hallmark::sigstore::detail {
+namespace hallmark::sigstore::internal {
 
 namespace {
 
@@ -79,4 +79,4 @@ Status verify_embedded_scts(X509* leaf, X509* issuer, const TrustedRoot& root) {
   return make_error(why);
 }
 
-} // namespace hallmark::sigstore::detail
+} // namespace hallmark::sigstore::internal

@@ -11,7 +11,7 @@
 
 #include <charconv>
 
-namespace hallmark::sigstore::detail {
+namespace hallmark::sigstore::internal {
 
 namespace {
 
@@ -164,4 +164,4 @@ Result<TlogOutcome> verify_tlog_entry(const TlogEntry& e, const TrustedRoot& roo
   return out;
 }
 
-} // namespace hallmark::sigstore::detail
+} // namespace hallmark::sigstore::internal

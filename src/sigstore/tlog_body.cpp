@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace hallmark::sigstore::detail {
+namespace hallmark::sigstore::internal {
 
 using nlohmann::json;
 
@@ -123,4 +123,4 @@ Status match_entry_body(const TlogEntry& entry, const EntryExpectation& x) {
   return envelope_entry(body, kind, version, x);
 }
 
-} // namespace hallmark::sigstore::detail
+} // namespace hallmark::sigstore::internal

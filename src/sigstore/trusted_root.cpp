@@ -10,7 +10,7 @@
 namespace hallmark::sigstore {
 
 using nlohmann::json;
-using namespace detail;
+using namespace internal;
 
 std::string LogInstance::origin_host() const {
   std::string s = base_url;

@@ -6,7 +6,7 @@
 
 #include <openssl/ts.h>
 
-namespace hallmark::sigstore::detail {
+namespace hallmark::sigstore::internal {
 
 namespace {
 
@@ -70,4 +70,4 @@ Result<SystemTime> verify_rfc3161(std::string_view der, std::string_view signatu
   return make_error(why);
 }
 
-} // namespace hallmark::sigstore::detail
+} // namespace hallmark::sigstore::internal

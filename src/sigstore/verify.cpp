@@ -11,7 +11,7 @@
 
 namespace hallmark::sigstore {
 
-using namespace detail;
+using namespace internal;
 
 namespace {
 

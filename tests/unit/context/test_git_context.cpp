@@ -310,7 +310,7 @@ TEST_CASE("context::git large repository status matches git status") {
   git_libgit2_init();
   git_repository* raw = nullptr;
   REQUIRE(git_repository_open(&raw, repo.c_str()) == 0);
-  auto candidates = detail::status_candidates(raw, 2);
+  auto candidates = context::internal::status_candidates(raw, 2);
   git_repository_free(raw);
   REQUIRE(candidates.has_value());
   for (const char* p : {"d1/f1.txt", "d2/f2.txt", "d3/f3.txt", "d4/staged.txt", "d5/", "gone/a", "gone/b",
@@ -334,7 +334,7 @@ TEST_CASE("context::git cache-tree shortcut") {
   auto candidates = [&] {
     git_repository* raw = nullptr;
     REQUIRE(git_repository_open(&raw, repo.c_str()) == 0);
-    auto c = detail::status_candidates(raw, 2);
+    auto c = context::internal::status_candidates(raw, 2);
     git_repository_free(raw);
     return c;
   };

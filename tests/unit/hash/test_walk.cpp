@@ -270,9 +270,9 @@ TEST_CASE("hash::walk_respects_gitignore") {
 // like "\v/" (tests/fuzz/regressions/ignore-vtab-hang). The walk must finish, say which file,
 // and record everything (rules not applied) rather than hang or leave out files.
 TEST_CASE("hash::walk_survives_an_ignore_file_libgit2_hangs_on") {
-  CHECK(hallmark::detail::line_libgit2_cannot_parse("a\nb\n\v/\n") == 3);
-  CHECK(hallmark::detail::line_libgit2_cannot_parse("*.o\n!keep\n") == 0);
-  CHECK(hallmark::detail::line_libgit2_cannot_parse("\f") == 1);
+  CHECK(hallmark::hash::internal::line_libgit2_cannot_parse("a\nb\n\v/\n") == 3);
+  CHECK(hallmark::hash::internal::line_libgit2_cannot_parse("*.o\n!keep\n") == 0);
+  CHECK(hallmark::hash::internal::line_libgit2_cannot_parse("\f") == 1);
 
   TempDir t;
   REQUIRE(run("git init -q " + quote(t.path) + " && echo ok") == "ok");

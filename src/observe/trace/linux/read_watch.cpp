@@ -15,7 +15,7 @@
 #include <map>
 #include <sstream>
 
-namespace hallmark::trace_linux {
+namespace hallmark::observe::internal {
 
 namespace {
 
@@ -209,4 +209,4 @@ void ReadWatch::drain(const std::function<void(pid_t, const std::string&)>& on_r
   }
 }
 
-} // namespace hallmark::trace_linux
+} // namespace hallmark::observe::internal

@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-namespace hallmark::trace_linux {
+namespace hallmark::observe::internal {
 
 class ReadWatch {
 public:
@@ -53,4 +53,4 @@ private:
   uint64_t lost_ = 0;
 };
 
-} // namespace hallmark::trace_linux
+} // namespace hallmark::observe::internal

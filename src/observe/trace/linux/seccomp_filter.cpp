@@ -11,7 +11,7 @@
 #include <cerrno>
 #include <cstddef>
 
-namespace hallmark::trace_linux {
+namespace hallmark::observe::internal {
 
 namespace {
 
@@ -132,4 +132,4 @@ int install_seccomp_filter(const std::vector<sock_filter>& program) {
   return errno;
 }
 
-} // namespace hallmark::trace_linux
+} // namespace hallmark::observe::internal

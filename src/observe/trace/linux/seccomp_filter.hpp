@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace hallmark::trace_linux {
+namespace hallmark::observe::internal {
 
 // The audit arch of the build's own ABI: the filter matches it and the stop loop decodes only
 // it. src/observe/meson.build builds the tracer only on these CPUs (trace_unsupported.cpp
@@ -33,4 +33,4 @@ std::vector<sock_filter> build_seccomp_filter(bool reads_watched = false);
 // Async-signal-safe: called between fork and exec.
 int install_seccomp_filter(const std::vector<sock_filter>& program);
 
-} // namespace hallmark::trace_linux
+} // namespace hallmark::observe::internal

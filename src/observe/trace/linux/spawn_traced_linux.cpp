@@ -73,8 +73,8 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
   envp.push_back(nullptr);
   const std::vector<char*> sh_argv = enoexec_shell_argv(program, spawn.argv);
   // Watching starts before fork so that the command's first opens are seen.
-  std::unique_ptr<trace_linux::ReadWatch> reads;
-  if (options.watch_reads) reads = trace_linux::ReadWatch::start(&out.read_watch_note);
+  std::unique_ptr<observe::internal::ReadWatch> reads;
+  if (options.watch_reads) reads = observe::internal::ReadWatch::start(&out.read_watch_note);
   if (reads)
     for (const auto& root : {options.workspace, options.record_dir}) {
       // fanotify names files by their real path; the record uses the path it was given.
@@ -82,7 +82,7 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
       const auto real = std::filesystem::weakly_canonical(root, ec);
       if (!ec && !root.empty() && real != root) reads->alias(real.string(), root.lexically_normal().string());
     }
-  const auto filter = trace_linux::build_seccomp_filter(reads != nullptr);
+  const auto filter = observe::internal::build_seccomp_filter(reads != nullptr);
   // Root may install a filter without NO_NEW_PRIVS (CAP_SYS_ADMIN), which keeps setuid
   // programs working; anyone else needs it (docs/requirements/trace-setuid.md).
   const bool need_nnp = ::geteuid() != 0;
@@ -118,7 +118,7 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
     // Wait until the parent has seized us: a RET_TRACE syscall without a tracer fails ENOSYS.
     char byte;
     while (f.err == 0 && ::read(go[0], &byte, 1) < 0 && errno == EINTR) {}
-    if (f.err == 0) f.err = trace_linux::install_seccomp_filter(filter);
+    if (f.err == 0) f.err = observe::internal::install_seccomp_filter(filter);
     if (f.err == 0) {
       ::execve(program.c_str(), argv.data(), envp.data());
       if (errno == ENOEXEC) ::execve(kEnoexecShell, sh_argv.data(), envp.data());
@@ -148,7 +148,7 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
   {
     Prefetcher prefetch(cache);
     log.set_prefetch([&prefetch](const std::string& path) { prefetch.submit(path); });
-    trace_linux::StopLoop loop(child, log, reads.get());
+    observe::internal::StopLoop loop(child, log, reads.get());
     status = loop.run();
     log.set_prefetch({});
   }

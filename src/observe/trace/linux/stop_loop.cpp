@@ -27,7 +27,7 @@
 #include <optional>
 #include <vector>
 
-namespace hallmark::trace_linux {
+namespace hallmark::observe::internal {
 
 namespace {
 
@@ -484,4 +484,4 @@ void StopLoop::on_syscall_stop(pid_t tid) {
   resume(tid, 0);
 }
 
-} // namespace hallmark::trace_linux
+} // namespace hallmark::observe::internal

@@ -14,7 +14,7 @@
 #include <string>
 #include <unordered_map>
 
-namespace hallmark::trace_linux {
+namespace hallmark::observe::internal {
 
 class StopLoop {
 public:
@@ -65,4 +65,4 @@ private:
   bool root_done_ = false;
 };
 
-} // namespace hallmark::trace_linux
+} // namespace hallmark::observe::internal

@@ -22,7 +22,7 @@ namespace hallmark {
 namespace {
 
 std::string probe() {
-  const auto filter = trace_linux::build_seccomp_filter();
+  const auto filter = observe::internal::build_seccomp_filter();
   const bool need_nnp = ::geteuid() != 0;
   int go[2], report[2];
   if (::pipe2(go, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
@@ -40,7 +40,7 @@ std::string probe() {
     if (need_nnp && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) err = errno;
     char byte;
     while (::read(go[0], &byte, 1) < 0 && errno == EINTR) {}
-    if (err == 0) err = trace_linux::install_seccomp_filter(filter);
+    if (err == 0) err = observe::internal::install_seccomp_filter(filter);
     (void)!::write(report[1], &err, sizeof err);
     ::_exit(0);
   }

@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
-namespace hallmark::trace_linux {
+namespace hallmark::observe::internal {
 
 namespace {
 constexpr uint64_t kPage = 4096;
@@ -130,4 +130,4 @@ std::string socket_transport(pid_t tgid, int fd) {
 #endif
 }
 
-} // namespace hallmark::trace_linux
+} // namespace hallmark::observe::internal

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace hallmark::trace_linux {
+namespace hallmark::observe::internal {
 
 // A NUL-terminated string of at most `max` bytes at `addr`; nullopt when unreadable/too long.
 std::optional<std::string> read_tracee_string(pid_t tid, uint64_t addr, size_t max = 4096);
@@ -30,4 +30,4 @@ struct TaskIds {
 };
 std::optional<TaskIds> proc_task_ids(pid_t tid);
 
-} // namespace hallmark::trace_linux
+} // namespace hallmark::observe::internal
