@@ -1,5 +1,9 @@
 #include "hallmark/run/step_runner.hpp"
 
+#include "step_phases.hpp"
+
+#include "hallmark/attest/link.hpp"
+
 #include "hallmark/context/ci.hpp"
 #include "hallmark/context/git_context.hpp"
 #include "hallmark/context/redact.hpp"
@@ -111,186 +115,193 @@ void warn_telemetry(const FlushStats& sent, const std::filesystem::path& log,
 
 } // namespace
 
-RunOutcome run_step(const RunOptions& options, const EnvMap& env, RunScratch* keep) {
-  RunScratch local;
-  RunScratch* scratch = keep != nullptr ? keep : &local;
-  RunOutcome outcome;
-  StepRecord& rec = outcome.record;
-  auto warn = [&](const std::string& w) { outcome.warnings.push_back(w); };
-  auto phase_start = std::chrono::steady_clock::now();
-  auto phase_done = [&](const char* name) {
-    auto now = std::chrono::steady_clock::now();
-    outcome.phases.emplace_back(name, std::chrono::duration_cast<std::chrono::milliseconds>(now - phase_start).count());
-    phase_start = now;
-  };
+} // namespace hallmark
 
-  const fs::path workspace = fs::absolute(options.workspace.empty() ? fs::current_path() : options.workspace).lexically_normal();
-  RecordDir records(RecordDir::locate(workspace, options.record_dir_flag, env));
+namespace hallmark::run::internal {
 
-  rec.name = options.step_name.empty() ? default_step_name(options.argv) : options.step_name;
-  rec.argv = redact_argv(options.argv);
+StepContext::StepContext(const RunOptions& o, const EnvMap& e, RunScratch& sc, RunOutcome& out)
+    : options(o), env(e), scratch(sc), outcome(out), rec(out.record),
+      workspace(fs::absolute(o.workspace.empty() ? fs::current_path() : o.workspace).lexically_normal()),
+      records(RecordDir::locate(workspace, o.record_dir_flag, e)) {
+  auto parsed = DigestSet::parse(o.digests);  // checked by check_run_options
+  if (parsed.ok()) digests = *parsed;
+  event_log = records.path() / kEventLogName;
+}
+
+void StepContext::phase_done(const char* name) {
+  auto now = std::chrono::steady_clock::now();
+  outcome.phases.emplace_back(name, std::chrono::duration_cast<std::chrono::milliseconds>(now - phase_start_).count());
+  phase_start_ = now;
+}
+
+void gather_context(StepContext& s) {
+  StepRecord& rec = s.rec;
+  rec.name = s.options.step_name.empty() ? default_step_name(s.options.argv) : s.options.step_name;
+  rec.argv = redact_argv(s.options.argv);
   std::error_code ec;
   rec.cwd = fs::current_path(ec).string();
-  rec.workspace = workspace.string();
+  rec.workspace = s.workspace.string();
   rec.host = collect_host_info();
   rec.hallmark_version = hallmark_version();
-
-  auto parsed_digests = DigestSet::parse(options.digests);  // checked by check_run_options
-  DigestSet digests = parsed_digests.ok() ? *parsed_digests : DigestSet{};
-  rec.digest_algorithms = digests.names();
+  rec.digest_algorithms = s.digests.names();
 
   // Context first: cheap, and the CI run id decides which pipeline run this step joins.
-  rec.ci = detect_ci(env);
-  if (auto git = collect_git_context(workspace); git.ok()) rec.git = *git;
-  else warn("git context: " + git.message());
-  rec.env = collect_env_context(env, options.env_filter);
-  phase_done("context");
+  rec.ci = detect_ci(s.env);
+  if (auto git = collect_git_context(s.workspace); git.ok()) rec.git = *git;
+  else s.warn("git context: " + git.message());
+  rec.env = collect_env_context(s.env, s.options.env_filter);
 
   // The detector's run id already names the attempt (docs/ci-platforms.md); empty for generic CI.
   std::string ci_run = rec.ci ? rec.ci->run_id : std::string();
   // The trace id of a new run: the caller's (TRACEPARENT), else derived from the CI run, else random.
   // (A malformed TRACEPARENT is reported once, by StepTelemetry::begin.)
-  std::string trace_seed = options.telemetry.enabled ? trace_id_seed(env, rec.ci) : std::string();
-  auto run = records.open_run(ci_run, rec.ci ? rec.ci->platform : std::string(), trace_seed);
-  if (run.ok()) rec.run_id = run->id;
-  else {
-    warn(run.message());
-    outcome.hallmark_failed = true;
-  }
+  std::string trace_seed = s.options.telemetry.enabled ? trace_id_seed(s.env, rec.ci) : std::string();
+  auto run = s.records.open_run(ci_run, rec.ci ? rec.ci->platform : std::string(), trace_seed);
+  if (!run.ok()) return s.failed(run.message());
+  s.run = std::move(*run);
+  rec.run_id = s.run->id;
   // What changed in the record dir since the previous step left it (docs/record-format.md).
-  const fs::path event_log = records.path() / kEventLogName;
-  if (run.ok()) rec.record_tampering = records.check_seal(event_log);
-  const std::vector<RecordTampering> sealed_findings = rec.record_tampering;
+  rec.record_tampering = s.records.check_seal(s.event_log);
+  s.sealed_findings = rec.record_tampering;
+}
 
-  // Materials: one walk over materials and product roots, so products can be diffed against it.
-  WalkOptions walk;
-  walk.base = workspace;
-  walk.excludes = options.excludes;
-  walk.dirhash = options.dirhash;
-  walk.respect_gitignore = options.respect_gitignore;
-  walk.digests = digests;
-  walk.skip = {records.path(), workspace / ".git"};
-  std::vector<fs::path> material_roots = absolute_roots(options.materials, workspace);
-  std::vector<fs::path> product_roots = absolute_roots(options.products, workspace);
-  walk.roots = material_roots;
+void walk_materials(StepContext& s) {
+  WalkOptions& walk = s.walk;
+  walk.base = s.workspace;
+  walk.excludes = s.options.excludes;
+  walk.dirhash = s.options.dirhash;
+  walk.respect_gitignore = s.options.respect_gitignore;
+  walk.digests = s.digests;
+  walk.skip = {s.records.path(), s.workspace / ".git"};
+  s.material_roots = absolute_roots(s.options.materials, s.workspace);
+  s.product_roots = absolute_roots(s.options.products, s.workspace);
+  walk.roots = s.material_roots;
   // A product root that does not exist yet (an output dir the step creates) is not an error.
-  for (const auto& p : product_roots)
+  std::error_code ec;
+  for (const auto& p : s.product_roots)
     if (std::find(walk.roots.begin(), walk.roots.end(), p) == walk.roots.end() && fs::exists(p, ec))
       walk.roots.push_back(p);
-  std::optional<TreeSnapshot>& before = scratch->before;
-  if (auto snap = walk_tree(walk); snap.ok()) {
-    before = std::move(*snap);
-    for (auto& w : before->warnings) rec.warnings.push_back(w);
-  } else {
-    warn("materials: " + snap.message());
-    outcome.hallmark_failed = true;
-  }
-  phase_done("materials");
+  auto snap = walk_tree(walk);
+  if (!snap.ok()) return s.failed("materials: " + snap.message());
+  std::optional<TreeSnapshot>& before = s.scratch.before;
+  before = std::move(*snap);
+  for (auto& w : before->warnings) s.rec.warnings.push_back(w);
+}
 
+namespace {
+
+// The tracer's options, its digest cache seeded with what the materials walk just hashed inside
+// the workspace (keys are checked, so changed files are re-hashed) and with the toolchain
+// digests of the run's earlier steps (DigestCache::load).
+TraceOptions trace_options(StepContext& s) {
+  TraceOptions topts;
+  topts.workspace = s.workspace;
+  topts.record_dir = s.records.path();
+  topts.digests = s.digests;
+  DigestCache& cache = s.scratch.trace_cache.emplace(s.digests);
+  if (const auto& before = s.scratch.before)
+    for (size_t i = 0; i < before->entries.size() && i < before->keys.size(); ++i)
+      if (const auto& k = before->keys[i])
+        cache.insert((s.workspace / before->entries[i].path).lexically_normal().string(), *k, before->entries[i].digests);
+  cache.load(s.records.path() / kDigestCacheName);
+  topts.cache = &cache;
+  topts.on_process_end = s.telemetry.process_listener();
+  topts.watch_reads = s.options.trace_watch_reads;
+  return topts;
+}
+
+// A traced run's findings into the record; the digest cache is saved for the next step.
+void take_trace(StepContext& s, TracedOutcome& t) {
+  s.rec.trace = std::move(t.trace);
+  for (auto& f : t.record_tampering) s.rec.record_tampering.push_back(std::move(f));
+  const TraceSummary& ts = s.rec.trace->summary;
+  s.outcome.trace_note = ts.read_opens == "fanotify" ? "read-only opens seen through fanotify (no stop each)"
+                         : s.options.trace_watch_reads ? "a stop for every open (" + t.read_watch_note + ")"
+                                                       : "a stop for every open (--trace-reads ptrace)";
+  if (ts.reads_lost > 0)
+    s.warn("trace: " + std::to_string(ts.reads_lost) +
+           " read-only opens could not be attributed to a path (directory removed meanwhile)");
+  const std::string ws = s.workspace.string(), rd = fs::absolute(s.records.path()).lexically_normal().string();
+  // Outside the workspace and the record dir, and nothing a record would have redacted.
+  auto outside = [&](const std::string& p) { return !path_under(p, ws) && !path_under(p, rd) && redact_text(p) == p; };
+  if (Status st = s.scratch.trace_cache->save(s.records.path() / kDigestCacheName, outside); !st.ok())
+    s.warn("digest cache: " + st.message());
+}
+
+// hallmark could not start or wait for the command: hallmark's failure, and the step ends.
+bool command_failed(StepContext& s, std::string message) {
+  s.outcome.spawn_message = std::move(message);
+  s.outcome.exit_code = kStrictFailureExit;
+  s.outcome.hallmark_failed = true;
+  return false;
+}
+
+} // namespace
+
+bool run_command(StepContext& s) {
   // Telemetry starts before the child so the child inherits TRACEPARENT of its step span and
   // the exporter can send earlier steps' leftovers while the build runs.
-  StepTelemetry telemetry;
-  if (run.ok()) telemetry = StepTelemetry::begin(options.telemetry, *run, records.path(), rec.name, env, &rec);
-  for (const auto& w : telemetry.warnings()) warn("telemetry: " + w);
-  EnvMap child_env = env;
-  for (const auto& kv : telemetry.child_env()) {
+  if (s.run) s.telemetry = StepTelemetry::begin(s.options.telemetry, *s.run, s.records.path(), s.rec.name, s.env, &s.rec);
+  for (const auto& w : s.telemetry.warnings()) s.warn("telemetry: " + w);
+  EnvMap child_env = s.env;
+  for (const auto& kv : s.telemetry.child_env()) {
     size_t eq = kv.find('=');
     child_env[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  SpawnOptions spawn{options.argv, child_environment(child_env)};
+  SpawnOptions spawn{s.options.argv, child_environment(child_env)};
   Result<ChildOutcome> child = make_error("not run");
   bool traced = false;
-  if (options.trace) {
+  if (s.options.trace) {
     std::string why;
-    if (trace_available(&why)) {
-      TraceOptions topts;
-      topts.workspace = workspace;
-      topts.record_dir = records.path();
-      topts.digests = digests;
-      // The tracer's materials inside the workspace were just hashed by the walk: seed its
-      // cache so they are not read again (keys are checked, so changed files are re-hashed).
-      DigestCache& trace_cache = scratch->trace_cache.emplace(digests);
-      if (before)
-        for (size_t i = 0; i < before->entries.size() && i < before->keys.size(); ++i)
-          if (const auto& k = before->keys[i])
-            trace_cache.insert((workspace / before->entries[i].path).lexically_normal().string(), *k,
-                               before->entries[i].digests);
-      // The toolchain digests of the run's earlier steps (see DigestCache::load).
-      const fs::path cache_file = records.path() / kDigestCacheName;
-      trace_cache.load(cache_file);
-      topts.cache = &trace_cache;
-      topts.on_process_end = telemetry.process_listener();
-      topts.watch_reads = options.trace_watch_reads;
-      auto t = spawn_traced(spawn, topts);
-      if (t.ok()) {
-        child = t->child;
-        rec.trace = std::move(t->trace);
-        for (auto& f : t->record_tampering) rec.record_tampering.push_back(std::move(f));
-        traced = true;
-        const TraceSummary& ts = rec.trace->summary;
-        outcome.trace_note = ts.read_opens == "fanotify" ? "read-only opens seen through fanotify (no stop each)"
-                             : options.trace_watch_reads
-                                 ? "a stop for every open (" + t->read_watch_note + ")"
-                                 : "a stop for every open (--trace-reads ptrace)";
-        if (ts.reads_lost > 0)
-          warn("trace: " + std::to_string(ts.reads_lost) +
-               " read-only opens could not be attributed to a path (directory removed meanwhile)");
-        const std::string ws = workspace.string(), rd = fs::absolute(records.path()).lexically_normal().string();
-        // Outside the workspace and the record dir, and nothing a record would have redacted.
-        auto outside = [&](const std::string& p) {
-          return !path_under(p, ws) && !path_under(p, rd) && redact_text(p) == p;
-        };
-        if (Status st = trace_cache.save(cache_file, outside); !st.ok()) warn("digest cache: " + st.message());
-      } else {
-        warn("tracing failed (" + t.message() + "); running untraced");
-      }
-    } else if (options.require_trace) {
-      outcome.exit_code = kStrictFailureExit;
-      outcome.spawn_message = "--require-trace: tracing is not possible here: " + why;
-      outcome.hallmark_failed = true;
-      return outcome;
+    if (!trace_available(&why)) {
+      if (s.options.require_trace) return command_failed(s, "--require-trace: tracing is not possible here: " + why);
+      s.warn("tracing is not possible here (" + why + "); running untraced");
+    } else if (auto t = spawn_traced(spawn, trace_options(s)); t.ok()) {
+      child = t->child;
+      take_trace(s, *t);
+      traced = true;
     } else {
-      warn("tracing is not possible here (" + why + "); running untraced");
+      s.warn("tracing failed (" + t.message() + "); running untraced");
     }
   }
   if (!traced) child = spawn_and_wait(spawn);
-  phase_done("command");
+  if (!child.ok()) return command_failed(s, child.message());
 
-  if (!child.ok()) {
-    // hallmark could not start or wait for the command: that is hallmark's failure.
-    outcome.spawn_message = child.message();
-    outcome.exit_code = kStrictFailureExit;
-    outcome.hallmark_failed = true;
-    return outcome;
-  }
   const ChildOutcome& c = *child;
+  StepRecord& rec = s.rec;
   rec.started = format_rfc3339_ms(c.started);
   rec.finished = format_rfc3339_ms(c.finished);
   rec.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(c.finished - c.started).count();
   rec.exit_code = c.exit_code;
   rec.signal = c.signal;
   rec.rusage = c.rusage;
-  outcome.exit_code = c.exit_code;
+  s.outcome.exit_code = c.exit_code;
   if (c.spawn_errno != 0) {
     rec.spawn_error = c.spawn_errno == ENOENT ? "not found" : "not executable";
-    outcome.spawn_message = redact_text(options.argv[0]) +
-                            (c.spawn_errno == ENOENT ? ": command not found"
-                                                     : std::string(": cannot execute: ") + std::strerror(c.spawn_errno));
+    s.outcome.spawn_message = redact_text(s.options.argv[0]) +
+                              (c.spawn_errno == ENOENT ? ": command not found"
+                                                       : std::string(": cannot execute: ") + std::strerror(c.spawn_errno));
   }
+  s.child = c;
+  return true;
+}
 
-  // Products: a second walk that reuses every unchanged file's digest from the first.
-  WalkOptions pwalk = walk;
-  pwalk.roots = product_roots;
-  // Only the diff is wanted; its indices are the first walk's when that covered exactly the
-  // product roots.
-  pwalk.omit_unchanged = before && walk.roots == product_roots;
+void walk_products(StepContext& s) {
+  StepRecord& rec = s.rec;
+  std::optional<TreeSnapshot>& before = s.scratch.before;
+  const bool same_roots = s.walk.roots == s.product_roots;
+  // A second walk that reuses every unchanged file's digest from the first. Only the diff is
+  // wanted; its indices are the first walk's when that covered exactly the product roots.
+  WalkOptions pwalk = s.walk;
+  pwalk.roots = s.product_roots;
+  pwalk.omit_unchanged = before && same_roots;
   if (auto after = walk_tree(pwalk, before ? &*before : nullptr); after.ok()) {
     if (before) {
       // Diff against the first walk as is when it covered exactly the product roots (the
       // default); only a wider first walk needs a scoped copy of its entries.
       TreeSnapshot scoped;
-      if (walk.roots != product_roots) scoped.entries = entries_under(before->entries, product_roots, workspace);
-      TreeDiff diff = diff_snapshots(walk.roots != product_roots ? scoped : *before, *after);
+      if (!same_roots) scoped.entries = entries_under(before->entries, s.product_roots, s.workspace);
+      TreeDiff diff = diff_snapshots(same_roots ? *before : scoped, *after);
       rec.products = std::move(diff.products);
       rec.deleted = std::move(diff.deleted);
     } else {
@@ -301,40 +312,65 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env, RunScratch* ke
     for (const auto& w : rec.warnings) seen.emplace(w.path, w.message);
     for (auto& w : after->warnings)
       if (seen.emplace(w.path, w.message).second) rec.warnings.push_back(std::move(w));
-    scratch->after = std::move(*after);
+    s.scratch.after = std::move(*after);
   } else {
-    warn("products: " + after.message());
-    outcome.hallmark_failed = true;
+    s.failed("products: " + after.message());
   }
   // Materials once the walk has served as the products' baseline: moved, not copied, when it
   // covered exactly the material roots (the default; 20,000 entries cost 15 ms to copy).
   if (before)
-    rec.materials = walk.roots == material_roots ? std::move(before->entries)
-                                                 : entries_under(before->entries, material_roots, workspace);
-  phase_done("products");
-  if (options.before_record) {
-    options.before_record(rec);
-    phase_done("detect");
-  }
+    rec.materials = s.walk.roots == s.material_roots ? std::move(before->entries)
+                                                     : entries_under(before->entries, s.material_roots, s.workspace);
+}
 
-  if (run.ok()) {
-    if (auto file = records.write_step(rec); file.ok()) outcome.record_file = *file;
-    else {
-      warn(file.message());
-      outcome.hallmark_failed = true;
-    }
+void persist(StepContext& s) {
+  const RunOptions& o = s.options;
+  RunOutcome& out = s.outcome;
+  if (o.before_record) {
+    o.before_record(s.rec);
+    s.phase_done("detect");
   }
-  phase_done("record");
+  if (s.run) {
+    if (auto file = s.records.write_step(s.rec); file.ok()) out.record_file = *file;
+    else s.failed(file.message());
+  }
+  // The in-toto link beside the record (hallmark run --sign): signed only once the record is.
+  if (o.link_key && !out.record_file.empty()) {
+    if (auto link = write_signed_link(s.rec, *o.link_key, s.records.path() / "links"); link.ok()) out.link_file = *link;
+    else s.failed("cannot write the signed link: " + link.message());
+  }
+  s.phase_done("record");
   // Telemetry last: bounded by its flush deadline, and it never touches the exit status.
-  warn_telemetry(telemetry.finish(rec, outcome.record_file), event_log, warn);
-  if (options.telemetry.enabled) phase_done("telemetry");
-  for (const auto& t : rec.record_tampering)
-    warn("record dir tampered with: " + t.path + " " + t.change +
-         (t.detected_by == "trace" ? " by pid " + std::to_string(t.pid) + (t.exe.empty() ? "" : " (" + t.exe + ")")
-                                   : " since the previous step"));
-  if (run.ok() && !outcome.record_file.empty())
-    if (Status st = records.update_seal(event_log, sealed_findings); !st.ok()) warn("record seal: " + st.message());
-  if (outcome.hallmark_failed && options.strict) outcome.exit_code = kStrictFailureExit;
+  warn_telemetry(s.telemetry.finish(s.rec, out.record_file), s.event_log, [&](const std::string& w) { s.warn(w); });
+  if (o.telemetry.enabled) s.phase_done("telemetry");
+  for (const auto& t : s.rec.record_tampering)
+    s.warn("record dir tampered with: " + t.path + " " + t.change +
+           (t.detected_by == "trace" ? " by pid " + std::to_string(t.pid) + (t.exe.empty() ? "" : " (" + t.exe + ")")
+                                     : " since the previous step"));
+  if (s.run && !out.record_file.empty())
+    if (Status st = s.records.update_seal(s.event_log, s.sealed_findings); !st.ok()) s.warn("record seal: " + st.message());
+  if (out.hallmark_failed && o.strict) out.exit_code = kStrictFailureExit;
+}
+
+} // namespace hallmark::run::internal
+
+namespace hallmark {
+
+RunOutcome run_step(const RunOptions& options, const EnvMap& env, RunScratch* keep) {
+  using namespace run::internal;
+  RunScratch local;
+  RunOutcome outcome;
+  StepContext s(options, env, keep != nullptr ? *keep : local, outcome);
+  gather_context(s);
+  s.phase_done("context");
+  walk_materials(s);
+  s.phase_done("materials");
+  bool ran = run_command(s);
+  s.phase_done("command");
+  if (!ran) return outcome;
+  walk_products(s);
+  s.phase_done("products");
+  persist(s);
   return outcome;
 }
 

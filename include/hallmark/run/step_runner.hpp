@@ -4,6 +4,7 @@
 // hallmark's own failures after the command ran become warnings unless `strict` is set.
 #pragma once
 
+#include "hallmark/attest/signing.hpp"
 #include "hallmark/context/env_context.hpp"
 #include "hallmark/context/environment.hpp"
 #include "hallmark/hash/digest_cache.hpp"
@@ -43,12 +44,16 @@ struct RunOptions {
   // Called with the finished record just before it is written (and sent as telemetry): the CLI's
   // anomaly detection (src/detect/) fills `anomalies` here without this module seeing the store.
   std::function<void(StepRecord&)> before_record;
+  // `--sign --key K`: the in-toto link of the step is signed with it and written to
+  // <record dir>/links/ once the record is; failing to is hallmark's failure (125 under --strict).
+  std::optional<SigningKey> link_key;
 };
 
 struct RunOutcome {
   int exit_code = 0;                   // what hallmark exits with
   StepRecord record;
   std::filesystem::path record_file;   // empty if the record could not be written
+  std::filesystem::path link_file;     // the signed in-toto link, when RunOptions::link_key is set
   std::vector<std::string> warnings;   // one line each, for the user
   std::string spawn_message;           // "CMD: command not found" etc.
   std::string trace_note;              // how read-only opens were observed, and why (for -v)

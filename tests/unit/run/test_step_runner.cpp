@@ -1,6 +1,7 @@
 // run_step as a library call: a real command in a temp workspace, no process of hallmark's own.
 #include "hallmark/run/step_runner.hpp"
 #include "hallmark/store/record_dir.hpp"
+#include "step_phases.hpp"
 
 #include "../hash/test_support.hpp"
 
@@ -105,6 +106,71 @@ TEST_CASE("run::strict_turns_hallmark_failures_into_125") {
   auto strict = run_step(o, kEnv);
   CHECK(strict.hallmark_failed);
   CHECK(strict.exit_code == kStrictFailureExit);
+}
+
+// The phases one at a time: the two walks with the test as the "command" in between, then
+// persist, which writes the record, the signed link and the seal.
+TEST_CASE("run::phases_walk_diff_and_persist_without_a_command") {
+  using namespace hallmark::run::internal;
+  TempDir t;
+  std::ofstream(t.path / "keep.txt") << "k";
+  std::ofstream(t.path / "gone.txt") << "g";
+  RunOptions o = options_in(t.path, {"build"});
+  auto key = generate_key(KeyType::ecdsa_p256);
+  REQUIRE(key.ok());
+  o.link_key = std::move(*key);
+  RunScratch scratch;
+  RunOutcome out;
+  StepContext s(o, kEnv, scratch, out);
+  gather_context(s);
+  REQUIRE(s.run.has_value());
+  CHECK(out.record.run_id == s.run->id);
+  CHECK(out.record.name == "build");
+  walk_materials(s);
+  REQUIRE(scratch.before.has_value());
+  std::ofstream(t.path / "new.txt") << "n";
+  fs::remove(t.path / "gone.txt");
+  walk_products(s);
+  CHECK(has_path(out.record.products, "new.txt"));
+  CHECK_FALSE(has_path(out.record.products, "keep.txt"));
+  CHECK(out.record.deleted == std::vector<std::string>{"gone.txt"});
+  CHECK(has_path(out.record.materials, "gone.txt"));
+  bool hook_saw_products = false;
+  o.before_record = [&](StepRecord& r) { hook_saw_products = has_path(r.products, "new.txt"); };
+  persist(s);
+  CHECK(hook_saw_products);
+  CHECK_FALSE(out.hallmark_failed);
+  REQUIRE_FALSE(out.record_file.empty());
+  CHECK(fs::exists(out.record_file));
+  REQUIRE_FALSE(out.link_file.empty());
+  CHECK(out.link_file.parent_path() == t.path / ".hallmark" / "links");
+  CHECK(fs::file_size(out.link_file) > 0);
+  CHECK(fs::exists(t.path / ".hallmark" / "seal.json"));
+}
+
+// Without a run (the record dir could not be opened) persist writes nothing, signs nothing, and
+// the failure is hallmark's: 125 under --strict whatever the command returned.
+TEST_CASE("run::persist_without_a_run_records_nothing") {
+  using namespace hallmark::run::internal;
+  TempDir t;
+  std::ofstream(t.path / "blocker") << "x";
+  RunOptions o = options_in(t.path, {"build"});
+  o.record_dir_flag = (t.path / "blocker" / "records").string();
+  o.strict = true;
+  auto key = generate_key(KeyType::ecdsa_p256);
+  REQUIRE(key.ok());
+  o.link_key = std::move(*key);
+  RunScratch scratch;
+  RunOutcome out;
+  out.exit_code = 3;
+  StepContext s(o, kEnv, scratch, out);
+  gather_context(s);
+  CHECK_FALSE(s.run.has_value());
+  CHECK(out.hallmark_failed);
+  persist(s);
+  CHECK(out.record_file.empty());
+  CHECK(out.link_file.empty());
+  CHECK(out.exit_code == kStrictFailureExit);
 }
 
 TEST_SUITE_END();
