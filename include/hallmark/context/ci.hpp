@@ -4,7 +4,7 @@
 #pragma once
 
 #include "hallmark/context/environment.hpp"
-#include "hallmark/model/step_record.hpp"
+#include "hallmark/model/context.hpp"
 
 #include <optional>
 #include <vector>

@@ -3,7 +3,7 @@
 // yields nothing and no error. Costs well under 0.5 s on a 100,000-file repository.
 #pragma once
 
-#include "hallmark/model/step_record.hpp"
+#include "hallmark/model/context.hpp"
 #include "hallmark/util/result.hpp"
 
 #include <filesystem>

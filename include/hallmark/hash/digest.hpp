@@ -3,7 +3,7 @@
 // whole file.
 #pragma once
 
-#include "hallmark/model/step_record.hpp"
+#include "hallmark/model/file_entry.hpp"
 #include "hallmark/util/result.hpp"
 
 #include <filesystem>

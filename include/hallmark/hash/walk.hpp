@@ -7,7 +7,7 @@
 #pragma once
 
 #include "hallmark/hash/digest.hpp"
-#include "hallmark/model/step_record.hpp"
+#include "hallmark/model/file_entry.hpp"
 #include "hallmark/util/result.hpp"
 
 #include <sys/stat.h>

@@ -3,7 +3,7 @@
 // sent to hallmark are forwarded to the child; the child's exit status is reported exactly.
 #pragma once
 
-#include "hallmark/model/step_record.hpp"
+#include "hallmark/model/context.hpp"
 #include "hallmark/util/result.hpp"
 #include "hallmark/util/time.hpp"
 

@@ -5,7 +5,7 @@
 
 #include "hallmark/hash/digest.hpp"
 #include "hallmark/hash/digest_cache.hpp"
-#include "hallmark/model/step_record.hpp"
+#include "hallmark/model/trace_section.hpp"
 #include "hallmark/observe/spawn.hpp"
 #include "hallmark/util/result.hpp"
 

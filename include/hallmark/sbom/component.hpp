@@ -2,7 +2,7 @@
 // (CycloneDX, SPDX) turn a Bom into JSON; nothing here knows a file format.
 #pragma once
 
-#include "hallmark/model/step_record.hpp"
+#include "hallmark/model/file_entry.hpp"
 
 #include <map>
 #include <string>

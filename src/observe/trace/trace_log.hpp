@@ -8,7 +8,7 @@
 #pragma once
 
 #include "hallmark/hash/digest_cache.hpp"
-#include "hallmark/model/step_record.hpp"
+#include "hallmark/model/trace_section.hpp"
 #include "hallmark/observe/trace.hpp"
 #include "hallmark/util/time.hpp"
 
