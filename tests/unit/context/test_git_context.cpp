@@ -2,6 +2,8 @@
 #include "hallmark/context/git_context.hpp"
 #include "git_status_scan.hpp"
 
+#include "hmtest.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -20,18 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "hallmark-git-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path = fs::canonical(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using hmtest::TempDir;
 
 // Runs a shell command with a predictable git identity and no user/system config; returns stdout.
 std::string sh(const std::string& cmd) {

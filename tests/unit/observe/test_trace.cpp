@@ -5,6 +5,8 @@
 // GCC 12 reports a false -Wrestrict inside std::string operator+ at -O2 (GCC PR 105329).
 #pragma GCC diagnostic ignored "-Wrestrict"
 
+#include "hmtest.hpp"
+
 #include <doctest/doctest.h>
 
 #include <arpa/inet.h>
@@ -34,17 +36,7 @@ using namespace hallmark;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "hallmark-trace.XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using hmtest::TempDir;
 
 std::vector<std::string> current_env() {
   std::vector<std::string> env;

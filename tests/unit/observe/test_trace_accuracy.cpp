@@ -5,6 +5,8 @@
 // GCC 12 reports a false -Wrestrict inside std::string operator+ at -O2 (GCC PR 105329).
 #pragma GCC diagnostic ignored "-Wrestrict"
 
+#include "hmtest.hpp"
+
 #include <doctest/doctest.h>
 
 #include <unistd.h>
@@ -51,8 +53,8 @@ std::string canonical_or_self(const fs::path& p) {
 TEST_SUITE_BEGIN("trace");
 
 TEST_CASE("trace::accuracy_depfiles") {
-  std::string tmpl = (fs::temp_directory_path() / "hallmark-acc.XXXXXX").string();
-  const fs::path dir = ::mkdtemp(tmpl.data());
+  hmtest::TempDir tmp("acc");
+  const fs::path dir = tmp.path;
   // 30 headers + 30 sources: each source includes its header, its neighbour's, and libc ones.
   constexpr int n = 30;
   fs::create_directories(dir / "include" / "gen");
@@ -106,8 +108,6 @@ TEST_CASE("trace::accuracy_depfiles") {
     CHECK(src);
     CHECK(obj);
   }
-  std::error_code ec;
-  fs::remove_all(dir, ec);
 }
 
 TEST_SUITE_END();

@@ -3,7 +3,7 @@
 #include "hallmark/store/record_dir.hpp"
 #include "step_phases.hpp"
 
-#include "../hash/test_support.hpp"
+#include "hmtest.hpp"
 
 #include <doctest/doctest.h>
 
@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using hmtest::TempDir;  // one of the TempDirs a later step merges into one test-support library
+using hmtest::TempDir;
 
 // A hermetic environment: no CI variables of the host, telemetry off.
 RunOptions options_in(const fs::path& ws, std::vector<std::string> argv) {

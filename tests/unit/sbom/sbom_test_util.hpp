@@ -5,6 +5,8 @@
 #include "hallmark/sbom/purl.hpp"
 #include "hallmark/util/atomic_file.hpp"
 
+#include "hmtest.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -16,10 +18,7 @@
 
 namespace sbomtest {
 
-inline std::filesystem::path shared_dir() {
-  const char* s = std::getenv("HALLMARK_SHARED");
-  return s ? std::filesystem::path(s) : std::filesystem::path("../shared");
-}
+using hmtest::shared_dir;
 inline std::filesystem::path corpus(const std::string& c) { return shared_dir() / "corpus" / c; }
 
 inline std::string name_of(const hallmark::sbom::Component& c) {
@@ -35,21 +34,7 @@ inline std::set<std::string> name_versions(const std::vector<hallmark::sbom::Com
 }
 
 // A scratch directory removed at scope exit.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "hallmark-sbom-XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  void write(const std::string& rel, const std::string& content) const {
-    std::filesystem::create_directories((path / rel).parent_path());
-    std::ofstream(path / rel, std::ios::binary) << content;
-  }
-};
+using hmtest::TempDir;
 
 // Catalogues one file of `dir` (siblings readable) and returns the merged result.
 inline hallmark::sbom::CatalogResult catalog(const std::filesystem::path& dir, const std::string& file, bool include_dev = true) {

@@ -9,6 +9,8 @@
 #include "hallmark/util/hex.hpp"
 #include "backend.hpp"
 
+#include "hmtest.hpp"
+
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -24,14 +26,7 @@ using nlohmann::json;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/hm-evidence-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using hmtest::TempDir;
 
 // A fresh PostgreSQL database per call, on the server the wrapper started.
 std::string fresh_pg_url() {

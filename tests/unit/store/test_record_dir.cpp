@@ -1,6 +1,8 @@
 #include "hallmark/store/record_dir.hpp"
 #include "hallmark/util/atomic_file.hpp"
 
+#include "hmtest.hpp"
+
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -12,14 +14,7 @@ using namespace hallmark;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/hm-store-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using hmtest::TempDir;
 
 StepRecord sample(const std::string& name, const std::string& started, const std::string& run_id) {
   StepRecord r;

@@ -2,6 +2,7 @@
 // 127.0.0.1 with an ephemeral port, and reads back what it accepted.
 #pragma once
 
+#include "hmtest.hpp"
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -18,17 +19,10 @@
 
 namespace hallmark::test {
 
-inline std::filesystem::path make_temp_dir(const char* tag) {
-  std::string tmpl =
-      (std::filesystem::temp_directory_path() / (std::string("hm-") + tag + "-XXXXXX")).string();
-  char* d = ::mkdtemp(tmpl.data());
-  return d ? std::filesystem::path(d) : std::filesystem::path();
-}
-
 class OtlpSink {
 public:
   explicit OtlpSink(std::vector<std::string> extra = {}) {
-    dir_ = make_temp_dir("sink");
+    dir_ = tmp_.path;
     out_ = dir_ / "received.jsonl";
     std::filesystem::path port_file = dir_ / "port";
     const char* shared = std::getenv("HALLMARK_SHARED");
@@ -62,8 +56,6 @@ public:
       ::kill(pid_, SIGTERM);
       ::waitpid(pid_, nullptr, 0);
     }
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
   int port() const { return port_; }
   std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
@@ -77,6 +69,7 @@ public:
   }
 
 private:
+  hmtest::TempDir tmp_{"sink"};  // removed after the sink is stopped
   std::filesystem::path dir_, out_;
   pid_t pid_ = -1;
   int port_ = 0;

@@ -42,12 +42,9 @@ void write_lines(const fs::path& p, const std::vector<std::string>& lines) {
 }
 
 struct Fixture {
-  fs::path dir = test::make_temp_dir("chain");
+  hmtest::TempDir tmp{"chain"};
+  fs::path dir = tmp.path;
   fs::path log = dir / kEventLogName;
-  ~Fixture() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
   void append(int n) {
     for (int i = 0; i < n; ++i)
       REQUIRE(append_event_request(log, sample_logs("event " + std::to_string(i))).ok());

@@ -14,12 +14,9 @@ using Clock = ExportDeadline::Clock;
 namespace {
 
 struct Log {
-  fs::path dir = test::make_temp_dir("exp");
+  hmtest::TempDir tmp{"exp"};
+  fs::path dir = tmp.path;
   fs::path log = dir / kEventLogName;
-  ~Log() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
   void add_span(const std::string& name) {
     otlp::Span s;
     s.trace_id = "0af7651916cd43dd8448eb211c80319c";

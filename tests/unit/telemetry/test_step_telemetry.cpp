@@ -215,7 +215,8 @@ TEST_CASE("telemetry::semconv_task_worker_vcs_exec") {
 TEST_CASE("telemetry::step_telemetry_end_to_end_with_sink") {
   test::OtlpSink sink;
   REQUIRE(sink.port() > 0);
-  fs::path dir = test::make_temp_dir("step");
+  hmtest::TempDir tmp("step");
+  const fs::path dir = tmp.path;
   RunInfo run;
   run.id = "run-1";
   run.started = "2026-11-26T09:59:59.000Z";
@@ -269,12 +270,11 @@ TEST_CASE("telemetry::step_telemetry_end_to_end_with_sink") {
   CHECK(spans["RUN release"]["kind"] == 2);
   CHECK(spans["make"]["parentSpanId"] == t.step_span_id());
   CHECK(logs >= 5);
-  std::error_code ec;
-  fs::remove_all(dir, ec);
 }
 
 TEST_CASE("telemetry::verification_failed_event_reaches_log") {
-  fs::path dir = test::make_temp_dir("verify");
+  hmtest::TempDir tmp("verify");
+  const fs::path dir = tmp.path;
   TelemetryOptions o;
   VerificationFailure f{"dist/app.tar.gz", std::string(64, 'b'), "signature does not match", ""};
   auto st = emit_verification_failed(o, dir, {}, f);
@@ -287,8 +287,6 @@ TEST_CASE("telemetry::verification_failed_event_reaches_log") {
   std::string full = (fs::current_path() / "dist/app.tar.gz").string();
   CHECK((*lines)[0].text.find("\"file.path\",\"value\":{\"stringValue\":\"" + full + "\"") != std::string::npos);
   CHECK(verify_event_chain(dir / kEventLogName).ok());
-  std::error_code ec;
-  fs::remove_all(dir, ec);
 }
 
 TEST_SUITE_END();
