@@ -167,7 +167,7 @@ Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hall
     fs::path prefix = materials_path_for(output);  // "<out>.materials.json" -> "<out>"
     prefix.replace_extension();
     prefix.replace_extension();
-    auto sb = make_sbom_attestations(workspace, first->statement["subject"], prefix, o.image_bom);
+    auto sb = make_sbom_attestations(workspace, first->statement["subject"], prefix, o.env, o.image_bom);
     if (!sb) return sb.error();
     for (auto& f : sb->files) {
       out.sbom_files.push_back(f.path);

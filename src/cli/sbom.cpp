@@ -82,6 +82,7 @@ Runner setup_sbom(CLI::App& sub, Globals& g) {
     options.excludes = o->excludes;
     options.include_dev = o->include_dev;
     options.include_vendored = o->include_vendored;
+    options.go_module_cache = sbom::go_module_cache_dir(g.env);
     if (!o->image.empty() && !o->paths.empty()) {
       say_error("sbom: give either --image REF or PATHs, not both");
       return 2;
@@ -93,7 +94,8 @@ Runner setup_sbom(CLI::App& sub, Globals& g) {
     }
     sbom::WriterOptions w;
     w.spec_version = o->spec_version;
-    w.deterministic_ids = !env_get(g.env, "SOURCE_DATE_EPOCH").empty();
+    w.source_date_epoch = env_get(g.env, "SOURCE_DATE_EPOCH");
+    w.deterministic_ids = !w.source_date_epoch.empty();
     std::string text = o->format == "spdx-json" ? sbom::write_spdx_json(*bom, w) : sbom::write_cyclonedx_json(*bom, w);
     if (o->output.empty()) {
       if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {

@@ -34,7 +34,7 @@ std::optional<std::string> read_small(const fs::path& p, uint64_t max_bytes) {
 }
 
 void run_catalogers(const std::string& display, std::string_view content, const fs::path& dir,
-                    bool include_dev, std::vector<CatalogResult>& results) {
+                    bool include_dev, const fs::path& go_module_cache, std::vector<CatalogResult>& results) {
   std::string_view filename = display;
   if (size_t slash = filename.rfind('/'); slash != std::string_view::npos) filename.remove_prefix(slash + 1);
   for (const Cataloger& c : catalogers()) {
@@ -44,6 +44,7 @@ void run_catalogers(const std::string& display, std::string_view content, const 
     in.content = content;
     in.dir = dir;
     in.include_dev = include_dev;
+    in.go_module_cache = go_module_cache;
     if (!dir.empty())
       in.read_sibling = [dir](const std::string& rel) -> std::optional<std::string> {
         fs::path p = (dir / rel).lexically_normal();
@@ -93,7 +94,7 @@ struct Walker {
       warnings.push_back(Warning{display, "cannot read: " + content.message()});
       return;
     }
-    run_catalogers(display, *content, p.parent_path(), options.include_dev, results);
+    run_catalogers(display, *content, p.parent_path(), options.include_dev, options.go_module_cache, results);
   }
 
   void archive(const fs::path& p, const std::string& display, bool in_tree = true) {
@@ -174,9 +175,9 @@ void merge_into(Component& into, Component&& from) {
 } // namespace
 
 CatalogResult catalog_file(const std::string& display_path, std::string_view content, const fs::path& dir,
-                           bool include_dev) {
+                           bool include_dev, const fs::path& go_module_cache) {
   std::vector<CatalogResult> results;
-  run_catalogers(display_path, content, dir, include_dev, results);
+  run_catalogers(display_path, content, dir, include_dev, go_module_cache, results);
   CatalogResult all;
   for (CatalogResult& r : results) {
     for (auto& c : r.components) all.components.push_back(std::move(c));

@@ -190,7 +190,7 @@ std::string write_cyclonedx_json(const Bom& bom, const WriterOptions& options) {
   o.depth = 1;
   o.key("metadata", true);
   o.open('{');
-  o.kv("timestamp", options.timestamp.empty() ? format_rfc3339_s(reproducible_now()) : options.timestamp, true);
+  o.kv("timestamp", options.timestamp.empty() ? format_rfc3339_s(reproducible_now(options.source_date_epoch)) : options.timestamp, true);
   o.key("tools", false);
   o.open('{');
   o.key("components", true);

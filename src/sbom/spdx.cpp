@@ -122,7 +122,7 @@ std::string write_spdx_json(const Bom& bom, const WriterOptions& options) {
         rels.push_back({{"spdxElementId", f->second}, {"relationshipType", "DEPENDS_ON"}, {"relatedSpdxElement", t->second}});
   }
 
-  std::string created = options.timestamp.empty() ? format_rfc3339_s(reproducible_now()) : options.timestamp;
+  std::string created = options.timestamp.empty() ? format_rfc3339_s(reproducible_now(options.source_date_epoch)) : options.timestamp;
   std::string name = bom.root.name + (bom.root.version.empty() ? "" : "-" + bom.root.version);
   const auto replace = nlohmann::ordered_json::error_handler_t::replace;
   std::string uuid = make_uuid(options.deterministic_ids,

@@ -1,5 +1,6 @@
 #include "hallmark/util/time.hpp"
 
+#include <charconv>
 #include <cstdlib>
 #include <ctime>
 
@@ -72,12 +73,11 @@ int64_t unix_nanos(SystemTime t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
 }
 
-SystemTime reproducible_now() {
-  if (const char* e = std::getenv("SOURCE_DATE_EPOCH"); e && *e) {
-    char* end = nullptr;
-    long long v = std::strtoll(e, &end, 10);
-    if (end && *end == '\0' && v >= 0) return SystemTime(std::chrono::seconds(v));
-  }
+SystemTime reproducible_now(std::string_view source_date_epoch) {
+  long long v = 0;
+  auto [end, ec] = std::from_chars(source_date_epoch.data(), source_date_epoch.data() + source_date_epoch.size(), v);
+  if (!source_date_epoch.empty() && ec == std::errc() && end == source_date_epoch.data() + source_date_epoch.size() && v >= 0)
+    return SystemTime(std::chrono::seconds(v));
   return std::chrono::system_clock::now();
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "hallmark/attest/provenance.hpp"
+#include "hallmark/context/environment.hpp"
 #include "hallmark/sbom/component.hpp"
 #include "hallmark/util/result.hpp"
 
@@ -25,13 +26,14 @@ struct SbomAttestations {
   std::vector<std::string> warnings;       // from the catalogers, with the file named
 };
 
+// `env`: SOURCE_DATE_EPOCH (reproducible SBOMs) and the Go module cache's location.
 // `subjects` is the provenance statement's subject array; `out_prefix` names the files:
 // "<out_prefix>.workspace.cdx.json" for the workspace, "<workspace>/<subject>.cdx.json" per archive.
 // For an image subject (`image_bom` set: attest --image), the SBOM is the image's own instead,
 // "<out_prefix>.image.cdx.json": what the image holds, not what the workspace declares.
 Result<SbomAttestations> make_sbom_attestations(const std::filesystem::path& workspace,
                                                 const nlohmann::json& subjects,
-                                                const std::filesystem::path& out_prefix,
+                                                const std::filesystem::path& out_prefix, const EnvMap& env,
                                                 const std::function<Result<sbom::Bom>()>& image_bom = {});
 
 } // namespace hallmark

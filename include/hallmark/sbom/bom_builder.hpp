@@ -8,6 +8,8 @@
 // same bytes.
 #pragma once
 
+#include "hallmark/context/environment.hpp"
+
 #include "hallmark/sbom/cataloger.hpp"
 #include "hallmark/sbom/component.hpp"
 #include "hallmark/util/result.hpp"
@@ -24,7 +26,12 @@ struct BomOptions {
   bool include_dev = false;                  // keep dev-only packages (scope "excluded")
   bool include_vendored = false;             // walk node_modules, vendor, bower_components
   uint64_t max_file_bytes = uint64_t(256) << 20;  // larger manifests are skipped with a warning
+  std::filesystem::path go_module_cache;     // CatalogInput::go_module_cache
 };
+
+// Where `go env GOMODCACHE` points for this environment: GOMODCACHE, else $GOPATH/pkg/mod (the
+// first GOPATH entry), else $HOME/go/pkg/mod; empty when none is set.
+std::filesystem::path go_module_cache_dir(const EnvMap& env);
 
 // Errors only for a PATH that does not exist or cannot be read at all; everything else
 // (malformed manifests, unreadable files, symlinks) becomes a Bom warning.
@@ -37,6 +44,7 @@ Bom merge_results(Component root, std::vector<CatalogResult> results, bool inclu
 
 // Runs every matching cataloger on one in-memory file. `dir` and read_sibling as in CatalogInput.
 CatalogResult catalog_file(const std::string& display_path, std::string_view content,
-                           const std::filesystem::path& dir, bool include_dev);
+                           const std::filesystem::path& dir, bool include_dev,
+                           const std::filesystem::path& go_module_cache = {});
 
 } // namespace hallmark::sbom

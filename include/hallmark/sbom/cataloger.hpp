@@ -20,6 +20,9 @@ struct CatalogInput {
   std::string_view content;      // the whole file
   std::filesystem::path dir;     // directory on disk holding the file; empty inside an archive
   bool include_dev = false;
+  // The Go module cache (go_module_cache_dir) whose go.mod files give the module graph; empty:
+  // none is read, and no edges are invented.
+  std::filesystem::path go_module_cache;
   // Reads a file relative to `dir` (package.json beside a lockfile, -r includes); nullopt if
   // absent or inside an archive.
   std::function<std::optional<std::string>(const std::string& relative)> read_sibling;

@@ -13,7 +13,8 @@ namespace hallmark::sbom {
 
 struct WriterOptions {
   std::string spec_version = "1.6";  // CycloneDX: "1.6" or "1.5"
-  std::string timestamp;             // RFC 3339; empty: reproducible_now()
+  std::string timestamp;             // RFC 3339; empty: reproducible_now(source_date_epoch)
+  std::string source_date_epoch;     // the environment's SOURCE_DATE_EPOCH, "" when unset
   bool deterministic_ids = false;    // serial/namespace from content (set when SOURCE_DATE_EPOCH is)
 };
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace hallmark {
 
@@ -15,7 +16,8 @@ std::string format_rfc3339_s(SystemTime t);    // 2026-11-26T10:21:45Z
 std::optional<SystemTime> parse_rfc3339(const std::string& s);
 int64_t unix_nanos(SystemTime t);
 
-// SOURCE_DATE_EPOCH when set and valid (reproducible outputs), else now.
-SystemTime reproducible_now();
+// The time SOURCE_DATE_EPOCH's value gives (`source_date_epoch`, read from the environment by
+// the caller) when it is set and valid, for reproducible outputs; else now.
+SystemTime reproducible_now(std::string_view source_date_epoch);
 
 } // namespace hallmark

@@ -49,13 +49,14 @@ Run run_on_file(const Cataloger& cat, const fs::path& dir, const std::string& re
 }
 
 Run run_on_text(const Cataloger& cat, const std::string& name, const std::string& text,
-                bool include_dev) {
+                bool include_dev, const fs::path& go_module_cache) {
   Run run;
   run.content = text;
   CatalogInput in;
   in.path = name;
   in.content = run.content;
   in.include_dev = include_dev;
+  in.go_module_cache = go_module_cache;
   in.read_sibling = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
   cat.catalog(in, run.result);
   return run;

@@ -23,7 +23,8 @@ struct Run {
 Run run_on_file(const hallmark::sbom::Cataloger& cat, const std::filesystem::path& dir,
                 const std::string& rel, bool include_dev = true);
 Run run_on_text(const hallmark::sbom::Cataloger& cat, const std::string& name,
-                const std::string& text, bool include_dev = true);
+                const std::string& text, bool include_dev = true,
+                const std::filesystem::path& go_module_cache = {});
 
 // group/name@version (+ "-platform" for gems with a platform qualifier), over components and
 // projects.

@@ -1,5 +1,8 @@
 #include "corpus_helpers.hpp"
 #include "catalogers/catalogers.hpp"
+#include "hallmark/sbom/bom_builder.hpp"
+
+#include "hmtest.hpp"
 
 #include <doctest/doctest.h>
 
@@ -10,24 +13,19 @@ namespace fs = std::filesystem;
 using namespace hallmark::sbom;
 using namespace eco_test;
 
-namespace {
-fs::path temp_dir(const std::string& tag) {
-  fs::path d = fs::temp_directory_path() / ("hallmark-eco-" + tag + "-" + std::to_string(getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
-void write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
-} // namespace
+using hmtest::write_file;
 
 TEST_SUITE_BEGIN("sbom");
 
+TEST_CASE("sbom::go_module_cache_dir_follows_go_env") {
+  CHECK(go_module_cache_dir({{"GOMODCACHE", "/c"}, {"GOPATH", "/g"}, {"HOME", "/h"}}) == "/c");
+  CHECK(go_module_cache_dir({{"GOPATH", "/g1:/g2"}, {"HOME", "/h"}}) == "/g1/pkg/mod");
+  CHECK(go_module_cache_dir({{"HOME", "/h"}}) == "/h/go/pkg/mod");
+  CHECK(go_module_cache_dir({}).empty());
+}
+
 TEST_CASE("sbom::go_mod_corpus_syft") {
-  fs::path empty_cache = temp_dir("gocache-empty");
-  setenv("GOMODCACHE", empty_cache.c_str(), 1);
+  // No module cache given (CatalogInput::go_module_cache empty): nothing but go.mod is read.
   auto run = run_on_file(internal::kGoModCataloger, corpus_dir() / "golang-syft", "go.mod");
   check_corpus_case("golang-syft", run.result);
   CHECK(run.result.components.size() == 314);
@@ -40,16 +38,15 @@ TEST_CASE("sbom::go_mod_corpus_syft") {
   CHECK(toml->properties.at("hallmark:go.sum.h1").rfind("h1:", 0) == 0);
   CHECK(toml->hashes.empty());  // h1 is a dirhash, not a file digest
   CHECK(toml->occurrences == std::vector<std::string>{"go.mod"});
-  fs::remove_all(empty_cache);
 }
 
 TEST_CASE("sbom::go_mod_graph_from_module_cache") {
-  fs::path cache = temp_dir("gocache");
-  setenv("GOMODCACHE", cache.c_str(), 1);
+  hmtest::TempDir tmp("gocache");
+  const fs::path& cache = tmp.path;
   // Upper case in module paths is escaped as !lower in the cache.
-  write(cache / "cache/download/github.com/!burnt!sushi/toml/@v/v1.6.0.mod",
+  write_file(cache / "cache/download/github.com/!burnt!sushi/toml/@v/v1.6.0.mod",
         "module github.com/BurntSushi/toml\n\nrequire golang.org/x/text v0.3.0\n");
-  write(cache / "cache/download/golang.org/x/text/@v/v0.20.0.mod", "module golang.org/x/text\n");
+  write_file(cache / "cache/download/golang.org/x/text/@v/v0.20.0.mod", "module golang.org/x/text\n");
   std::string gomod = "module example.com/app\n\ngo 1.22\n\nrequire (\n"
                       "\tgithub.com/BurntSushi/toml v1.6.0\n"
                       "\tgolang.org/x/text v0.20.0 // indirect\n"
@@ -57,7 +54,7 @@ TEST_CASE("sbom::go_mod_graph_from_module_cache") {
                       "\texample.com/old v1.2.3\n)\n\n"
                       "replace example.com/local => ../local\n"
                       "replace example.com/old v1.2.3 => example.com/new v1.3.0\n";
-  auto run = run_on_text(internal::kGoModCataloger, "go.mod", gomod);
+  auto run = run_on_text(internal::kGoModCataloger, "go.mod", gomod, true, cache);
   const auto& r = run.result;
   REQUIRE(r.components.size() == 4);
   const Component* toml = find_component(r, "toml", "v1.6.0");
@@ -76,7 +73,6 @@ TEST_CASE("sbom::go_mod_graph_from_module_cache") {
   REQUIRE(repl);
   CHECK(repl->properties.at("hallmark:go.replaces") == "example.com/old@v1.2.3");
   check_no_dangling(r);
-  fs::remove_all(cache);
 }
 
 TEST_CASE("sbom::go_mod_malformed") {

@@ -4,6 +4,7 @@
 // shallower graph (root -> direct modules), never a guessed one.
 #include "catalogers/catalogers.hpp"
 #include "catalogers/catalog_util.hpp"
+#include "hallmark/sbom/bom_builder.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -130,19 +131,6 @@ std::string escape_module_path(std::string_view p) {
   return out;
 }
 
-// GOMODCACHE, else $GOPATH/pkg/mod (first GOPATH entry), else $HOME/go/pkg/mod: go env's order.
-std::filesystem::path module_cache_dir() {
-  if (const char* c = std::getenv("GOMODCACHE"); c && *c) return c;
-  if (const char* gp = std::getenv("GOPATH"); gp && *gp) {
-    std::string first(gp);
-    if (size_t colon = first.find(':'); colon != std::string::npos) first.resize(colon);
-    return std::filesystem::path(first) / "pkg" / "mod";
-  }
-  if (const char* home = std::getenv("HOME"); home && *home)
-    return std::filesystem::path(home) / "go" / "pkg" / "mod";
-  return {};
-}
-
 std::optional<std::string> read_small_file(const std::filesystem::path& p) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(p, ec)) return std::nullopt;
@@ -238,7 +226,7 @@ void catalog_go_mod(const CatalogInput& in, CatalogResult& out) {
 
   // Module graph: each selected module's own go.mod from the cache states what it requires;
   // its edges point at the version the main module selected (minimal version selection).
-  std::filesystem::path cache = module_cache_dir();
+  const std::filesystem::path& cache = in.go_module_cache;
   if (!cache.empty()) {
     std::filesystem::path dl = cache / "cache" / "download";
     for (const auto& [path, version] : selected_version) {
@@ -261,3 +249,18 @@ bool matches_go_mod(std::string_view filename, std::string_view) { return filena
 const Cataloger kGoModCataloger{"go-mod", matches_go_mod, catalog_go_mod};
 
 } // namespace hallmark::sbom::internal
+
+namespace hallmark::sbom {
+
+// go env's order.
+std::filesystem::path go_module_cache_dir(const EnvMap& env) {
+  if (std::string c = env_get(env, "GOMODCACHE"); !c.empty()) return c;
+  if (std::string gp = env_get(env, "GOPATH"); !gp.empty()) {
+    if (size_t colon = gp.find(':'); colon != std::string::npos) gp.resize(colon);
+    return std::filesystem::path(gp) / "pkg" / "mod";
+  }
+  if (std::string home = env_get(env, "HOME"); !home.empty()) return std::filesystem::path(home) / "go" / "pkg" / "mod";
+  return {};
+}
+
+} // namespace hallmark::sbom
