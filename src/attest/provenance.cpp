@@ -160,15 +160,13 @@ std::string git_source_uri(const std::string& remote_url, const std::string& ref
 
 std::string statement_payload(const json& statement) { return dump_json(statement); }
 
-Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const ProvenanceOptions& o) {
-  if (steps.empty()) return make_error("the current pipeline run has no steps: wrap build steps with `hallmark run` first");
-  Provenance out;
+namespace {
 
-  // subject
-  auto products = final_products(steps);
+// The run's products that --subject selects (all without it); each glob must match one.
+Result<json> provenance_subject(const std::vector<StepRecord>& steps, const ProvenanceOptions& o, Provenance& out) {
   json subject = json::array();
   std::vector<bool> glob_used(o.subject_globs.size(), false);
-  for (const auto& [path, entry] : products) {
+  for (const auto& [path, entry] : final_products(steps)) {
     bool wanted = o.subject_globs.empty();
     for (size_t i = 0; i < o.subject_globs.size(); ++i)
       if (glob_match(o.subject_globs[i], path)) wanted = glob_used[i] = true;
@@ -181,28 +179,41 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
       return make_error("--subject " + o.subject_globs[i] + " matches no product of the run (`hallmark steps` lists them)");
   if (subject.empty())
     return make_error("the run has no products to attest: no step created or changed a file (use --products)");
+  return subject;
+}
 
-  const GitContext* git = first_git(steps);
-  const CiContext* ci = first_ci(steps);
-  std::string remote = git && !git->remote_url.empty() ? git->remote_url : (ci ? ci->repository_url : "");
-  std::string ref = default_ref(git, ci);
-  const std::string root = git && !git->remote_url.empty() ? git->root : std::string();
-  std::string commit = git && !git->commit.empty() ? git->commit : (ci ? ci->commit : "");
+// Where the source came from: git first, the CI's variables when git knows nothing.
+struct Source {
+  const GitContext* git;
+  const CiContext* ci;
+  std::string remote, ref, root, commit;
+};
 
-  // buildDefinition
+Source source_of(const std::vector<StepRecord>& steps) {
+  Source s{first_git(steps), first_ci(steps), "", "", "", ""};
+  s.remote = s.git && !s.git->remote_url.empty() ? s.git->remote_url : (s.ci ? s.ci->repository_url : "");
+  s.ref = default_ref(s.git, s.ci);
+  s.root = s.git && !s.git->remote_url.empty() ? s.git->root : std::string();
+  s.commit = s.git && !s.git->commit.empty() ? s.git->commit : (s.ci ? s.ci->commit : "");
+  return s;
+}
+
+json external_parameters(const std::vector<StepRecord>& steps, const Source& src) {
   json step_params = json::array();
-  for (const auto& s : steps)
-    step_params.push_back({{"name", s.name}, {"command", s.argv}, {"cwd", relative_cwd(s)}});
-  json external = {{"pipeline", ci && !ci->pipeline.empty() ? ci->pipeline : "local"}, {"steps", step_params}};
-  if (!remote.empty() || !ref.empty()) {
+  for (const auto& s : steps) step_params.push_back({{"name", s.name}, {"command", s.argv}, {"cwd", relative_cwd(s)}});
+  json external = {{"pipeline", src.ci && !src.ci->pipeline.empty() ? src.ci->pipeline : "local"}, {"steps", step_params}};
+  if (!src.remote.empty() || !src.ref.empty()) {
     json source = json::object();
-    if (!remote.empty()) source["uri"] = git_source_uri(remote, "", root);
-    if (!ref.empty()) source["ref"] = ref;
+    if (!src.remote.empty()) source["uri"] = git_source_uri(src.remote, "", src.root);
+    if (!src.ref.empty()) source["ref"] = src.ref;
     external["source"] = source;
   }
+  return external;
+}
 
+json internal_parameters(const std::vector<StepRecord>& steps, const Source& src, const ProvenanceOptions& o) {
   json internal = json::object();
-  if (ci) {
+  if (const CiContext* ci = src.ci) {
     json c = {{"platform", ci->platform}};
     for (auto [k, v] : {std::pair{"job", &ci->job}, {"runId", &ci->run_id}, {"runAttempt", &ci->run_attempt},
                         {"trigger", &ci->trigger}, {"actor", &ci->actor}})
@@ -215,15 +226,20 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
   internal["hallmark"] = {{"digestAlgorithms", std::vector<std::string>(algorithms.begin(), algorithms.end())},
                           {"materialsInline", o.materials_inline},
                           {"recordSchema", StepRecord::kSchema}};
-  if (git) {
-    internal["git"] = {{"dirty", git->dirty}, {"untracked", git->untracked}, {"shallow", git->shallow}};
-  }
+  if (src.git)
+    internal["git"] = {{"dirty", src.git->dirty}, {"untracked", src.git->untracked}, {"shallow", src.git->shallow}};
+  return internal;
+}
 
+// The source commit, the traced toolchain, and the materials: inline, or (the default) as the
+// materials list attest writes beside the provenance, whose entry count `*listed` receives.
+json resolved_dependencies(const std::vector<StepRecord>& steps, const Source& src, const ProvenanceOptions& o,
+                           Provenance& out, size_t* listed) {
   json deps = json::array();
-  if (!remote.empty() && !commit.empty())
-    deps.push_back({{"uri", git_source_uri(remote, ref, root)}, {"digest", {{"gitCommit", lower(commit)}}}});
-  else if (!commit.empty())  // a repository without a remote still has its commit
-    deps.push_back({{"name", "source"}, {"digest", {{"gitCommit", lower(commit)}}}});
+  if (!src.remote.empty() && !src.commit.empty())
+    deps.push_back({{"uri", git_source_uri(src.remote, src.ref, src.root)}, {"digest", {{"gitCommit", lower(src.commit)}}}});
+  else if (!src.commit.empty())  // a repository without a remote still has its commit
+    deps.push_back({{"name", "source"}, {"digest", {{"gitCommit", lower(src.commit)}}}});
   std::map<std::string, const FileEntry*> toolchain;
   for (const auto& s : steps)
     if (s.trace)
@@ -239,7 +255,6 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
   for (const auto& s : steps)
     for (const auto& p : s.products) produced.insert({p.path, p.digests.count("sha256") ? lower(p.digests.at("sha256")) : ""});
   std::map<std::string, json> materials;
-  size_t materials_count = 0;
   for (const auto& s : steps)
     for (const auto& m : s.materials) {
       if (m.digests.empty()) continue;
@@ -247,20 +262,19 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
       if (produced.count({m.path, sha})) continue;
       materials.emplace(m.path, json{{"name", m.path}, {"digest", digest_json(m)}});
     }
+  *listed = 0;
   if (o.materials_inline) {
     for (auto& [_, m] : materials) deps.push_back(std::move(m));
   } else {
     json list = json::array();
     for (auto& [_, m] : materials) list.push_back(std::move(m));
     out.materials_list = dump_json(list, 1) + "\n";
-    materials_count = list.size();
+    *listed = list.size();
   }
+  return deps;
+}
 
-  // runDetails
-  std::string builder_id = o.builder_id;
-  if (builder_id.empty() && ci) builder_id = ci->builder_id;
-  if (builder_id.empty()) builder_id = kLocalBuilderId;
-
+json run_metadata(const std::vector<StepRecord>& steps, const CiContext* ci, const ProvenanceOptions& o) {
   std::string started = o.run_started, finished;
   for (const auto& s : steps) {
     if (!s.started.empty() && (started.empty() || s.started < started)) started = s.started;
@@ -273,7 +287,11 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
   json metadata = {{"invocationId", invocation}};
   if (!started.empty()) metadata["startedOn"] = started;
   if (!finished.empty()) metadata["finishedOn"] = finished;
+  return metadata;
+}
 
+// The step records, SBOMs, event log (its chain head), record-dir findings and materials list.
+Result<json> byproducts_of(const ProvenanceOptions& o, const Provenance& out, size_t materials_listed) {
   json byproducts = json::array();
   for (const auto& f : o.step_files) {
     auto text = read_file(f.path);
@@ -319,22 +337,40 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
     byproducts.push_back({{"name", o.materials_list_name},
                           {"digest", {{"sha256", sha256_hex(out.materials_list)}}},
                           {"mediaType", kMediaMaterials},
-                          {"annotations", {{"count", materials_count}}}});
+                          {"annotations", {{"count", materials_listed}}}});
+  return byproducts;
+}
+
+} // namespace
+
+Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const ProvenanceOptions& o) {
+  if (steps.empty()) return make_error("the current pipeline run has no steps: wrap build steps with `hallmark run` first");
+  Provenance out;
+  auto subject = provenance_subject(steps, o, out);
+  if (!subject) return subject.error();
+  const Source src = source_of(steps);
+  size_t materials_listed = 0;
+  json deps = resolved_dependencies(steps, src, o, out, &materials_listed);
+  auto byproducts = byproducts_of(o, out, materials_listed);
+  if (!byproducts) return byproducts.error();
+  std::string builder_id = o.builder_id;
+  if (builder_id.empty() && src.ci) builder_id = src.ci->builder_id;
+  if (builder_id.empty()) builder_id = kLocalBuilderId;
 
   out.statement = {
       {"_type", kStatementV1},
-      {"subject", subject},
+      {"subject", *subject},
       {"predicateType", kSlsaProvenanceV1},
       {"predicate",
        {{"buildDefinition",
          {{"buildType", kHallmarkBuildTypeV1},
-          {"externalParameters", external},
-          {"internalParameters", internal},
+          {"externalParameters", external_parameters(steps, src)},
+          {"internalParameters", internal_parameters(steps, src, o)},
           {"resolvedDependencies", deps}}},
         {"runDetails",
          {{"builder", {{"id", builder_id}, {"version", {{"hallmark", o.hallmark_version}}}}},
-          {"metadata", metadata},
-          {"byproducts", byproducts}}}}}};
+          {"metadata", run_metadata(steps, src.ci, o)},
+          {"byproducts", *byproducts}}}}}};
   return out;
 }
 
