@@ -23,11 +23,11 @@ std::optional<std::string> unsafe_ignore_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  size_t line = line_libgit2_cannot_parse(text);
-  if (line == 0) return std::nullopt;
-  return "line " + std::to_string(line) +
-         " holds a vertical tab or form feed, on which libgit2 1.5 never returns; ignore rules are not "
-         "applied here, so nothing is left out: remove the character, or run without --respect-gitignore";
+  auto bad = line_libgit2_mishandles(text);
+  if (!bad) return std::nullopt;
+  return "line " + std::to_string(bad->line) + " " + bad->why +
+         "; ignore rules are not applied here, so nothing is left out: change the line, or run without "
+         "--respect-gitignore";
 }
 
 struct DiffScan {
@@ -55,13 +55,19 @@ std::string last_git_error() {
 }
 } // namespace
 
-size_t line_libgit2_cannot_parse(std::string_view text) {
-  size_t line = 1;
-  for (char c : text) {
-    if (c == '\v' || c == '\f') return line;
-    if (c == '\n') ++line;
+std::optional<BadIgnoreLine> line_libgit2_mishandles(std::string_view text) {
+  size_t number = 1;
+  for (size_t start = 0; start <= text.size(); ++number) {
+    size_t end = text.find('\n', start);
+    std::string_view line = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (line.find_first_of("\v\f") != std::string_view::npos)
+      return BadIgnoreLine{number, "holds a vertical tab or form feed, on which libgit2 1.5 never returns"};
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+    if (line == "!//") return BadIgnoreLine{number, "is \"!//\", on which libgit2 1.5 crashes"};
+    if (end == std::string_view::npos) break;
+    start = end + 1;
   }
-  return 0;
+  return std::nullopt;
 }
 
 IgnoreRules::IgnoreRules(const std::string& dir) {

@@ -45,10 +45,16 @@ private:
   std::unordered_set<std::string> ignored_;
 };
 
-// libgit2 1.5 (Debian 12's) loops forever on an ignore line whose pattern is empty before a
-// vertical tab or form feed ("\v/", " \f", "!\v"): its parser reports "no pattern" without
-// moving past the character. The first line of `text` holding either character (1-based), or 0;
-// such a file is never handed to libgit2. Found by tests/fuzz/fuzz_ignore.cpp.
-size_t line_libgit2_cannot_parse(std::string_view text);
+// Ignore lines libgit2 1.5 (Debian 12's) mishandles, found by tests/fuzz/fuzz_ignore.cpp; a
+// file holding one is never handed to libgit2:
+// - a vertical tab or form feed where a pattern is empty before it ("\v/", " \f", "!\v"): the
+//   parser reports "no pattern" without moving past the character and loops forever;
+// - "!//" (trailing blanks allowed) after a rule that matches: the pattern is empty once both
+//   slashes are taken off, and the negation dereferences NULL.
+struct BadIgnoreLine {
+  size_t line = 0;   // 1-based
+  std::string why;   // "holds a vertical tab or form feed, on which libgit2 1.5 never returns"
+};
+std::optional<BadIgnoreLine> line_libgit2_mishandles(std::string_view text);
 
 } // namespace hallmark::hash::internal

@@ -270,9 +270,13 @@ TEST_CASE("hash::walk_respects_gitignore") {
 // like "\v/" (tests/fuzz/regressions/ignore-vtab-hang). The walk must finish, say which file,
 // and record everything (rules not applied) rather than hang or leave out files.
 TEST_CASE("hash::walk_survives_an_ignore_file_libgit2_hangs_on") {
-  CHECK(hallmark::hash::internal::line_libgit2_cannot_parse("a\nb\n\v/\n") == 3);
-  CHECK(hallmark::hash::internal::line_libgit2_cannot_parse("*.o\n!keep\n") == 0);
-  CHECK(hallmark::hash::internal::line_libgit2_cannot_parse("\f") == 1);
+  using hallmark::hash::internal::line_libgit2_mishandles;
+  REQUIRE(line_libgit2_mishandles("a\nb\n\v/\n"));
+  CHECK(line_libgit2_mishandles("a\nb\n\v/\n")->line == 3);
+  CHECK_FALSE(line_libgit2_mishandles("*.o\n!keep\n//\n! //\n!//a\n"));
+  CHECK(line_libgit2_mishandles("\f")->line == 1);
+  CHECK(line_libgit2_mishandles("*\n!//\n")->line == 2);
+  CHECK(line_libgit2_mishandles("*\r\n!// \t\r\n")->why.find("crashes") != std::string::npos);
 
   TempDir t;
   REQUIRE(run("git init -q " + quote(t.path) + " && echo ok") == "ok");
@@ -306,6 +310,18 @@ TEST_CASE("hash::walk_survives_an_ignore_file_libgit2_hangs_on") {
   REQUIRE(r3->warnings.size() == 1);
   CHECK(r3->warnings[0].path.find("info/exclude") != std::string::npos);
   CHECK(entry(*r3, "a.log") != nullptr);
+
+  // Found by fuzz_ignore as well (tests/fuzz/regressions/ignore-negated-slashes-crash): libgit2
+  // dereferences NULL on "!//" after a matching rule. The walk must not crash.
+  write_file(t / ".git/info/exclude", "");
+  write_file(t / ".gitignore", "*\n!//\n");
+  auto rc = walk_tree(o);
+  REQUIRE(rc.ok());
+  REQUIRE(rc->warnings.size() == 1);
+  CHECK(rc->warnings[0].path == ".gitignore");
+  CHECK(rc->warnings[0].message.find("crashes") != std::string::npos);
+  CHECK(entry(*rc, "a.log") != nullptr);
+  write_file(t / ".gitignore", "*.log\n");
 
   // Once the file is fixed, the rules apply again and nothing is warned.
   write_file(t / ".git/info/exclude", "");
