@@ -110,14 +110,21 @@ std::string gantt(const StepRecord& r) {
 
 } // namespace
 
-std::string render_report_html(const RunInfo& run, const std::vector<StepRecord>& steps) {
-  std::string o;
-  o.reserve(64 << 10);
-  size_t anomalies = 0, failed = 0;
-  for (const auto& s : steps) {
-    anomalies += s.anomalies.size();
-    if (s.exit_code != 0 || !s.spawn_error.empty()) ++failed;
-  }
+namespace {
+
+// A section's table, or the note that it has nothing; past kMaxRows rows (`n` counted them all)
+// the rest is left to the step records.
+void table_or_note(std::string& o, const std::string& rows, const char* header, const char* empty, size_t n) {
+  if (rows.empty()) o += std::string("<p class=\"muted\">") + empty + "</p>";
+  else o += std::string("<table><tr>") + header + "</tr>" + rows + "</table>";
+  if (n > kMaxRows) o += "<p class=\"muted\">" + std::to_string(n - kMaxRows) + " more in the step records.</p>";
+}
+
+bool step_failed(const StepRecord& s) { return s.exit_code != 0 || !s.spawn_error.empty(); }
+
+void head_section(std::string& o, const RunInfo& run, const std::vector<StepRecord>& steps, size_t anomalies) {
+  size_t failed = 0;
+  for (const auto& s : steps) failed += step_failed(s) ? 1 : 0;
   o += "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
        "content=\"width=device-width\"><title>hallmark run " + esc(run.id) + "</title><style>" + kStyle +
        "</style></head><body>";
@@ -125,25 +132,25 @@ std::string render_report_html(const RunInfo& run, const std::vector<StepRecord>
        std::to_string(steps.size()) + " steps · " +
        (failed ? "<span class=\"bad\">" + std::to_string(failed) + " failed</span>" : "<span class=\"ok\">all succeeded</span>") +
        " · " + (anomalies ? "<span class=\"bad\">" + std::to_string(anomalies) + " anomalies</span>" : "no anomalies") + "</p>";
+}
 
-  // Anomalies first: what a person must look at.
-  std::set<std::string> new_values;  // kind \n value
-  if (anomalies) {
-    o += "<section class=\"alert\" id=\"anomalies\"><h2>Anomalies: behaviour the baseline never had</h2><table><tr>"
-         "<th>step</th><th>kind</th><th>what</th><th>baseline</th></tr>";
-    for (const auto& s : steps)
-      for (const auto& a : s.anomalies) {
-        new_values.insert(a.kind + "\n" + a.value);
-        o += "<tr><td>" + esc(s.name) + "</td><td><span class=\"kind\">" + esc(a.kind) + "</span></td><td>" +
-             esc(a.message) + "</td><td>not seen in " + std::to_string(a.baseline_runs) + " runs</td></tr>";
-      }
-    o += "</table></section>";
-  } else {
+// Anomalies first: what a person must look at.
+void anomalies_section(std::string& o, const std::vector<StepRecord>& steps, size_t anomalies) {
+  if (!anomalies) {
     o += "<section class=\"clean\" id=\"anomalies\">No anomalies: every step behaved as in its baseline (or has "
          "none yet).</section>";
+    return;
   }
+  o += "<section class=\"alert\" id=\"anomalies\"><h2>Anomalies: behaviour the baseline never had</h2><table><tr>"
+       "<th>step</th><th>kind</th><th>what</th><th>baseline</th></tr>";
+  for (const auto& s : steps)
+    for (const auto& a : s.anomalies)
+      o += "<tr><td>" + esc(s.name) + "</td><td><span class=\"kind\">" + esc(a.kind) + "</span></td><td>" +
+           esc(a.message) + "</td><td>not seen in " + std::to_string(a.baseline_runs) + " runs</td></tr>";
+  o += "</table></section>";
+}
 
-  // Timeline of the steps.
+void timeline_section(std::string& o, const std::vector<StepRecord>& steps) {
   int64_t t0 = 0, t1 = 0;
   for (const auto& s : steps) {
     int64_t a = ms_of(s.started), b = ms_of(s.finished);
@@ -151,38 +158,36 @@ std::string render_report_html(const RunInfo& run, const std::vector<StepRecord>
     t1 = std::max(t1, b);
   }
   o += "<h2 id=\"timeline\">Timeline</h2>";
-  if (t0 && t1 > t0) {
-    double scale = 760.0 / double(t1 - t0);
-    o += "<svg width=\"100%\" viewBox=\"0 0 1000 " + std::to_string(steps.size() * 20 + 4) + "\" role=\"img\" aria-label=\"steps\">";
-    for (size_t i = 0; i < steps.size(); ++i) {
-      const auto& s = steps[i];
-      bool bad = s.exit_code != 0 || !s.spawn_error.empty();
-      double x = 230 + (ms_of(s.started) - t0) * scale, w = std::max(1.0, (ms_of(s.finished) - ms_of(s.started)) * scale);
-      o += "<text x=\"0\" y=\"" + std::to_string(i * 20 + 15) + "\">" + esc(s.name.substr(0, 32)) + "</text><rect x=\"" +
-           fmt(x) + "\" y=\"" + std::to_string(i * 20 + 4) + "\" width=\"" + fmt(w) + "\" height=\"14\" fill=\"" +
-           (bad ? "#cf222e" : s.anomalies.empty() ? "#2da44e" : "#bf8700") + "\"><title>" + esc(s.name) + ": " +
-           esc(status_of(s)) + ", " + std::to_string(s.duration_ms) + " ms</title></rect>";
-    }
-    o += "</svg>";
+  if (!t0 || t1 <= t0) return;
+  double scale = 760.0 / double(t1 - t0);
+  o += "<svg width=\"100%\" viewBox=\"0 0 1000 " + std::to_string(steps.size() * 20 + 4) + "\" role=\"img\" aria-label=\"steps\">";
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const auto& s = steps[i];
+    double x = 230 + (ms_of(s.started) - t0) * scale, w = std::max(1.0, (ms_of(s.finished) - ms_of(s.started)) * scale);
+    o += "<text x=\"0\" y=\"" + std::to_string(i * 20 + 15) + "\">" + esc(s.name.substr(0, 32)) + "</text><rect x=\"" +
+         fmt(x) + "\" y=\"" + std::to_string(i * 20 + 4) + "\" width=\"" + fmt(w) + "\" height=\"14\" fill=\"" +
+         (step_failed(s) ? "#cf222e" : s.anomalies.empty() ? "#2da44e" : "#bf8700") + "\"><title>" + esc(s.name) + ": " +
+         esc(status_of(s)) + ", " + std::to_string(s.duration_ms) + " ms</title></rect>";
   }
+  o += "</svg>";
+}
 
-  // Steps and exit statuses.
+// Steps and exit statuses, then each traced step's processes as a Gantt chart.
+void steps_section(std::string& o, const std::vector<StepRecord>& steps) {
   o += "<h2 id=\"steps\">Steps</h2><table><tr><th>step</th><th>status</th><th>duration</th><th>materials</th>"
        "<th>products</th><th>processes</th><th>anomalies</th></tr>";
-  for (const auto& s : steps) {
-    bool bad = s.exit_code != 0 || !s.spawn_error.empty();
-    o += "<tr><td>" + esc(s.name) + "</td><td class=\"" + (bad ? "bad" : "ok") + "\">" + esc(status_of(s)) + "</td><td>" +
-         std::to_string(s.duration_ms) + " ms</td><td>" + std::to_string(s.materials.size()) + "</td><td>" +
+  for (const auto& s : steps)
+    o += "<tr><td>" + esc(s.name) + "</td><td class=\"" + (step_failed(s) ? "bad" : "ok") + "\">" + esc(status_of(s)) +
+         "</td><td>" + std::to_string(s.duration_ms) + " ms</td><td>" + std::to_string(s.materials.size()) + "</td><td>" +
          std::to_string(s.products.size()) + "</td><td>" +
          (s.trace ? std::to_string(s.trace->processes.size()) : std::string("<span class=\"muted\">untraced</span>")) +
          "</td><td" + (s.anomalies.empty() ? ">0" : " class=\"bad\">" + std::to_string(s.anomalies.size())) + "</td></tr>";
-  }
   o += "</table>";
   for (const auto& s : steps)
-    if (s.trace && !s.trace->processes.empty())
-      o += "<h3>" + esc(s.name) + ": processes</h3>" + gantt(s);
+    if (s.trace && !s.trace->processes.empty()) o += "<h3>" + esc(s.name) + ": processes</h3>" + gantt(s);
+}
 
-  // Egress.
+void egress_section(std::string& o, const std::vector<StepRecord>& steps) {
   o += "<h2 id=\"egress\">Network destinations</h2>";
   std::string rows;
   size_t n = 0;
@@ -204,14 +209,14 @@ std::string render_report_html(const RunInfo& run, const std::vector<StepRecord>
               (is_new ? " class=\"new\">new" : ">") + "</td></tr>";
     }
   }
-  if (rows.empty()) o += "<p class=\"muted\">None recorded (untraced steps record no connections).</p>";
-  else o += "<table><tr><th>step</th><th>host</th><th>address</th><th>transport</th><th>process</th><th>result</th><th>baseline</th></tr>" + rows + "</table>";
-  if (n > kMaxRows) o += "<p class=\"muted\">" + std::to_string(n - kMaxRows) + " more in the step records.</p>";
+  table_or_note(o, rows, "<th>step</th><th>host</th><th>address</th><th>transport</th><th>process</th><th>result</th><th>baseline</th>",
+                "None recorded (untraced steps record no connections).", n);
+}
 
-  // Programs.
+void programs_section(std::string& o, const std::vector<StepRecord>& steps) {
   o += "<h2 id=\"programs\">Programs run</h2>";
-  rows.clear();
-  n = 0;
+  std::string rows;
+  size_t n = 0;
   for (const auto& s : steps) {
     if (!s.trace) continue;
     std::map<std::string, std::pair<std::string, int64_t>> by;
@@ -232,14 +237,14 @@ std::string render_report_html(const RunInfo& run, const std::vector<StepRecord>
               "</td><td>" + std::to_string(v.second) + "</td><td" + (is_new ? " class=\"new\">new" : ">") + "</td></tr>";
     }
   }
-  if (rows.empty()) o += "<p class=\"muted\">None recorded (untraced steps record no programs).</p>";
-  else o += "<table><tr><th>step</th><th>program</th><th>sha256</th><th>processes</th><th>baseline</th></tr>" + rows + "</table>";
-  if (n > kMaxRows) o += "<p class=\"muted\">" + std::to_string(n - kMaxRows) + " more in the step records.</p>";
+  table_or_note(o, rows, "<th>step</th><th>program</th><th>sha256</th><th>processes</th><th>baseline</th>",
+                "None recorded (untraced steps record no programs).", n);
+}
 
-  // Artifacts.
+void artifacts_section(std::string& o, const std::vector<StepRecord>& steps) {
   o += "<h2 id=\"artifacts\">Artifacts</h2>";
-  rows.clear();
-  n = 0;
+  std::string rows;
+  size_t n = 0;
   for (const auto& s : steps)
     for (const auto& p : s.products) {
       if (++n > kMaxRows) continue;
@@ -247,21 +252,36 @@ std::string render_report_html(const RunInfo& run, const std::vector<StepRecord>
       rows += "<tr><td>" + esc(s.name) + "</td><td class=\"mono\">" + esc(p.path) + "</td><td class=\"mono\">" +
               (it == p.digests.end() ? std::string() : "sha256:" + esc(it->second)) + "</td><td>" + std::to_string(p.size) + "</td></tr>";
     }
-  if (rows.empty()) o += "<p class=\"muted\">No products.</p>";
-  else o += "<table><tr><th>step</th><th>path</th><th>digest</th><th>bytes</th></tr>" + rows + "</table>";
-  if (n > kMaxRows) o += "<p class=\"muted\">" + std::to_string(n - kMaxRows) + " more in the step records.</p>";
+  table_or_note(o, rows, "<th>step</th><th>path</th><th>digest</th><th>bytes</th>", "No products.", n);
   o += "<p class=\"muted\">Verification: <code>hallmark attest</code> signs these; <code>hallmark verify</code> checks an "
        "artifact against the provenance.</p>";
+}
 
-  // Dependencies against the baseline.
+// Dependencies against the baseline.
+void dependencies_section(std::string& o, const std::vector<StepRecord>& steps) {
   o += "<h2 id=\"sbom\">Dependencies: diff against the baseline</h2>";
-  rows.clear();
+  std::string rows;
   for (const auto& s : steps)
     for (const auto& a : s.anomalies)
-      if (a.kind == "dependency")
-        rows += "<tr><td>" + esc(s.name) + "</td><td class=\"mono new\">+ " + esc(a.value) + "</td></tr>";
-  if (rows.empty()) o += "<p class=\"muted\">No component outside the baseline.</p>";
-  else o += "<table><tr><th>step</th><th>new component</th></tr>" + rows + "</table>";
+      if (a.kind == "dependency") rows += "<tr><td>" + esc(s.name) + "</td><td class=\"mono new\">+ " + esc(a.value) + "</td></tr>";
+  table_or_note(o, rows, "<th>step</th><th>new component</th>", "No component outside the baseline.", 0);
+}
+
+} // namespace
+
+std::string render_report_html(const RunInfo& run, const std::vector<StepRecord>& steps) {
+  std::string o;
+  o.reserve(64 << 10);
+  size_t anomalies = 0;
+  for (const auto& s : steps) anomalies += s.anomalies.size();
+  head_section(o, run, steps, anomalies);
+  anomalies_section(o, steps, anomalies);
+  timeline_section(o, steps);
+  steps_section(o, steps);
+  egress_section(o, steps);
+  programs_section(o, steps);
+  artifacts_section(o, steps);
+  dependencies_section(o, steps);
   o += "<p class=\"muted\">hallmark report · the step records are the evidence; this page is a view of them.</p></body></html>\n";
   return o;
 }
