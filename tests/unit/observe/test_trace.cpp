@@ -340,7 +340,11 @@ TEST_CASE("trace::signals_and_group_stop") {
                                "echo go >go; wait $p",
                 d.path);
   CHECK(out.child.exit_code == 0);
-  auto stop_self = sh(wait_stopped + "sh -c 'kill -STOP $$; exit 7' & p=$!; wait_stopped $p; kill -CONT $p; wait $p",
+  // A job that stops itself: its state cannot tell "stopped" from a passing ptrace stop ('t'
+  // both), so a CONT seen to arrive before the STOP would leave it stopped for good. CONT is
+  // sent every 20 ms until the job is reaped instead: whichever comes after the STOP resumes it.
+  auto stop_self = sh("sh -c 'kill -STOP $$; exit 7' & p=$!; "
+                      "(while kill -CONT $p 2>/dev/null; do sleep 0.02; done) & wait $p",
                       d.path);
   CHECK(stop_self.child.exit_code == 7);
 }

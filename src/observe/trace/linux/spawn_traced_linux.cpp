@@ -45,6 +45,90 @@ Rusage children_rusage_delta(const rusage& before, const rusage& after) {
   return r;
 }
 
+// fanotify read watching when asked and permitted; it names files by their real path, and the
+// record uses the path it was given.
+std::unique_ptr<observe::internal::ReadWatch> start_read_watch(const TraceOptions& options, std::string& note) {
+  if (!options.watch_reads) return nullptr;
+  std::unique_ptr<observe::internal::ReadWatch> reads = observe::internal::ReadWatch::start(&note);
+  if (reads)
+    for (const auto& root : {options.workspace, options.record_dir}) {
+      std::error_code ec;
+      const auto real = std::filesystem::weakly_canonical(root, ec);
+      if (!ec && !root.empty() && real != root) reads->alias(real.string(), root.lexically_normal().string());
+    }
+  return reads;
+}
+
+// What the child needs between fork and exec, all prepared before fork: only async-signal-safe
+// calls are allowed there (the parent may have hashing threads).
+struct ChildExec {
+  const char* program;
+  char* const* argv;
+  char* const* envp;
+  char* const* sh_argv;  // the ENOEXEC fallback: the script under /bin/sh
+  const std::vector<sock_filter>* filter;
+  bool need_nnp;
+};
+
+// The child: waits until the parent has seized it (a RET_TRACE syscall without a tracer fails
+// ENOSYS), installs the filter and execs; a failure before exec is reported on `report_fd`.
+[[noreturn]] void child_main(const ChildExec& x, int go_fd, int report_fd) {
+  ChildFailure f{1, 0};
+  if (x.need_nnp && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) f.err = errno;
+  char byte;
+  while (f.err == 0 && ::read(go_fd, &byte, 1) < 0 && errno == EINTR) {}
+  if (f.err == 0) f.err = observe::internal::install_seccomp_filter(*x.filter);
+  if (f.err == 0) {
+    ::execve(x.program, x.argv, x.envp);
+    if (errno == ENOEXEC) ::execve(kEnoexecShell, x.sh_argv, x.envp);
+    f = ChildFailure{2, errno};
+  }
+  (void)!::write(report_fd, &f, sizeof f);
+  ::_exit(f.stage == 2 && f.err == ENOENT ? 127 : 126);
+}
+
+// The command could not be found or executed: no process, an empty trace.
+TracedOutcome not_started(TracedOutcome& out, TraceLog& log, const TraceOptions& options, int err) {
+  out.child.spawn_errno = err;
+  out.child.exit_code = err == EACCES ? 126 : 127;
+  out.child.finished = out.child.started;
+  DigestCache cache(options.digests);
+  out.trace = log.finish(options.cache ? *options.cache : cache);
+  return std::move(out);
+}
+
+// `go` lets the seized child exec; `report` carries a failure before exec back (close-on-exec).
+Status open_pipes(int go[2], int report[2]) {
+  if (::pipe2(go, O_CLOEXEC) != 0) return make_error(std::string("trace: pipe: ") + std::strerror(errno));
+  if (::pipe2(report, O_CLOEXEC) != 0) {
+    const int e = errno;
+    ::close(go[0]);
+    ::close(go[1]);
+    return make_error(std::string("trace: pipe: ") + std::strerror(e));
+  }
+  return ok_status();
+}
+
+// Follows the process tree until the child exits; its wait status. Files the tracer will want
+// hashed are read ahead on the prefetcher's threads meanwhile.
+int stop_loop(pid_t child, TraceLog& log, DigestCache& cache, observe::internal::ReadWatch* reads) {
+  Prefetcher prefetch(cache);
+  log.set_prefetch([&prefetch](const std::string& path) { prefetch.submit(path); });
+  observe::internal::StopLoop loop(child, log, reads);
+  const int status = loop.run();
+  log.set_prefetch({});
+  return status;
+}
+
+void finish_trace(TracedOutcome& out, TraceLog& log, DigestCache& cache, const observe::internal::ReadWatch* reads) {
+  out.trace = log.finish(cache);
+  out.record_tampering = log.take_record_tampering();
+  if (reads) {
+    out.trace.summary.read_opens = "fanotify";
+    out.trace.summary.reads_lost = reads->lost();
+  }
+}
+
 } // namespace
 
 Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions& options) {
@@ -55,14 +139,7 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
   int err = 0;
   const std::string program = resolve_program(spawn.argv[0], spawn.env, err);
   out.child.started = std::chrono::system_clock::now();
-  if (err != 0) {
-    out.child.spawn_errno = err;
-    out.child.exit_code = err == EACCES ? 126 : 127;
-    out.child.finished = out.child.started;
-    DigestCache cache(options.digests);
-    out.trace = log.finish(options.cache ? *options.cache : cache);
-    return out;
-  }
+  if (err != 0) return not_started(out, log, options, err);
 
   // Everything the child touches is prepared before fork: between fork and exec only
   // async-signal-safe calls are allowed (the parent may have hashing threads).
@@ -73,27 +150,14 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
   envp.push_back(nullptr);
   const std::vector<char*> sh_argv = enoexec_shell_argv(program, spawn.argv);
   // Watching starts before fork so that the command's first opens are seen.
-  std::unique_ptr<observe::internal::ReadWatch> reads;
-  if (options.watch_reads) reads = observe::internal::ReadWatch::start(&out.read_watch_note);
-  if (reads)
-    for (const auto& root : {options.workspace, options.record_dir}) {
-      // fanotify names files by their real path; the record uses the path it was given.
-      std::error_code ec;
-      const auto real = std::filesystem::weakly_canonical(root, ec);
-      if (!ec && !root.empty() && real != root) reads->alias(real.string(), root.lexically_normal().string());
-    }
+  std::unique_ptr<observe::internal::ReadWatch> reads = start_read_watch(options, out.read_watch_note);
   const auto filter = observe::internal::build_seccomp_filter(reads != nullptr);
   // Root may install a filter without NO_NEW_PRIVS (CAP_SYS_ADMIN), which keeps setuid
   // programs working; anyone else needs it (docs/requirements/trace-setuid.md).
   const bool need_nnp = ::geteuid() != 0;
 
   int go[2], report[2];
-  if (::pipe2(go, O_CLOEXEC) != 0) return make_error(std::string("trace: pipe: ") + std::strerror(errno));
-  if (::pipe2(report, O_CLOEXEC) != 0) {
-    ::close(go[0]);
-    ::close(go[1]);
-    return make_error(std::string("trace: pipe: ") + std::strerror(errno));
-  }
+  HALLMARK_TRY(open_pipes(go, report));
   rusage ru_before{};
   ::getrusage(RUSAGE_CHILDREN, &ru_before);
 
@@ -113,19 +177,7 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
     ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
     ::close(go[1]);
     ::close(report[0]);
-    ChildFailure f{1, 0};
-    if (need_nnp && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) f.err = errno;
-    // Wait until the parent has seized us: a RET_TRACE syscall without a tracer fails ENOSYS.
-    char byte;
-    while (f.err == 0 && ::read(go[0], &byte, 1) < 0 && errno == EINTR) {}
-    if (f.err == 0) f.err = observe::internal::install_seccomp_filter(filter);
-    if (f.err == 0) {
-      ::execve(program.c_str(), argv.data(), envp.data());
-      if (errno == ENOEXEC) ::execve(kEnoexecShell, sh_argv.data(), envp.data());
-      f = ChildFailure{2, errno};
-    }
-    (void)!::write(report[1], &f, sizeof f);
-    ::_exit(f.stage == 2 && f.err == ENOENT ? 127 : 126);
+    child_main(ChildExec{program.c_str(), argv.data(), envp.data(), sh_argv.data(), &filter, need_nnp}, go[0], report[1]);
   }
   ::close(go[0]);
   ::close(report[1]);
@@ -139,19 +191,12 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
     return make_error(std::string("trace: ptrace(PTRACE_SEIZE) refused: ") + std::strerror(e) +
                       " (run without --trace, or allow ptrace in the container)");
   }
-  int status = 0;
   forward_signals_to(child);
   ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
   ::close(go[1]);  // lets the child go on
   DigestCache own_cache(options.digests);
   DigestCache& cache = options.cache ? *options.cache : own_cache;
-  {
-    Prefetcher prefetch(cache);
-    log.set_prefetch([&prefetch](const std::string& path) { prefetch.submit(path); });
-    observe::internal::StopLoop loop(child, log, reads.get());
-    status = loop.run();
-    log.set_prefetch({});
-  }
+  const int status = stop_loop(child, log, cache, reads.get());
   forward_signals_to(0);
   out.child.finished = std::chrono::system_clock::now();
   ChildFailure f{0, 0};
@@ -169,12 +214,7 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
     out.child.spawn_errno = f.err;
     out.child.exit_code = f.err == ENOENT ? 127 : 126;
   }
-  out.trace = log.finish(cache);
-  out.record_tampering = log.take_record_tampering();
-  if (reads) {
-    out.trace.summary.read_opens = "fanotify";
-    out.trace.summary.reads_lost = reads->lost();
-  }
+  finish_trace(out, log, cache, reads.get());
   return out;
 }
 
