@@ -148,7 +148,8 @@ std::string ReadWatch::directory(const void* fsid, const void* handle, size_t ha
   return path;
 }
 
-void ReadWatch::drain(const std::function<void(pid_t, const std::string&)>& on_read) {
+void ReadWatch::drain(const std::function<bool(pid_t)>& traced,
+                      const std::function<void(pid_t, const std::string&)>& on_read) {
   // Events with a name are not padded to 8 bytes, so every struct is copied out of the buffer
   // (memcpy) rather than read in place at a possibly misaligned address.
   alignas(fanotify_event_metadata) char buf[16384];
@@ -170,6 +171,9 @@ void ReadWatch::drain(const std::function<void(pid_t, const std::string&)>& on_r
         ++lost_;
         continue;
       }
+      // Another process's open (a concurrent build, hallmark's own hashing threads): neither a
+      // read of the step nor, when its directory is gone, a lost one.
+      if (!traced(pid_t(m.pid))) continue;
       while (p + sizeof(fanotify_event_info_header) <= end) {
         fanotify_event_info_header h;
         std::memcpy(&h, p, sizeof h);

@@ -33,7 +33,9 @@ public:
   // Reads what is queued without blocking and calls `on_read(pid, absolute path)` for each file
   // closed after a successful read-only open, in the order the kernel queued them. Called before
   // each ptrace stop is handled, so every read that ended before the stop is logged before it.
-  void drain(const std::function<void(pid_t, const std::string&)>& on_read);
+  // `traced`: whether an event's process is one of the traced tree's; the mark covers the whole
+  // mount, so others' events are dropped before anything is resolved or counted as lost.
+  void drain(const std::function<bool(pid_t)>& traced, const std::function<void(pid_t, const std::string&)>& on_read);
   // Paths under `real` are reported under `given` (a workspace reached through a symlink).
   void alias(std::string real, std::string given) { aliases_.emplace_back(std::move(real), std::move(given)); }
   // Events the kernel dropped (queue overflow) or whose directory could not be resolved.

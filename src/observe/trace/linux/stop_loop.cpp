@@ -136,11 +136,12 @@ void StopLoop::resume(pid_t tid, int sig) {
 }
 
 void StopLoop::drain_reads() {
-  reads_->drain([this](pid_t pid, const std::string& path) {
-    // Only the traced tree: hallmark's own hashing threads and other processes open files too.
+  // Only the traced tree: hallmark's own hashing threads and other processes open files too.
+  auto traced = [this](pid_t pid) {
     auto it = tasks_.find(pid);
-    if (it != tasks_.end() && it->second.tgid == pid) log_.file(pid, path, kOpRead, true, true);
-  });
+    return it != tasks_.end() && it->second.tgid == pid;
+  };
+  reads_->drain(traced, [this](pid_t pid, const std::string& path) { log_.file(pid, path, kOpRead, true, true); });
 }
 
 int StopLoop::run() {
