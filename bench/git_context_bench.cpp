@@ -31,8 +31,7 @@ int main(int argc, char** argv) {
     }
     ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     if (i == 0)
-      std::printf("first_ms=%.1f dirty=%llu untracked=%llu\n", ms[0],
-                  static_cast<unsigned long long>((*r)->dirty),
+      std::printf("first_ms=%.1f dirty=%llu untracked=%llu\n", ms[0], static_cast<unsigned long long>((*r)->dirty),
                   static_cast<unsigned long long>((*r)->untracked));
   }
   std::vector<double> rest(ms.begin() + (ms.size() > 1 ? 1 : 0), ms.end());

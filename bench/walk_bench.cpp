@@ -72,9 +72,8 @@ int main(int argc, char** argv) {
                "walk-bench: materials %.0f ms (%zu entries, %llu hashed, %.1f MB), products %.0f ms "
                "(%llu hashed, %llu reused), %zu products, %zu deleted, %zu warnings\n",
                ms(t0, t1), before->entries.size(), (unsigned long long)before->counts.files_hashed,
-               double(before->counts.bytes_hashed) / 1e6, ms(t1, t2),
-               (unsigned long long)after->counts.files_hashed,
-               (unsigned long long)after->counts.digests_reused, diff.products.size(),
-               diff.deleted.size(), after->warnings.size());
+               double(before->counts.bytes_hashed) / 1e6, ms(t1, t2), (unsigned long long)after->counts.files_hashed,
+               (unsigned long long)after->counts.digests_reused, diff.products.size(), diff.deleted.size(),
+               after->warnings.size());
   return 0;
 }

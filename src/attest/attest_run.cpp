@@ -19,7 +19,8 @@ namespace {
 
 std::string file_safe(const std::string& name) {
   std::string out;
-  for (char c : name) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+  for (char c : name)
+    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
   return out;
 }
 
@@ -78,8 +79,8 @@ std::string changed_subject(const std::vector<StepRecord>& steps, const nlohmann
       return "subject " + name + " (recorded sha256:" + recorded + ") is gone or unreadable now (" + now.message() +
              "): run the step that produces it again";
     if (recorded.empty() || *now != recorded)
-      return "subject " + name + " changed since its step recorded it: recorded sha256:" + recorded + ", on disk sha256:" +
-             *now + ": run the step that produces it again";
+      return "subject " + name + " changed since its step recorded it: recorded sha256:" + recorded +
+             ", on disk sha256:" + *now + ": run the step that produces it again";
   }
   return {};
 }
@@ -93,15 +94,15 @@ ProvenanceOptions provenance_options(const AttestOptions& o, const RunInfo& run,
   po.hallmark_version = hallmark_version;
   po.run_id = run.id;
   po.run_started = run.started;
-  for (const auto& f : step_files)
-    po.step_files.push_back({"steps/" + f.filename().string(), f, kMediaStepRecord});
+  for (const auto& f : step_files) po.step_files.push_back({"steps/" + f.filename().string(), f, kMediaStepRecord});
   po.sboms = o.sboms;
   po.telemetry_log = o.record_dir / "events.otlp.jsonl";
   return po;
 }
 
 // The statement alone, materials inline (a byproduct file would not be signed with it).
-Result<AttestOutcome> write_statement_only(const AttestOptions& o, const std::vector<StepRecord>& steps, ProvenanceOptions po) {
+Result<AttestOutcome> write_statement_only(const AttestOptions& o, const std::vector<StepRecord>& steps,
+                                           ProvenanceOptions po) {
   if (o.output.empty()) return make_error("--statement-only needs -o FILE");
   po.materials_inline = true;
   auto prov = build_provenance(steps, po);
@@ -115,7 +116,7 @@ Result<AttestOutcome> write_statement_only(const AttestOptions& o, const std::ve
   return out;
 }
 
-} // namespace
+}  // namespace
 
 Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hallmark_version) {
   // Load the key first: a wrong passphrase or a world-readable key must fail before any output.
@@ -150,7 +151,8 @@ Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hall
   if (!first) return first.error();
   auto use_image_subject = [&](Provenance& p) {
     if (o.image_sha256.empty()) return;
-    p.statement["subject"] = nlohmann::json::array({{{"name", o.image_name}, {"digest", {{"sha256", o.image_sha256}}}}});
+    p.statement["subject"] =
+        nlohmann::json::array({{{"name", o.image_name}, {"digest", {{"sha256", o.image_sha256}}}}});
     p.subject_names = {o.image_name};
   };
   use_image_subject(*first);
@@ -220,4 +222,4 @@ Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hall
   return out;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

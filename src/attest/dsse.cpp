@@ -109,7 +109,7 @@ Result<DsseEnvelope> envelope_of(const json& doc, const std::string& origin, boo
   return env;
 }
 
-} // namespace
+}  // namespace
 
 Result<ProvenanceDocument> parse_provenance(std::string_view text, const std::string& origin) {
   if (text.size() > kMaxEnvelopeBytes)
@@ -121,7 +121,9 @@ Result<ProvenanceDocument> parse_provenance(std::string_view text, const std::st
     auto env = envelope_of(whole, origin, &is_bundle);
     if (!env) return env.error();
     bool jsonl_name = origin.size() > 6 && origin.compare(origin.size() - 6, 6, ".jsonl") == 0;
-    out.format = is_bundle ? ProvenanceFormat::bundle : jsonl_name ? ProvenanceFormat::jsonl : ProvenanceFormat::envelope;
+    out.format = is_bundle    ? ProvenanceFormat::bundle
+                 : jsonl_name ? ProvenanceFormat::jsonl
+                              : ProvenanceFormat::envelope;
     out.envelopes.push_back(std::move(*env));
     return out;
   }
@@ -145,4 +147,4 @@ Result<ProvenanceDocument> parse_provenance(std::string_view text, const std::st
   return out;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

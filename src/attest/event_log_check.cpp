@@ -18,8 +18,7 @@ Result<ExtraCheck> event_log_check(const std::filesystem::path& log) {
   // Unreadable input is an I/O error (exit 2), not a failed check: the caller gave a wrong path.
   std::error_code ec;
   if (!std::filesystem::is_regular_file(log, ec))
-    return make_error("--events " + log.string() + ": no such event log (pass the record dir's " +
-                      kEventLogName + ")");
+    return make_error("--events " + log.string() + ": no such event log (pass the record dir's " + kEventLogName + ")");
   if (std::ifstream probe(log); !probe)
     return make_error("--events " + log.string() + ": cannot read: " + std::strerror(errno));
   return ExtraCheck([log](const nlohmann::json& statement) {
@@ -40,4 +39,4 @@ Result<ExtraCheck> event_log_check(const std::filesystem::path& log) {
   });
 }
 
-} // namespace hallmark
+}  // namespace hallmark

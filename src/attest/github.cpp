@@ -43,7 +43,8 @@ bool versioned_tag_matches(const std::string& prefix, const std::string& tag) {
   auto want = parts(prefix), have = parts(tag);
   if (want.size() > have.size() || want.size() > 3) return false;
   for (size_t i = 0; i < want.size(); ++i)
-    if (want[i].empty() || want[i] != have[i] || want[i].find_first_not_of("0123456789") != std::string::npos) return false;
+    if (want[i].empty() || want[i] != have[i] || want[i].find_first_not_of("0123456789") != std::string::npos)
+      return false;
   return true;
 }
 
@@ -64,7 +65,7 @@ std::pair<std::string, std::string> provenance_source(const nlohmann::json& st) 
 
 std::string or_none(const std::string& s) { return s.empty() ? "(none)" : s; }
 
-} // namespace
+}  // namespace
 
 std::vector<CheckResult> github_checks(const BuildRequirement& want, const sigstore::CertificateClaims& c,
                                        const nlohmann::json& st) {
@@ -73,15 +74,17 @@ std::vector<CheckResult> github_checks(const BuildRequirement& want, const sigst
     bool with_ref = want.builder_id.find('@') != std::string::npos;
     std::string actual = c.build_signer_uri;
     std::string compared = with_ref ? actual : actual.substr(0, actual.find('@'));
-    out.push_back({"github.builderId", !actual.empty() && compared == want.builder_id, want.builder_id, or_none(actual)});
+    out.push_back(
+        {"github.builderId", !actual.empty() && compared == want.builder_id, want.builder_id, or_none(actual)});
   }
   if (!want.source_uri.empty()) {
     std::string w = canonical_repo(want.source_uri);
-    out.push_back({"github.sourceUri", !c.source_repository_uri.empty() && canonical_repo(c.source_repository_uri) == w, w,
-                   "certificate " + or_none(c.source_repository_uri)});
+    out.push_back({"github.sourceUri", !c.source_repository_uri.empty() && canonical_repo(c.source_repository_uri) == w,
+                   w, "certificate " + or_none(c.source_repository_uri)});
     if (!st.is_null()) {
       std::string uri = provenance_source(st).first;
-      out.push_back({"provenance.sourceUri", !uri.empty() && canonical_repo(uri) == w, w, "provenance " + or_none(uri)});
+      out.push_back(
+          {"provenance.sourceUri", !uri.empty() && canonical_repo(uri) == w, w, "provenance " + or_none(uri)});
     }
   }
   const std::string& ref = c.source_repository_ref;
@@ -98,4 +101,4 @@ std::vector<CheckResult> github_checks(const BuildRequirement& want, const sigst
   return out;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

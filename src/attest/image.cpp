@@ -46,7 +46,7 @@ std::string output_name(const oci::ImageRef& ref) {
   return (name.empty() ? std::string("image") : name) + ".intoto.jsonl";
 }
 
-} // namespace
+}  // namespace
 
 Result<ImageAttestOutcome> attest_image(const ImageAttestOptions& o, const std::string& version) {
   auto r = resolve_subject(o.reference, o.source);
@@ -166,4 +166,4 @@ std::vector<std::string> ImageVerifyResult::lines() const {
   return out;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

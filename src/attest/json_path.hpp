@@ -23,4 +23,4 @@ inline std::string string_at(const nlohmann::json& j, std::initializer_list<cons
   return v && v->is_string() ? v->get<std::string>() : std::string();
 }
 
-} // namespace hallmark::attest::internal
+}  // namespace hallmark::attest::internal

@@ -28,11 +28,12 @@ json descriptors(const std::vector<FileEntry>& entries) {
 // Step names come from argv[0] or --step; keep file names tame whatever they hold.
 std::string file_safe(const std::string& name) {
   std::string out;
-  for (char c : name) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+  for (char c : name)
+    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
   return out.empty() ? "step" : out;
 }
 
-} // namespace
+}  // namespace
 
 json build_link_statement(const StepRecord& step) {
   json byproducts = {{"return-value", step.exit_code}};
@@ -51,7 +52,8 @@ json build_link_statement(const StepRecord& step) {
   // is attested by one subject naming the step, whose digest is that of the predicate's compact
   // JSON: the link still binds what the step did (docs/signing.md, "In-toto link").
   if (subject.empty())
-    subject.push_back({{"name", "hallmark-step:" + step.name}, {"digest", {{"sha256", sha256_hex(dump_json(predicate))}}}});
+    subject.push_back(
+        {{"name", "hallmark-step:" + step.name}, {"digest", {{"sha256", sha256_hex(dump_json(predicate))}}}});
   return {{"_type", kStatementV1}, {"subject", subject}, {"predicateType", kInTotoLinkV03}, {"predicate", predicate}};
 }
 
@@ -86,4 +88,4 @@ Result<std::filesystem::path> write_signed_link(const StepRecord& step, const Si
   return path;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -47,7 +47,7 @@ Result<std::vector<std::string>> string_list(const json& j, const std::string& k
   return out;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<int64_t> parse_duration_seconds(const std::string& text) {
   if (text.empty()) return std::nullopt;
@@ -75,7 +75,8 @@ std::string normalize_repo_uri(std::string uri) {
 
 Result<Policy> policy_from_json(const std::string& text, const std::string& origin) {
   json j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return make_error("policy " + origin + " is not a JSON object (see docs/policy.md)");
+  if (j.is_discarded() || !j.is_object())
+    return make_error("policy " + origin + " is not a JSON object (see docs/policy.md)");
   Policy p;
   for (const auto& item : j.items()) {
     const std::string& key = item.key();  // (clang 14 cannot capture a structured binding)
@@ -95,7 +96,8 @@ Result<Policy> policy_from_json(const std::string& text, const std::string& orig
     auto allow_list = [&](std::vector<std::string>& into) -> Status {
       HALLMARK_TRY(strings(into));
       if (into.empty())
-        return make_error("policy " + origin + ": \"" + key + "\" is an empty list: name what is allowed, or remove the key to allow anything");
+        return make_error("policy " + origin + ": \"" + key +
+                          "\" is an empty list: name what is allowed, or remove the key to allow anything");
       return ok_status();
     };
     Status st = ok_status();
@@ -114,11 +116,11 @@ Result<Policy> policy_from_json(const std::string& text, const std::string& orig
       } else {
         st = strings(p.require_traced_steps);
         if (st && p.require_traced_steps.empty())
-          return make_error("policy " + origin + ": \"requireTraced\" is an empty list: write true for every step, or name the steps");
+          return make_error("policy " + origin +
+                            ": \"requireTraced\" is an empty list: write true for every step, or name the steps");
         p.require_traced = st.ok();
       }
-    }
-    else if (key == "requiredSteps") st = strings(p.required_steps);
+    } else if (key == "requiredSteps") st = strings(p.required_steps);
     else if (key == "requiredStepsInOrder") st = boolean(p.required_steps_in_order);
     else if (key == "requiredStepsSucceeded") st = boolean(p.required_steps_succeeded);
     else if (key == "requireSbom") st = boolean(p.require_sbom);
@@ -129,7 +131,8 @@ Result<Policy> policy_from_json(const std::string& text, const std::string& orig
       std::optional<int64_t> secs;
       if (value.is_number_integer() && value.get<int64_t>() > 0) secs = value.get<int64_t>();
       else if (value.is_string()) secs = parse_duration_seconds(value.get<std::string>());
-      if (!secs) return make_error("policy " + origin + ": \"maxAge\" must be seconds or a duration like \"24h\" or \"7d\"");
+      if (!secs)
+        return make_error("policy " + origin + ": \"maxAge\" must be seconds or a duration like \"24h\" or \"7d\"");
       p.max_age_seconds = secs;
     } else {
       return make_error("policy " + origin + ": unknown key \"" + key + "\" (see docs/policy.md)");
@@ -192,7 +195,8 @@ std::vector<StepFacts> step_facts(const json& st) {
     StepFacts f;
     f.name = string_at(b, {"annotations", "step"});
     if (f.name.empty()) continue;
-    if (const json* c = at_path(b, {"annotations", "exitCode"}); c && c->is_number_integer()) f.exit_code = c->get<int64_t>();
+    if (const json* c = at_path(b, {"annotations", "exitCode"}); c && c->is_number_integer())
+      f.exit_code = c->get<int64_t>();
     const json* t = at_path(b, {"annotations", "traced"});
     f.traced = t && t->is_boolean() && t->get<bool>();
     if (const json* n = at_path(b, {"annotations", "networkDestinations"}); n && n->is_array()) {
@@ -200,7 +204,8 @@ std::vector<StepFacts> step_facts(const json& st) {
       f.traced = true;
     }
     if (const json* h = at_path(b, {"annotations", "networkHosts"}); h && h->is_object()) f.hosts = h;
-    if (const json* d = at_path(b, {"annotations", "gitDirty"}); d && d->is_number_integer()) f.git_dirty = d->get<int64_t>();
+    if (const json* d = at_path(b, {"annotations", "gitDirty"}); d && d->is_number_integer())
+      f.git_dirty = d->get<int64_t>();
     out.push_back(std::move(f));
   }
   return out;
@@ -215,8 +220,8 @@ bool failed(const StepFacts& f) { return !f.exit_code || *f.exit_code != 0; }
 void check_sources(const Policy& p, const json& st, Checks& out) {
   if (!p.allowed_builders.empty()) {
     std::string id = string_at(st, {"predicate", "runDetails", "builder", "id"});
-    add(out, "policy.allowedBuilders", any_match(p.allowed_builders, id), "builder.id one of " + join(p.allowed_builders),
-        id.empty() ? "(none)" : id);
+    add(out, "policy.allowedBuilders", any_match(p.allowed_builders, id),
+        "builder.id one of " + join(p.allowed_builders), id.empty() ? "(none)" : id);
   }
   StatementSource source = statement_source(st);
   const std::string& repo = source.uri;
@@ -236,7 +241,8 @@ void check_sources(const Policy& p, const json& st, Checks& out) {
 void check_required_steps(const Policy& p, const json& st, const std::vector<StepFacts>& facts, Checks& out) {
   if (p.required_steps.empty()) return;
   std::vector<std::string> names;
-  if (const json* steps = at_path(st, {"predicate", "buildDefinition", "externalParameters", "steps"}); steps && steps->is_array())
+  if (const json* steps = at_path(st, {"predicate", "buildDefinition", "externalParameters", "steps"});
+      steps && steps->is_array())
     for (const auto& s : *steps)
       if (s.is_object() && s.contains("name") && s["name"].is_string()) names.push_back(s["name"].get<std::string>());
   std::vector<std::string> missing;
@@ -261,7 +267,9 @@ void check_required_steps(const Policy& p, const json& st, const std::vector<Ste
         bad.push_back(exit_text(f));
     // A missing step is requiredSteps' failure; this rule judges the steps that ran.
     add(out, "policy.requiredStepsSucceeded", bad.empty(), "required steps exit 0",
-        !bad.empty() ? join(bad) : missing.empty() ? "all exit 0" : "all present exit 0");
+        !bad.empty()      ? join(bad)
+        : missing.empty() ? "all exit 0"
+                          : "all present exit 0");
   }
 }
 
@@ -292,15 +300,20 @@ void check_traced_and_clean(const Policy& p, const std::vector<StepFacts>& facts
     }
     std::string which = p.require_traced_steps.empty() ? "every step" : "steps " + join(p.require_traced_steps);
     add(out, "policy.requireTraced", untraced.empty() && !facts.empty(), which + " traced (hallmark run --trace)",
-        facts.empty() ? "no step records among the byproducts" : untraced.empty() ? "traced" : "untraced: " + join(untraced));
+        facts.empty()      ? "no step records among the byproducts"
+        : untraced.empty() ? "traced"
+                           : "untraced: " + join(untraced));
   }
   if (p.require_clean_source) {
     std::vector<std::string> dirty;
     for (const auto& f : facts)
       if (!f.git_dirty) dirty.push_back(f.name + " (no git context)");
-      else if (*f.git_dirty != 0) dirty.push_back(f.name + " (" + std::to_string(*f.git_dirty) + " tracked files changed)");
+      else if (*f.git_dirty != 0)
+        dirty.push_back(f.name + " (" + std::to_string(*f.git_dirty) + " tracked files changed)");
     add(out, "policy.requireCleanSource", dirty.empty() && !facts.empty(), "a clean git tree at every step",
-        facts.empty() ? "no step records among the byproducts" : dirty.empty() ? "clean" : join(dirty));
+        facts.empty()   ? "no step records among the byproducts"
+        : dirty.empty() ? "clean"
+                        : join(dirty));
   }
 }
 
@@ -315,7 +328,8 @@ void check_max_age(const Policy& p, const json& st, SystemTime now, Checks& out)
     return;
   }
   auto age = std::chrono::duration_cast<std::chrono::seconds>(now - *t).count();
-  add(out, "policy.maxAge", age <= *p.max_age_seconds, expected, "finished " + when + " (" + std::to_string(age) + " s ago)");
+  add(out, "policy.maxAge", age <= *p.max_age_seconds, expected,
+      "finished " + when + " (" + std::to_string(age) + " s ago)");
 }
 
 void check_sbom(const Policy& p, const json& st, Checks& out) {
@@ -366,13 +380,17 @@ void check_network(const Policy& p, const std::vector<StepFacts>& facts, Checks&
         if (!d.is_string()) continue;
         std::string dest = d.get<std::string>();
         auto forms = destination_forms(dest, f.hosts);
-        bool matched = std::any_of(forms.begin(), forms.end(), [&](const std::string& v) { return any_match(rule.patterns, v); });
-        if (matched == rule.deny) hits.push_back(f.name + " -> " + dest + (forms.size() > 2 ? " (" + forms.back() + ")" : ""));
+        bool matched =
+            std::any_of(forms.begin(), forms.end(), [&](const std::string& v) { return any_match(rule.patterns, v); });
+        if (matched == rule.deny)
+          hits.push_back(f.name + " -> " + dest + (forms.size() > 2 ? " (" + forms.back() + ")" : ""));
       }
     }
     std::string expected = (rule.deny ? "no connection to " : "connections only to ") + join(rule.patterns);
     if (!hits.empty() || (untraced.empty() && !facts.empty())) {
-      add(out, rule.name, hits.empty(), expected, hits.empty() ? (rule.deny ? "none" : "every connection allowed") : (rule.deny ? "" : "not allowed: ") + join(hits));
+      add(out, rule.name, hits.empty(), expected,
+          hits.empty() ? (rule.deny ? "none" : "every connection allowed")
+                       : (rule.deny ? "" : "not allowed: ") + join(hits));
       continue;
     }
     std::string actual =
@@ -395,11 +413,14 @@ void check_record_tampering(const Policy& p, const json& st, Checks& out) {
     for (const auto& x : *t)
       if (x.is_object())
         hits.push_back((where.empty() ? "" : where + ": ") + x.value("path", std::string("?")) + " " +
-                       x.value("change", std::string("changed")) + " (" + x.value("detectedBy", std::string("?")) + ")");
+                       x.value("change", std::string("changed")) + " (" + x.value("detectedBy", std::string("?")) +
+                       ")");
   }
   const std::string expected = "no change to the record dir that hallmark did not make";
-  if (p.forbid_record_tampering) add(out, "policy.forbidRecordTampering", hits.empty(), expected, hits.empty() ? "none" : join(hits));
-  else if (!hits.empty()) out.push_back({"policy.forbidRecordTampering", true, expected + " (not required)", join(hits), true});
+  if (p.forbid_record_tampering)
+    add(out, "policy.forbidRecordTampering", hits.empty(), expected, hits.empty() ? "none" : join(hits));
+  else if (!hits.empty())
+    out.push_back({"policy.forbidRecordTampering", true, expected + " (not required)", join(hits), true});
 }
 
 void check_components(const Policy& p, const json& st, Checks& out) {
@@ -416,7 +437,8 @@ void check_components(const Policy& p, const json& st, Checks& out) {
     for (const auto& c : *comps)
       if (c.is_string()) consider(c.get<std::string>());
   }
-  if (const json* deps = at_path(st, {"predicate", "buildDefinition", "resolvedDependencies"}); deps && deps->is_array())
+  if (const json* deps = at_path(st, {"predicate", "buildDefinition", "resolvedDependencies"});
+      deps && deps->is_array())
     for (const auto& d : *deps) {
       consider(string_at(d, {"uri"}));
       consider(string_at(d, {"name"}));
@@ -429,7 +451,7 @@ void check_components(const Policy& p, const json& st, Checks& out) {
                    "no SBOM components among the byproducts to judge", true});
 }
 
-} // namespace
+}  // namespace
 
 std::vector<CheckResult> evaluate_policy(const Policy& p, const json& st, SystemTime now) {
   std::vector<CheckResult> out;
@@ -446,4 +468,4 @@ std::vector<CheckResult> evaluate_policy(const Policy& p, const json& st, System
   return out;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -139,7 +139,7 @@ std::string default_ref(const GitContext* git, const CiContext* ci) {
   return git->commit;
 }
 
-} // namespace
+}  // namespace
 
 json statement_digest(const FileEntry& e) {
   json out = json::object();
@@ -176,7 +176,8 @@ Result<json> provenance_subject(const std::vector<StepRecord>& steps, const Prov
   }
   for (size_t i = 0; i < o.subject_globs.size(); ++i)
     if (!glob_used[i])
-      return make_error("--subject " + o.subject_globs[i] + " matches no product of the run (`hallmark steps` lists them)");
+      return make_error("--subject " + o.subject_globs[i] +
+                        " matches no product of the run (`hallmark steps` lists them)");
   if (subject.empty())
     return make_error("the run has no products to attest: no step created or changed a file (use --products)");
   return subject;
@@ -201,7 +202,8 @@ Source source_of(const std::vector<StepRecord>& steps) {
 json external_parameters(const std::vector<StepRecord>& steps, const Source& src) {
   json step_params = json::array();
   for (const auto& s : steps) step_params.push_back({{"name", s.name}, {"command", s.argv}, {"cwd", relative_cwd(s)}});
-  json external = {{"pipeline", src.ci && !src.ci->pipeline.empty() ? src.ci->pipeline : "local"}, {"steps", step_params}};
+  json external = {{"pipeline", src.ci && !src.ci->pipeline.empty() ? src.ci->pipeline : "local"},
+                   {"steps", step_params}};
   if (!src.remote.empty() || !src.ref.empty()) {
     json source = json::object();
     if (!src.remote.empty()) source["uri"] = git_source_uri(src.remote, "", src.root);
@@ -215,8 +217,11 @@ json internal_parameters(const std::vector<StepRecord>& steps, const Source& src
   json internal = json::object();
   if (const CiContext* ci = src.ci) {
     json c = {{"platform", ci->platform}};
-    for (auto [k, v] : {std::pair{"job", &ci->job}, {"runId", &ci->run_id}, {"runAttempt", &ci->run_attempt},
-                        {"trigger", &ci->trigger}, {"actor", &ci->actor}})
+    for (auto [k, v] : {std::pair{"job", &ci->job},
+                        {"runId", &ci->run_id},
+                        {"runAttempt", &ci->run_attempt},
+                        {"trigger", &ci->trigger},
+                        {"actor", &ci->actor}})
       if (!v->empty()) c[k] = *v;
     if (!ci->selected.empty()) c["variables"] = ci->selected;
     internal["ci"] = c;
@@ -237,7 +242,8 @@ json resolved_dependencies(const std::vector<StepRecord>& steps, const Source& s
                            Provenance& out, size_t* listed) {
   json deps = json::array();
   if (!src.remote.empty() && !src.commit.empty())
-    deps.push_back({{"uri", git_source_uri(src.remote, src.ref, src.root)}, {"digest", {{"gitCommit", lower(src.commit)}}}});
+    deps.push_back(
+        {{"uri", git_source_uri(src.remote, src.ref, src.root)}, {"digest", {{"gitCommit", lower(src.commit)}}}});
   else if (!src.commit.empty())  // a repository without a remote still has its commit
     deps.push_back({{"name", "source"}, {"digest", {{"gitCommit", lower(src.commit)}}}});
   std::map<std::string, const FileEntry*> toolchain;
@@ -253,7 +259,8 @@ json resolved_dependencies(const std::vector<StepRecord>& steps, const Source& s
   // again by a later step (a test step's walk includes the build's products).
   std::set<std::pair<std::string, std::string>> produced;
   for (const auto& s : steps)
-    for (const auto& p : s.products) produced.insert({p.path, p.digests.count("sha256") ? lower(p.digests.at("sha256")) : ""});
+    for (const auto& p : s.products)
+      produced.insert({p.path, p.digests.count("sha256") ? lower(p.digests.at("sha256")) : ""});
   std::map<std::string, json> materials;
   for (const auto& s : steps)
     for (const auto& m : s.materials) {
@@ -307,7 +314,8 @@ Result<json> byproducts_of(const ProvenanceOptions& o, const Provenance& out, si
     if (!text) return text.error();
     auto [media, purls] = inspect_sbom(*text);
     if (media.empty() && f.media_type.empty())
-      return make_error(f.path.string() + " is neither a CycloneDX nor an SPDX JSON SBOM (write one with hallmark sbom)");
+      return make_error(f.path.string() +
+                        " is neither a CycloneDX nor an SPDX JSON SBOM (write one with hallmark sbom)");
     json b = {{"name", f.name}, {"digest", {{"sha256", sha256_hex(*text)}}}};
     b["mediaType"] = !f.media_type.empty() ? f.media_type : !media.empty() ? media : "application/json";
     b["annotations"] = {{"sbom", true}, {"components", purls}};
@@ -341,10 +349,11 @@ Result<json> byproducts_of(const ProvenanceOptions& o, const Provenance& out, si
   return byproducts;
 }
 
-} // namespace
+}  // namespace
 
 Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const ProvenanceOptions& o) {
-  if (steps.empty()) return make_error("the current pipeline run has no steps: wrap build steps with `hallmark run` first");
+  if (steps.empty())
+    return make_error("the current pipeline run has no steps: wrap build steps with `hallmark run` first");
   Provenance out;
   auto subject = provenance_subject(steps, o, out);
   if (!subject) return subject.error();
@@ -357,21 +366,20 @@ Result<Provenance> build_provenance(const std::vector<StepRecord>& steps, const 
   if (builder_id.empty() && src.ci) builder_id = src.ci->builder_id;
   if (builder_id.empty()) builder_id = kLocalBuilderId;
 
-  out.statement = {
-      {"_type", kStatementV1},
-      {"subject", *subject},
-      {"predicateType", kSlsaProvenanceV1},
-      {"predicate",
-       {{"buildDefinition",
-         {{"buildType", kHallmarkBuildTypeV1},
-          {"externalParameters", external_parameters(steps, src)},
-          {"internalParameters", internal_parameters(steps, src, o)},
-          {"resolvedDependencies", deps}}},
-        {"runDetails",
-         {{"builder", {{"id", builder_id}, {"version", {{"hallmark", o.hallmark_version}}}}},
-          {"metadata", run_metadata(steps, src.ci, o)},
-          {"byproducts", *byproducts}}}}}};
+  out.statement = {{"_type", kStatementV1},
+                   {"subject", *subject},
+                   {"predicateType", kSlsaProvenanceV1},
+                   {"predicate",
+                    {{"buildDefinition",
+                      {{"buildType", kHallmarkBuildTypeV1},
+                       {"externalParameters", external_parameters(steps, src)},
+                       {"internalParameters", internal_parameters(steps, src, o)},
+                       {"resolvedDependencies", deps}}},
+                     {"runDetails",
+                      {{"builder", {{"id", builder_id}, {"version", {{"hallmark", o.hallmark_version}}}}},
+                       {"metadata", run_metadata(steps, src.ci, o)},
+                       {"byproducts", *byproducts}}}}}};
   return out;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -34,15 +34,14 @@ Status add_bom(const Result<sbom::Bom>& bom, const std::string& what, const fs::
   return ok_status();
 }
 
-Status add_sbom(const fs::path& input, const fs::path& file, json subjects, const EnvMap& env,
-                SbomAttestations& out) {
+Status add_sbom(const fs::path& input, const fs::path& file, json subjects, const EnvMap& env, SbomAttestations& out) {
   sbom::BomOptions bo;
   bo.paths = {input};
   bo.go_module_cache = sbom::go_module_cache_dir(env);
   return add_bom(sbom::build_bom(bo), input.string(), file, std::move(subjects), env, out);
 }
 
-} // namespace
+}  // namespace
 
 Result<SbomAttestations> make_sbom_attestations(const fs::path& workspace, const json& subjects,
                                                 const fs::path& out_prefix, const EnvMap& env,
@@ -68,4 +67,4 @@ Result<SbomAttestations> make_sbom_attestations(const fs::path& workspace, const
   return out;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

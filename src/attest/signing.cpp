@@ -111,7 +111,7 @@ int passphrase_callback(char* buf, int size, int, void* user) {
   return int(req->passphrase->size());
 }
 
-} // namespace
+}  // namespace
 
 const char* to_string(KeyType t) {
   switch (t) {
@@ -324,4 +324,4 @@ Status verify_message(const VerifyingKey& key, std::string_view message, std::st
   return ok_status();
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -131,7 +131,8 @@ EnvelopeOutcome check_envelope(const DsseEnvelope& env, const std::vector<Verify
   json st = json::parse(env.payload, nullptr, false);
   if (!add("payload", !st.is_discarded() && st.is_object(), "a JSON in-toto statement",
            st.is_discarded() ? "payload is not valid JSON (truncated?)"
-           : st.is_object() ? "a JSON object" : "JSON that is not an object"))
+           : st.is_object()  ? "a JSON object"
+                             : "JSON that is not an object"))
     return out;
   out.statement = st;
   if (!add("_type", string_at(st, {"_type"}) == kStatementV1, kStatementV1, quoted_or_none(string_at(st, {"_type"}))))
@@ -152,8 +153,7 @@ EnvelopeOutcome check_envelope(const DsseEnvelope& env, const std::vector<Verify
   std::string subjects_text;
   for (const auto& s : seen) subjects_text += (subjects_text.empty() ? "" : ", ") + s;
   add("subject", !hit.empty(), "sha256:" + artifact_sha256 + " among the subjects",
-      hit.empty() ? "subjects " + (subjects_text.empty() ? std::string("(none)") : subjects_text)
-                  : "subject " + hit);
+      hit.empty() ? "subjects " + (subjects_text.empty() ? std::string("(none)") : subjects_text) : "subject " + hit);
 
   // 4. Who built it, from what.
   std::string builder = string_at(st, {"predicate", "runDetails", "builder", "id"});
@@ -177,8 +177,8 @@ EnvelopeOutcome check_envelope(const DsseEnvelope& env, const std::vector<Verify
 
 // Keyless bundles: the sigstore evidence first, then the statement as for keyed provenance
 // (with the builder and source matched against the certificate's claims instead).
-Result<VerifyResult> verify_keyless_bundle(const VerifyOptions& o, std::string_view text, const std::optional<Policy>& policy,
-                                           VerifyResult r) {
+Result<VerifyResult> verify_keyless_bundle(const VerifyOptions& o, std::string_view text,
+                                           const std::optional<Policy>& policy, VerifyResult r) {
   auto kl = verify_sigstore_evidence(o, text, r.provenance.string(), r.artifact_sha256);
   if (!kl) return kl.error();
   r.format = kl->format;
@@ -197,7 +197,8 @@ Result<VerifyResult> verify_keyless_bundle(const VerifyOptions& o, std::string_v
     EnvelopeOutcome one = check_envelope(*kl->envelope, {*kl->key}, r.artifact_sha256, rest, policy);
     for (auto& c : one.checks) r.checks.push_back(std::move(c));
     r.statement = std::move(one.statement);
-  } else if (kl->passed && (policy || !o.extra_checks.empty() || !o.source_ref.empty() || (!kl->keyless && !build.empty()))) {
+  } else if (kl->passed &&
+             (policy || !o.extra_checks.empty() || !o.source_ref.empty() || (!kl->keyless && !build.empty()))) {
     r.checks.push_back({"statement", false, "an in-toto statement for the policy and source checks (a DSSE bundle)",
                         "a message signature"});
   }
@@ -215,7 +216,7 @@ Result<std::string> parse_sha256_digest(const std::string& text) {
   return hex;
 }
 
-} // namespace
+}  // namespace
 
 namespace {
 
@@ -242,7 +243,8 @@ Result<TrustInputs> load_trust(const VerifyOptions& o) {
 
 // Several envelopes (an .intoto.jsonl, an image's attestations): the first that passes wins;
 // otherwise the one that got furthest explains the failure.
-void check_all(const std::vector<DsseEnvelope>& envelopes, const TrustInputs& t, const VerifyOptions& o, VerifyResult& r) {
+void check_all(const std::vector<DsseEnvelope>& envelopes, const TrustInputs& t, const VerifyOptions& o,
+               VerifyResult& r) {
   std::optional<EnvelopeOutcome> best;
   for (size_t i = 0; i < envelopes.size(); ++i) {
     EnvelopeOutcome one = check_envelope(envelopes[i], t.keys, r.artifact_sha256, o, t.policy);
@@ -260,7 +262,7 @@ void check_all(const std::vector<DsseEnvelope>& envelopes, const TrustInputs& t,
   r.keyid = best->keyid;
 }
 
-} // namespace
+}  // namespace
 
 Result<VerifyResult> verify_documents(const VerifyOptions& o, const std::string& artifact_sha256,
                                       const std::vector<AttestationDocument>& documents) {
@@ -278,7 +280,8 @@ Result<VerifyResult> verify_documents(const VerifyOptions& o, const std::string&
     r.provenance = d.where;
     if (is_sigstore_evidence(d.text)) {
       if (o.identity.empty()) {
-        r.checks.push_back({"sigstore.identity", false, "--certificate-identity/--certificate-oidc-issuer for a keyless attestation",
+        r.checks.push_back({"sigstore.identity", false,
+                            "--certificate-identity/--certificate-oidc-issuer for a keyless attestation",
                             "none given"});
       } else {
         auto one = verify_keyless_bundle(o, d.text, trust->policy, std::move(r));
@@ -349,7 +352,10 @@ Result<VerifyResult> verify_artifact(const VerifyOptions& o) {
 json VerifyResult::to_json() const {
   json checks_json = json::array();
   for (const auto& c : checks)
-    checks_json.push_back({{"check", c.check}, {"passed", c.passed}, {"expected", c.expected}, {"actual", c.actual},
+    checks_json.push_back({{"check", c.check},
+                           {"passed", c.passed},
+                           {"expected", c.expected},
+                           {"actual", c.actual},
                            {"warning", c.warning}});
   json out = {{"passed", passed},
               {"artifactSha256", artifact_sha256},
@@ -379,4 +385,4 @@ std::vector<std::string> VerifyResult::lines(const std::filesystem::path& artifa
   return out;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

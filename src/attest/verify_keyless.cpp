@@ -43,10 +43,10 @@ std::string bundle_format(const sigstore::Bundle& b) {
   return "Sigstore bundle v0." + std::to_string(b.minor_version) + (b.has_public_key ? " (managed key)" : " (keyless)");
 }
 
-} // namespace
+}  // namespace
 
-Result<KeylessOutcome> verify_sigstore_evidence(const VerifyOptions& o, std::string_view text, const std::string& origin,
-                                                const std::string& artifact_sha256) {
+Result<KeylessOutcome> verify_sigstore_evidence(const VerifyOptions& o, std::string_view text,
+                                                const std::string& origin, const std::string& artifact_sha256) {
   KeylessOutcome out;
   auto bundle = sigstore::parse_bundle(text, origin);
   if (!bundle) {
@@ -59,8 +59,9 @@ Result<KeylessOutcome> verify_sigstore_evidence(const VerifyOptions& o, std::str
   sigstore::BundleVerifyOptions bo;
   bo.identity = o.identity;
   if (out.keyless && bo.identity.san.empty() && bo.identity.san_regexp.empty())
-    return make_error("a keyless bundle needs an identity to check: --certificate-identity or --certificate-identity-regexp "
-                      "(and --certificate-oidc-issuer); see docs/verify.md");
+    return make_error(
+        "a keyless bundle needs an identity to check: --certificate-identity or --certificate-identity-regexp "
+        "(and --certificate-oidc-issuer); see docs/verify.md");
   HALLMARK_TRY(check_regexp("--certificate-identity-regexp", o.identity.san_regexp));
   HALLMARK_TRY(check_regexp("--certificate-oidc-issuer-regexp", o.identity.issuer_regexp));
   auto root = trusted_root_for(o);
@@ -75,7 +76,8 @@ Result<KeylessOutcome> verify_sigstore_evidence(const VerifyOptions& o, std::str
     bo.keys.emplace_back(key->pkey(), EVP_PKEY_free);
   }
   sigstore::BundleVerification v = sigstore::verify_bundle(*bundle, bo);
-  for (auto& c : v.checks) out.checks.push_back({std::move(c.check), c.passed, std::move(c.expected), std::move(c.actual)});
+  for (auto& c : v.checks)
+    out.checks.push_back({std::move(c.check), c.passed, std::move(c.expected), std::move(c.actual)});
   out.claims = v.claims;
   out.passed = v.passed;
   if (!v.passed) return out;
@@ -89,9 +91,10 @@ Result<KeylessOutcome> verify_sigstore_evidence(const VerifyOptions& o, std::str
   out.key = VerifyingKey(adopted->first, adopted->second);
   out.signer = out.keyless ? v.claims.san : out.key->keyid();
   if (bundle->is_dsse)
-    out.envelope = DsseEnvelope{bundle->payload_type, bundle->payload,
+    out.envelope = DsseEnvelope{bundle->payload_type,
+                                bundle->payload,
                                 {DsseSignature{bundle->dsse_signatures[0].keyid, bundle->dsse_signatures[0].sig}}};
   return out;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

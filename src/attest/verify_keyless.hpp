@@ -17,12 +17,12 @@ namespace hallmark {
 
 struct KeylessOutcome {
   bool passed = false;
-  bool keyless = false;                 // a certificate, not a managed key
+  bool keyless = false;  // a certificate, not a managed key
   std::vector<CheckResult> checks;
-  std::string format;                   // "Sigstore bundle v0.3 (keyless)"
-  std::string signer;                   // the SAN, or the managed key's id
-  std::optional<DsseEnvelope> envelope; // the authenticated envelope (DSSE bundles)
-  std::optional<VerifyingKey> key;      // the key that signed it
+  std::string format;                    // "Sigstore bundle v0.3 (keyless)"
+  std::string signer;                    // the SAN, or the managed key's id
+  std::optional<DsseEnvelope> envelope;  // the authenticated envelope (DSSE bundles)
+  std::optional<VerifyingKey> key;       // the key that signed it
   sigstore::CertificateClaims claims;
 };
 
@@ -32,7 +32,7 @@ bool is_sigstore_evidence(std::string_view text);
 
 // An error (exit 2) for a keyless bundle without an identity requirement, a bad regexp, an
 // unreadable trusted root or key; otherwise the outcome with its checks.
-Result<KeylessOutcome> verify_sigstore_evidence(const VerifyOptions& o, std::string_view text, const std::string& origin,
-                                                const std::string& artifact_sha256);
+Result<KeylessOutcome> verify_sigstore_evidence(const VerifyOptions& o, std::string_view text,
+                                                const std::string& origin, const std::string& artifact_sha256);
 
-} // namespace hallmark
+}  // namespace hallmark

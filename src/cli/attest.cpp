@@ -24,7 +24,9 @@ void ingest_attested(const Opts& o, const AttestOptions& a, const AttestOutcome&
   in.data_dir = env_get(g.env, "HALLMARK_DATA_DIR");
   if (auto key = load_signing_key(a.key, pass)) in.keys.push_back(key->public_key());
   auto r = ingest_into_configured_store(o.store, g.env, in);
-  if (!r) say("warning: evidence store: " + r.message() + " (the run was attested; ingest it later with `hallmark store ingest`)");
+  if (!r)
+    say("warning: evidence store: " + r.message() +
+        " (the run was attested; ingest it later with `hallmark store ingest`)");
   else if (*r && g.verbosity >= 2) say("ingested the run into the evidence store");
 }
 
@@ -55,7 +57,7 @@ int attest_image_cli(const AttestOptions& a, const Opts& o, const Globals& g) {
   return 0;
 }
 
-} // namespace
+}  // namespace
 
 Runner setup_attest(CLI::App& sub, Globals& g) {
   struct Opts {
@@ -99,9 +101,11 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
   sub.add_option("--store", o->store,
                  "Evidence store the closed run is ingested into (default: $HALLMARK_STORE, else\n"
                  "$XDG_DATA_HOME/hallmark/evidence.db; off: none); a store failure is only a warning");
-  sub.add_option("--image", o->image, "Attest a container image: its manifest (or index) digest is the subject "
+  sub.add_option("--image", o->image,
+                 "Attest a container image: its manifest (or index) digest is the subject "
                  "(oci:DIR[:TAG], HOST/REPO:TAG, ...; docs/images.md)");
-  sub.add_flag("--push", o->push, "With --image: store the attestation in the registry (cosign's sha256-<hex>.att "
+  sub.add_flag("--push", o->push,
+               "With --image: store the attestation in the registry (cosign's sha256-<hex>.att "
                "tag and an OCI 1.1 Sigstore bundle referrer); attesting again appends");
   sub.add_option("--insecure-registry", o->insecure, "With --image: allow plain HTTP to this registry HOST[:PORT]");
 
@@ -138,7 +142,8 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
     for (const auto& w : out->telemetry_warnings)
       if (g.verbosity >= 1) say("warning: telemetry: " + w);
     for (const auto& t : out->record_tampering)
-      if (g.verbosity >= 1) say("warning: record dir tampered with: " + t.path + " " + t.change + " since the last step");
+      if (g.verbosity >= 1)
+        say("warning: record dir tampered with: " + t.path + " " + t.change + " since the last step");
     if (!out->refused.empty()) {
       say_error(out->refused);
       return 1;
@@ -161,4 +166,4 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
   };
 }
 
-} // namespace hallmark::cli
+}  // namespace hallmark::cli

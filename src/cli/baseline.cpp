@@ -50,4 +50,4 @@ Runner setup_baseline(CLI::App& sub, Globals& g) {
   };
 }
 
-} // namespace hallmark::cli
+}  // namespace hallmark::cli

@@ -39,4 +39,4 @@ void say_error(const std::string& line);
 // return `status` instead, so that LeakSanitizer still sees every allocation freed.
 int exit_without_freeing(int status);
 
-} // namespace hallmark::cli
+}  // namespace hallmark::cli

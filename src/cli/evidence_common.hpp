@@ -17,4 +17,4 @@ std::unique_ptr<EvidenceStore> open_evidence_store(const std::string& flag, cons
 // exit status: 0, or 2 for an error.
 int print_query_table(const Result<QueryTable>& table, bool json);
 
-} // namespace hallmark::cli
+}  // namespace hallmark::cli

@@ -64,4 +64,4 @@ Runner setup_keygen(CLI::App& sub, Globals& g) {
   };
 }
 
-} // namespace hallmark::cli
+}  // namespace hallmark::cli

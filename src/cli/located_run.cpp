@@ -19,4 +19,4 @@ std::optional<LocatedRun> locate_run_or_say(const std::string& record_dir_flag, 
   return LocatedRun{std::move(dir), std::move(*run), std::move(*steps)};
 }
 
-} // namespace hallmark::cli
+}  // namespace hallmark::cli

@@ -23,4 +23,4 @@ struct LocatedRun {
 // the caller then exits 2.
 std::optional<LocatedRun> locate_run_or_say(const std::string& record_dir_flag, const Globals& g);
 
-} // namespace hallmark::cli
+}  // namespace hallmark::cli

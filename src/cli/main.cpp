@@ -34,7 +34,8 @@ static const Command kCommands[] = {
     {"store", "Create the evidence store or ingest records, provenance, SBOMs and event logs", setup_store},
     {"query", "Query the evidence store: component, artifact, egress, exec, runs", setup_query},
     {"baseline", "Show or reset the per-step baselines anomalies are found against", setup_baseline},
-    {"report", "Write a run's self-contained HTML report: anomalies, timeline, egress, programs, artifacts", setup_report},
+    {"report", "Write a run's self-contained HTML report: anomalies, timeline, egress, programs, artifacts",
+     setup_report},
 };
 
 void say(const std::string& line) { std::fprintf(stderr, "hallmark: %s\n", line.c_str()); }
@@ -62,7 +63,7 @@ void one_value_per_option(CLI::App& app) {
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) one_value_per_option(*sub);
 }
 
-} // namespace hallmark::cli
+}  // namespace hallmark::cli
 
 int main(int argc, char** argv) {
   using namespace hallmark::cli;
@@ -74,7 +75,7 @@ int main(int argc, char** argv) {
   CLI::App app{"hallmark records the supply-chain provenance of CI/CD pipeline steps."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("hallmark ") + hallmark::hallmark_version() + " (git " +
-                                          hallmark::hallmark_git_describe() + ")");
+                                        hallmark::hallmark_git_describe() + ")");
   Globals globals;
   globals.env = hallmark::current_environment();
 
@@ -82,8 +83,10 @@ int main(int argc, char** argv) {
   std::vector<std::pair<CLI::App*, Runner>> runners;
   for (const Command& c : kCommands) {
     CLI::App* sub = app.add_subcommand(c.name, c.help);
-    sub->add_flag_callback("-q,--quiet", [&] { globals.verbosity = 0; }, "Print nothing but errors");
-    sub->add_flag_callback("-v,--verbose", [&] { globals.verbosity = 2; }, "Print details");
+    sub->add_flag_callback(
+        "-q,--quiet", [&] { globals.verbosity = 0; }, "Print nothing but errors");
+    sub->add_flag_callback(
+        "-v,--verbose", [&] { globals.verbosity = 2; }, "Print details");
     runners.emplace_back(sub, c.setup(*sub, globals));
     one_value_per_option(*sub);
   }

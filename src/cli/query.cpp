@@ -32,7 +32,8 @@ Runner setup_query(CLI::App& sub, Globals& g) {
   egress->add_option("host-glob", o->pattern, "Host name, address or glob ('10.0.*')")->required();
   exec->add_option("program", o->pattern, "Program path glob ('*/curl') or sha256:HEX")->required();
   runs->add_option("--pipeline", o->runs.pipeline, "Only runs of this pipeline");
-  runs->add_option("--since", o->runs.since, "Only runs started within this duration (7d, 12h, 30m) or since an RFC 3339 time");
+  runs->add_option("--since", o->runs.since,
+                   "Only runs started within this duration (7d, 12h, 30m) or since an RFC 3339 time");
   for (CLI::App* s : {component, artifact, egress, exec, runs}) s->fallthrough();
 
   return [=, &g] {
@@ -48,4 +49,4 @@ Runner setup_query(CLI::App& sub, Globals& g) {
   };
 }
 
-} // namespace hallmark::cli
+}  // namespace hallmark::cli

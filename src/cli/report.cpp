@@ -14,7 +14,8 @@ Runner setup_report(CLI::App& sub, Globals& g) {
     std::string run, output, record_dir;
   };
   auto o = std::make_shared<Opts>();
-  sub.footer("Writes one self-contained HTML page (no scripts, no fetches) and prints its path. See docs/detection.md.");
+  sub.footer(
+      "Writes one self-contained HTML page (no scripts, no fetches) and prints its path. See docs/detection.md.");
   sub.add_option("run", o->run, "Run id (default: the current run, else the latest under .hallmark/runs/)");
   sub.add_option("-o,--output", o->output, "HTML file to write (default: <record dir>/report.html)");
   sub.add_option("--record-dir", o->record_dir, "Record dir (default: $HALLMARK_DIR or ./.hallmark)");
@@ -69,4 +70,4 @@ Runner setup_report(CLI::App& sub, Globals& g) {
   };
 }
 
-} // namespace hallmark::cli
+}  // namespace hallmark::cli

@@ -20,12 +20,11 @@ struct RunCliOptions : RunOptions {
 };
 
 void add_run_options(CLI::App& sub, RunCliOptions& o, LinkSigning& sign) {
-  sub.footer(
-      "Usage: hallmark run [OPTIONS] -- CMD [ARGS...]\n\n"
-      "The command's stdin/stdout/stderr, exit status and signals pass through unchanged.\n"
-      "Exit status: the command's; 127 not found, 126 not executable, 128+N killed by signal N;\n"
-      "125 hallmark's own failure: with --strict, or --require-trace when tracing is impossible\n"
-      "(the command then does not run).");
+  sub.footer("Usage: hallmark run [OPTIONS] -- CMD [ARGS...]\n\n"
+             "The command's stdin/stdout/stderr, exit status and signals pass through unchanged.\n"
+             "Exit status: the command's; 127 not found, 126 not executable, 128+N killed by signal N;\n"
+             "125 hallmark's own failure: with --strict, or --require-trace when tracing is impossible\n"
+             "(the command then does not run).");
   sub.add_option("--step,-s", o.step_name, "Step name (default: the command's file name)");
   sub.add_option("--record-dir", o.record_dir_flag, "Record dir (default: $HALLMARK_DIR or ./.hallmark)");
   sub.add_option("--workspace", o.workspace, "Root that recorded paths are relative to (default: cwd)");
@@ -41,7 +40,8 @@ void add_run_options(CLI::App& sub, RunCliOptions& o, LinkSigning& sign) {
   sub.add_option("--digest", o.digests, "Digests to record: sha256,sha512,gitoid")->capture_default_str();
   sub.add_option("--env-allow", o.env_filter.allow, "Record only environment variables matching these globs");
   sub.add_option("--env-deny", o.env_filter.deny, "Never record environment variables matching these globs");
-  sub.add_flag("--trace", o.trace, "Observe the process tree: files, programs, connections (Linux; also $HALLMARK_TRACE=1)");
+  sub.add_flag("--trace", o.trace,
+               "Observe the process tree: files, programs, connections (Linux; also $HALLMARK_TRACE=1)");
   sub.add_flag("--require-trace", o.require_trace, "Fail instead of running untraced when tracing is impossible");
   sub.add_option("--trace-reads", o.trace_reads,
                  "How --trace sees read-only opens: auto (through fanotify when permitted, no stop each; "
@@ -139,15 +139,14 @@ int report_run(RunOutcome& out, const DetectReport& detected, const Globals& g) 
     for (const auto& w : out.record.warnings) say("warning: " + w.path + ": " + w.message);
   if (g.verbosity >= 1) {
     const StepRecord& r = out.record;
-    std::string status = r.signal ? "killed by signal " + std::to_string(r.signal)
-                                  : "exit " + std::to_string(r.exit_code);
-    std::string line = "step '" + r.name + "' " + status + " in " + std::to_string(r.duration_ms) +
-                       " ms; " + std::to_string(r.materials.size()) + " materials, " +
-                       std::to_string(r.products.size()) + " products";
+    std::string status =
+        r.signal ? "killed by signal " + std::to_string(r.signal) : "exit " + std::to_string(r.exit_code);
+    std::string line = "step '" + r.name + "' " + status + " in " + std::to_string(r.duration_ms) + " ms; " +
+                       std::to_string(r.materials.size()) + " materials, " + std::to_string(r.products.size()) +
+                       " products";
     if (!r.deleted.empty()) line += ", " + std::to_string(r.deleted.size()) + " deleted";
     if (!r.warnings.empty()) line += ", " + std::to_string(r.warnings.size()) + " warnings";
-    if (r.trace)
-      line += "; traced " + std::to_string(r.trace->summary.processes) + " processes";
+    if (r.trace) line += "; traced " + std::to_string(r.trace->summary.processes) + " processes";
     if (out.record_file.empty()) line += "; NOT recorded";
     say(line);
     if (g.verbosity >= 2 && !out.record_file.empty()) say("record: " + out.record_file.string());
@@ -161,7 +160,7 @@ int report_run(RunOutcome& out, const DetectReport& detected, const Globals& g) 
   return exit_without_freeing(out.exit_code);
 }
 
-} // namespace
+}  // namespace
 
 Runner setup_run(CLI::App& sub, Globals& g) {
   sub.allow_extras();
@@ -183,4 +182,4 @@ Runner setup_run(CLI::App& sub, Globals& g) {
   };
 }
 
-} // namespace hallmark::cli
+}  // namespace hallmark::cli

@@ -46,7 +46,7 @@ Result<sbom::Bom> image_bom(const std::string& ref, const std::string& platform,
   return std::move(r->bom);
 }
 
-} // namespace
+}  // namespace
 
 Runner setup_sbom(CLI::App& sub, Globals& g) {
   struct Opts {
@@ -71,9 +71,11 @@ Runner setup_sbom(CLI::App& sub, Globals& g) {
   sub.add_option("--exclude", o->excludes, "Skip paths matching GLOB (relative to each PATH; repeatable)");
   sub.add_flag("--include-dev", o->include_dev, "Include dev-only dependencies (CycloneDX scope \"excluded\")");
   sub.add_flag("--include-vendored", o->include_vendored, "Also walk node_modules, vendor and bower_components");
-  sub.add_option("--image", o->image, "Catalogue a container image instead: oci:DIR[:TAG], oci-archive:FILE, "
+  sub.add_option("--image", o->image,
+                 "Catalogue a container image instead: oci:DIR[:TAG], oci-archive:FILE, "
                  "docker-archive:FILE or [docker://]HOST/REPO[:TAG|@sha256:...] (docs/images.md)");
-  sub.add_option("--platform", o->platform, "With --image: the platform of a multi-platform image (default: the host's)");
+  sub.add_option("--platform", o->platform,
+                 "With --image: the platform of a multi-platform image (default: the host's)");
   sub.add_option("--insecure-registry", o->insecure, "With --image: allow plain HTTP to this registry HOST[:PORT]");
   sub.add_flag("--strict", o->strict, "Exit 1 when any input produced a warning (the SBOM is still written)");
   return [o, &g] {
@@ -87,7 +89,8 @@ Runner setup_sbom(CLI::App& sub, Globals& g) {
       say_error("sbom: give either --image REF or PATHs, not both");
       return 2;
     }
-    auto bom = o->image.empty() ? sbom::build_bom(options) : image_bom(o->image, o->platform, o->insecure, o->include_dev, g);
+    auto bom =
+        o->image.empty() ? sbom::build_bom(options) : image_bom(o->image, o->platform, o->insecure, o->include_dev, g);
     if (!bom) {
       say_error("sbom: " + bom.message());
       return 2;
@@ -110,12 +113,12 @@ Runner setup_sbom(CLI::App& sub, Globals& g) {
       for (const Warning& wn : bom->warnings)
         say("warning: " + printable((wn.path.empty() ? "" : wn.path + ": ") + wn.message));
     if (g.verbosity >= 1 && !o->output.empty())
-      say("sbom: " + std::to_string(bom->components.size()) + " components, " +
-          std::to_string(bom->warnings.size()) + " warnings -> " + o->output);
+      say("sbom: " + std::to_string(bom->components.size()) + " components, " + std::to_string(bom->warnings.size()) +
+          " warnings -> " + o->output);
     emit_cli_metrics(g, {sbom_components_metric(bom->components.size(), o->format,
                                                 uint64_t(unix_nanos(std::chrono::system_clock::now())))});
     return o->strict && !bom->warnings.empty() ? 1 : 0;
   };
 }
 
-} // namespace hallmark::cli
+}  // namespace hallmark::cli

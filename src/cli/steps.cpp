@@ -24,7 +24,7 @@ std::vector<std::string> product_paths(const StepRecord& s) {
   for (const auto& p : s.products) out.push_back(p.path);
   return out;
 }
-} // namespace
+}  // namespace
 
 Runner setup_steps(CLI::App& sub, Globals& g) {
   struct Opts {
@@ -54,7 +54,8 @@ Runner setup_steps(CLI::App& sub, Globals& g) {
                      {"products", s.products.size()},
                      {"deleted", s.deleted.size()},
                      {"product_paths", product_paths(s)}});
-      std::printf("%s\n", dump_json(nlohmann::json{{"run_id", run->id}, {"closed", run->closed}, {"steps", a}}, 2).c_str());
+      std::printf("%s\n",
+                  dump_json(nlohmann::json{{"run_id", run->id}, {"closed", run->closed}, {"steps", a}}, 2).c_str());
       return 0;
     }
     std::printf("run %s%s: %zu steps\n", run->id.c_str(), run->closed ? " (closed)" : "", steps->size());
@@ -71,4 +72,4 @@ Runner setup_steps(CLI::App& sub, Globals& g) {
   };
 }
 
-} // namespace hallmark::cli
+}  // namespace hallmark::cli

@@ -47,15 +47,18 @@ Runner setup_store(CLI::App& sub, Globals& g) {
   CLI::App* migrate = sub.add_subcommand("migrate", "Create the store or bring its schema to this hallmark's version");
   CLI::App* ingest_cmd = sub.add_subcommand("ingest", "Ingest record dirs, provenance, SBOMs and event logs");
   for (CLI::App* s : {migrate, ingest_cmd}) s->fallthrough();
-  ingest_cmd->add_option("paths", o->paths, "Record dirs (.hallmark), provenance, CycloneDX/SPDX SBOMs, event logs")->required();
-  ingest_cmd->add_option("--key,-k", o->keys, "Trusted public key for provenance signatures (SPKI PEM); repeatable")->allow_extra_args(false);
+  ingest_cmd->add_option("paths", o->paths, "Record dirs (.hallmark), provenance, CycloneDX/SPDX SBOMs, event logs")
+      ->required();
+  ingest_cmd->add_option("--key,-k", o->keys, "Trusted public key for provenance signatures (SPKI PEM); repeatable")
+      ->allow_extra_args(false);
 
   return [o, &g, migrate] {
     auto store = open_evidence_store(o->store, g);
     if (!store) return 2;
     if (migrate->parsed()) {
       if (g.verbosity >= 1)
-        say("evidence store " + store->location().display() + " at schema version " + std::to_string(store->schema_version()));
+        say("evidence store " + store->location().display() + " at schema version " +
+            std::to_string(store->schema_version()));
       return 0;
     }
     IngestOptions in;
@@ -85,4 +88,4 @@ Runner setup_store(CLI::App& sub, Globals& g) {
   };
 }
 
-} // namespace hallmark::cli
+}  // namespace hallmark::cli

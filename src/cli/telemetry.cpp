@@ -21,12 +21,12 @@ void report(const FlushStats& s, const Globals& g) {
   if (g.verbosity >= 1 && s.already_closed)
     say("telemetry: the run span is in the event log already (attest or an earlier close); not emitted again");
   if (g.verbosity >= 1)
-    say("telemetry: " + std::to_string(s.sent) + " lines exported, " + std::to_string(s.rejected) +
-        " rejected, " + std::to_string(s.unsent + s.not_configured) + " still pending (" + std::to_string(s.lines) +
+    say("telemetry: " + std::to_string(s.sent) + " lines exported, " + std::to_string(s.rejected) + " rejected, " +
+        std::to_string(s.unsent + s.not_configured) + " still pending (" + std::to_string(s.lines) +
         " in the event log)");
 }
 
-} // namespace
+}  // namespace
 
 // `hallmark telemetry verify|flush|close`: the event log's own tools. verify exits 1 when the
 // chain is broken (like a failed signature check), 2 when the file cannot be read.
@@ -37,19 +37,14 @@ Runner setup_telemetry(CLI::App& sub, Globals& g) {
   };
   auto o = std::make_shared<Opts>();
   sub.require_subcommand(1);
-  CLI::App* verify =
-      sub.add_subcommand("verify", "Check the hash chain of an event log (events.otlp.jsonl)");
+  CLI::App* verify = sub.add_subcommand("verify", "Check the hash chain of an event log (events.otlp.jsonl)");
   verify->add_option("file", o->file, "The event log")->required();
-  verify->add_option("--head", o->head,
-                     "Expected chain head (SHA-256 of the last line), e.g. from the attestation");
+  verify->add_option("--head", o->head, "Expected chain head (SHA-256 of the last line), e.g. from the attestation");
   CLI::App* flush = sub.add_subcommand("flush", "Export what the event log still holds unsent");
-  CLI::App* close =
-      sub.add_subcommand("close", "Emit the pipeline run's root span (RUN {pipeline}) and export");
+  CLI::App* close = sub.add_subcommand("close", "Emit the pipeline run's root span (RUN {pipeline}) and export");
   for (CLI::App* c : {flush, close}) {
-    c->add_option("--record-dir", o->record_dir,
-                  "Record dir (default: $HALLMARK_DIR or ./.hallmark)");
-    c->add_option("--otlp-endpoint", o->endpoint,
-                  "OTLP/HTTP base URL (default: $OTEL_EXPORTER_OTLP_ENDPOINT)");
+    c->add_option("--record-dir", o->record_dir, "Record dir (default: $HALLMARK_DIR or ./.hallmark)");
+    c->add_option("--otlp-endpoint", o->endpoint, "OTLP/HTTP base URL (default: $OTEL_EXPORTER_OTLP_ENDPOINT)");
   }
   for (CLI::App* c : {verify, flush, close}) {
     c->add_flag_callback(
@@ -57,8 +52,7 @@ Runner setup_telemetry(CLI::App& sub, Globals& g) {
     c->add_flag_callback(
         "-v,--verbose", [&g] { g.verbosity = 2; }, "Print details");
   }
-  flush->add_option("--deadline", o->deadline_ms,
-                    "Give up after this many milliseconds (default 30000)");
+  flush->add_option("--deadline", o->deadline_ms, "Give up after this many milliseconds (default 30000)");
 
   return [o, &g, verify, flush, close]() -> int {
     if (verify->parsed()) {
@@ -73,16 +67,14 @@ Runner setup_telemetry(CLI::App& sub, Globals& g) {
         return 1;
       }
       auto head = event_chain_head(o->file);
-      if (g.verbosity >= 1)
-        say(o->file + ": hash chain intact; head " + (head.ok() ? *head : head.message()));
+      if (g.verbosity >= 1) say(o->file + ": hash chain intact; head " + (head.ok() ? *head : head.message()));
       return 0;
     }
     TelemetryOptions topts;
     topts.otlp_endpoint = o->endpoint;
     RecordDir dir(RecordDir::locate(fs::current_path(), o->record_dir, g.env));
     if (flush->parsed()) {
-      report(flush_record_dir(topts, dir.path(), g.env, std::chrono::milliseconds(o->deadline_ms)),
-             g);
+      report(flush_record_dir(topts, dir.path(), g.env, std::chrono::milliseconds(o->deadline_ms)), g);
       return 0;
     }
     if (close->parsed()) {
@@ -109,4 +101,4 @@ void emit_cli_metrics(const Globals& g, const std::vector<otlp::Metric>& metrics
     for (const auto& w : stats.warnings) say("warning: telemetry: " + w);
 }
 
-} // namespace hallmark::cli
+}  // namespace hallmark::cli

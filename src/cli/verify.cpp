@@ -20,8 +20,7 @@ void emit_cli_metrics(const Globals& g, const std::vector<otlp::Metric>& metrics
 namespace {
 
 // A failed verification is a security event: logged where the pipeline's telemetry goes.
-void log_failure(const VerifyResult& r, const VerifyOptions& v, const std::string& record_dir_flag,
-                 const Globals& g) {
+void log_failure(const VerifyResult& r, const VerifyOptions& v, const std::string& record_dir_flag, const Globals& g) {
   namespace fs = std::filesystem;
   fs::path dir = RecordDir::locate(fs::current_path(), record_dir_flag, g.env);
   std::error_code ec;
@@ -87,7 +86,7 @@ int verify_image_cli(const VerifyOptions& v, const std::string& image, const std
   return r->result.passed ? 0 : 1;
 }
 
-} // namespace
+}  // namespace
 
 Runner setup_verify(CLI::App& sub, Globals& g) {
   struct Opts {
@@ -105,28 +104,46 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
              "predicateType, the artifact's sha256 among the subjects, builder.id, source, then the policy.\n"
              "Exit status: 0 passed, 1 verification failed, 2 usage or I/O error.");
   sub.add_option("--artifact,-a", o->artifact, "The file to deploy");
-  sub.add_option("--artifact-digest", o->verify.artifact_digest, "sha256:HEX of the artifact, instead of --artifact (needs --provenance)");
-  sub.add_option("--image", o->image, "Verify a container image instead: every attestation stored for its digest "
+  sub.add_option("--artifact-digest", o->verify.artifact_digest,
+                 "sha256:HEX of the artifact, instead of --artifact (needs --provenance)");
+  sub.add_option("--image", o->image,
+                 "Verify a container image instead: every attestation stored for its digest "
                  "(cosign tag, OCI referrers, a cosign save layout) is checked; docs/images.md");
   sub.add_option("--insecure-registry", o->insecure, "With --image: allow plain HTTP to this registry HOST[:PORT]");
-  sub.add_option("--provenance,-p", o->provenance, "DSSE envelope, .intoto.jsonl or Sigstore bundle (default: beside the artifact)");
-  sub.add_option("--key,-k", o->keys, "Trusted public key (SPKI PEM); repeatable; not needed for keyless Sigstore bundles");
-  sub.add_option("--trusted-root", o->trusted_root, "Sigstore trusted root JSON (default: the shipped public-good root; docs/verify.md)");
-  sub.add_option("--certificate-identity", o->verify.identity.san, "Keyless: the signing certificate's SAN (URI or email), exact");
-  sub.add_option("--certificate-identity-regexp", o->verify.identity.san_regexp, "Keyless: the SAN matches this regexp");
-  sub.add_option("--certificate-oidc-issuer", o->verify.identity.issuer, "Keyless: the certificate's OIDC issuer, exact");
-  sub.add_option("--certificate-oidc-issuer-regexp", o->verify.identity.issuer_regexp, "Keyless: the OIDC issuer matches this regexp");
-  sub.add_option("--source-branch", o->verify.build.source_branch, "Keyless (GitHub): the certificate's source ref is this branch");
-  sub.add_option("--source-tag", o->verify.build.source_tag, "Keyless (GitHub): the certificate's source ref is this tag");
-  sub.add_option("--source-versioned-tag", o->verify.build.source_versioned_tag, "Keyless (GitHub): a tag with this semver prefix (v13 matches v13.0.30)");
-  sub.add_option("--builder-id", o->verify.builder_id, "Require this builder.id (keyless: the certificate's Build Signer URI[@ref])");
-  sub.add_option("--source-uri", o->verify.source_uri, "Require this source repository (keyless: the certificate's and the provenance's)");
+  sub.add_option("--provenance,-p", o->provenance,
+                 "DSSE envelope, .intoto.jsonl or Sigstore bundle (default: beside the artifact)");
+  sub.add_option("--key,-k", o->keys,
+                 "Trusted public key (SPKI PEM); repeatable; not needed for keyless Sigstore bundles");
+  sub.add_option("--trusted-root", o->trusted_root,
+                 "Sigstore trusted root JSON (default: the shipped public-good root; docs/verify.md)");
+  sub.add_option("--certificate-identity", o->verify.identity.san,
+                 "Keyless: the signing certificate's SAN (URI or email), exact");
+  sub.add_option("--certificate-identity-regexp", o->verify.identity.san_regexp,
+                 "Keyless: the SAN matches this regexp");
+  sub.add_option("--certificate-oidc-issuer", o->verify.identity.issuer,
+                 "Keyless: the certificate's OIDC issuer, exact");
+  sub.add_option("--certificate-oidc-issuer-regexp", o->verify.identity.issuer_regexp,
+                 "Keyless: the OIDC issuer matches this regexp");
+  sub.add_option("--source-branch", o->verify.build.source_branch,
+                 "Keyless (GitHub): the certificate's source ref is this branch");
+  sub.add_option("--source-tag", o->verify.build.source_tag,
+                 "Keyless (GitHub): the certificate's source ref is this tag");
+  sub.add_option("--source-versioned-tag", o->verify.build.source_versioned_tag,
+                 "Keyless (GitHub): a tag with this semver prefix (v13 matches v13.0.30)");
+  sub.add_option("--builder-id", o->verify.builder_id,
+                 "Require this builder.id (keyless: the certificate's Build Signer URI[@ref])");
+  sub.add_option("--source-uri", o->verify.source_uri,
+                 "Require this source repository (keyless: the certificate's and the provenance's)");
   sub.add_option("--source-ref", o->verify.source_ref, "Require this source ref (branch/tag name or refs/...)");
   sub.add_option("--policy", o->policy, "Policy JSON (docs/policy.md)");
-  sub.add_flag("--allow-raw-ecdsa", o->verify.allow_raw_ecdsa, "Accept raw r||s ECDSA signatures (not DSSE conformant)");
+  sub.add_flag("--allow-raw-ecdsa", o->verify.allow_raw_ecdsa,
+               "Accept raw r||s ECDSA signatures (not DSSE conformant)");
   sub.add_option("--events", o->events,
-                 "Check that this event log (events.otlp.jsonl) is complete and unaltered against the chain head the provenance signs");
-  sub.add_option("--record-dir", o->record_dir, "Where a failed verification is logged as a telemetry event (default: $HALLMARK_DIR or ./.hallmark, if present)");
+                 "Check that this event log (events.otlp.jsonl) is complete and unaltered against the chain head the "
+                 "provenance signs");
+  sub.add_option(
+      "--record-dir", o->record_dir,
+      "Where a failed verification is logged as a telemetry event (default: $HALLMARK_DIR or ./.hallmark, if present)");
   sub.add_flag("--print-provenance", o->print_provenance, "Print the verified statement");
   sub.add_flag("--json", o->json, "Print the result as JSON");
 
@@ -150,7 +167,8 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
       }
       v.extra_checks.push_back(std::move(*check));
     }
-    if (!o->image.empty()) return verify_image_cli(v, o->image, o->insecure, o->json, o->print_provenance, o->record_dir, g);
+    if (!o->image.empty())
+      return verify_image_cli(v, o->image, o->insecure, o->json, o->print_provenance, o->record_dir, g);
     auto r = verify_artifact(v);
     if (!r) {
       say_error(r.message());
@@ -174,4 +192,4 @@ Runner setup_verify(CLI::App& sub, Globals& g) {
   };
 }
 
-} // namespace hallmark::cli
+}  // namespace hallmark::cli

@@ -11,11 +11,10 @@ namespace hallmark {
 namespace {
 
 bool matches_any(const std::vector<std::string>& patterns, const std::string& name) {
-  return std::any_of(patterns.begin(), patterns.end(),
-                     [&](const std::string& p) { return wildcard_match(p, name); });
+  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) { return wildcard_match(p, name); });
 }
 
-} // namespace
+}  // namespace
 
 EnvContext collect_env_context(const EnvMap& env, const EnvFilter& filter) {
   EnvContext ctx;
@@ -31,4 +30,4 @@ EnvContext collect_env_context(const EnvMap& env, const EnvFilter& filter) {
   return ctx;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

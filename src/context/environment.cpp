@@ -15,4 +15,4 @@ EnvMap current_environment() {
   return env;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -39,11 +39,11 @@ void init_libgit2_once() {
 
 std::string last_error(const char* what, int code) {
   const git_error* e = git_error_last();
-  return std::string(what) + ": " +
-         (e && e->message ? e->message : "libgit2 error " + std::to_string(code));
+  return std::string(what) + ": " + (e && e->message ? e->message : "libgit2 error " + std::to_string(code));
 }
 
-template <class T, void (*Free)(T*)> struct Deleter {
+template <class T, void (*Free)(T*)>
+struct Deleter {
   void operator()(T* p) const {
     if (p) Free(p);
   }
@@ -60,8 +60,7 @@ std::string oid_hex(const git_oid* id) {
 }
 
 std::string strip_trailing_slash(std::string s) {
-  while (s.size() > 1 && s.back() == '/')
-    s.pop_back();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
   return s;
 }
 
@@ -85,8 +84,7 @@ Status read_head(git_repository* repo, GitContext& ctx, git_oid& head_id, bool& 
     return ok_status();
   }
   if (rc != 0) return make_error(last_error("git: cannot read HEAD", rc));
-  if (!ctx.detached && git_reference_is_branch(head.get()))
-    ctx.branch = git_reference_shorthand(head.get());
+  if (!ctx.detached && git_reference_is_branch(head.get())) ctx.branch = git_reference_shorthand(head.get());
   git_object* obj = nullptr;
   rc = git_reference_peel(&obj, head.get(), GIT_OBJECT_COMMIT);
   ObjectPtr commit(obj);
@@ -140,7 +138,7 @@ std::string read_remote_url(git_repository* repo) {
     }
     std::vector<std::string> sorted(names.strings, names.strings + names.count);
     git_strarray_dispose(&names);
-    std::sort(sorted.begin(), sorted.end()); // "first" must not depend on config order quirks
+    std::sort(sorted.begin(), sorted.end());  // "first" must not depend on config order quirks
     if (git_remote_lookup(&raw, repo, sorted.front().c_str()) != 0) {
       git_error_clear();
       return {};
@@ -153,15 +151,12 @@ std::string read_remote_url(git_repository* repo) {
 
 int on_status(const char*, unsigned int flags, void* payload) {
   auto* ctx = static_cast<GitContext*>(payload);
-  constexpr unsigned kDirty = GIT_STATUS_INDEX_NEW | GIT_STATUS_INDEX_MODIFIED |
-                              GIT_STATUS_INDEX_DELETED | GIT_STATUS_INDEX_RENAMED |
-                              GIT_STATUS_INDEX_TYPECHANGE | GIT_STATUS_WT_MODIFIED |
-                              GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE |
-                              GIT_STATUS_WT_RENAMED | GIT_STATUS_CONFLICTED;
-  if (flags & kDirty)
-    ++ctx->dirty;
-  else if (flags & (GIT_STATUS_WT_NEW | GIT_STATUS_WT_UNREADABLE))
-    ++ctx->untracked;
+  constexpr unsigned kDirty = GIT_STATUS_INDEX_NEW | GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_INDEX_DELETED |
+                              GIT_STATUS_INDEX_RENAMED | GIT_STATUS_INDEX_TYPECHANGE | GIT_STATUS_WT_MODIFIED |
+                              GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE | GIT_STATUS_WT_RENAMED |
+                              GIT_STATUS_CONFLICTED;
+  if (flags & kDirty) ++ctx->dirty;
+  else if (flags & (GIT_STATUS_WT_NEW | GIT_STATUS_WT_UNREADABLE)) ++ctx->untracked;
   return 0;
 }
 
@@ -172,8 +167,7 @@ Status status_of(git_repository* repo, const std::vector<std::string>* paths, Gi
   opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
   // An unreadable directory in the work tree (a build's private cache) is reported as one
   // untracked entry instead of failing the whole status with EACCES.
-  opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES |
-               GIT_STATUS_OPT_INCLUDE_UNREADABLE;
+  opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_INCLUDE_UNREADABLE;
   std::vector<char*> specs;
   if (paths != nullptr) {
     opts.flags |= GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;  // literal paths: no fnmatch
@@ -197,7 +191,7 @@ Status read_status(git_repository* repo, GitContext& ctx, unsigned threads) {
   return status_of(repo, nullptr, ctx);
 }
 
-} // namespace
+}  // namespace
 
 namespace {
 // Whether libgit2's discovery could find a repository from `dir`: a `.git` in it or an ancestor,
@@ -213,7 +207,7 @@ bool may_be_in_repository(const std::filesystem::path& dir) {
     if (p == p.parent_path() || p.empty()) return ec.value() != 0;  // unsure: let libgit2 look
   }
 }
-} // namespace
+}  // namespace
 
 Result<std::optional<GitContext>> collect_git_context(const std::filesystem::path& dir, unsigned threads) {
   if (!may_be_in_repository(dir)) return std::optional<GitContext>();
@@ -234,8 +228,7 @@ Result<std::optional<GitContext>> collect_git_context(const std::filesystem::pat
     git_error_clear();
     return std::optional<GitContext>();
   }
-  if (rc != 0)
-    return make_error(last_error(("git: cannot open repository at " + dir.string()).c_str(), rc));
+  if (rc != 0) return make_error(last_error(("git: cannot open repository at " + dir.string()).c_str(), rc));
 
   GitContext ctx;
   const char* workdir = git_repository_workdir(repo.get());
@@ -258,4 +251,4 @@ Result<std::optional<GitContext>> collect_git_context(const std::filesystem::pat
   return std::optional<GitContext>(std::move(ctx));
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -151,7 +151,8 @@ struct Scan {
   }
 
   DIR* open_dir(std::string_view dir) const {
-    int fd = ::openat(root_fd, dir.empty() ? "." : std::string(dir).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = ::openat(root_fd, dir.empty() ? "." : std::string(dir).c_str(),
+                      O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return nullptr;
     DIR* d = ::fdopendir(fd);
     if (d == nullptr) ::close(fd);
@@ -183,7 +184,7 @@ struct Scan {
   }
 };
 
-} // namespace
+}  // namespace
 
 std::optional<std::vector<std::string>> status_candidates(git_repository* repo, unsigned threads,
                                                           size_t max_candidates) {
@@ -245,7 +246,8 @@ std::optional<std::vector<std::string>> status_candidates(git_repository* repo, 
       for (size_t i = 0, d = git_diff_num_deltas(diff); i < d; ++i) {
         const git_diff_delta* delta = git_diff_get_delta(diff, i);
         found[threads].emplace_back(delta->old_file.path);
-        if (std::strcmp(delta->old_file.path, delta->new_file.path) != 0) found[threads].emplace_back(delta->new_file.path);
+        if (std::strcmp(delta->old_file.path, delta->new_file.path) != 0)
+          found[threads].emplace_back(delta->new_file.path);
       }
       git_diff_free(diff);
     }
@@ -274,4 +276,4 @@ std::optional<std::vector<std::string>> status_candidates(git_repository* repo, 
   return out;
 }
 
-} // namespace hallmark::context::internal
+}  // namespace hallmark::context::internal

@@ -6,8 +6,8 @@
 // thread per core, each stat relative to its directory's descriptor; it lists the work tree's
 // directories for names the index does not have, and takes the index-vs-HEAD differences from a
 // tree-to-index diff (no work-tree access), unless the index's cache-tree already names HEAD's
-// tree (the usual case after a checkout or commit: nothing staged, no tree object read). libgit2's status then runs on the candidates alone
-// (literal pathspecs), so every count still follows libgit2's (and git's) rules: ignore files,
+// tree (the usual case after a checkout or commit: nothing staged, no tree object read). libgit2's status then runs on
+// the candidates alone (literal pathspecs), so every count still follows libgit2's (and git's) rules: ignore files,
 // racy entries, untracked directories counted once, typechanges.
 #pragma once
 
@@ -25,4 +25,4 @@ namespace hallmark::context::internal {
 std::optional<std::vector<std::string>> status_candidates(git_repository* repo, unsigned threads,
                                                           size_t max_candidates = 4096);
 
-} // namespace hallmark::context::internal
+}  // namespace hallmark::context::internal

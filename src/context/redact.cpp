@@ -13,41 +13,28 @@
 namespace hallmark {
 namespace {
 
-using Span = std::pair<size_t, size_t>; // [begin, end)
+using Span = std::pair<size_t, size_t>;  // [begin, end)
 
-bool is_alnum(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0;
-}
-bool is_upper_alnum(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-bool is_base64url(char c) {
-  return is_alnum(c) || c == '-' || c == '_';
-}
-bool is_word(char c) {
-  return is_alnum(c) || c == '_';
-}
-bool is_token_char(char c) {
-  return is_alnum(c) || c == '-' || c == '_';
-}
+bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+bool is_upper_alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+bool is_base64url(char c) { return is_alnum(c) || c == '-' || c == '_'; }
+bool is_word(char c) { return is_alnum(c) || c == '_'; }
+bool is_token_char(char c) { return is_alnum(c) || c == '-' || c == '_'; }
 // RFC 6750 b64token plus the characters seen in Basic credentials.
 bool is_auth_char(char c) {
-  return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' ||
-         c == '=';
+  return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
 }
 
 size_t run_length(std::string_view s, size_t from, bool (*cls)(char)) {
   size_t i = from;
-  while (i < s.size() && cls(s[i]))
-    ++i;
+  while (i < s.size() && cls(s[i])) ++i;
   return i - from;
 }
 
 bool iequals_at(std::string_view s, size_t at, std::string_view word) {
   if (at + word.size() > s.size()) return false;
   for (size_t k = 0; k < word.size(); ++k)
-    if (std::tolower(static_cast<unsigned char>(s[at + k])) !=
-        std::tolower(static_cast<unsigned char>(word[k])))
+    if (std::tolower(static_cast<unsigned char>(s[at + k])) != std::tolower(static_cast<unsigned char>(word[k])))
       return false;
   return true;
 }
@@ -70,23 +57,22 @@ constexpr std::array<PrefixedToken, 8> kPrefixedTokens{{
     {"ghr_", 20, is_alnum},
     {"github_pat_", 20, is_word},
     {"glpat-", 20, is_token_char},
-    {"xox", 0, nullptr}, // Slack: handled specially (xox[abprs]-)
+    {"xox", 0, nullptr},  // Slack: handled specially (xox[abprs]-)
 }};
 
 void find_prefixed_tokens(std::string_view s, std::vector<Span>& out) {
   for (const auto& t : kPrefixedTokens) {
-    for (size_t at = s.find(t.prefix); at != std::string_view::npos;
-         at = s.find(t.prefix, at + 1)) {
+    for (size_t at = s.find(t.prefix); at != std::string_view::npos; at = s.find(t.prefix, at + 1)) {
       size_t body = at + t.prefix.size();
       if (t.cls == nullptr) {
         // Slack tokens: xoxa-, xoxb-, xoxp-, xoxr-, xoxs- then digits, letters and dashes.
-        if (body + 1 >= s.size() ||
-            std::string_view("abprs").find(s[body]) == std::string_view::npos || s[body + 1] != '-')
+        if (body + 1 >= s.size() || std::string_view("abprs").find(s[body]) == std::string_view::npos ||
+            s[body + 1] != '-')
           continue;
         size_t n = run_length(s, body + 2, is_token_char);
         if (n >= 10) {
           out.emplace_back(at, body + 2 + n);
-          at = body + 1 + n; // later prefixes inside this run are part of it: stay linear
+          at = body + 1 + n;  // later prefixes inside this run are part of it: stay linear
         }
         continue;
       }
@@ -122,7 +108,7 @@ void find_jwts(std::string_view s, std::vector<Span>& out) {
     size_t payload = run_length(s, p + 1, is_base64url);
     size_t q = p + 1 + payload;
     if (payload < 10 || q >= s.size() || s[q] != '.') continue;
-    size_t sig = run_length(s, q + 1, is_base64url); // may be empty: alg "none"
+    size_t sig = run_length(s, q + 1, is_base64url);  // may be empty: alg "none"
     out.emplace_back(at, q + 1 + sig);
   }
 }
@@ -165,9 +151,8 @@ void find_url_credentials(std::string_view s, std::vector<Span>& out) {
     bool colon = false;
     while (i < s.size()) {
       char c = s[i];
-      if (c == '@' || c == '/' || c == '?' || c == '#' ||
-          std::isspace(static_cast<unsigned char>(c)) || c == '"' || c == '\'' || c == '<' ||
-          c == '>')
+      if (c == '@' || c == '/' || c == '?' || c == '#' || std::isspace(static_cast<unsigned char>(c)) || c == '"' ||
+          c == '\'' || c == '<' || c == '>')
         break;
       if (c == ':') colon = true;
       ++i;
@@ -185,8 +170,9 @@ void find_url_credentials(std::string_view s, std::vector<Span>& out) {
       // https://<key>@o1.ingest.sentry.io/1): replaced too, except in ssh URLs (ssh://git@host).
       std::string_view scheme = s.substr(0, at);
       size_t scheme_start = scheme.size();
-      while (scheme_start > 0 && scheme.size() - scheme_start < 16 && (is_alnum(scheme[scheme_start - 1]) || scheme[scheme_start - 1] == '+' ||
-                                  scheme[scheme_start - 1] == '-' || scheme[scheme_start - 1] == '.'))
+      while (scheme_start > 0 && scheme.size() - scheme_start < 16 &&
+             (is_alnum(scheme[scheme_start - 1]) || scheme[scheme_start - 1] == '+' ||
+              scheme[scheme_start - 1] == '-' || scheme[scheme_start - 1] == '.'))
         --scheme_start;
       bool ssh = iequals_at(s, scheme_start, "ssh") || iequals_at(s, scheme_start, "git+ssh");
       std::string_view user = s.substr(start, last_at - start);
@@ -196,7 +182,6 @@ void find_url_credentials(std::string_view s, std::vector<Span>& out) {
   }
 }
 
-
 // HTTP authorization schemes in free text ("Authorization: Bearer X", "-H 'Basic X'"): the
 // credential after the scheme word, whatever its shape.
 void find_auth_schemes(std::string_view s, std::vector<Span>& out) {
@@ -205,8 +190,7 @@ void find_auth_schemes(std::string_view s, std::vector<Span>& out) {
       if (!iequals_at(s, at, word)) continue;
       if (at > 0 && is_alnum(s[at - 1])) continue;
       size_t body = at + word.size();
-      while (body < s.size() && s[body] == ' ')
-        ++body;
+      while (body < s.size() && s[body] == ' ') ++body;
       size_t n = run_length(s, body, is_auth_char);
       // These are ordinary English words too ("basic configuration"): only a credential-shaped
       // run after them counts, i.e. one holding a digit or mixed case (as base64 and random
@@ -231,8 +215,7 @@ std::vector<Span> find_secret_spans(std::string_view s) {
 
 std::string upper(std::string_view s) {
   std::string u(s);
-  for (char& c : u)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return u;
 }
 
@@ -241,18 +224,17 @@ bool split_assignment(std::string_view arg, std::string_view& name, size_t& eq) 
   eq = arg.find('=');
   if (eq == std::string_view::npos || eq == 0) return false;
   name = arg.substr(0, eq);
-  return std::all_of(name.begin(), name.end(),
-                     [](char c) { return is_word(c) || c == '.' || c == '-'; });
+  return std::all_of(name.begin(), name.end(), [](char c) { return is_word(c) || c == '.' || c == '-'; });
 }
 
-} // namespace
+}  // namespace
 
 bool is_secret_name(std::string_view name) {
   // Deliberately broad substring match: KEYBOARD or SESSION_MANAGER are redacted too. A lost
   // harmless value costs little; a leaked credential costs a rotation (docs/redaction.md).
-  static constexpr std::array<std::string_view, 11> kWords{
-      "TOKEN",      "SECRET", "PASSWORD", "PASSWD",  "PASSPHRASE", "KEY",
-      "CREDENTIAL", "AUTH",   "COOKIE",   "SESSION", "PRIVATE"};
+  static constexpr std::array<std::string_view, 11> kWords{"TOKEN",      "SECRET",  "PASSWORD",   "PASSWD",
+                                                           "PASSPHRASE", "KEY",     "CREDENTIAL", "AUTH",
+                                                           "COOKIE",     "SESSION", "PRIVATE"};
   std::string u = upper(name);
   if (std::any_of(kWords.begin(), kWords.end(), [&](std::string_view w) { return u.find(w) != std::string::npos; }))
     return true;
@@ -273,9 +255,7 @@ bool is_secret_env_name(std::string_view name) {
   return is_secret_name(name) || (u.size() >= 7 && u.compare(u.size() - 7, 7, "HEADERS") == 0);
 }
 
-bool looks_like_secret_value(std::string_view value) {
-  return !find_secret_spans(value).empty();
-}
+bool looks_like_secret_value(std::string_view value) { return !find_secret_spans(value).empty(); }
 
 std::string redact_text(std::string_view text) {
   std::vector<Span> spans = find_secret_spans(text);
@@ -284,7 +264,7 @@ std::string redact_text(std::string_view text) {
   out.reserve(text.size());
   size_t pos = 0;
   for (const auto& [b, e] : spans) {
-    if (e <= pos) continue; // inside a span already replaced
+    if (e <= pos) continue;  // inside a span already replaced
     if (b >= pos) {
       out.append(text.substr(pos, b - pos));
       out += kRedacted;
@@ -467,11 +447,23 @@ std::vector<std::string> redact_words(const std::vector<std::string>& argv, int 
     std::string_view a(arg);
     Next now = next;
     next = Next::plain;
-    if (now == Next::secret) { out.emplace_back(kRedacted); continue; }
-    if (now == Next::user_password) { out.push_back(redact_user_password(a)); continue; }
-    if (now == Next::script) { out.push_back(redact_shell_script(a, depth + 1)); continue; }
+    if (now == Next::secret) {
+      out.emplace_back(kRedacted);
+      continue;
+    }
+    if (now == Next::user_password) {
+      out.push_back(redact_user_password(a));
+      continue;
+    }
+    if (now == Next::script) {
+      out.push_back(redact_shell_script(a, depth + 1));
+      continue;
+    }
     std::string header;
-    if (redact_header(a, header)) { out.push_back(std::move(header)); continue; }
+    if (redact_header(a, header)) {
+      out.push_back(std::move(header));
+      continue;
+    }
     if (a.size() > 1 && a[0] == '-') {
       std::string_view opt = a.substr(a[1] == '-' ? 2 : 1);
       size_t eq = opt.find('=');
@@ -520,15 +512,13 @@ std::vector<std::string> redact_words(const std::vector<std::string>& argv, int 
   return out;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<std::string> redact_argv(const std::vector<std::string>& argv) {
-  return redact_words(argv, 0);
-}
+std::vector<std::string> redact_argv(const std::vector<std::string>& argv) { return redact_words(argv, 0); }
 
 std::string redact_env_value(std::string_view name, std::string_view value) {
   if (is_secret_env_name(name)) return kRedacted;
   return redact_text(value);
 }
 
-} // namespace hallmark
+}  // namespace hallmark

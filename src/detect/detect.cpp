@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr size_t kMaxLinesPerStep = 20;     // stderr; the record keeps up to kMaxAnomalies
+constexpr size_t kMaxLinesPerStep = 20;  // stderr; the record keeps up to kMaxAnomalies
 constexpr size_t kMaxAnomalies = 500;
 constexpr size_t kMaxManifests = 64;
 constexpr size_t kMaxManifestBytes = size_t(32) << 20;
@@ -124,7 +124,7 @@ std::string egress_message(const std::string& value, const StepRecord& r) {
   return "connected to " + value;
 }
 
-} // namespace
+}  // namespace
 
 const std::vector<std::string>& anomaly_kinds() {
   static const std::vector<std::string> kinds{"egress", "exec", "toolchain", "dependency", "write_outside", "env"};
@@ -359,9 +359,8 @@ DetectReport detect_anomalies(StepRecord& r, const DetectOptions& options, const
       rep.lines.push_back("warning: anomaly detection: cannot add the step to its baseline: " + st.message());
   }
   rep.store = std::move(*store);
-  rep.elapsed_us =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  rep.elapsed_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
   return rep;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -93,8 +93,8 @@ std::string gantt(const StepRecord& r) {
   size_t lanes = lane_end.size();
   std::string o = "<svg width=\"100%\" viewBox=\"0 0 1000 " + fmt(lanes * row + 14) +
                   "\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"processes of " + esc(r.name) + "\">";
-  o += "<text x=\"0\" y=\"11\">0 ms</text><text x=\"1000\" y=\"11\" text-anchor=\"end\">" +
-       std::to_string(t1 - t0) + " ms</text>";
+  o += "<text x=\"0\" y=\"11\">0 ms</text><text x=\"1000\" y=\"11\" text-anchor=\"end\">" + std::to_string(t1 - t0) +
+       " ms</text>";
   for (size_t i = 0; i < ps.size(); ++i) {
     const auto& p = ps[i];
     bool failed = p.exit_code > 0 || p.signal != 0;
@@ -108,7 +108,7 @@ std::string gantt(const StepRecord& r) {
   return o;
 }
 
-} // namespace
+}  // namespace
 
 namespace {
 
@@ -126,12 +126,14 @@ void head_section(std::string& o, const RunInfo& run, const std::vector<StepReco
   size_t failed = 0;
   for (const auto& s : steps) failed += step_failed(s) ? 1 : 0;
   o += "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-       "content=\"width=device-width\"><title>hallmark run " + esc(run.id) + "</title><style>" + kStyle +
-       "</style></head><body>";
+       "content=\"width=device-width\"><title>hallmark run " +
+       esc(run.id) + "</title><style>" + kStyle + "</style></head><body>";
   o += "<h1>hallmark run <code>" + esc(run.id) + "</code></h1><p class=\"muted\">started " + esc(run.started) + " · " +
        std::to_string(steps.size()) + " steps · " +
-       (failed ? "<span class=\"bad\">" + std::to_string(failed) + " failed</span>" : "<span class=\"ok\">all succeeded</span>") +
-       " · " + (anomalies ? "<span class=\"bad\">" + std::to_string(anomalies) + " anomalies</span>" : "no anomalies") + "</p>";
+       (failed ? "<span class=\"bad\">" + std::to_string(failed) + " failed</span>"
+               : "<span class=\"ok\">all succeeded</span>") +
+       " · " + (anomalies ? "<span class=\"bad\">" + std::to_string(anomalies) + " anomalies</span>" : "no anomalies") +
+       "</p>";
 }
 
 // Anomalies first: what a person must look at.
@@ -160,14 +162,18 @@ void timeline_section(std::string& o, const std::vector<StepRecord>& steps) {
   o += "<h2 id=\"timeline\">Timeline</h2>";
   if (!t0 || t1 <= t0) return;
   double scale = 760.0 / double(t1 - t0);
-  o += "<svg width=\"100%\" viewBox=\"0 0 1000 " + std::to_string(steps.size() * 20 + 4) + "\" role=\"img\" aria-label=\"steps\">";
+  o += "<svg width=\"100%\" viewBox=\"0 0 1000 " + std::to_string(steps.size() * 20 + 4) +
+       "\" role=\"img\" aria-label=\"steps\">";
   for (size_t i = 0; i < steps.size(); ++i) {
     const auto& s = steps[i];
     double x = 230 + (ms_of(s.started) - t0) * scale, w = std::max(1.0, (ms_of(s.finished) - ms_of(s.started)) * scale);
     o += "<text x=\"0\" y=\"" + std::to_string(i * 20 + 15) + "\">" + esc(s.name.substr(0, 32)) + "</text><rect x=\"" +
          fmt(x) + "\" y=\"" + std::to_string(i * 20 + 4) + "\" width=\"" + fmt(w) + "\" height=\"14\" fill=\"" +
-         (step_failed(s) ? "#cf222e" : s.anomalies.empty() ? "#2da44e" : "#bf8700") + "\"><title>" + esc(s.name) + ": " +
-         esc(status_of(s)) + ", " + std::to_string(s.duration_ms) + " ms</title></rect>";
+         (step_failed(s)        ? "#cf222e"
+          : s.anomalies.empty() ? "#2da44e"
+                                : "#bf8700") +
+         "\"><title>" + esc(s.name) + ": " + esc(status_of(s)) + ", " + std::to_string(s.duration_ms) +
+         " ms</title></rect>";
   }
   o += "</svg>";
 }
@@ -178,10 +184,11 @@ void steps_section(std::string& o, const std::vector<StepRecord>& steps) {
        "<th>products</th><th>processes</th><th>anomalies</th></tr>";
   for (const auto& s : steps)
     o += "<tr><td>" + esc(s.name) + "</td><td class=\"" + (step_failed(s) ? "bad" : "ok") + "\">" + esc(status_of(s)) +
-         "</td><td>" + std::to_string(s.duration_ms) + " ms</td><td>" + std::to_string(s.materials.size()) + "</td><td>" +
-         std::to_string(s.products.size()) + "</td><td>" +
+         "</td><td>" + std::to_string(s.duration_ms) + " ms</td><td>" + std::to_string(s.materials.size()) +
+         "</td><td>" + std::to_string(s.products.size()) + "</td><td>" +
          (s.trace ? std::to_string(s.trace->processes.size()) : std::string("<span class=\"muted\">untraced</span>")) +
-         "</td><td" + (s.anomalies.empty() ? ">0" : " class=\"bad\">" + std::to_string(s.anomalies.size())) + "</td></tr>";
+         "</td><td" + (s.anomalies.empty() ? ">0" : " class=\"bad\">" + std::to_string(s.anomalies.size())) +
+         "</td></tr>";
   o += "</table>";
   for (const auto& s : steps)
     if (s.trace && !s.trace->processes.empty()) o += "<h3>" + esc(s.name) + ": processes</h3>" + gantt(s);
@@ -203,14 +210,18 @@ void egress_section(std::string& o, const std::vector<StepRecord>& steps) {
       if (!seen.insert(dest + "\n" + exe).second || ++n > kMaxRows) continue;
       bool is_new = false;
       for (const auto& a : s.anomalies)
-        is_new = is_new || (a.kind == "egress" && (a.value == dest || (!c.host.empty() && a.value.rfind(c.host + ":", 0) == 0)));
-      rows += "<tr><td>" + esc(s.name) + "</td><td class=\"mono\">" + esc(c.host) + "</td><td class=\"mono\">" + esc(dest) + "</td><td>" + (c.transport.empty() ? "" : esc(c.transport)) +
-              "</td><td class=\"mono\">" + esc(exe) + "</td><td>" + (c.success ? "" : "refused/failed") + "</td><td" +
+        is_new = is_new ||
+                 (a.kind == "egress" && (a.value == dest || (!c.host.empty() && a.value.rfind(c.host + ":", 0) == 0)));
+      rows += "<tr><td>" + esc(s.name) + "</td><td class=\"mono\">" + esc(c.host) + "</td><td class=\"mono\">" +
+              esc(dest) + "</td><td>" + (c.transport.empty() ? "" : esc(c.transport)) + "</td><td class=\"mono\">" +
+              esc(exe) + "</td><td>" + (c.success ? "" : "refused/failed") + "</td><td" +
               (is_new ? " class=\"new\">new" : ">") + "</td></tr>";
     }
   }
-  table_or_note(o, rows, "<th>step</th><th>host</th><th>address</th><th>transport</th><th>process</th><th>result</th><th>baseline</th>",
-                "None recorded (untraced steps record no connections).", n);
+  table_or_note(
+      o, rows,
+      "<th>step</th><th>host</th><th>address</th><th>transport</th><th>process</th><th>result</th><th>baseline</th>",
+      "None recorded (untraced steps record no connections).", n);
 }
 
 void programs_section(std::string& o, const std::vector<StepRecord>& steps) {
@@ -233,8 +244,9 @@ void programs_section(std::string& o, const std::vector<StepRecord>& steps) {
       if (++n > kMaxRows) continue;
       bool is_new = false;
       for (const auto& m : new_exec) is_new = is_new || m.find(exe.substr(exe.rfind('/') + 1)) != std::string::npos;
-      rows += "<tr><td>" + esc(s.name) + "</td><td class=\"mono\">" + esc(exe) + "</td><td class=\"mono\">" + esc(short_hex(v.first)) +
-              "</td><td>" + std::to_string(v.second) + "</td><td" + (is_new ? " class=\"new\">new" : ">") + "</td></tr>";
+      rows += "<tr><td>" + esc(s.name) + "</td><td class=\"mono\">" + esc(exe) + "</td><td class=\"mono\">" +
+              esc(short_hex(v.first)) + "</td><td>" + std::to_string(v.second) + "</td><td" +
+              (is_new ? " class=\"new\">new" : ">") + "</td></tr>";
     }
   }
   table_or_note(o, rows, "<th>step</th><th>program</th><th>sha256</th><th>processes</th><th>baseline</th>",
@@ -250,10 +262,12 @@ void artifacts_section(std::string& o, const std::vector<StepRecord>& steps) {
       if (++n > kMaxRows) continue;
       auto it = p.digests.find("sha256");
       rows += "<tr><td>" + esc(s.name) + "</td><td class=\"mono\">" + esc(p.path) + "</td><td class=\"mono\">" +
-              (it == p.digests.end() ? std::string() : "sha256:" + esc(it->second)) + "</td><td>" + std::to_string(p.size) + "</td></tr>";
+              (it == p.digests.end() ? std::string() : "sha256:" + esc(it->second)) + "</td><td>" +
+              std::to_string(p.size) + "</td></tr>";
     }
   table_or_note(o, rows, "<th>step</th><th>path</th><th>digest</th><th>bytes</th>", "No products.", n);
-  o += "<p class=\"muted\">Verification: <code>hallmark attest</code> signs these; <code>hallmark verify</code> checks an "
+  o += "<p class=\"muted\">Verification: <code>hallmark attest</code> signs these; <code>hallmark verify</code> checks "
+       "an "
        "artifact against the provenance.</p>";
 }
 
@@ -263,11 +277,12 @@ void dependencies_section(std::string& o, const std::vector<StepRecord>& steps) 
   std::string rows;
   for (const auto& s : steps)
     for (const auto& a : s.anomalies)
-      if (a.kind == "dependency") rows += "<tr><td>" + esc(s.name) + "</td><td class=\"mono new\">+ " + esc(a.value) + "</td></tr>";
+      if (a.kind == "dependency")
+        rows += "<tr><td>" + esc(s.name) + "</td><td class=\"mono new\">+ " + esc(a.value) + "</td></tr>";
   table_or_note(o, rows, "<th>step</th><th>new component</th>", "No component outside the baseline.", 0);
 }
 
-} // namespace
+}  // namespace
 
 std::string render_report_html(const RunInfo& run, const std::vector<StepRecord>& steps) {
   std::string o;
@@ -282,8 +297,9 @@ std::string render_report_html(const RunInfo& run, const std::vector<StepRecord>
   programs_section(o, steps);
   artifacts_section(o, steps);
   dependencies_section(o, steps);
-  o += "<p class=\"muted\">hallmark report · the step records are the evidence; this page is a view of them.</p></body></html>\n";
+  o += "<p class=\"muted\">hallmark report · the step records are the evidence; this page is a view of "
+       "them.</p></body></html>\n";
   return o;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -66,4 +66,4 @@ private:
   bool open_ = false;
 };
 
-} // namespace hallmark::evidence
+}  // namespace hallmark::evidence

@@ -22,7 +22,7 @@ constexpr size_t kBatch = 200;
 const char* const kLastRuns =
     "SELECT run_key FROM baseline_runs WHERE pipeline = $1 AND step = $2 ORDER BY finished DESC, run_key DESC LIMIT $3";
 
-} // namespace
+}  // namespace
 
 bool Baseline::has(const std::string& kind, const std::string& value) const {
   auto it = values.find(kind);
@@ -38,7 +38,8 @@ Result<Baseline> load_baseline(EvidenceStore& store, const BaselineKey& key, int
   out.runs = runs->empty() ? 0 : std::stoll(runs->front().at(0));
   if (out.runs == 0) return out;
   auto rows = b.exec(std::string("SELECT DISTINCT kind, value FROM baseline_values WHERE pipeline = $1 AND step = $2 "
-                                 "AND run_key IN (") + kLastRuns + ")",
+                                 "AND run_key IN (") +
+                         kLastRuns + ")",
                      p);
   if (!rows) return rows.error();
   for (auto& r : *rows) out.values[r.at(0)].insert(std::move(r.at(1)));
@@ -72,9 +73,10 @@ Status add_to_baseline(EvidenceStore& store, const BaselineKey& key, const std::
     HALLMARK_TRY(b.exec(sql, params));
   }
   Params p{key.pipeline, key.step, int64_t(std::max(1, keep))};
-  HALLMARK_TRY(b.exec(std::string("DELETE FROM baseline_values WHERE pipeline = $1 AND step = $2 AND run_key NOT IN (") +
-                          kLastRuns + ")",
-                      p));
+  HALLMARK_TRY(
+      b.exec(std::string("DELETE FROM baseline_values WHERE pipeline = $1 AND step = $2 AND run_key NOT IN (") +
+                 kLastRuns + ")",
+             p));
   HALLMARK_TRY(b.exec(std::string("DELETE FROM baseline_runs WHERE pipeline = $1 AND step = $2 AND run_key NOT IN (") +
                           kLastRuns + ")",
                       p));
@@ -103,9 +105,11 @@ Result<QueryTable> show_baselines(EvidenceStore& store, const std::string& pipel
   if (!rows) return rows.error();
   for (const auto& pr : *rows) {
     Params p{pr.at(0), step, int64_t(std::max(1, max_runs))};
-    auto vals = b.exec(std::string("SELECT kind, value, COUNT(*) FROM baseline_values WHERE pipeline = $1 AND step = $2 "
-                                   "AND run_key IN (") + kLastRuns + ") GROUP BY kind, value ORDER BY kind, value",
-                       p);
+    auto vals =
+        b.exec(std::string("SELECT kind, value, COUNT(*) FROM baseline_values WHERE pipeline = $1 AND step = $2 "
+                           "AND run_key IN (") +
+                   kLastRuns + ") GROUP BY kind, value ORDER BY kind, value",
+               p);
     if (!vals) return vals.error();
     for (auto& v : *vals) t.rows.push_back({pr.at(0), step, v.at(0), v.at(1), v.at(2)});
   }
@@ -125,4 +129,4 @@ Result<int64_t> reset_baselines(EvidenceStore& store, const std::string& pipelin
   return n->empty() ? int64_t(0) : int64_t(std::stoll(n->front().at(0)));
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -78,4 +78,4 @@ Result<Document> read_event_log(const std::filesystem::path& file, const std::st
 // Runs inside the caller's transaction.
 Result<bool> write_document(Backend& backend, const Document& doc, const std::string& now);
 
-} // namespace hallmark::evidence
+}  // namespace hallmark::evidence

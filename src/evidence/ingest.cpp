@@ -40,15 +40,14 @@ Result<std::vector<Document>> read_path(const fs::path& path, const IngestOption
     else if (j.is_object() && j.contains("spdxVersion")) doc = evidence::read_spdx(path, j);
     else if (j.is_discarded() || (j.is_object() && (j.contains("payloadType") || j.contains("dsseEnvelope"))))
       doc = evidence::read_provenance(path, *text, o.keys);  // .intoto.jsonl is not one JSON document
-    else
-      return make_error(path.string() + ": not a record dir, provenance, CycloneDX/SPDX SBOM or event log");
+    else return make_error(path.string() + ": not a record dir, provenance, CycloneDX/SPDX SBOM or event log");
   }
   if (!doc) return doc.error();
   doc->sha256 = sha256_hex(*text);
   return std::vector<Document>{std::move(*doc)};
 }
 
-} // namespace
+}  // namespace
 
 Result<IngestReport> ingest(EvidenceStore& store, const IngestOptions& o) {
   if (o.paths.empty()) return make_error("nothing to ingest: name record dirs, provenance, SBOMs or event logs");
@@ -84,4 +83,4 @@ Result<std::optional<IngestReport>> ingest_into_configured_store(const std::stri
   return std::optional<IngestReport>(std::move(*report));
 }
 
-} // namespace hallmark
+}  // namespace hallmark

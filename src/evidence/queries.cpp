@@ -53,11 +53,13 @@ Params range_params(const Range& r) {
 
 bool is_digest(const std::string& s) {
   if (s.size() != 7 + 64 || s.rfind("sha256:", 0) != 0) return false;
-  return std::all_of(s.begin() + 7, s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f'); });
+  return std::all_of(s.begin() + 7, s.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || (c >= 'a' && c <= 'f'); });
 }
 
-Result<QueryTable> run(EvidenceStore& store, std::vector<std::string> columns, const std::string& sql, const Params& params,
-                       size_t glob_column = size_t(-1), const std::string& glob = {}, size_t glob_column2 = size_t(-1)) {
+Result<QueryTable> run(EvidenceStore& store, std::vector<std::string> columns, const std::string& sql,
+                       const Params& params, size_t glob_column = size_t(-1), const std::string& glob = {},
+                       size_t glob_column2 = size_t(-1)) {
   auto rows = store.backend().exec(sql, params);
   if (!rows) return make_error(store.location().display() + ": " + rows.message());
   QueryTable t{std::move(columns), {}};
@@ -70,7 +72,7 @@ Result<QueryTable> run(EvidenceStore& store, std::vector<std::string> columns, c
   return t;
 }
 
-} // namespace
+}  // namespace
 
 Result<QueryTable> query_component(EvidenceStore& store, const std::string& glob) {
   if (glob.empty()) return make_error("query component needs a purl or a purl glob, e.g. 'pkg:npm/lodash@4.*'");
@@ -88,7 +90,8 @@ Result<QueryTable> query_component(EvidenceStore& store, const std::string& glob
 }
 
 Result<QueryTable> query_artifact(EvidenceStore& store, const std::string& digest) {
-  if (!is_digest(digest)) return make_error("query artifact needs sha256:HEX (64 lowercase hex digits), got '" + digest + "'");
+  if (!is_digest(digest))
+    return make_error("query artifact needs sha256:HEX (64 lowercase hex digits), got '" + digest + "'");
   std::string sha = digest.substr(7);
   const char* sql =
       "SELECT a.name, a.run_id, COALESCE(p.step, ''), COALESCE(r.commit_id, ''), COALESCE(r.repository, ''), "
@@ -96,21 +99,25 @@ Result<QueryTable> query_artifact(EvidenceStore& store, const std::string& diges
       "FROM artifacts a LEFT JOIN runs r ON r.run_id = a.run_id "
       "LEFT JOIN products p ON p.sha256 = a.sha256 AND p.run_id = a.run_id WHERE a.sha256 = $1 "
       "UNION "
-      "SELECT p.path, p.run_id, p.step, COALESCE(r.commit_id, ''), COALESCE(r.repository, ''), COALESCE(r.builder, ''), "
+      "SELECT p.path, p.run_id, p.step, COALESCE(r.commit_id, ''), COALESCE(r.repository, ''), COALESCE(r.builder, "
+      "''), "
       "0, '', 'unsigned', COALESCE(r.started, '') "
       "FROM products p LEFT JOIN runs r ON r.run_id = p.run_id WHERE p.sha256 = $1 "
       "AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.sha256 = p.sha256 AND a.run_id = p.run_id) "
       "ORDER BY 10 DESC, 1, 3";
-  return run(store, {"artifact", "run", "step", "commit", "repository", "builder", "materials", "signer", "verification", "time"},
-             sql, {sha});
+  return run(
+      store,
+      {"artifact", "run", "step", "commit", "repository", "builder", "materials", "signer", "verification", "time"},
+      sql, {sha});
 }
 
 Result<QueryTable> query_egress(EvidenceStore& store, const std::string& glob) {
   if (glob.empty()) return make_error("query egress needs a host name, an address or a glob ('10.0.*')");
   Range r = prefix_range(glob);
-  std::string sql = "SELECT e.address, e.host, e.port, e.run_id, e.step, COALESCE(r.pipeline, ''), COALESCE(r.started, '') "
-                    "FROM egress e LEFT JOIN runs r ON r.run_id = e.run_id WHERE (" +
-                    range_sql("e.address", r, 1) + ") OR (" + range_sql("e.host", r, 1) + ") ORDER BY 7 DESC, 4, 5, 1, 3";
+  std::string sql =
+      "SELECT e.address, e.host, e.port, e.run_id, e.step, COALESCE(r.pipeline, ''), COALESCE(r.started, '') "
+      "FROM egress e LEFT JOIN runs r ON r.run_id = e.run_id WHERE (" +
+      range_sql("e.address", r, 1) + ") OR (" + range_sql("e.host", r, 1) + ") ORDER BY 7 DESC, 4, 5, 1, 3";
   return run(store, {"address", "host", "port", "run", "step", "pipeline", "time"}, sql, range_params(r), 0, glob, 1);
 }
 
@@ -133,8 +140,9 @@ Result<QueryTable> query_runs(EvidenceStore& store, const RunsFilter& f, const s
   if (!f.since.empty()) {
     char unit = f.since.back();
     std::string number = f.since.substr(0, f.since.size() - 1);
-    bool relative = !number.empty() && std::all_of(number.begin(), number.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) &&
-                    (unit == 'd' || unit == 'h' || unit == 'm');
+    bool relative = !number.empty() && std::all_of(number.begin(), number.end(), [](char c) {
+      return std::isdigit(static_cast<unsigned char>(c));
+    }) && (unit == 'd' || unit == 'h' || unit == 'm');
     if (relative) {
       auto now = parse_rfc3339(now_rfc3339);
       if (!now) return make_error("query runs: bad current time '" + now_rfc3339 + "'");
@@ -147,16 +155,17 @@ Result<QueryTable> query_runs(EvidenceStore& store, const RunsFilter& f, const s
       return make_error("--since " + f.since + ": expected a duration (7d, 12h, 30m) or an RFC 3339 time");
     }
   }
-  std::string sql = "SELECT r.run_id, r.pipeline, r.started, r.finished, r.commit_id, r.repository, r.builder, r.platform, "
-                    "(SELECT COUNT(*) FROM steps s WHERE s.run_id = r.run_id) FROM runs r WHERE r.started >= $1";
+  std::string sql =
+      "SELECT r.run_id, r.pipeline, r.started, r.finished, r.commit_id, r.repository, r.builder, r.platform, "
+      "(SELECT COUNT(*) FROM steps s WHERE s.run_id = r.run_id) FROM runs r WHERE r.started >= $1";
   Params params{since};
   if (!f.pipeline.empty()) {
     sql += " AND r.pipeline = $2";
     params.emplace_back(f.pipeline);
   }
   sql += " ORDER BY r.started DESC, r.run_id";
-  return run(store, {"run", "pipeline", "started", "finished", "commit", "repository", "builder", "platform", "steps"}, sql,
-             params);
+  return run(store, {"run", "pipeline", "started", "finished", "commit", "repository", "builder", "platform", "steps"},
+             sql, params);
 }
 
-} // namespace hallmark
+}  // namespace hallmark

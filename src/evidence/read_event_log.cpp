@@ -27,7 +27,8 @@ std::string attr(const json& attrs, const char* key) {
     if (!kv.is_object() || kv.value("key", "") != key || !kv.contains("value") || !kv["value"].is_object()) continue;
     const json& v = kv["value"];
     if (v.contains("stringValue") && v["stringValue"].is_string()) return v["stringValue"].get<std::string>();
-    if (v.contains("intValue")) return v["intValue"].is_string() ? v["intValue"].get<std::string>() : v["intValue"].dump();
+    if (v.contains("intValue"))
+      return v["intValue"].is_string() ? v["intValue"].get<std::string>() : v["intValue"].dump();
   }
   return {};
 }
@@ -36,7 +37,8 @@ struct SpanInfo {
   std::string parent, task, exe, trace;
 };
 
-template <class F> void each(const json& j, const char* outer, const char* scope, const char* items, F f) {
+template <class F>
+void each(const json& j, const char* outer, const char* scope, const char* items, F f) {
   if (!j.contains(outer) || !j[outer].is_array()) return;
   for (const auto& r : j[outer]) {
     if (!r.is_object() || !r.contains(scope) || !r[scope].is_array()) continue;
@@ -47,7 +49,7 @@ template <class F> void each(const json& j, const char* outer, const char* scope
   }
 }
 
-} // namespace
+}  // namespace
 
 Result<Document> read_event_log(const std::filesystem::path& file, const std::string& text) {
   HALLMARK_TRY(verify_event_chain(file));
@@ -101,4 +103,4 @@ Result<Document> read_event_log(const std::filesystem::path& file, const std::st
   return d;
 }
 
-} // namespace hallmark::evidence
+}  // namespace hallmark::evidence

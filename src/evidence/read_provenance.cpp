@@ -94,8 +94,8 @@ void add_statement(Document& d, const json& st, const std::string& signer, const
       if (str(b, {"mediaType"}) == kMediaStepRecord) {
         std::string step = str(b, {"annotations", "step"});
         const json& code = sub(b, {"annotations", "exitCode"});
-        d.steps.push_back({run.run_id, step, str(b, {"annotations", "startedOn"}), str(b, {"annotations", "finishedOn"}),
-                           code.is_number_integer() ? code.get<int64_t>() : 0});
+        d.steps.push_back({run.run_id, step, str(b, {"annotations", "startedOn"}),
+                           str(b, {"annotations", "finishedOn"}), code.is_number_integer() ? code.get<int64_t>() : 0});
         if (const json& dest = sub(b, {"annotations", "networkDestinations"}); dest.is_array())
           for (const auto& x : dest) {
             if (!x.is_string()) continue;
@@ -118,7 +118,7 @@ void add_statement(Document& d, const json& st, const std::string& signer, const
   d.runs.push_back(std::move(run));
 }
 
-} // namespace
+}  // namespace
 
 Result<Document> read_provenance(const std::filesystem::path& file, const std::string& text,
                                  const std::vector<VerifyingKey>& keys) {
@@ -142,4 +142,4 @@ Result<Document> read_provenance(const std::filesystem::path& file, const std::s
   return d;
 }
 
-} // namespace hallmark::evidence
+}  // namespace hallmark::evidence

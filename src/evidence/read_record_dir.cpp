@@ -45,7 +45,8 @@ RunRow run_row(const RunInfo& info, const std::vector<StepRecord>& steps) {
 void add_step(Document& d, const std::string& run_id, const StepRecord& s) {
   d.steps.push_back({run_id, s.name, s.started, s.finished, s.exit_code});
   for (const auto& p : s.products)
-    if (auto it = p.digests.find("sha256"); it != p.digests.end()) d.products.push_back({it->second, run_id, s.name, p.path});
+    if (auto it = p.digests.find("sha256"); it != p.digests.end())
+      d.products.push_back({it->second, run_id, s.name, p.path});
   if (!s.trace) return;
   for (const auto& p : s.trace->processes)
     if (!p.exe.empty()) d.execs.push_back({run_id, s.name, p.exe, p.exe_sha256});
@@ -95,7 +96,7 @@ Result<std::vector<Document>> read_run(const fs::path& dir) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 Result<std::vector<Document>> read_record_dir(const fs::path& dir) {
   std::vector<Document> out;
@@ -114,9 +115,8 @@ Result<std::vector<Document>> read_record_dir(const fs::path& dir) {
     if (!docs) return docs.error();
     for (auto& d : *docs) out.push_back(std::move(d));
   }
-  if (out.empty())
-    return make_error(dir.string() + ": not a hallmark record dir (no run.json, no runs/*/run.json)");
+  if (out.empty()) return make_error(dir.string() + ": not a hallmark record dir (no run.json, no runs/*/run.json)");
   return out;
 }
 
-} // namespace hallmark::evidence
+}  // namespace hallmark::evidence

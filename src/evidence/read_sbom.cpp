@@ -104,13 +104,15 @@ Status unique_components(const fs::path& file, const json& bom) {
         const json& item = bom[list][i];
         std::string where = std::string("#/") + list + "/" + std::to_string(i) + "/";
         HALLMARK_TRY(unique_components_at(file, item, where));
-        if (item.is_object() && item.contains("tools")) HALLMARK_TRY(unique_components_at(file, item["tools"], where + "tools/"));
+        if (item.is_object() && item.contains("tools"))
+          HALLMARK_TRY(unique_components_at(file, item["tools"], where + "tools/"));
       }
   return ok_status();
 }
 
 Status validate_cyclonedx(const fs::path& file, const json& bom, const std::string& data_dir) {
-  std::string spec = bom.contains("specVersion") && bom["specVersion"].is_string() ? bom["specVersion"].get<std::string>() : "";
+  std::string spec =
+      bom.contains("specVersion") && bom["specVersion"].is_string() ? bom["specVersion"].get<std::string>() : "";
   if (spec != "1.6" && spec != "1.5")
     return make_error(file.string() + ": CycloneDX specVersion '" + spec + "' is not supported (1.5 or 1.6)");
   auto schema = cyclonedx_schema(spec, data_dir);
@@ -141,8 +143,7 @@ void collect_purls(const json& components, std::set<std::string>& out) {
 std::string sha256_of(const json& hashes, const char* alg_key, const char* value_key, const char* alg) {
   if (!hashes.is_array()) return {};
   for (const auto& h : hashes)
-    if (h.is_object() && h.value(alg_key, "") == alg && h.contains(value_key) && h[value_key].is_string())
-    {
+    if (h.is_object() && h.value(alg_key, "") == alg && h.contains(value_key) && h[value_key].is_string()) {
       std::string v = h[value_key].get<std::string>();
       for (char& ch : v) ch = char(std::tolower(static_cast<unsigned char>(ch)));
       return v;
@@ -160,29 +161,30 @@ Document sbom_document(const fs::path& file, const char* kind, std::string sha, 
   return d;
 }
 
-} // namespace
+}  // namespace
 
 Result<Document> read_cyclonedx(const fs::path& file, const json& bom, const std::string& data_dir) {
   HALLMARK_TRY(validate_cyclonedx(file, bom, data_dir));
   std::set<std::string> purls;
   if (bom.contains("components")) collect_purls(bom["components"], purls);
-  json subject = bom.contains("metadata") && bom["metadata"].is_object() ? bom["metadata"].value("component", json())
-                                                                          : json();
+  json subject =
+      bom.contains("metadata") && bom["metadata"].is_object() ? bom["metadata"].value("component", json()) : json();
   std::string name = subject.is_object() ? subject.value("name", "") : "";
   std::string sha = subject.is_object() && subject.contains("hashes")
-                        ? sha256_of(subject["hashes"], "alg", "content", "SHA-256") : "";
+                        ? sha256_of(subject["hashes"], "alg", "content", "SHA-256")
+                        : "";
   return sbom_document(file, "cyclonedx", sha, name, std::move(purls));
 }
 
 Result<Document> read_spdx(const fs::path& file, const json& doc) {
-  if (doc.value("spdxVersion", "") != "SPDX-2.3")
-    return make_error(file.string() + ": spdxVersion must be SPDX-2.3");
+  if (doc.value("spdxVersion", "") != "SPDX-2.3") return make_error(file.string() + ": spdxVersion must be SPDX-2.3");
   for (const char* field : {"SPDXID", "name", "dataLicense", "documentNamespace", "creationInfo"})
     if (!doc.contains(field)) return make_error(file.string() + ": not a valid SPDX 2.3 document: no " + field);
   std::string described;
   if (doc.contains("relationships") && doc["relationships"].is_array())
     for (const auto& r : doc["relationships"])
-      if (r.is_object() && r.value("spdxElementId", "") == "SPDXRef-DOCUMENT" && r.value("relationshipType", "") == "DESCRIBES")
+      if (r.is_object() && r.value("spdxElementId", "") == "SPDXRef-DOCUMENT" &&
+          r.value("relationshipType", "") == "DESCRIBES")
         described = r.value("relatedSpdxElement", "");
   std::set<std::string> purls;
   std::string name, sha;
@@ -205,4 +207,4 @@ Result<Document> read_spdx(const fs::path& file, const json& doc) {
   return sbom_document(file, "spdx", sha, name, std::move(purls));
 }
 
-} // namespace hallmark::evidence
+}  // namespace hallmark::evidence

@@ -85,7 +85,7 @@ Result<int> current_version(Backend& b) {
   }
 }
 
-} // namespace
+}  // namespace
 
 int64_t row_id(std::string_view key) {
   std::string h = sha256_hex(key);
@@ -115,4 +115,4 @@ Result<int> migrate(Backend& b, const std::string& where) {
   return *found;
 }
 
-} // namespace hallmark::evidence
+}  // namespace hallmark::evidence

@@ -19,4 +19,4 @@ Result<int> migrate(Backend& backend, const std::string& where);
 // allocated, so a row's id is the same in every store and ingest needs no round trip for it.
 int64_t row_id(std::string_view key);
 
-} // namespace hallmark::evidence
+}  // namespace hallmark::evidence

@@ -25,7 +25,8 @@ std::string StoreLocation::display() const {
   if (auto scheme = s.find("://"); scheme != std::string::npos) {
     auto at = s.find('@', scheme);
     auto colon = s.find(':', scheme + 3);
-    if (at != std::string::npos && colon != std::string::npos && colon < at) s.replace(colon + 1, at - colon - 1, "***");
+    if (at != std::string::npos && colon != std::string::npos && colon < at)
+      s.replace(colon + 1, at - colon - 1, "***");
   }
   for (size_t p = s.find("password="); p != std::string::npos; p = s.find("password=", p + 1)) {
     size_t end = s.find_first_of("& ", p);
@@ -46,7 +47,8 @@ Result<StoreLocation> resolve_store(const std::string& flag, const EnvMap& env) 
     if (data.empty() || data.front() != '/') {
       std::string home = env_get(env, "HOME");
       if (home.empty())
-        return make_error("no evidence store: neither XDG_DATA_HOME nor HOME is set; use --store URL or HALLMARK_STORE");
+        return make_error(
+            "no evidence store: neither XDG_DATA_HOME nor HOME is set; use --store URL or HALLMARK_STORE");
       data = home + "/.local/share";
     }
     where.sqlite_path = fs::path(data) / "hallmark" / "evidence.db";
@@ -81,7 +83,9 @@ Result<std::unique_ptr<EvidenceStore>> EvidenceStore::open(const StoreLocation& 
   if (where.kind == StoreLocation::Kind::sqlite) {
     std::error_code ec;
     fs::create_directories(where.sqlite_path.parent_path(), ec);
-    if (ec) return make_error(where.sqlite_path.parent_path().string() + ": cannot create the store's directory: " + ec.message());
+    if (ec)
+      return make_error(where.sqlite_path.parent_path().string() +
+                        ": cannot create the store's directory: " + ec.message());
     auto b = evidence::open_sqlite(where.sqlite_path.string());
     if (!b) return b.error();
     backend = std::move(*b);
@@ -119,7 +123,8 @@ std::string QueryTable::to_text() const {
     std::string l;
     for (size_t i = 0; i < cells.size() && i < width.size(); ++i) {
       l += cells[i].empty() ? "-" : cells[i];
-      if (i + 1 < cells.size()) l += std::string(width[i] - std::min(width[i], cells[i].empty() ? 1 : cells[i].size()) + 2, ' ');
+      if (i + 1 < cells.size())
+        l += std::string(width[i] - std::min(width[i], cells[i].empty() ? 1 : cells[i].size()) + 2, ' ');
     }
     out += l + "\n";
   };
@@ -134,4 +139,4 @@ std::string QueryTable::to_text() const {
   return out;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

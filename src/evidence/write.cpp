@@ -21,8 +21,7 @@ std::string clean(const std::string& s) {
   return s.find("://") != std::string::npos ? strip_url_credentials(s) : redact_text(s);
 }
 
-Status insert_many(Backend& b, const char* table, const std::vector<const char*>& columns,
-                   std::vector<Params> rows) {
+Status insert_many(Backend& b, const char* table, const std::vector<const char*>& columns, std::vector<Params> rows) {
   std::sort(rows.begin(), rows.end());
   rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
   std::string head = std::string("INSERT INTO ") + table + " (";
@@ -51,24 +50,24 @@ Status write_runs(Backend& b, const std::vector<RunRow>& runs) {
   // A run seen first in its provenance and later in its record dir (or the other way round):
   // each fills in what the other lacked, and nothing known is overwritten by an empty value.
   for (const auto& r : runs) {
-    HALLMARK_TRY(b.exec(
-        "INSERT INTO runs (run_id, pipeline, commit_id, repository, builder, started, finished, platform) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (run_id) DO UPDATE SET "
-        "pipeline = CASE WHEN runs.pipeline = '' THEN excluded.pipeline ELSE runs.pipeline END, "
-        "commit_id = CASE WHEN runs.commit_id = '' THEN excluded.commit_id ELSE runs.commit_id END, "
-        "repository = CASE WHEN runs.repository = '' THEN excluded.repository ELSE runs.repository END, "
-        "builder = CASE WHEN runs.builder = '' THEN excluded.builder ELSE runs.builder END, "
-        "started = CASE WHEN runs.started = '' OR (excluded.started <> '' AND excluded.started < runs.started) "
-        "THEN excluded.started ELSE runs.started END, "
-        "finished = CASE WHEN excluded.finished > runs.finished THEN excluded.finished ELSE runs.finished END, "
-        "platform = CASE WHEN runs.platform = '' THEN excluded.platform ELSE runs.platform END",
-        {clean(r.run_id), clean(r.pipeline), r.commit, clean(r.repository), clean(r.builder), r.started, r.finished,
-         r.platform}));
+    HALLMARK_TRY(
+        b.exec("INSERT INTO runs (run_id, pipeline, commit_id, repository, builder, started, finished, platform) "
+               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (run_id) DO UPDATE SET "
+               "pipeline = CASE WHEN runs.pipeline = '' THEN excluded.pipeline ELSE runs.pipeline END, "
+               "commit_id = CASE WHEN runs.commit_id = '' THEN excluded.commit_id ELSE runs.commit_id END, "
+               "repository = CASE WHEN runs.repository = '' THEN excluded.repository ELSE runs.repository END, "
+               "builder = CASE WHEN runs.builder = '' THEN excluded.builder ELSE runs.builder END, "
+               "started = CASE WHEN runs.started = '' OR (excluded.started <> '' AND excluded.started < runs.started) "
+               "THEN excluded.started ELSE runs.started END, "
+               "finished = CASE WHEN excluded.finished > runs.finished THEN excluded.finished ELSE runs.finished END, "
+               "platform = CASE WHEN runs.platform = '' THEN excluded.platform ELSE runs.platform END",
+               {clean(r.run_id), clean(r.pipeline), r.commit, clean(r.repository), clean(r.builder), r.started,
+                r.finished, r.platform}));
   }
   return ok_status();
 }
 
-} // namespace
+}  // namespace
 
 size_t Document::rows() const {
   size_t n = runs.size() + steps.size() + artifacts.size() + products.size() + execs.size() + egress.size();
@@ -121,4 +120,4 @@ Result<bool> write_document(Backend& b, const Document& d, const std::string& no
   return true;
 }
 
-} // namespace hallmark::evidence
+}  // namespace hallmark::evidence

@@ -26,8 +26,7 @@ Result<DigestSet> DigestSet::parse(std::string_view csv) {
     } else if (name == "gitoid") {
       set.gitoid = true;
     } else if (!name.empty()) {
-      return make_error("unknown digest algorithm '" + std::string(name) +
-                        "' (known: sha256, sha512, gitoid)");
+      return make_error("unknown digest algorithm '" + std::string(name) + "' (known: sha256, sha512, gitoid)");
     }
     pos = comma + 1;
   }
@@ -69,4 +68,4 @@ DigestMap digest_bytes(std::string_view data, const DigestSet& set) {
   return h.finish();
 }
 
-} // namespace hallmark
+}  // namespace hallmark

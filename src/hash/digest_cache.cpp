@@ -26,8 +26,7 @@ StatKey stat_key_of(const struct stat& st) {  // declared in walk.hpp
 
 Result<DigestMap> DigestCache::digest(const std::filesystem::path& path) {
   struct stat before {};
-  if (::stat(path.c_str(), &before) != 0)
-    return make_error(path.string() + ": " + std::strerror(errno));
+  if (::stat(path.c_str(), &before) != 0) return make_error(path.string() + ": " + std::strerror(errno));
   if (!S_ISREG(before.st_mode)) return make_error(path.string() + ": not a regular file");
   const StatKey key = stat_key_of(before);
   if (auto hit = lookup(path.string(), key)) return *hit;
@@ -85,21 +84,21 @@ bool parse_field(std::string_view& rest, std::string_view& out) {
   return true;
 }
 
-template <class T> bool parse_number(std::string_view text, T& out) {
+template <class T>
+bool parse_number(std::string_view text, T& out) {
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc() && p == text.data() + text.size();
 }
 
 bool is_hex(std::string_view s) {
-  return !s.empty() && s.size() <= 128 &&
-         s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+  return !s.empty() && s.size() <= 128 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
 bool parse_cache_line(std::string_view line, std::string& path, StatKey& key, DigestMap& digests) {
   std::string_view magic, dev, ino, size, mtime, ctime, algos;
-  if (!parse_field(line, magic) || magic != kCacheMagic || !parse_field(line, dev) ||
-      !parse_field(line, ino) || !parse_field(line, size) || !parse_field(line, mtime) ||
-      !parse_field(line, ctime) || !parse_field(line, algos) || line.empty() || line[0] != '/')
+  if (!parse_field(line, magic) || magic != kCacheMagic || !parse_field(line, dev) || !parse_field(line, ino) ||
+      !parse_field(line, size) || !parse_field(line, mtime) || !parse_field(line, ctime) || !parse_field(line, algos) ||
+      line.empty() || line[0] != '/')
     return false;
   if (!parse_number(dev, key.dev) || !parse_number(ino, key.ino) || !parse_number(size, key.size) ||
       !parse_number(mtime, key.mtime_ns) || !parse_number(ctime, key.ctime_ns))
@@ -131,7 +130,7 @@ void append_cache_line(std::string& out, const std::string& path, const StatKey&
   out += ' ' + path + '\n';
 }
 
-} // namespace
+}  // namespace
 
 size_t DigestCache::load(const std::filesystem::path& file) {
   auto text = read_file(file, size_t(64) << 20);
@@ -172,8 +171,7 @@ size_t DigestCache::load(const std::filesystem::path& file) {
   return loaded;
 }
 
-Status DigestCache::save(const std::filesystem::path& file,
-                         const std::function<bool(const std::string&)>& keep) {
+Status DigestCache::save(const std::filesystem::path& file, const std::function<bool(const std::string&)>& keep) {
   std::string out;
   {
     std::lock_guard lock(mu_);
@@ -194,4 +192,4 @@ size_t DigestCache::size() const {
   return entries_.size();
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -53,7 +53,7 @@ std::string last_git_error() {
   const git_error* e = git_error_last();
   return e != nullptr && e->message != nullptr ? e->message : "unknown libgit2 error";
 }
-} // namespace
+}  // namespace
 
 std::optional<BadIgnoreLine> line_libgit2_mishandles(std::string_view text) {
   size_t number = 1;
@@ -130,10 +130,10 @@ std::optional<IgnoreRules::Problem> IgnoreRules::load(const std::string& prefix)
     if (auto why = unsafe_ignore_file(path)) return Problem{name, *why};
 
   git_index* empty = nullptr;
-  if (git_index_new(&empty) != 0) return Problem{prefix.empty() ? "." : prefix, "cannot read the ignore rules: " + last_git_error()};
+  if (git_index_new(&empty) != 0)
+    return Problem{prefix.empty() ? "." : prefix, "cannot read the ignore rules: " + last_git_error()};
   git_diff_options o = GIT_DIFF_OPTIONS_INIT;
-  o.flags = GIT_DIFF_INCLUDE_IGNORED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
-            GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+  o.flags = GIT_DIFF_INCLUDE_IGNORED | GIT_DIFF_RECURSE_UNTRACKED_DIRS | GIT_DIFF_DISABLE_PATHSPEC_MATCH;
   char* spec = const_cast<char*>(prefix.c_str());
   if (!prefix.empty()) {
     o.pathspec.strings = &spec;
@@ -156,8 +156,9 @@ std::optional<IgnoreRules::Problem> IgnoreRules::load(const std::string& prefix)
     }
     git_diff_free(diff);
   } else {
-    problem = scan.problem ? *scan.problem
-                           : Problem{prefix.empty() ? "." : prefix, "cannot read the ignore rules: " + last_git_error()};
+    problem = scan.problem
+                  ? *scan.problem
+                  : Problem{prefix.empty() ? "." : prefix, "cannot read the ignore rules: " + last_git_error()};
   }
   git_index_free(empty);
   // All or nothing: rules read in part would leave out an arbitrary part of what they cover.
@@ -169,4 +170,4 @@ bool IgnoreRules::ignored(const std::string& workdir_rel) const {
   return !workdir_rel.empty() && ignored_.count(workdir_rel) != 0;
 }
 
-} // namespace hallmark::hash::internal
+}  // namespace hallmark::hash::internal

@@ -52,9 +52,9 @@ private:
 // - "!//" (trailing blanks allowed) after a rule that matches: the pattern is empty once both
 //   slashes are taken off, and the negation dereferences NULL.
 struct BadIgnoreLine {
-  size_t line = 0;   // 1-based
-  std::string why;   // "holds a vertical tab or form feed, on which libgit2 1.5 never returns"
+  size_t line = 0;  // 1-based
+  std::string why;  // "holds a vertical tab or form feed, on which libgit2 1.5 never returns"
 };
 std::optional<BadIgnoreLine> line_libgit2_mishandles(std::string_view text);
 
-} // namespace hallmark::hash::internal
+}  // namespace hallmark::hash::internal

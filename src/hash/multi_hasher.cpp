@@ -17,9 +17,7 @@ namespace {
 
 // Explicit fetches, done once: OpenSSL 3's implicit fetch inside EVP_DigestInit_ex takes a
 // global lock per call.
-const EVP_MD* fetched(const char* name) {
-  return EVP_MD_fetch(nullptr, name, nullptr);
-}
+const EVP_MD* fetched(const char* name) { return EVP_MD_fetch(nullptr, name, nullptr); }
 const EVP_MD* md_sha256() {
   static const EVP_MD* md = fetched("SHA256");
   return md;
@@ -38,7 +36,7 @@ const char* const kNames[kSlots] = {"sha256", "sha512", "gitoid:sha1", "gitoid:s
 
 constexpr size_t kReadBuffer = 256 * 1024;
 
-} // namespace
+}  // namespace
 
 struct MultiHasher::Impl {
   EVP_MD_CTX* ctx[kSlots] = {};
@@ -90,7 +88,7 @@ size_t MultiHasher::buffer_size() { return kReadBuffer; }
 
 namespace {
 const int kRawLen[kSlots] = {32, 64, 20, 32};
-} // namespace
+}  // namespace
 
 size_t MultiHasher::raw_size(const DigestSet& set) {
   return (set.sha256 ? 32u : 0u) + (set.sha512 ? 64u : 0u) + (set.gitoid ? 52u : 0u);
@@ -157,4 +155,4 @@ MultiHasher& thread_hasher() {
   return hasher;
 }
 
-} // namespace hallmark::hash::internal
+}  // namespace hallmark::hash::internal

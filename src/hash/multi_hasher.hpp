@@ -49,4 +49,4 @@ Status stream_fd(int fd, uint64_t size, const DigestSet& set, MultiHasher& hashe
 // The per-thread hasher and read buffer used by the walk's workers.
 MultiHasher& thread_hasher();
 
-} // namespace hallmark::hash::internal
+}  // namespace hallmark::hash::internal

@@ -9,7 +9,7 @@ namespace {
 bool same_content(const FileEntry& a, const FileEntry& b) {
   return a.kind == b.kind && a.digests == b.digests && a.link_target == b.link_target;
 }
-} // namespace
+}  // namespace
 
 TreeDiff diff_snapshots(const TreeSnapshot& before, const TreeSnapshot& after) {
   // A file that could not be read afterwards is not known to be gone: it is reported through
@@ -40,4 +40,4 @@ TreeDiff diff_snapshots(const TreeSnapshot& before, const TreeSnapshot& after) {
   return diff;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

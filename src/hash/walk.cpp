@@ -33,8 +33,8 @@ Result<TreeSnapshot> walk_tree(const WalkOptions& options, const TreeSnapshot* p
   const fs::path& root = options.roots.empty() ? options.base : options.roots.front();
   // Only a second walk, which mostly stats, is split: a first walk is bound by hashing, which
   // already runs on every core while one thread lists the tree.
-  if (previous == nullptr || cores < 2 || options.roots.size() > 1 || root.empty() ||
-      ::lstat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+  if (previous == nullptr || cores < 2 || options.roots.size() > 1 || root.empty() || ::lstat(root.c_str(), &st) != 0 ||
+      !S_ISDIR(st.st_mode)) {
     Walker w(options, previous);
     return w.run();
   }
@@ -56,4 +56,4 @@ Result<TreeSnapshot> walk_tree(const WalkOptions& options, const TreeSnapshot* p
   return merge_parts(parts);
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -91,17 +91,14 @@ TreeSnapshot Walker::assemble() {
   order.reserve(nodes_.size());
   for (auto& n : nodes_)
     if (n.group < 0 && !n.out.failed) order.push_back(&n);
-  std::sort(order.begin(), order.end(),
-            [](const Node* a, const Node* b) { return a->entry.path < b->entry.path; });
+  std::sort(order.begin(), order.end(), [](const Node* a, const Node* b) { return a->entry.path < b->entry.path; });
   snap_.entries.reserve(order.size());
   snap_.keys.reserve(order.size());
   for (Node* n : order) {
     // Overlapping roots ("." and "src") meet the same files twice.
     if (!snap_.entries.empty() && snap_.entries.back().path == n->entry.path) continue;
-    if (n->entry.kind == FileKind::regular && n->key.ctime_ns < racy_after_ns_)
-      snap_.keys.emplace_back(n->key);
-    else
-      snap_.keys.emplace_back();
+    if (n->entry.kind == FileKind::regular && n->key.ctime_ns < racy_after_ns_) snap_.keys.emplace_back(n->key);
+    else snap_.keys.emplace_back();
     snap_.entries.push_back(std::move(n->entry));
   }
   order = {};
@@ -151,10 +148,11 @@ TreeSnapshot merge_parts(std::vector<TreeSnapshot>& parts) {
   // A problem with the root itself is met by every part.
   auto by_path = [](const Warning& a, const Warning& b) { return a.path < b.path; };
   std::stable_sort(out.warnings.begin(), out.warnings.end(), by_path);
-  out.warnings.erase(std::unique(out.warnings.begin(), out.warnings.end(),
-                                 [](const Warning& a, const Warning& b) { return a.path == b.path && a.message == b.message; }),
-                     out.warnings.end());
+  out.warnings.erase(
+      std::unique(out.warnings.begin(), out.warnings.end(),
+                  [](const Warning& a, const Warning& b) { return a.path == b.path && a.message == b.message; }),
+      out.warnings.end());
   return out;
 }
 
-} // namespace hallmark::hash::internal
+}  // namespace hallmark::hash::internal

@@ -13,9 +13,9 @@ namespace hallmark::hash::internal {
 
 struct Node;
 
-constexpr uint64_t kLargeFile = 4ull << 20;     // hashed as a task of its own
-constexpr uint64_t kBatchBytes = 4ull << 20;    // small files per task, by bytes...
-constexpr size_t kBatchFiles = 256;             // ...or by count
+constexpr uint64_t kLargeFile = 4ull << 20;   // hashed as a task of its own
+constexpr uint64_t kBatchBytes = 4ull << 20;  // small files per task, by bytes...
+constexpr size_t kBatchFiles = 256;           // ...or by count
 
 // Files waiting to be read. Largest first: the biggest files start as soon as they are found,
 // on separate workers, and small files fill the gaps in batches that amortise the lock.
@@ -59,4 +59,4 @@ private:
   bool closed_ = false;
 };
 
-} // namespace hallmark::hash::internal
+}  // namespace hallmark::hash::internal

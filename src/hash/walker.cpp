@@ -94,7 +94,7 @@ Result<TreeSnapshot> Walker::run() {
     std::string a = abs.string();
     while (a.size() > 1 && a.back() == '/') a.pop_back();
     std::string rel = abs.lexically_relative(base).generic_string();
-    if (rel == "." ) rel.clear();
+    if (rel == ".") rel.clear();
     while (!rel.empty() && rel.back() == '/') rel.pop_back();
     roots_.push_back({a, rel});
     walk_root(uint32_t(roots_.size() - 1));
@@ -168,8 +168,7 @@ void Walker::visit(uint32_t root, const std::string& rel, int dirfd, const struc
   bool is_dir = S_ISDIR(st.st_mode);
   // A root named explicitly (dirfd < 0) is walked even if an exclude or ignore rule matches
   // it: `--products build` with build/ in .gitignore must still record build/.
-  bool skipped = dirfd < 0 ? skip_.count({uint64_t(st.st_dev), uint64_t(st.st_ino)}) != 0
-                           : excluded(rel, root, st);
+  bool skipped = dirfd < 0 ? skip_.count({uint64_t(st.st_dev), uint64_t(st.st_ino)}) != 0 : excluded(rel, root, st);
   if (skipped) return;
   warn_if_not_utf8(rel);
   if (is_dir) {
@@ -211,10 +210,8 @@ void Walker::visit(uint32_t root, const std::string& rel, int dirfd, const struc
   }
   // FIFOs, sockets and devices: recorded by kind, never opened.
   Node& added = nodes_.emplace_back(std::move(n));
-  if (group >= 0)
-    groups_[size_t(group)].members.push_back(&added);  // submitted when the group is complete
-  else
-    submit(added);
+  if (group >= 0) groups_[size_t(group)].members.push_back(&added);  // submitted when the group is complete
+  else submit(added);
 }
 
 // A regular file of a first walk, outside dirhash groups: not lstat'ed here, as the worker's
@@ -326,10 +323,8 @@ void Walker::walk_dir(uint32_t root, const std::string& rel, const struct stat& 
         warn(child, errno_reason(errno));
         continue;
       }
-      if (S_ISDIR(cst.st_mode))
-        subdirs.emplace_back(std::move(child), cst);
-      else if (!dirs_only)
-        visit(root, child, ::dirfd(dir), cst, group);
+      if (S_ISDIR(cst.st_mode)) subdirs.emplace_back(std::move(child), cst);
+      else if (!dirs_only) visit(root, child, ::dirfd(dir), cst, group);
       errno = 0;
     }
     if (errno != 0) warn(shown, std::string("error reading directory: ") + std::strerror(errno));
@@ -343,12 +338,14 @@ void Walker::walk_dir(uint32_t root, const std::string& rel, const struct stat& 
       continue;
     }
     // Reverse so that the stack pops them in directory order (cosmetic: entries get sorted).
-    for (auto it = subdirs.rbegin(); it != subdirs.rend(); ++it) enter_subdir(root, it->first, it->second, group, stack);
+    for (auto it = subdirs.rbegin(); it != subdirs.rend(); ++it)
+      enter_subdir(root, it->first, it->second, group, stack);
   }
 }
 
 template <class Stack>
-void Walker::enter_subdir(uint32_t root, const std::string& child, const struct stat& cst, int32_t group, Stack& stack) {
+void Walker::enter_subdir(uint32_t root, const std::string& child, const struct stat& cst, int32_t group,
+                          Stack& stack) {
   if (excluded(child, root, cst)) return;
   warn_if_not_utf8(child);
   if (group < 0)
@@ -543,4 +540,4 @@ void Walker::hash_one(Node& n, bool more) {
   n.out.hashed = true;
 }
 
-} // namespace hallmark::hash::internal
+}  // namespace hallmark::hash::internal

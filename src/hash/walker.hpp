@@ -57,23 +57,23 @@ struct DirHandle {
 // reads them only after the workers are done, so neither needs a lock.
 struct Node {
   FileEntry entry;
-  StatKey key;               // from the walk's fstatat
+  StatKey key;  // from the walk's fstatat
   uint32_t root = 0;
-  int32_t group = -1;        // dirhash group this node belongs to, -1 for a top-level entry
+  int32_t group = -1;                     // dirhash group this node belongs to, -1 for a top-level entry
   const struct Node* alias_of = nullptr;  // hard link: take the digests of that node
-  DirHandle* dir = nullptr;  // its directory, when one could be kept open
-  bool needs_hash = false;   // regular file with no reusable digests
-  bool queued = false;       // handed to the workers
+  DirHandle* dir = nullptr;               // its directory, when one could be kept open
+  bool needs_hash = false;                // regular file with no reusable digests
+  bool queued = false;                    // handed to the workers
   struct {
-    StatKey key;             // from fstat after open: what was actually read
+    StatKey key;  // from fstat after open: what was actually read
     bool hashed = false;
-    bool failed = false;     // could not be hashed: dropped, `error` becomes a warning
+    bool failed = false;  // could not be hashed: dropped, `error` becomes a warning
     std::string error;
   } out;
 };
 
-struct Group {                // a --dirhash directory
-  Node* node;                 // its dirhash entry
+struct Group {  // a --dirhash directory
+  Node* node;   // its dirhash entry
   std::vector<Node*> members;
   std::vector<DirHandle*> dirs;  // released when the group has been queued
   std::string fingerprint;
@@ -81,8 +81,8 @@ struct Group {                // a --dirhash directory
 };
 
 struct Root {
-  std::string abs;            // as given, made absolute (not canonical: links above it stay)
-  std::string rel;            // relative to base, '/'-separated, "" for base itself
+  std::string abs;  // as given, made absolute (not canonical: links above it stay)
+  std::string rel;  // relative to base, '/'-separated, "" for base itself
 };
 
 // A second walk (products) is a stat pass: one thread's syscalls are its whole cost. Several
@@ -193,4 +193,4 @@ private:
 // One snapshot of the parts of a partitioned walk (walk_assembly.cpp).
 TreeSnapshot merge_parts(std::vector<TreeSnapshot>& parts);
 
-} // namespace hallmark::hash::internal
+}  // namespace hallmark::hash::internal

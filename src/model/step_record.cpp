@@ -17,25 +17,23 @@ using nlohmann::json;
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Warning, path, message)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Rusage, user_cpu_s, sys_cpu_s, max_rss_kb)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HostInfo, hostname, os, kernel, arch, uid)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(GitContext, root, commit, branch, detached, tags,
-                                                remote_url, dirty, untracked, shallow, worktree)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CiContext, platform, builder_id, run_id, run_attempt,
-                                                run_url, pipeline, job, trigger, ref, commit, actor,
-                                                repository_url, selected)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(GitContext, root, commit, branch, detached, tags, remote_url, dirty,
+                                                untracked, shallow, worktree)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CiContext, platform, builder_id, run_id, run_attempt, run_url, pipeline,
+                                                job, trigger, ref, commit, actor, repository_url, selected)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EnvContext, vars, redacted)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProcessRecord, pid, ppid, exe, exe_sha256, argv, cwd,
-                                                started, finished, exit_code, signal, setuid,
-                                                foreign_abi)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProcessRecord, pid, ppid, exe, exe_sha256, argv, cwd, started, finished,
+                                                exit_code, signal, setuid, foreign_abi)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Anomaly, kind, value, message, baseline_runs)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RecordTampering, path, change, pid, exe, detected_by)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FileAccess, path, ops, success, pid, sha256)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Connection, family, address, port, success, pid, transport, host)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TraceSummary, processes, files_read, files_written,
-                                                failed_opens, connections, remote_hosts,
-                                                foreign_abi_syscalls, summarized, read_opens, reads_lost)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TraceSummary, processes, files_read, files_written, failed_opens,
+                                                connections, remote_hosts, foreign_abi_syscalls, summarized, read_opens,
+                                                reads_lost)
 
-static const char* const kKindNames[] = {"file",   "symlink",   "dirhash", "fifo",
-                                         "socket", "chardev",   "blockdev", "other"};
+static const char* const kKindNames[] = {"file",   "symlink", "dirhash",  "fifo",
+                                         "socket", "chardev", "blockdev", "other"};
 
 const char* to_string(FileKind k) { return kKindNames[static_cast<int>(k)]; }
 
@@ -85,56 +83,61 @@ namespace {
 
 enum FieldFlags : unsigned { kRequired = 1, kOmitEmpty = 2 };
 
-template <class S, class T> struct Field {
+template <class S, class T>
+struct Field {
   const char* key;
   T S::*member;
   unsigned flags;
 };
 
-template <class S, class T> constexpr Field<S, T> field(const char* key, T S::*member, unsigned flags = 0) {
+template <class S, class T>
+constexpr Field<S, T> field(const char* key, T S::*member, unsigned flags = 0) {
   return {key, member, flags};
 }
 
 // Every member of TraceSection and StepRecord with its JSON key, in one list each: to_json, the
 // record text writer and step_record_from_json all walk these, so no member can be written by
 // one and forgotten by another. A member missing from a list is a compile error (below).
-constexpr auto kTraceFields = std::make_tuple(
-    field("processes", &TraceSection::processes), field("files", &TraceSection::files),
-    field("network", &TraceSection::network), field("toolchain", &TraceSection::toolchain),
-    field("materials", &TraceSection::materials), field("products", &TraceSection::products),
-    field("summary", &TraceSection::summary));
+constexpr auto kTraceFields =
+    std::make_tuple(field("processes", &TraceSection::processes), field("files", &TraceSection::files),
+                    field("network", &TraceSection::network), field("toolchain", &TraceSection::toolchain),
+                    field("materials", &TraceSection::materials), field("products", &TraceSection::products),
+                    field("summary", &TraceSection::summary));
 
 constexpr auto kStepFields = std::make_tuple(
-    field("name", &StepRecord::name, kRequired), field("run_id", &StepRecord::run_id),
-    field("argv", &StepRecord::argv), field("cwd", &StepRecord::cwd),
-    field("workspace", &StepRecord::workspace), field("started", &StepRecord::started),
+    field("name", &StepRecord::name, kRequired), field("run_id", &StepRecord::run_id), field("argv", &StepRecord::argv),
+    field("cwd", &StepRecord::cwd), field("workspace", &StepRecord::workspace), field("started", &StepRecord::started),
     field("finished", &StepRecord::finished), field("duration_ms", &StepRecord::duration_ms),
     field("exit_code", &StepRecord::exit_code), field("signal", &StepRecord::signal),
     field("spawn_error", &StepRecord::spawn_error, kOmitEmpty), field("rusage", &StepRecord::rusage),
     field("host", &StepRecord::host), field("hallmark_version", &StepRecord::hallmark_version),
-    field("digest_algorithms", &StepRecord::digest_algorithms),
-    field("materials", &StepRecord::materials), field("products", &StepRecord::products),
-    field("deleted", &StepRecord::deleted), field("warnings", &StepRecord::warnings),
-    field("git", &StepRecord::git), field("ci", &StepRecord::ci), field("env", &StepRecord::env),
-    field("trace", &StepRecord::trace), field("anomalies", &StepRecord::anomalies, kOmitEmpty),
+    field("digest_algorithms", &StepRecord::digest_algorithms), field("materials", &StepRecord::materials),
+    field("products", &StepRecord::products), field("deleted", &StepRecord::deleted),
+    field("warnings", &StepRecord::warnings), field("git", &StepRecord::git), field("ci", &StepRecord::ci),
+    field("env", &StepRecord::env), field("trace", &StepRecord::trace),
+    field("anomalies", &StepRecord::anomalies, kOmitEmpty),
     field("record_tampering", &StepRecord::record_tampering, kOmitEmpty));
 
 // A member added to either struct breaks its binding here ("N names provided ..."): list the
 // member in its table above, then add a name here and raise the count.
 [[maybe_unused]] void every_member_is_listed(const TraceSection& t, const StepRecord& r) {
   [[maybe_unused]] const auto& [t1, t2, t3, t4, t5, t6, t7] = t;
-  [[maybe_unused]] const auto& [r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15, r16,
-                                r17, r18, r19, r20, r21, r22, r23, r24, r25] = r;
+  [[maybe_unused]] const auto& [r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15, r16, r17, r18, r19,
+                                r20, r21, r22, r23, r24, r25] = r;
 }
 static_assert(std::tuple_size_v<decltype(kTraceFields)> == 7);
 static_assert(std::tuple_size_v<decltype(kStepFields)> == 25);
 
-template <class T> constexpr bool is_entry_list = std::is_same_v<T, std::vector<FileEntry>>;
-template <class T> constexpr bool is_optional = false;
-template <class T> constexpr bool is_optional<std::optional<T>> = true;
+template <class T>
+constexpr bool is_entry_list = std::is_same_v<T, std::vector<FileEntry>>;
+template <class T>
+constexpr bool is_optional = false;
+template <class T>
+constexpr bool is_optional<std::optional<T>> = true;
 
 // Whether a member is written at all: an absent optional, or an empty kOmitEmpty member, is not.
-template <class T> bool written(const T& v, unsigned flags) {
+template <class T>
+bool written(const T& v, unsigned flags) {
   if constexpr (is_optional<T>) return v.has_value();
   else if constexpr (requires { v.empty(); }) return !(flags & kOmitEmpty) || !v.empty();
   else return true;
@@ -142,22 +145,27 @@ template <class T> bool written(const T& v, unsigned flags) {
 
 json value_json(const TraceSection& t);
 
-template <class T> json value_json(const T& v) {
+template <class T>
+json value_json(const T& v) {
   if constexpr (is_optional<T>) return value_json(*v);
   else if constexpr (is_entry_list<T>) return entries_json(v);
   else return json(v);
 }
 
-template <class S, class Fields> json object_json(const S& s, const Fields& fields) {
+template <class S, class Fields>
+json object_json(const S& s, const Fields& fields) {
   json j = json::object();
-  std::apply([&](const auto&... f) { ((written(s.*f.member, f.flags) ? void(j[f.key] = value_json(s.*f.member)) : void()), ...); },
-             fields);
+  std::apply(
+      [&](const auto&... f) {
+        ((written(s.*f.member, f.flags) ? void(j[f.key] = value_json(s.*f.member)) : void()), ...);
+      },
+      fields);
   return j;
 }
 
 json value_json(const TraceSection& t) { return object_json(t, kTraceFields); }
 
-} // namespace
+}  // namespace
 
 json to_json(const StepRecord& r) {
   json j = object_json(r, kStepFields);
@@ -274,7 +282,8 @@ void append_object(Out& o, std::vector<Member> members, int depth) {
 
 // The members of `s` for append_object: entry lists and a trace section written from `s`
 // directly, every other member through `dom` (which must outlive the writers).
-template <class S, class Fields> std::vector<Member> record_members(const S& s, const Fields& fields, json& dom) {
+template <class S, class Fields>
+std::vector<Member> record_members(const S& s, const Fields& fields, json& dom) {
   std::vector<Member> lists;
   std::apply(
       [&](const auto&... f) {
@@ -310,7 +319,7 @@ void write_record_text(const StepRecord& r, Out& out) {
   if (out.sink != nullptr) (*out.sink)(out.s);
 }
 
-} // namespace
+}  // namespace
 
 std::string to_record_text(const StepRecord& r) {
   Out out;
@@ -337,10 +346,12 @@ Result<std::vector<FileEntry>> entries_from(const json& a, const char* key) {
   return out;
 }
 
-template <class S, class Fields> Status object_from(const json& j, const Fields& fields, S& s);
+template <class S, class Fields>
+Status object_from(const json& j, const Fields& fields, S& s);
 
 // Throws json::exception on a wrong type (caught by step_record_from_json).
-template <class T> Status value_from(const json& j, const char* key, T& out) {
+template <class T>
+Status value_from(const json& j, const char* key, T& out) {
   if constexpr (is_optional<T>) {
     typename T::value_type v;
     HALLMARK_TRY(value_from(j, key, v));
@@ -357,8 +368,10 @@ template <class T> Status value_from(const json& j, const char* key, T& out) {
   return ok_status();
 }
 
-template <class S, class Fields> Status object_from(const json& j, const Fields& fields, S& s) {
-  if (!j.is_object()) return make_error("malformed step record: an object expected, found " + std::string(j.type_name()));
+template <class S, class Fields>
+Status object_from(const json& j, const Fields& fields, S& s) {
+  if (!j.is_object())
+    return make_error("malformed step record: an object expected, found " + std::string(j.type_name()));
   Status st = ok_status();
   auto one = [&](const auto& f) {
     if (!st.ok()) return;
@@ -373,7 +386,7 @@ template <class S, class Fields> Status object_from(const json& j, const Fields&
   return st;
 }
 
-} // namespace
+}  // namespace
 
 Result<StepRecord> step_record_from_json(const json& j) {
   try {
@@ -387,4 +400,4 @@ Result<StepRecord> step_record_from_json(const json& j) {
   }
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -54,7 +54,7 @@ private:
   size_t n_;
 };
 
-} // namespace
+}  // namespace
 
 std::optional<DnsAnswer> decode_dns_response(const uint8_t* data, size_t size, bool tcp) {
   if (tcp) {
@@ -101,4 +101,4 @@ std::optional<DnsAnswer> decode_dns_response(const uint8_t* data, size_t size, b
   return out;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

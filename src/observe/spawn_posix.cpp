@@ -31,7 +31,7 @@ std::string path_of(const std::vector<std::string>& env) {
   return "/usr/local/bin:/usr/bin:/bin";
 }
 
-} // namespace
+}  // namespace
 
 void forward_signals_to(int pid) {
   g_child.store(pid);
@@ -183,4 +183,4 @@ Result<ChildOutcome> spawn_and_wait(const SpawnOptions& options) {
   return out;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

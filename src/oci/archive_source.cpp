@@ -64,8 +64,9 @@ public:
     std::error_code ec;
     fs::create_directories(target.parent_path(), ec);
     fd_ = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd_ < 0) return make_error("cannot write " + target.string() + ": " + std::strerror(errno) +
-                                   " (a name repeated in the archive?)");
+    if (fd_ < 0)
+      return make_error("cannot write " + target.string() + ": " + std::strerror(errno) +
+                        " (a name repeated in the archive?)");
     names_[*clean] = rel;
     return ok_status();
   }
@@ -111,7 +112,7 @@ std::string oci_layout_name(const std::string& name) {
   return "";
 }
 
-} // namespace
+}  // namespace
 
 Result<std::unique_ptr<ImageSource>> open_oci_archive_source(const ImageRef& ref, const SourceOptions& options) {
   auto tmp = TempDir::create(options.temp_dir.empty() ? fs::temp_directory_path() : options.temp_dir);
@@ -146,7 +147,8 @@ Result<std::unique_ptr<ImageSource>> open_docker_archive_source(const ImageRef& 
     bool abs = false;
     auto clean = name.is_string() ? clean_layer_path(name.get<std::string>(), abs) : std::nullopt;
     auto it = clean ? names.find(*clean) : names.end();
-    if (it == names.end()) return make_error(ref.to_string() + ": manifest.json names " + name.dump() + ", not in the archive");
+    if (it == names.end())
+      return make_error(ref.to_string() + ": manifest.json names " + name.dump() + ", not in the archive");
     return tmp->path() / it->second;
   };
   // Move each file into blobs/sha256/ under its computed digest; a layout manifest names them.
@@ -167,8 +169,10 @@ Result<std::unique_ptr<ImageSource>> open_docker_archive_source(const ImageRef& 
   auto cfg_text = read_file(tmp->path() / "blobs" / "sha256" / config->digest.substr(7), kMaxManifestBytes);
   if (!cfg_text) return cfg_text.error();
   json cfg = json::parse(*cfg_text, nullptr, false);
-  json diff_ids = cfg.is_object() && cfg.contains("rootfs") ? cfg["rootfs"].value("diff_ids", json::array()) : json::array();
-  json manifest = {{"schemaVersion", 2}, {"mediaType", kOciManifest}, {"config", config->to_json()}, {"layers", json::array()}};
+  json diff_ids =
+      cfg.is_object() && cfg.contains("rootfs") ? cfg["rootfs"].value("diff_ids", json::array()) : json::array();
+  json manifest = {
+      {"schemaVersion", 2}, {"mediaType", kOciManifest}, {"config", config->to_json()}, {"layers", json::array()}};
   for (size_t i = 0; i < m[0]["Layers"].size(); ++i) {
     auto lf = file_of(m[0]["Layers"][i]);
     if (!lf) return lf.error();
@@ -183,10 +187,11 @@ Result<std::unique_ptr<ImageSource>> open_docker_archive_source(const ImageRef& 
   std::string mbytes = manifest.dump();
   std::string mdigest = sha256_digest(mbytes);
   HALLMARK_TRY(write_file_atomic(tmp->path() / "blobs" / "sha256" / mdigest.substr(7), mbytes));
-  json index = {{"schemaVersion", 2},
-                {"manifests", json::array({{{"mediaType", kOciManifest}, {"digest", mdigest}, {"size", mbytes.size()}}})}};
+  json index = {
+      {"schemaVersion", 2},
+      {"manifests", json::array({{{"mediaType", kOciManifest}, {"digest", mdigest}, {"size", mbytes.size()}}})}};
   HALLMARK_TRY(write_file_atomic(tmp->path() / "index.json", index.dump()));
   return layout_over_temp(ref, std::move(*tmp));
 }
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

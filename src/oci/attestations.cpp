@@ -22,9 +22,12 @@ std::optional<std::string> cosign_keyless_bundle(const StoredAttestation& layer)
     if (!std::isspace(static_cast<unsigned char>(pem[i]))) der_b64 += pem[i];
   json set = json::parse(rekor->second, nullptr, false);
   json envelope = json::parse(layer.content, nullptr, false);
-  if (!set.is_object() || !envelope.is_object() || !set.contains("Payload") || !set["Payload"].is_object()) return std::nullopt;
+  if (!set.is_object() || !envelope.is_object() || !set.contains("Payload") || !set["Payload"].is_object())
+    return std::nullopt;
   const json& p = set["Payload"];
-  auto str = [](const json& j, const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(); };
+  auto str = [](const json& j, const char* k) {
+    return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
+  };
   auto num = [](const json& j, const char* k) {
     return j.contains(k) && j[k].is_number_integer() ? std::to_string(j[k].get<int64_t>()) : std::string();
   };
@@ -37,12 +40,13 @@ std::optional<std::string> cosign_keyless_bundle(const StoredAttestation& layer)
       {"mediaType", "application/vnd.dev.sigstore.bundle+json;version=0.1"},
       {"verificationMaterial",
        {{"x509CertificateChain", {{"certificates", json::array({{{"rawBytes", der_b64}}})}}},
-        {"tlogEntries", json::array({{{"logIndex", num(p, "logIndex")},
-                                      {"logId", {{"keyId", base64_encode(*log_id)}}},
-                                      {"kindVersion", {{"kind", str(entry_body, "kind")}, {"version", str(entry_body, "apiVersion")}}},
-                                      {"integratedTime", num(p, "integratedTime")},
-                                      {"inclusionPromise", {{"signedEntryTimestamp", str(set, "SignedEntryTimestamp")}}},
-                                      {"canonicalizedBody", str(p, "body")}}})}}},
+        {"tlogEntries",
+         json::array({{{"logIndex", num(p, "logIndex")},
+                       {"logId", {{"keyId", base64_encode(*log_id)}}},
+                       {"kindVersion", {{"kind", str(entry_body, "kind")}, {"version", str(entry_body, "apiVersion")}}},
+                       {"integratedTime", num(p, "integratedTime")},
+                       {"inclusionPromise", {{"signedEntryTimestamp", str(set, "SignedEntryTimestamp")}}},
+                       {"canonicalizedBody", str(p, "body")}}})}}},
       {"dsseEnvelope", envelope}};
   return bundle.dump();
 }
@@ -75,7 +79,7 @@ Result<std::vector<Descriptor>> manifest_layers(const Manifest& m) {
   return std::move(parsed->second);
 }
 
-} // namespace
+}  // namespace
 
 Status push_cosign_attestation(RegistryClient& registry, const std::string& subject_digest,
                                const std::string& envelope_json, const std::string& predicate_type) {
@@ -85,12 +89,14 @@ Status push_cosign_attestation(RegistryClient& registry, const std::string& subj
   std::vector<Descriptor> layers;
   if (*existing) {
     auto l = manifest_layers(**existing);
-    if (!l) return make_error("the existing " + tag + " is not an image manifest hallmark can append to: " + l.message());
+    if (!l)
+      return make_error("the existing " + tag + " is not an image manifest hallmark can append to: " + l.message());
     layers = std::move(*l);
   }
   Descriptor layer{kDsseLayer, sha256_digest(envelope_json), int64_t(envelope_json.size()), "", {}, nullptr};
   layer.annotations = {{"dev.cosignproject.cosign/signature", ""}, {"predicateType", predicate_type}};
-  bool present = std::any_of(layers.begin(), layers.end(), [&](const Descriptor& d) { return d.digest == layer.digest; });
+  bool present =
+      std::any_of(layers.begin(), layers.end(), [&](const Descriptor& d) { return d.digest == layer.digest; });
   if (present) return ok_status();
   HALLMARK_TRY(registry.upload_blob(envelope_json));
   layers.push_back(layer);
@@ -201,7 +207,7 @@ void bundle_referrer(RegistryClient& registry, const Descriptor& ref, FoundAttes
   }
 }
 
-} // namespace
+}  // namespace
 
 Result<FoundAttestations> fetch_registry_attestations(RegistryClient& registry, const std::string& subject_digest) {
   FoundAttestations out;
@@ -247,4 +253,4 @@ Result<FoundAttestations> fetch_layout_attestations(ImageSource& layout) {
   return out;
 }
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

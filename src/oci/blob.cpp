@@ -79,7 +79,8 @@ Result<std::string> sha256_digest_of_file(const std::filesystem::path& file) {
 
 Status read_verified_file(const std::filesystem::path& file, const Descriptor& desc, const ByteSink& sink) {
   if (!is_sha256_digest(desc.digest))
-    return make_error("descriptor digest \"" + desc.digest + "\" is not sha256:<64 hex> (other algorithms are refused)");
+    return make_error("descriptor digest \"" + desc.digest +
+                      "\" is not sha256:<64 hex> (other algorithms are refused)");
   DigestChecker check(desc.digest, desc.size);
   Status st = stream_file(file, [&](std::string_view c) -> Status {
     HALLMARK_TRY(check.update(c));
@@ -91,7 +92,8 @@ Status read_verified_file(const std::filesystem::path& file, const Descriptor& d
 
 Result<std::string> verify_bytes(std::string bytes, const Descriptor& desc) {
   if (!is_sha256_digest(desc.digest))
-    return make_error("descriptor digest \"" + desc.digest + "\" is not sha256:<64 hex> (other algorithms are refused)");
+    return make_error("descriptor digest \"" + desc.digest +
+                      "\" is not sha256:<64 hex> (other algorithms are refused)");
   DigestChecker check(desc.digest, desc.size);
   HALLMARK_TRY(check.update(bytes));
   HALLMARK_TRY(check.finish());
@@ -129,4 +131,4 @@ Result<Descriptor> Descriptor::from_json(const nlohmann::json& j, const std::str
   return d;
 }
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

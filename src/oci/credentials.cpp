@@ -38,17 +38,19 @@ std::optional<Credentials> from_file(const std::filesystem::path& file, const st
   return std::nullopt;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<Credentials> find_credentials(const EnvMap& env, const std::string& host) {
   std::vector<std::filesystem::path> files;
   if (auto f = env_get(env, "REGISTRY_AUTH_FILE"); !f.empty()) files.emplace_back(f);
-  else if (auto x = env_get(env, "XDG_RUNTIME_DIR"); !x.empty()) files.emplace_back(std::filesystem::path(x) / "containers/auth.json");
+  else if (auto x = env_get(env, "XDG_RUNTIME_DIR"); !x.empty())
+    files.emplace_back(std::filesystem::path(x) / "containers/auth.json");
   if (auto d = env_get(env, "DOCKER_CONFIG"); !d.empty()) files.emplace_back(std::filesystem::path(d) / "config.json");
-  else if (auto home = env_get(env, "HOME"); !home.empty()) files.emplace_back(std::filesystem::path(home) / ".docker/config.json");
+  else if (auto home = env_get(env, "HOME"); !home.empty())
+    files.emplace_back(std::filesystem::path(home) / ".docker/config.json");
   for (const auto& f : files)
     if (auto c = from_file(f, host)) return c;
   return std::nullopt;
 }
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

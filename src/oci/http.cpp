@@ -30,9 +30,8 @@ bool fill_curl_api(void* lib, CurlApi& a, std::string& missing) {
                     {symbol(a.global_init, "curl_global_init"), symbol(a.easy_init, "curl_easy_init"),
                      symbol(a.easy_setopt, "curl_easy_setopt"), symbol(a.easy_perform, "curl_easy_perform"),
                      symbol(a.easy_getinfo, "curl_easy_getinfo"), symbol(a.easy_cleanup, "curl_easy_cleanup"),
-                     symbol(a.easy_reset, "curl_easy_reset"),
-                     symbol(a.easy_strerror, "curl_easy_strerror"), symbol(a.slist_append, "curl_slist_append"),
-                     symbol(a.slist_free_all, "curl_slist_free_all")},
+                     symbol(a.easy_reset, "curl_easy_reset"), symbol(a.easy_strerror, "curl_easy_strerror"),
+                     symbol(a.slist_append, "curl_slist_append"), symbol(a.slist_free_all, "curl_slist_free_all")},
                     missing))
     return false;
   a.global_init(CURL_GLOBAL_DEFAULT);
@@ -105,7 +104,7 @@ private:
   CURL* h_ = nullptr;
 };
 
-} // namespace
+}  // namespace
 
 Result<HttpResponse> http_perform(const HttpRequest& r, bool* tls_plain) {
   std::string why;
@@ -152,9 +151,10 @@ Result<HttpResponse> http_perform(const HttpRequest& r, bool* tls_plain) {
   if (x.over_limit) return make_error(r.url + ": response larger than " + std::to_string(r.max_body) + " bytes");
   if (rc != CURLE_OK) {
     if (tls_plain) *tls_plain = rc == CURLE_SSL_CONNECT_ERROR;
-    std::string hint = rc == CURLE_PEER_FAILED_VERIFICATION
-                           ? " (the registry's certificate is not trusted: add its CA to the system store or set SSL_CERT_FILE)"
-                           : "";
+    std::string hint =
+        rc == CURLE_PEER_FAILED_VERIFICATION
+            ? " (the registry's certificate is not trusted: add its CA to the system store or set SSL_CERT_FILE)"
+            : "";
     return make_error(r.url + ": " + api->easy_strerror(rc) + hint);
   }
   api->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
@@ -164,4 +164,4 @@ Result<HttpResponse> http_perform(const HttpRequest& r, bool* tls_plain) {
   return resp;
 }
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

@@ -18,7 +18,7 @@ struct HttpRequest {
   std::string body;                  // PUT/POST content
   const ByteSink* sink = nullptr;    // 2xx body goes here; otherwise into HttpResponse::body
   uint64_t max_body = kMaxManifestBytes;
-  std::string ca_file;               // SSL_CERT_FILE when set; else libcurl's system CAs
+  std::string ca_file;  // SSL_CERT_FILE when set; else libcurl's system CAs
   bool allow_http_redirects = false;
   long timeout_seconds = 300;
   // Only for the probe that asks whether a registry speaks TLS at all: no credentials go with
@@ -37,4 +37,4 @@ struct HttpResponse {
 // is set when the server spoke plain HTTP to our TLS handshake (a loopback registry without TLS).
 Result<HttpResponse> http_perform(const HttpRequest& request, bool* tls_plain = nullptr);
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

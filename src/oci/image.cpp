@@ -8,9 +8,7 @@ namespace hallmark::oci {
 
 using nlohmann::json;
 
-std::string Platform::to_string() const {
-  return os + "/" + architecture + (variant.empty() ? "" : "/" + variant);
-}
+std::string Platform::to_string() const { return os + "/" + architecture + (variant.empty() ? "" : "/" + variant); }
 
 bool Platform::matches(const json& p) const {
   if (!p.is_object()) return false;
@@ -85,7 +83,8 @@ Result<Manifest> pick_platform(ImageSource& source, Manifest index, const Platfo
     std::vector<std::string> offered;
     std::optional<Descriptor> chosen;
     for (size_t i = 0; i < j["manifests"].size(); ++i) {
-      auto d = Descriptor::from_json(j["manifests"][i], "index " + index.digest + " manifests[" + std::to_string(i) + "]");
+      auto d =
+          Descriptor::from_json(j["manifests"][i], "index " + index.digest + " manifests[" + std::to_string(i) + "]");
       if (!d) return d.error();
       if (d->platform.is_object()) {
         Platform p;
@@ -99,8 +98,8 @@ Result<Manifest> pick_platform(ImageSource& source, Manifest index, const Platfo
     if (!chosen) {
       std::string list;
       for (const auto& o : offered) list += (list.empty() ? "" : ", ") + o;
-      return make_error("index " + index.digest + " has no image for platform " + platform.to_string() + " (it has: " +
-                        (list.empty() ? "none with a platform" : list) + "); pass --platform");
+      return make_error("index " + index.digest + " has no image for platform " + platform.to_string() +
+                        " (it has: " + (list.empty() ? "none with a platform" : list) + "); pass --platform");
     }
     auto bytes = source.fetch_small(*chosen);
     if (!bytes) return bytes.error();
@@ -110,7 +109,7 @@ Result<Manifest> pick_platform(ImageSource& source, Manifest index, const Platfo
   return index;
 }
 
-} // namespace
+}  // namespace
 
 Result<ResolvedImage> resolve_image(ImageSource& source, const Platform& platform) {
   auto top = source.top_manifest();
@@ -147,4 +146,4 @@ Result<std::unique_ptr<ImageSource>> open_image_source(const ImageRef& ref, cons
   return make_error("unknown transport");
 }
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

@@ -21,12 +21,14 @@ public:
 
   Status load_index() {
     auto text = read_file(dir_ / "index.json", kMaxManifestBytes);
-    if (!text) return make_error(dir_.string() + " is not an OCI image layout (no readable index.json): " + text.message());
+    if (!text)
+      return make_error(dir_.string() + " is not an OCI image layout (no readable index.json): " + text.message());
     json j = json::parse(*text, nullptr, false);
     if (j.is_discarded() || !j.contains("manifests") || !j["manifests"].is_array())
       return make_error(dir_.string() + "/index.json has no manifests array");
     for (size_t i = 0; i < j["manifests"].size(); ++i) {
-      auto d = Descriptor::from_json(j["manifests"][i], dir_.string() + "/index.json manifests[" + std::to_string(i) + "]");
+      auto d =
+          Descriptor::from_json(j["manifests"][i], dir_.string() + "/index.json manifests[" + std::to_string(i) + "]");
       if (!d) return d.error();
       entries_.push_back(std::move(*d));
     }
@@ -48,8 +50,8 @@ public:
       images.push_back(&d);
     }
     if (!ref_.tag.empty() && !chosen)
-      return make_error(ref_.to_string() + ": no image tagged \"" + ref_.tag + "\" in index.json (tags: " +
-                        (tags.empty() ? "none" : tags) + ")");
+      return make_error(ref_.to_string() + ": no image tagged \"" + ref_.tag +
+                        "\" in index.json (tags: " + (tags.empty() ? "none" : tags) + ")");
     if (!chosen && images.size() == 1) chosen = images[0];
     if (!chosen)
       return make_error(ref_.to_string() + ": index.json lists " + std::to_string(images.size()) +
@@ -75,7 +77,8 @@ public:
   }
 
   Status fetch_blob(const Descriptor& desc, const ByteSink& sink) override {
-    if (!is_sha256_digest(desc.digest)) return make_error("descriptor digest \"" + desc.digest + "\" is not sha256:<64 hex>");
+    if (!is_sha256_digest(desc.digest))
+      return make_error("descriptor digest \"" + desc.digest + "\" is not sha256:<64 hex>");
     return read_verified_file(dir_ / "blobs" / "sha256" / desc.digest.substr(7), desc, sink);
   }
 
@@ -93,7 +96,7 @@ private:
   std::vector<Descriptor> entries_;
 };
 
-} // namespace
+}  // namespace
 
 Result<std::unique_ptr<ImageSource>> open_layout_source(const ImageRef& ref) {
   auto src = std::make_unique<LayoutSource>(ref, ref.path);
@@ -113,4 +116,4 @@ Result<std::unique_ptr<ImageSource>> layout_over_temp(const ImageRef& ref, TempD
   return std::unique_ptr<ImageSource>(std::move(src));
 }
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

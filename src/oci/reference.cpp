@@ -91,7 +91,7 @@ Result<ImageRef> parse_registry(std::string_view text, std::string_view original
   return ref;
 }
 
-} // namespace
+}  // namespace
 
 Result<ImageRef> parse_image_ref(std::string_view text) {
   if (text.empty()) return make_error(std::string("empty image reference: expected ") + kRegistryForm);
@@ -144,4 +144,4 @@ std::string ImageRef::to_string() const {
   return name() + (tag.empty() ? "" : ":" + tag) + (digest.empty() ? "" : "@" + digest);
 }
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

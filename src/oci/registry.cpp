@@ -71,7 +71,9 @@ std::string url_encode(const std::string& s) {
   return out;
 }
 
-bool retryable(long status) { return status == 429 || status == 500 || status == 502 || status == 503 || status == 504; }
+bool retryable(long status) {
+  return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+}
 
 std::string short_body(const std::string& body) {
   // Registry errors are {"errors":[{"code","message"}]}; quote the first, else a trimmed body.
@@ -85,7 +87,7 @@ std::string short_body(const std::string& body) {
   return s;
 }
 
-} // namespace
+}  // namespace
 
 struct RegistryClient::Request {
   std::string method = "GET";
@@ -139,8 +141,10 @@ Status RegistryClient::choose_scheme() {
     return ok_status();
   }
   if (tls_plain)
-    return make_error("registry " + host_ + " does not speak HTTPS; plain HTTP is allowed only for loopback "
-                      "registries or with --insecure-registry " + host_);
+    return make_error("registry " + host_ +
+                      " does not speak HTTPS; plain HTTP is allowed only for loopback "
+                      "registries or with --insecure-registry " +
+                      host_);
   return make_error("registry " + host_ + " is unreachable: " + r.message());
 }
 
@@ -150,8 +154,10 @@ Status RegistryClient::authenticate(const std::string& header, bool push) {
   auto creds = find_credentials(options_.env, host_);
   if (scheme == "basic") {
     if (!creds)
-      return make_error("registry " + host_ + " asks for a password and none is stored for it (log in with "
-                        "`skopeo login " + host_ + "` or `docker login " + host_ + "`)");
+      return make_error("registry " + host_ +
+                        " asks for a password and none is stored for it (log in with "
+                        "`skopeo login " +
+                        host_ + "` or `docker login " + host_ + "`)");
     authorization_ = "Basic " + base64_encode(creds->username + ":" + creds->password);
     return ok_status();
   }
@@ -222,8 +228,10 @@ Result<HttpResponse> RegistryClient::send(Request& req) {
     auto wait = options_.backoff * (1 << (attempt - 1));
     if (r) {
       auto ra = r->headers.find("retry-after");
-      if (ra != r->headers.end() && ra->second.find_first_not_of("0123456789") == std::string::npos && !ra->second.empty())
-        wait = std::min(std::chrono::milliseconds(10000), std::chrono::milliseconds(std::stoll(ra->second.substr(0, 6)) * 1000));
+      if (ra != r->headers.end() && ra->second.find_first_not_of("0123456789") == std::string::npos &&
+          !ra->second.empty())
+        wait = std::min(std::chrono::milliseconds(10000),
+                        std::chrono::milliseconds(std::stoll(ra->second.substr(0, 6)) * 1000));
     }
     std::this_thread::sleep_for(wait);
   }
@@ -231,9 +239,10 @@ Result<HttpResponse> RegistryClient::send(Request& req) {
 
 namespace {
 Error status_error(const std::string& what, const HttpResponse& r) {
-  return make_error(what + ": HTTP " + std::to_string(r.status) + (r.body.empty() ? "" : " (" + short_body(r.body) + ")"));
+  return make_error(what + ": HTTP " + std::to_string(r.status) +
+                    (r.body.empty() ? "" : " (" + short_body(r.body) + ")"));
 }
-} // namespace
+}  // namespace
 
 Result<std::optional<Manifest>> RegistryClient::get_manifest(const std::string& reference) {
   Request req;
@@ -241,7 +250,8 @@ Result<std::optional<Manifest>> RegistryClient::get_manifest(const std::string& 
   req.headers.push_back(kManifestAccept);
   auto r = send(req);
   if (!r) return r.error();
-  std::string what = "registry " + host_ + ": manifest " + repo_ + (is_sha256_digest(reference) ? "@" : ":") + reference;
+  std::string what =
+      "registry " + host_ + ": manifest " + repo_ + (is_sha256_digest(reference) ? "@" : ":") + reference;
   if (r->status == 404) return std::optional<Manifest>();
   if (r->status != 200) return status_error(what, *r);
   Manifest m;
@@ -255,14 +265,15 @@ Result<std::optional<Manifest>> RegistryClient::get_manifest(const std::string& 
   // (the Docker-Content-Digest header is the registry's claim, so it must agree).
   if (is_sha256_digest(reference) && m.digest != reference)
     return make_error("digest mismatch: " + what + " has content " + m.digest + " (tampered or a lying registry)");
-  if (auto h = r->headers.find("docker-content-digest"); h != r->headers.end() && is_sha256_digest(h->second) &&
-                                                          h->second != m.digest)
+  if (auto h = r->headers.find("docker-content-digest");
+      h != r->headers.end() && is_sha256_digest(h->second) && h->second != m.digest)
     return make_error("digest mismatch: " + what + ": the registry says " + h->second + ", the content is " + m.digest);
   return std::optional<Manifest>(std::move(m));
 }
 
 Status RegistryClient::get_blob(const Descriptor& desc, const ByteSink& sink) {
-  if (!is_sha256_digest(desc.digest)) return make_error("descriptor digest \"" + desc.digest + "\" is not sha256:<64 hex>");
+  if (!is_sha256_digest(desc.digest))
+    return make_error("descriptor digest \"" + desc.digest + "\" is not sha256:<64 hex>");
   DigestChecker check(desc.digest, desc.size);
   ByteSink checked = [&](std::string_view chunk) -> Status {
     HALLMARK_TRY(check.update(chunk));
@@ -366,7 +377,8 @@ Result<std::optional<json>> RegistryClient::referrers(const std::string& digest)
   if (r->status == 404) return std::optional<json>();
   if (r->status != 200) return status_error("registry " + host_ + ": referrers of " + digest, *r);
   auto j = json::parse(r->body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return make_error("registry " + host_ + ": referrers of " + digest + " is not JSON");
+  if (j.is_discarded() || !j.is_object())
+    return make_error("registry " + host_ + ": referrers of " + digest + " is not JSON");
   return std::optional<json>(std::move(j));
 }
 
@@ -397,13 +409,14 @@ private:
   RegistryClient client_;
 };
 
-} // namespace
+}  // namespace
 
 Result<std::unique_ptr<ImageSource>> open_registry_source(const ImageRef& ref, const SourceOptions& options) {
   RegistryOptions ro;
   ro.env = options.env;
   ro.insecure_registries = options.insecure_registries;
-  return std::unique_ptr<ImageSource>(std::make_unique<RegistrySource>(ref, RegistryClient(ref.api_host(), ref.repository, ro)));
+  return std::unique_ptr<ImageSource>(
+      std::make_unique<RegistrySource>(ref, RegistryClient(ref.api_host(), ref.repository, ro)));
 }
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

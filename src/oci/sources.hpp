@@ -24,4 +24,4 @@ private:
   std::filesystem::path path_;
 };
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

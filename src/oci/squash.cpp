@@ -10,7 +10,8 @@ std::optional<std::string> clean_layer_path(std::string_view path, bool& was_abs
   size_t start = 0;
   while (start <= path.size()) {
     size_t slash = path.find('/', start);
-    std::string_view part = path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    std::string_view part =
+        path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (part == "..") return std::nullopt;  // never resolved: a layer has no business climbing
     if (!part.empty() && part != ".") parts.push_back(part);
     if (slash == std::string_view::npos) break;
@@ -48,7 +49,8 @@ bool link_escapes(const std::string& link_path, const std::string& target) {
   size_t start = 0;
   while (start <= target.size()) {
     size_t slash = target.find('/', start);
-    std::string_view part = std::string_view(target).substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    std::string_view part =
+        std::string_view(target).substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     if (part == "..") {
       if (--depth < 0) return true;
     } else if (!part.empty() && part != ".") {
@@ -180,7 +182,7 @@ private:
   const std::pair<const std::string, TreeEntry>* current_ = nullptr;
 };
 
-} // namespace
+}  // namespace
 
 Result<SquashedImage> squash_layers(ImageSource& source, const std::vector<Descriptor>& layers,
                                     const SquashLimits& limits) {
@@ -206,4 +208,4 @@ Status read_final_files(ImageSource& source, const std::vector<Descriptor>& laye
   return ok_status();
 }
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

@@ -67,7 +67,7 @@ void parse_pax(std::string_view text, std::string& path, std::string& link, int6
   }
 }
 
-} // namespace
+}  // namespace
 
 Status TarParser::header() {
   const std::string& b = block_;
@@ -96,8 +96,9 @@ Status TarParser::header() {
     return make_error("more than " + std::to_string(max_entries_) + " entries in one layer");
   TarEntry e;
   std::string prefix = std::memcmp(b.data() + 257, "ustar", 5) == 0 ? field(b, 345, 155) : "";
-  e.path = !pax_path_.empty() ? pax_path_ : !long_name_.empty() ? long_name_
-                                         : (prefix.empty() ? "" : prefix + "/") + field(b, 0, 100);
+  e.path = !pax_path_.empty()    ? pax_path_
+           : !long_name_.empty() ? long_name_
+                                 : (prefix.empty() ? "" : prefix + "/") + field(b, 0, 100);
   e.link = !pax_link_.empty() ? pax_link_ : !long_link_.empty() ? long_link_ : field(b, 157, 100);
   if (pax_size_ >= 0) size = uint64_t(pax_size_);
   e.type = type == '\0' || type == '7' ? '0' : type;
@@ -215,7 +216,8 @@ Status LayerDecoder::feed(std::string_view in) {
     z_->s.avail_out = sizeof out;
     int rc = inflate(&z_->s, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
-      return make_error(what_ + ": gzip data is corrupt (" + std::string(z_->s.msg ? z_->s.msg : "inflate failed") + ")");
+      return make_error(what_ + ": gzip data is corrupt (" + std::string(z_->s.msg ? z_->s.msg : "inflate failed") +
+                        ")");
     HALLMARK_TRY(emit(std::string_view(out, sizeof out - z_->s.avail_out)));
     if (rc == Z_STREAM_END && z_->s.avail_in > 0) inflateReset(&z_->s);  // concatenated members
     if (rc == Z_BUF_ERROR) break;
@@ -247,4 +249,4 @@ Status LayerDecoder::finish() {
   return tar_.finish();
 }
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

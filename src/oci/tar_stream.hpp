@@ -39,12 +39,12 @@ private:
   TarVisitor& v_;
   uint64_t max_entries_;
   uint64_t entries_ = 0;
-  std::string block_;          // a header being assembled
-  uint64_t remaining_ = 0;     // content bytes of the current entry still to come
+  std::string block_;       // a header being assembled
+  uint64_t remaining_ = 0;  // content bytes of the current entry still to come
   uint64_t padding_ = 0;
   bool in_entry_ = false;
   bool done_ = false;
-  char meta_ = 0;              // 'L', 'K' or 'x' while collecting metadata content
+  char meta_ = 0;  // 'L', 'K' or 'x' while collecting metadata content
   std::string meta_buf_;
   std::string long_name_, long_link_;
   std::string pax_path_, pax_link_;
@@ -75,4 +75,4 @@ private:
   std::string head_;
 };
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

@@ -25,14 +25,14 @@ struct StepContext {
   const EnvMap& env;
   RunScratch& scratch;
   RunOutcome& outcome;
-  StepRecord& rec;                       // outcome.record
-  std::filesystem::path workspace;       // absolute, normal
+  StepRecord& rec;                  // outcome.record
+  std::filesystem::path workspace;  // absolute, normal
   RecordDir records;
   DigestSet digests;
-  std::optional<RunInfo> run;            // the pipeline run this step joins; empty: not recorded
+  std::optional<RunInfo> run;  // the pipeline run this step joins; empty: not recorded
   std::filesystem::path event_log;
   std::vector<RecordTampering> sealed_findings;  // found by the seal check, before the command
-  WalkOptions walk;                      // the materials walk; the products walk starts from it
+  WalkOptions walk;                              // the materials walk; the products walk starts from it
   std::vector<std::filesystem::path> material_roots, product_roots;
   StepTelemetry telemetry;
   std::optional<ChildOutcome> child;
@@ -61,4 +61,4 @@ void walk_products(StepContext& s);
 // Detection hook, step record, signed link, telemetry, tampering warnings, seal, --strict.
 void persist(StepContext& s);
 
-} // namespace hallmark::run::internal
+}  // namespace hallmark::run::internal

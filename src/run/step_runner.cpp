@@ -70,8 +70,8 @@ std::vector<fs::path> absolute_roots(const std::vector<std::string>& given, cons
 }
 
 // Entries of `snapshot` that lie under one of `roots` (paths are workspace-relative).
-std::vector<FileEntry> entries_under(const std::vector<FileEntry>& entries,
-                                     const std::vector<fs::path>& roots, const fs::path& workspace) {
+std::vector<FileEntry> entries_under(const std::vector<FileEntry>& entries, const std::vector<fs::path>& roots,
+                                     const fs::path& workspace) {
   std::vector<std::string> prefixes;
   for (const auto& r : roots) {
     std::string rel = r.lexically_relative(workspace).generic_string();
@@ -106,16 +106,15 @@ void warn_telemetry(const FlushStats& sent, const std::filesystem::path& log,
   std::string kept;
   if (sent.unsent > 0)
     kept = std::to_string(sent.unsent) + (sent.unsent == 1 ? " event-log line" : " event-log lines") +
-           " not exported yet; they stay in " + log.string() +
-           " for `hallmark telemetry flush`";
+           " not exported yet; they stay in " + log.string() + " for `hallmark telemetry flush`";
   if (causes.empty() && !kept.empty()) warn("telemetry: " + kept);
   for (size_t i = 0; i < causes.size(); ++i)
     warn("telemetry: " + causes[i] + (i == 0 && !kept.empty() ? "; " + kept : ""));
 }
 
-} // namespace
+}  // namespace
 
-} // namespace hallmark
+}  // namespace hallmark
 
 namespace hallmark::run::internal {
 
@@ -202,7 +201,8 @@ TraceOptions trace_options(StepContext& s) {
   if (const auto& before = s.scratch.before)
     for (size_t i = 0; i < before->entries.size() && i < before->keys.size(); ++i)
       if (const auto& k = before->keys[i])
-        cache.insert((s.workspace / before->entries[i].path).lexically_normal().string(), *k, before->entries[i].digests);
+        cache.insert((s.workspace / before->entries[i].path).lexically_normal().string(), *k,
+                     before->entries[i].digests);
   cache.load(s.records.path() / kDigestCacheName);
   topts.cache = &cache;
   topts.on_process_end = s.telemetry.process_listener();
@@ -215,7 +215,7 @@ void take_trace(StepContext& s, TracedOutcome& t) {
   s.rec.trace = std::move(t.trace);
   for (auto& f : t.record_tampering) s.rec.record_tampering.push_back(std::move(f));
   const TraceSummary& ts = s.rec.trace->summary;
-  s.outcome.trace_note = ts.read_opens == "fanotify" ? "read-only opens seen through fanotify (no stop each)"
+  s.outcome.trace_note = ts.read_opens == "fanotify"   ? "read-only opens seen through fanotify (no stop each)"
                          : s.options.trace_watch_reads ? "a stop for every open (" + t.read_watch_note + ")"
                                                        : "a stop for every open (--trace-reads ptrace)";
   if (ts.reads_lost > 0)
@@ -236,12 +236,13 @@ bool command_failed(StepContext& s, std::string message) {
   return false;
 }
 
-} // namespace
+}  // namespace
 
 bool run_command(StepContext& s) {
   // Telemetry starts before the child so the child inherits TRACEPARENT of its step span and
   // the exporter can send earlier steps' leftovers while the build runs.
-  if (s.run) s.telemetry = StepTelemetry::begin(s.options.telemetry, *s.run, s.records.path(), s.rec.name, s.env, &s.rec);
+  if (s.run)
+    s.telemetry = StepTelemetry::begin(s.options.telemetry, *s.run, s.records.path(), s.rec.name, s.env, &s.rec);
   for (const auto& w : s.telemetry.warnings()) s.warn("telemetry: " + w);
   EnvMap child_env = s.env;
   for (const auto& kv : s.telemetry.child_env()) {
@@ -278,9 +279,10 @@ bool run_command(StepContext& s) {
   s.outcome.exit_code = c.exit_code;
   if (c.spawn_errno != 0) {
     rec.spawn_error = c.spawn_errno == ENOENT ? "not found" : "not executable";
-    s.outcome.spawn_message = redact_text(s.options.argv[0]) +
-                              (c.spawn_errno == ENOENT ? ": command not found"
-                                                       : std::string(": cannot execute: ") + std::strerror(c.spawn_errno));
+    s.outcome.spawn_message =
+        redact_text(s.options.argv[0]) + (c.spawn_errno == ENOENT
+                                              ? ": command not found"
+                                              : std::string(": cannot execute: ") + std::strerror(c.spawn_errno));
   }
   s.child = c;
   return true;
@@ -348,11 +350,12 @@ void persist(StepContext& s) {
            (t.detected_by == "trace" ? " by pid " + std::to_string(t.pid) + (t.exe.empty() ? "" : " (" + t.exe + ")")
                                      : " since the previous step"));
   if (s.run && !out.record_file.empty())
-    if (Status st = s.records.update_seal(s.event_log, s.sealed_findings); !st.ok()) s.warn("record seal: " + st.message());
+    if (Status st = s.records.update_seal(s.event_log, s.sealed_findings); !st.ok())
+      s.warn("record seal: " + st.message());
   if (out.hallmark_failed && o.strict) out.exit_code = kStrictFailureExit;
 }
 
-} // namespace hallmark::run::internal
+}  // namespace hallmark::run::internal
 
 namespace hallmark {
 
@@ -374,4 +377,4 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env, RunScratch* ke
   return outcome;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -33,8 +33,8 @@ std::optional<std::string> read_small(const fs::path& p, uint64_t max_bytes) {
   return std::move(r.value());
 }
 
-void run_catalogers(const std::string& display, std::string_view content, const fs::path& dir,
-                    bool include_dev, const fs::path& go_module_cache, std::vector<CatalogResult>& results) {
+void run_catalogers(const std::string& display, std::string_view content, const fs::path& dir, bool include_dev,
+                    const fs::path& go_module_cache, std::vector<CatalogResult>& results) {
   std::string_view filename = display;
   if (size_t slash = filename.rfind('/'); slash != std::string_view::npos) filename.remove_prefix(slash + 1);
   for (const Cataloger& c : catalogers()) {
@@ -85,8 +85,8 @@ struct Walker {
     std::error_code ec;
     uint64_t size = fs::file_size(p, ec);
     if (!ec && size > options.max_file_bytes) {
-      warnings.push_back(Warning{display, "larger than " + std::to_string(options.max_file_bytes >> 20) +
-                                              " MiB; not catalogued"});
+      warnings.push_back(
+          Warning{display, "larger than " + std::to_string(options.max_file_bytes >> 20) + " MiB; not catalogued"});
       return;
     }
     auto content = read_file(p, options.max_file_bytes);
@@ -140,9 +140,11 @@ struct Walker {
       fs::file_status st = e.symlink_status(sec);
       if (sec) continue;
       if (fs::is_directory(st)) {
-        bool skip = std::any_of(std::begin(kAlwaysSkipped), std::end(kAlwaysSkipped), [&](const char* s) { return name == s; });
+        bool skip =
+            std::any_of(std::begin(kAlwaysSkipped), std::end(kAlwaysSkipped), [&](const char* s) { return name == s; });
         if (!options.include_vendored)
-          skip = skip || std::any_of(std::begin(kVendoredDirs), std::end(kVendoredDirs), [&](const char* s) { return name == s; });
+          skip = skip || std::any_of(std::begin(kVendoredDirs), std::end(kVendoredDirs),
+                                     [&](const char* s) { return name == s; });
         if (!skip) dir(e.path(), r, display_base, depth + 1);
       } else if (fs::is_regular_file(st)) {
         file(e.path(), join_rel(display_base, r));
@@ -164,7 +166,8 @@ void merge_into(Component& into, Component&& from) {
     if (same == into.hashes.end()) into.hashes.push_back(std::move(h));
   }
   for (std::string& l : from.licenses)
-    if (std::find(into.licenses.begin(), into.licenses.end(), l) == into.licenses.end()) into.licenses.push_back(std::move(l));
+    if (std::find(into.licenses.begin(), into.licenses.end(), l) == into.licenses.end())
+      into.licenses.push_back(std::move(l));
   if (scope_rank(from.scope) > scope_rank(into.scope)) into.scope = from.scope;
   for (auto& [k, v] : from.properties) into.properties.emplace(k, v);
   if (into.type == "library" && from.type != "library") into.type = from.type;
@@ -172,7 +175,7 @@ void merge_into(Component& into, Component&& from) {
   if (into.supplier.empty()) into.supplier = std::move(from.supplier);
 }
 
-} // namespace
+}  // namespace
 
 CatalogResult catalog_file(const std::string& display_path, std::string_view content, const fs::path& dir,
                            bool include_dev, const fs::path& go_module_cache) {
@@ -268,8 +271,10 @@ Bom merge_results(Component root, std::vector<CatalogResult> results, bool inclu
     }
   }
   if (dangling)
-    bom.warnings.push_back(Warning{"", std::to_string(dangling) + " dependency edge(s) point at no catalogued component "
-                                       "and were dropped (first: " + first_dangling + ")"});
+    bom.warnings.push_back(Warning{"", std::to_string(dangling) +
+                                           " dependency edge(s) point at no catalogued component "
+                                           "and were dropped (first: " +
+                                           first_dangling + ")"});
 
   bom.root = std::move(root);
   bom.components.reserve(by_purl.size());
@@ -320,4 +325,4 @@ Result<Bom> build_bom(const BomOptions& options) {
   return bom;
 }
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

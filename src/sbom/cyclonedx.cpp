@@ -12,7 +12,6 @@
 #include <openssl/rand.h>
 #include <openssl/evp.h>
 
-
 namespace hallmark::sbom {
 namespace {
 
@@ -158,7 +157,7 @@ void write_component(Out& o, const Component& c, bool with_scope) {
   o.close('}');
 }
 
-} // namespace
+}  // namespace
 
 std::string make_uuid(bool deterministic, std::string_view content) {
   unsigned char b[EVP_MAX_MD_SIZE];
@@ -178,7 +177,7 @@ std::string make_uuid(bool deterministic, std::string_view content) {
     }
     b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
   }
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);    // RFC 4122 variant
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
   std::string h = to_hex(std::string_view(reinterpret_cast<const char*>(b), 16));
   return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
 }
@@ -190,7 +189,9 @@ std::string write_cyclonedx_json(const Bom& bom, const WriterOptions& options) {
   o.depth = 1;
   o.key("metadata", true);
   o.open('{');
-  o.kv("timestamp", options.timestamp.empty() ? format_rfc3339_s(reproducible_now(options.source_date_epoch)) : options.timestamp, true);
+  o.kv("timestamp",
+       options.timestamp.empty() ? format_rfc3339_s(reproducible_now(options.source_date_epoch)) : options.timestamp,
+       true);
   o.key("tools", false);
   o.open('{');
   o.key("components", true);
@@ -259,4 +260,4 @@ std::string write_cyclonedx_json(const Bom& bom, const WriterOptions& options) {
   return doc;
 }
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

@@ -39,20 +39,32 @@ const std::map<std::string, std::string>& exception_ids() {
 // Names package managers commonly write for one SPDX licence. Ambiguous ones ("BSD", "GPL")
 // are left out on purpose: they stay names and become NOASSERTION in SPDX.
 const std::map<std::string, std::string>& aliases() {
-  static const std::map<std::string, std::string> m = {
-      {"apache 2", "Apache-2.0"},        {"apache 2.0", "Apache-2.0"},
-      {"apache-2", "Apache-2.0"},        {"apache2", "Apache-2.0"},
-      {"apache license 2.0", "Apache-2.0"}, {"apache license, version 2.0", "Apache-2.0"},
-      {"apache license version 2.0", "Apache-2.0"}, {"apache software license 2.0", "Apache-2.0"},
-      {"the apache software license, version 2.0", "Apache-2.0"}, {"the apache license, version 2.0", "Apache-2.0"},
-      {"mit license", "MIT"},            {"the mit license", "MIT"},
-      {"isc license", "ISC"},            {"mpl 2.0", "MPL-2.0"},
-      {"mozilla public license 2.0", "MPL-2.0"}, {"bsd 3-clause", "BSD-3-Clause"},
-      {"3-clause bsd", "BSD-3-Clause"},  {"new bsd license", "BSD-3-Clause"},
-      {"bsd 2-clause", "BSD-2-Clause"},  {"simplified bsd license", "BSD-2-Clause"},
-      {"gplv2", "GPL-2.0-only"},         {"gplv3", "GPL-3.0-only"},
-      {"lgplv3", "LGPL-3.0-only"},       {"python software foundation license", "PSF-2.0"},
-      {"the unlicense", "Unlicense"},    {"public domain (unlicense)", "Unlicense"}};
+  static const std::map<std::string, std::string> m = {{"apache 2", "Apache-2.0"},
+                                                       {"apache 2.0", "Apache-2.0"},
+                                                       {"apache-2", "Apache-2.0"},
+                                                       {"apache2", "Apache-2.0"},
+                                                       {"apache license 2.0", "Apache-2.0"},
+                                                       {"apache license, version 2.0", "Apache-2.0"},
+                                                       {"apache license version 2.0", "Apache-2.0"},
+                                                       {"apache software license 2.0", "Apache-2.0"},
+                                                       {"the apache software license, version 2.0", "Apache-2.0"},
+                                                       {"the apache license, version 2.0", "Apache-2.0"},
+                                                       {"mit license", "MIT"},
+                                                       {"the mit license", "MIT"},
+                                                       {"isc license", "ISC"},
+                                                       {"mpl 2.0", "MPL-2.0"},
+                                                       {"mozilla public license 2.0", "MPL-2.0"},
+                                                       {"bsd 3-clause", "BSD-3-Clause"},
+                                                       {"3-clause bsd", "BSD-3-Clause"},
+                                                       {"new bsd license", "BSD-3-Clause"},
+                                                       {"bsd 2-clause", "BSD-2-Clause"},
+                                                       {"simplified bsd license", "BSD-2-Clause"},
+                                                       {"gplv2", "GPL-2.0-only"},
+                                                       {"gplv3", "GPL-3.0-only"},
+                                                       {"lgplv3", "LGPL-3.0-only"},
+                                                       {"python software foundation license", "PSF-2.0"},
+                                                       {"the unlicense", "Unlicense"},
+                                                       {"public domain (unlicense)", "Unlicense"}};
   return m;
 }
 
@@ -64,7 +76,8 @@ std::string trim(std::string_view s) {
 }
 
 bool idstring(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.'; });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.'; });
 }
 
 std::vector<std::string> tokenize(std::string_view s) {
@@ -102,7 +115,7 @@ struct Parser {
     ++terms;
     if (w.rfind("LicenseRef-", 0) == 0 && idstring(w.substr(11))) return w;
     if (size_t c = w.find(":LicenseRef-"); w.rfind("DocumentRef-", 0) == 0 && c != std::string::npos &&
-                                          idstring(w.substr(12, c - 12)) && idstring(w.substr(c + 12)))
+                                           idstring(w.substr(12, c - 12)) && idstring(w.substr(c + 12)))
       return w;
     auto& ids = licence_ids();
     if (auto it = ids.find(lower(w)); it != ids.end()) {  // "GPL-2.0+" is itself a (deprecated) id
@@ -148,7 +161,7 @@ struct Parser {
   std::optional<std::string> expr() { return binary("OR", &Parser::and_expr); }
 };
 
-} // namespace
+}  // namespace
 
 LicenseInfo classify_license(std::string_view declared) {
   std::string text = trim(declared);
@@ -187,4 +200,4 @@ std::vector<std::string> license_refs(std::string_view expression) {
   return out;
 }
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

@@ -111,7 +111,7 @@ bool from_go_mod(const fs::path& file, Component& c) {
   return false;
 }
 
-} // namespace
+}  // namespace
 
 Component detect_project(const fs::path& dir) {
   Component c;
@@ -132,4 +132,4 @@ Component detect_project(const fs::path& dir) {
   return c;
 }
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

@@ -12,9 +12,7 @@
 namespace hallmark::sbom {
 namespace {
 
-bool is_unreserved(unsigned char ch) {
-  return std::isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~';
-}
+bool is_unreserved(unsigned char ch) { return std::isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~'; }
 
 // ECMA-427 §5.6: ':' is never encoded (the suite keeps it in versions, "1:2.4.47-2", and in
 // qualifier values, "https:%2F%2Fmaven.google.com"); everything else outside the unreserved
@@ -63,12 +61,12 @@ enum class Need { optional, required, prohibited };
 // namespace_definition.requirement of definitions/<type>-definition.json.
 Need namespace_rule(const std::string& t) {
   static const std::map<std::string, Need> rules = {
-      {"maven", Need::required},    {"golang", Need::required},      {"composer", Need::required},
-      {"swift", Need::required},    {"deb", Need::required},         {"apk", Need::required},
-      {"github", Need::required},   {"bitbucket", Need::required},   {"alpm", Need::required},
-      {"rpm", Need::required},      {"pypi", Need::prohibited},      {"cargo", Need::prohibited},
-      {"gem", Need::prohibited},    {"nuget", Need::prohibited},     {"pub", Need::prohibited},
-      {"cocoapods", Need::prohibited}, {"vcpkg", Need::prohibited},  {"otp", Need::prohibited}};
+      {"maven", Need::required},       {"golang", Need::required},    {"composer", Need::required},
+      {"swift", Need::required},       {"deb", Need::required},       {"apk", Need::required},
+      {"github", Need::required},      {"bitbucket", Need::required}, {"alpm", Need::required},
+      {"rpm", Need::required},         {"pypi", Need::prohibited},    {"cargo", Need::prohibited},
+      {"gem", Need::prohibited},       {"nuget", Need::prohibited},   {"pub", Need::prohibited},
+      {"cocoapods", Need::prohibited}, {"vcpkg", Need::prohibited},   {"otp", Need::prohibited}};
   auto it = rules.find(t);
   return it == rules.end() ? Need::optional : it->second;
 }
@@ -91,8 +89,8 @@ void normalise(Parts& p) {
     // "zope.interface" keeps its dot.
     p.name = lower(p.name);
     std::replace(p.name.begin(), p.name.end(), '_', '-');
-  } else if (t == "github" || t == "bitbucket" || t == "composer" || t == "hex" || t == "pub" ||
-             t == "deb" || t == "apk" || t == "alpm" || t == "otp") {
+  } else if (t == "github" || t == "bitbucket" || t == "composer" || t == "hex" || t == "pub" || t == "deb" ||
+             t == "apk" || t == "alpm" || t == "otp") {
     p.ns = lower(p.ns);
     p.name = lower(p.name);
   } else if (t == "golang") {
@@ -154,7 +152,7 @@ std::string render(const Parts& p) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 std::string purl_encode(std::string_view s) { return encode(s); }
 
@@ -174,4 +172,4 @@ Result<std::string> build_purl(const Component& c) {
   return render(p);
 }
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

@@ -56,7 +56,8 @@ std::string download_location(const Component& c) {
   if (!c.download_location.empty()) return c.download_location;
   if (auto it = c.qualifiers.find("vcs_url"); it != c.qualifiers.end() && it->second.find("://") != std::string::npos)
     return it->second;
-  if (auto it = c.qualifiers.find("download_url"); it != c.qualifiers.end() && it->second.find("://") != std::string::npos)
+  if (auto it = c.qualifiers.find("download_url");
+      it != c.qualifiers.end() && it->second.find("://") != std::string::npos)
     return it->second;
   return "NOASSERTION";
 }
@@ -91,14 +92,15 @@ ordered package_json(const Component& c, const std::string& id) {
   return p;
 }
 
-} // namespace
+}  // namespace
 
 std::string write_spdx_json(const Bom& bom, const WriterOptions& options) {
   std::map<std::string, std::string> id_of;  // bom_ref -> SPDXID
   std::set<std::string> used;
   auto assign = [&](const Component& c) {
     std::string base = "SPDXRef-Package-" + sanitise_id(c.name + (c.version.empty() ? "" : "-" + c.version));
-    if (c.purl_type == "npm" && !c.group.empty()) base = "SPDXRef-Package-" + sanitise_id(c.group + "-" + c.name + "-" + c.version);
+    if (c.purl_type == "npm" && !c.group.empty())
+      base = "SPDXRef-Package-" + sanitise_id(c.group + "-" + c.name + "-" + c.version);
     std::string id = base;
     for (int n = 2; used.count(id); ++n) id = base + "-" + std::to_string(n);
     used.insert(id);
@@ -112,17 +114,20 @@ std::string write_spdx_json(const Bom& bom, const WriterOptions& options) {
   for (const Component& c : bom.components) packages.push_back(package_json(c, id_of[c.bom_ref]));
 
   ordered rels = ordered::array();
-  rels.push_back({{"spdxElementId", "SPDXRef-DOCUMENT"}, {"relationshipType", "DESCRIBES"},
+  rels.push_back({{"spdxElementId", "SPDXRef-DOCUMENT"},
+                  {"relationshipType", "DESCRIBES"},
                   {"relatedSpdxElement", id_of[bom.root.bom_ref]}});
   for (const auto& [from, tos] : bom.dependencies) {
     auto f = id_of.find(from);
     if (f == id_of.end()) continue;
     for (const std::string& to : tos)
       if (auto t = id_of.find(to); t != id_of.end())
-        rels.push_back({{"spdxElementId", f->second}, {"relationshipType", "DEPENDS_ON"}, {"relatedSpdxElement", t->second}});
+        rels.push_back(
+            {{"spdxElementId", f->second}, {"relationshipType", "DEPENDS_ON"}, {"relatedSpdxElement", t->second}});
   }
 
-  std::string created = options.timestamp.empty() ? format_rfc3339_s(reproducible_now(options.source_date_epoch)) : options.timestamp;
+  std::string created =
+      options.timestamp.empty() ? format_rfc3339_s(reproducible_now(options.source_date_epoch)) : options.timestamp;
   std::string name = bom.root.name + (bom.root.version.empty() ? "" : "-" + bom.root.version);
   const auto replace = nlohmann::ordered_json::error_handler_t::replace;
   std::string uuid = make_uuid(options.deterministic_ids,
@@ -135,7 +140,8 @@ std::string write_spdx_json(const Bom& bom, const WriterOptions& options) {
   doc["name"] = name;
   // No URL hallmark controls exists to host documents; the spec only needs a unique URI.
   doc["documentNamespace"] = "https://hallmark.invalid/spdx/" + sanitise_id(name) + "-" + uuid;
-  doc["creationInfo"] = {{"created", created}, {"creators", ordered::array({std::string("Tool: hallmark-") + hallmark_version()})}};
+  doc["creationInfo"] = {{"created", created},
+                         {"creators", ordered::array({std::string("Tool: hallmark-") + hallmark_version()})}};
   doc["packages"] = packages;
   doc["relationships"] = rels;
   // SPDX 2.3 §10: every LicenseRef- an expression uses is defined in the document. hallmark has
@@ -156,4 +162,4 @@ std::string write_spdx_json(const Bom& bom, const WriterOptions& options) {
   return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

@@ -38,9 +38,7 @@ struct Reader {
   Error err(const std::string& field, const std::string& why) const {
     return make_error(origin + ": " + field + ": " + why);
   }
-  const json* get(const json& j, const char* key) const {
-    return j.is_object() && j.contains(key) ? &j[key] : nullptr;
-  }
+  const json* get(const json& j, const char* key) const { return j.is_object() && j.contains(key) ? &j[key] : nullptr; }
   Result<const json*> obj(const json& j, const char* key, const std::string& path) const {
     const json* v = get(j, key);
     if (!v) return err(path + "." + key, "missing");
@@ -97,7 +95,8 @@ Result<InclusionProof> read_proof(const Reader& rd, const json& j, const std::st
   if (hashes)
     for (size_t i = 0; i < hashes->size(); ++i) {
       auto h = base64_decode((*hashes)[i].is_string() ? (*hashes)[i].get<std::string>() : std::string("!"));
-      if (!h || h->size() != 32) return rd.err(path + ".hashes[" + std::to_string(i) + "]", "not a base64 SHA-256 hash");
+      if (!h || h->size() != 32)
+        return rd.err(path + ".hashes[" + std::to_string(i) + "]", "not a base64 SHA-256 hash");
       p.hashes.push_back(*h);
     }
   // Proofs in older bundles have no checkpoint; tlog.cpp then relies on the SET alone.
@@ -149,7 +148,8 @@ Result<TlogEntry> read_entry(const Reader& rd, const json& j, const std::string&
   if (!body) return body.error();
   e.canonicalized_body = *body;
   // v0.1 bundles carry the promise; from v0.2 the inclusion proof is required (the spec's rule).
-  if (minor == 1 && e.signed_entry_timestamp.empty()) return rd.err(path + ".inclusionPromise", "missing (required in v0.1 bundles)");
+  if (minor == 1 && e.signed_entry_timestamp.empty())
+    return rd.err(path + ".inclusionPromise", "missing (required in v0.1 bundles)");
   if (minor >= 2 && !e.inclusion_proof) return rd.err(path + ".inclusionProof", "missing (required from v0.2 bundles)");
   return e;
 }
@@ -169,7 +169,8 @@ Status read_material(const Reader& rd, const json& vm, Bundle& b) {
     if (!certs || !certs->is_array() || certs->empty())
       return rd.err("verificationMaterial.x509CertificateChain.certificates", "missing or empty");
     for (size_t i = 0; i < certs->size(); ++i) {
-      auto der = rd.b64((*certs)[i], "rawBytes", "verificationMaterial.x509CertificateChain.certificates[" + std::to_string(i) + "]");
+      auto der = rd.b64((*certs)[i], "rawBytes",
+                        "verificationMaterial.x509CertificateChain.certificates[" + std::to_string(i) + "]");
       if (!der) return der.error();
       b.certificates.push_back(*der);
     }
@@ -198,7 +199,8 @@ Status read_content(const Reader& rd, const json& j, Bundle& b) {
       auto d = rd.b64(*md, "digest", "messageSignature.messageDigest");
       if (!d) return d.error();
       if (*alg != "SHA2_256" && *alg != "SHA2_384" && *alg != "SHA2_512")
-        return rd.err("messageSignature.messageDigest.algorithm", "unknown \"" + *alg + "\" (want SHA2_256, SHA2_384, SHA2_512)");
+        return rd.err("messageSignature.messageDigest.algorithm",
+                      "unknown \"" + *alg + "\" (want SHA2_256, SHA2_384, SHA2_512)");
       b.message_digest_algorithm = *alg;
       b.message_digest = *d;
     }
@@ -226,7 +228,7 @@ Status read_content(const Reader& rd, const json& j, Bundle& b) {
   return ok_status();
 }
 
-} // namespace
+}  // namespace
 
 bool looks_like_bundle(std::string_view text) {
   json j = json::parse(text, nullptr, false);
@@ -246,24 +248,28 @@ Result<Bundle> parse_bundle(std::string_view text, const std::string& origin) {
   b.media_type = *mt;
   b.minor_version = minor_of(b.media_type);
   if (b.minor_version == 0)
-    return rd.err(".mediaType", "unsupported bundle version \"" + b.media_type + "\" (hallmark reads v0.1, v0.2, v0.3)");
+    return rd.err(".mediaType",
+                  "unsupported bundle version \"" + b.media_type + "\" (hallmark reads v0.1, v0.2, v0.3)");
   auto vm = rd.obj(j, "verificationMaterial", "");
   if (!vm) return vm.error();
   HALLMARK_TRY(read_material(rd, **vm, b));
   if (const json* entries = rd.get(**vm, "tlogEntries")) {
     if (!entries->is_array()) return rd.err("verificationMaterial.tlogEntries", "must be an array");
     for (size_t i = 0; i < entries->size(); ++i) {
-      auto e = read_entry(rd, (*entries)[i], "verificationMaterial.tlogEntries[" + std::to_string(i) + "]", b.minor_version);
+      auto e =
+          read_entry(rd, (*entries)[i], "verificationMaterial.tlogEntries[" + std::to_string(i) + "]", b.minor_version);
       if (!e) return e.error();
       b.tlog_entries.push_back(std::move(*e));
     }
   }
   if (const json* tvd = rd.get(**vm, "timestampVerificationData")) {
     if (const json* ts = rd.get(*tvd, "rfc3161Timestamps")) {
-      if (!ts->is_array()) return rd.err("verificationMaterial.timestampVerificationData.rfc3161Timestamps", "must be an array");
+      if (!ts->is_array())
+        return rd.err("verificationMaterial.timestampVerificationData.rfc3161Timestamps", "must be an array");
       for (size_t i = 0; i < ts->size(); ++i) {
-        auto der = rd.b64((*ts)[i], "signedTimestamp",
-                          "verificationMaterial.timestampVerificationData.rfc3161Timestamps[" + std::to_string(i) + "]");
+        auto der =
+            rd.b64((*ts)[i], "signedTimestamp",
+                   "verificationMaterial.timestampVerificationData.rfc3161Timestamps[" + std::to_string(i) + "]");
         if (!der) return der.error();
         b.rfc3161_timestamps.push_back(*der);
       }
@@ -273,4 +279,4 @@ Result<Bundle> parse_bundle(std::string_view text, const std::string& origin) {
   return b;
 }
 
-} // namespace hallmark::sigstore
+}  // namespace hallmark::sigstore

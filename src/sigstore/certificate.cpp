@@ -12,7 +12,7 @@ namespace {
 using StorePtr = std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)>;
 using StackPtr = std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)>;
 
-void free_stack(STACK_OF(X509)* s) { sk_X509_free(s); }  // the certificates are owned elsewhere
+void free_stack(STACK_OF(X509) * s) { sk_X509_free(s); }  // the certificates are owned elsewhere
 
 // One attempt against one CA: X509_verify_cert at time `t`.
 bool chains_to(X509* leaf, const std::vector<X509Ptr>& bundle_certs, const CertificateAuthority& ca, SystemTime t,
@@ -38,7 +38,7 @@ bool chains_to(X509* leaf, const std::vector<X509Ptr>& bundle_certs, const Certi
   return true;
 }
 
-} // namespace
+}  // namespace
 
 Status check_no_root_in_bundle(const std::vector<X509Ptr>& bundle_certs) {
   if (bundle_certs.empty()) return make_error("the bundle carries no certificate");
@@ -69,4 +69,4 @@ Status check_leaf_profile(X509* leaf) {
   return ok_status();
 }
 
-} // namespace hallmark::sigstore::internal
+}  // namespace hallmark::sigstore::internal

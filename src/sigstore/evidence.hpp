@@ -52,11 +52,11 @@ Status verify_embedded_scts(X509* leaf, X509* issuer, const TrustedRoot& root);
 // tlog.cpp
 struct EntryExpectation {
   bool dsse = false;
-  std::string artifact_sha256;      // raw; messageSignature
-  std::string signature;            // raw; the message signature or the DSSE one
+  std::string artifact_sha256;        // raw; messageSignature
+  std::string signature;              // raw; the message signature or the DSSE one
   std::string payload, payload_type;  // DSSE
-  X509* leaf = nullptr;             // keyless
-  EVP_PKEY* key = nullptr;          // managed key
+  X509* leaf = nullptr;               // keyless
+  EVP_PKEY* key = nullptr;            // managed key
 };
 struct TlogOutcome {
   std::optional<SystemTime> integrated_time;  // only when the SET verified
@@ -74,4 +74,4 @@ Result<SystemTime> verify_rfc3161(std::string_view der, std::string_view signatu
 CertificateClaims read_claims(X509* leaf);
 std::vector<Check> identity_checks(const CertificateClaims& claims, const IdentityRequirement& want);
 
-} // namespace hallmark::sigstore::internal
+}  // namespace hallmark::sigstore::internal

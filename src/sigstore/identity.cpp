@@ -19,10 +19,11 @@ std::string extension(X509* leaf, const char* oid, bool der_string) {
   std::string raw(reinterpret_cast<const char*>(ASN1_STRING_get0_data(data)), size_t(ASN1_STRING_length(data)));
   if (!der_string) return raw;
   const unsigned char* p = reinterpret_cast<const unsigned char*>(raw.data());
-  std::unique_ptr<ASN1_UTF8STRING, decltype(&ASN1_UTF8STRING_free)> s(d2i_ASN1_UTF8STRING(nullptr, &p, long(raw.size())),
-                                                                      ASN1_UTF8STRING_free);
+  std::unique_ptr<ASN1_UTF8STRING, decltype(&ASN1_UTF8STRING_free)> s(
+      d2i_ASN1_UTF8STRING(nullptr, &p, long(raw.size())), ASN1_UTF8STRING_free);
   if (!s) return {};
-  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s.get())), size_t(ASN1_STRING_length(s.get())));
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s.get())),
+                     size_t(ASN1_STRING_length(s.get())));
 }
 
 bool matches(const std::string& actual, const std::string& exact, const std::string& pattern) {
@@ -37,7 +38,7 @@ bool matches(const std::string& actual, const std::string& exact, const std::str
   return true;
 }
 
-} // namespace
+}  // namespace
 
 CertificateClaims read_claims(X509* leaf) {
   CertificateClaims c;
@@ -76,4 +77,4 @@ std::vector<Check> identity_checks(const CertificateClaims& c, const IdentityReq
   return out;
 }
 
-} // namespace hallmark::sigstore::internal
+}  // namespace hallmark::sigstore::internal

@@ -78,12 +78,13 @@ namespace {
 const EVP_MD* digest_for(EVP_PKEY* key) {
   switch (EVP_PKEY_get_base_id(key)) {
   case EVP_PKEY_ED25519: return nullptr;
-  case EVP_PKEY_EC: return EVP_PKEY_get_bits(key) > 256 ? (EVP_PKEY_get_bits(key) > 384 ? EVP_sha512() : EVP_sha384()) : EVP_sha256();
+  case EVP_PKEY_EC:
+    return EVP_PKEY_get_bits(key) > 256 ? (EVP_PKEY_get_bits(key) > 384 ? EVP_sha512() : EVP_sha384()) : EVP_sha256();
   default: return EVP_sha256();
   }
 }
 
-} // namespace
+}  // namespace
 
 bool verify_signature(EVP_PKEY* key, std::string_view message, std::string_view signature) {
   if (!key) return false;
@@ -109,4 +110,4 @@ std::string dsse_pae(std::string_view type, std::string_view payload) {
          " " + std::string(payload);
 }
 
-} // namespace hallmark::sigstore::internal
+}  // namespace hallmark::sigstore::internal

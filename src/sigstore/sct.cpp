@@ -32,10 +32,10 @@ std::string precert_tbs(X509* leaf) {
 
 std::string signed_data(const SCT* sct, std::string_view issuer_key_hash, std::string_view tbs) {
   std::string d;
-  d.push_back(0);                      // version v1
-  d.push_back(0);                      // certificate_timestamp
+  d.push_back(0);  // version v1
+  d.push_back(0);  // certificate_timestamp
   put_be(d, SCT_get_timestamp(sct), 8);
-  put_be(d, 1, 2);                     // precert_entry
+  put_be(d, 1, 2);  // precert_entry
   d += issuer_key_hash;
   put_be(d, tbs.size(), 3);
   d += tbs;
@@ -46,7 +46,7 @@ std::string signed_data(const SCT* sct, std::string_view issuer_key_hash, std::s
   return d;
 }
 
-} // namespace
+}  // namespace
 
 Status verify_embedded_scts(X509* leaf, X509* issuer, const TrustedRoot& root) {
   std::unique_ptr<STACK_OF(SCT), void (*)(STACK_OF(SCT)*)> scts(
@@ -79,4 +79,4 @@ Status verify_embedded_scts(X509* leaf, X509* issuer, const TrustedRoot& root) {
   return make_error(why);
 }
 
-} // namespace hallmark::sigstore::internal
+}  // namespace hallmark::sigstore::internal

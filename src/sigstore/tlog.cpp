@@ -24,8 +24,8 @@ std::string node_hash(std::string_view left, std::string_view right) {
 
 // The SET signs this canonical JSON (keys sorted, no spaces), Rekor v1's SignedEntryTimestamp.
 std::string set_payload(const TlogEntry& e) {
-  return "{\"body\":\"" + base64_encode(e.canonicalized_body) + "\",\"integratedTime\":" +
-         std::to_string(e.integrated_time) + ",\"logID\":\"" + to_hex(e.log_id) +
+  return "{\"body\":\"" + base64_encode(e.canonicalized_body) +
+         "\",\"integratedTime\":" + std::to_string(e.integrated_time) + ",\"logID\":\"" + to_hex(e.log_id) +
          "\",\"logIndex\":" + std::to_string(e.log_index) + "}";
 }
 
@@ -81,7 +81,7 @@ Result<Note> parse_note(std::string_view envelope) {
   return n;
 }
 
-} // namespace
+}  // namespace
 
 Status verify_inclusion_proof(const InclusionProof& proof, std::string_view leaf) {
   // RFC 9162 §2.1.3.2.
@@ -112,7 +112,8 @@ Status verify_checkpoint(const InclusionProof& proof, const LogInstance& log) {
   auto note = parse_note(proof.checkpoint);
   if (!note) return note.error();
   if (note->size != proof.tree_size)
-    return make_error("checkpoint: tree size " + std::to_string(note->size) + " is not the proof's " + std::to_string(proof.tree_size));
+    return make_error("checkpoint: tree size " + std::to_string(note->size) + " is not the proof's " +
+                      std::to_string(proof.tree_size));
   if (note->root_hash != proof.root_hash) return make_error("checkpoint: root hash is not the inclusion proof's");
   // The log's own signature: key hint = first 4 bytes of its log id, by the log's name. Other
   // lines are witness cosignatures, whose keys the trusted root does not list: they are skipped.
@@ -164,4 +165,4 @@ Result<TlogOutcome> verify_tlog_entry(const TlogEntry& e, const TrustedRoot& roo
   return out;
 }
 
-} // namespace hallmark::sigstore::internal
+}  // namespace hallmark::sigstore::internal

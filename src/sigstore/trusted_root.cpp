@@ -113,7 +113,7 @@ Result<CertificateAuthority> read_authority(const Reader& rd, const json& j, con
   return ca;
 }
 
-} // namespace
+}  // namespace
 
 Result<TrustedRoot> trusted_root_from_json(std::string_view text, const std::string& origin) {
   json j = json::parse(text, nullptr, false);
@@ -159,4 +159,4 @@ Result<TrustedRoot> load_trusted_root(const std::filesystem::path& path) {
   return trusted_root_from_json(*text, path.string());
 }
 
-} // namespace hallmark::sigstore
+}  // namespace hallmark::sigstore

@@ -44,7 +44,7 @@ bool embedded_certificates_are_the_tsas(TS_RESP* resp, const CertificateAuthorit
   return true;
 }
 
-} // namespace
+}  // namespace
 
 Result<SystemTime> verify_rfc3161(std::string_view der, std::string_view signature, const TrustedRoot& root) {
   const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
@@ -70,4 +70,4 @@ Result<SystemTime> verify_rfc3161(std::string_view der, std::string_view signatu
   return make_error(why);
 }
 
-} // namespace hallmark::sigstore::internal
+}  // namespace hallmark::sigstore::internal

@@ -52,13 +52,15 @@ bool read_material(Run& run, const Bundle& b, const BundleVerifyOptions& o, std:
     for (const auto& k : o.keys)
       if (signature_verifies(k.get(), b, o)) r.signing_key = k;
     x.key = r.signing_key.get();
-    return run.add("sigstore.key", bool(r.signing_key), "a signature by one of the " + std::to_string(o.keys.size()) + " trusted key(s)",
+    return run.add("sigstore.key", bool(r.signing_key),
+                   "a signature by one of the " + std::to_string(o.keys.size()) + " trusted key(s)",
                    r.signing_key ? "signed by a trusted key" : "no trusted key verifies the signature");
   }
   for (size_t i = 0; i < b.certificates.size(); ++i) {
     certs.push_back(x509_from_der(b.certificates[i]));
     if (!certs.back())
-      return run.add("sigstore.certificate", false, "DER X.509 certificates", "certificate " + std::to_string(i) + " does not parse");
+      return run.add("sigstore.certificate", false, "DER X.509 certificates",
+                     "certificate " + std::to_string(i) + " does not parse");
   }
   if (!run.add("sigstore.certificate", check_no_root_in_bundle(certs), "a leaf certificate without its root",
                "leaf and " + std::to_string(certs.size() - 1) + " intermediate(s)"))
@@ -96,17 +98,20 @@ bool check_evidence(Run& run, const Bundle& b, const BundleVerifyOptions& o, con
 bool check_certificate(Run& run, const BundleVerifyOptions& o, const std::vector<X509Ptr>& certs) {
   BundleVerification& r = run.r;
   if (r.signing_times.empty())
-    return run.add("sigstore.time", false, "a verified signing time (SET-backed integrated time or RFC 3161 timestamp)", "none");
+    return run.add("sigstore.time", false, "a verified signing time (SET-backed integrated time or RFC 3161 timestamp)",
+                   "none");
   const std::string chain_rule = "the leaf chains to a Fulcio CA of the trusted root at every signing time";
   X509Ptr issuer;
   for (auto t : r.signing_times)
-    if (Status st = verify_chain(certs, *o.root, t, &issuer); !st) return run.add("sigstore.chain", false, chain_rule, st.message());
+    if (Status st = verify_chain(certs, *o.root, t, &issuer); !st)
+      return run.add("sigstore.chain", false, chain_rule, st.message());
   run.add("sigstore.chain", true, chain_rule, "valid at " + join_times(r.signing_times));
   X509* leaf = certs.front().get();
-  if (!run.add("sigstore.leaf", check_leaf_profile(leaf), "a code-signing, non-CA leaf certificate", "code-signing leaf"))
+  if (!run.add("sigstore.leaf", check_leaf_profile(leaf), "a code-signing, non-CA leaf certificate",
+               "code-signing leaf"))
     return false;
-  if (!run.add("sigstore.sct", verify_embedded_scts(leaf, issuer.get(), *o.root), "an embedded SCT from a CT log of the trusted root",
-               "verified"))
+  if (!run.add("sigstore.sct", verify_embedded_scts(leaf, issuer.get(), *o.root),
+               "an embedded SCT from a CT log of the trusted root", "verified"))
     return false;
   EVP_PKEY* key = X509_get0_pubkey(leaf);
   EVP_PKEY_up_ref(key);
@@ -114,7 +119,7 @@ bool check_certificate(Run& run, const BundleVerifyOptions& o, const std::vector
   return true;
 }
 
-} // namespace
+}  // namespace
 
 BundleVerification verify_bundle(const Bundle& b, const BundleVerifyOptions& o) {
   BundleVerification r;
@@ -135,7 +140,8 @@ BundleVerification verify_bundle(const Bundle& b, const BundleVerifyOptions& o) 
     if (!check_certificate(run, o, certs)) return r;
     bool valid = signature_verifies(r.signing_key.get(), b, o);
     if (!run.add("sigstore.signature", valid,
-                 b.is_dsse ? "the DSSE signature by the certificate's key" : "the artifact's signature by the certificate's key",
+                 b.is_dsse ? "the DSSE signature by the certificate's key"
+                           : "the artifact's signature by the certificate's key",
                  valid ? "valid" : "does not verify"))
       return r;
   }
@@ -156,4 +162,4 @@ BundleVerification verify_bundle(const Bundle& b, const BundleVerifyOptions& o) 
   return r;
 }
 
-} // namespace hallmark::sigstore
+}  // namespace hallmark::sigstore

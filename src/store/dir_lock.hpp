@@ -48,4 +48,4 @@ private:
   int errno_ = 0;
 };
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -54,8 +54,7 @@ Result<RunInfo> run_from_file(const fs::path& file) {
     r.trace_id = j.value("trace_id", std::string());
     r.ci_platform = j.value("ci_platform", std::string());
     r.closed = j.value("closed", false);
-    if (!valid_run_id(r.id))
-      return make_error(file.string() + ": invalid run id; delete the file to start a new run");
+    if (!valid_run_id(r.id)) return make_error(file.string() + ": invalid run id; delete the file to start a new run");
     return r;
   } catch (const json::exception& e) {
     return make_error(file.string() + " is corrupt (" + e.what() + "); delete it to start a new run");
@@ -64,12 +63,13 @@ Result<RunInfo> run_from_file(const fs::path& file) {
 
 std::string sanitize_for_filename(const std::string& s) {
   std::string out;
-  for (char c : s) out.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ? c : '_');
+  for (char c : s)
+    out.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ? c : '_');
   if (out.size() > 60) out.resize(60);
   return out.empty() ? "step" : out;
 }
 
-} // namespace
+}  // namespace
 
 std::string generate_run_id(std::chrono::system_clock::time_point now) {
   std::string ts = format_rfc3339_ms(now);  // 2026-11-26T10:21:45.123Z
@@ -223,4 +223,4 @@ std::vector<StepRecord> steps_by_start(std::vector<StoredStep> stored) {
   return steps;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

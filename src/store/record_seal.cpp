@@ -35,7 +35,8 @@ struct FileStamp {
 std::optional<FileStamp> stamp(const fs::path& f) {
   struct stat st {};
   if (::stat(f.c_str(), &st) != 0) return std::nullopt;
-  return FileStamp{uint64_t(st.st_size), uint64_t(st.st_ino), int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec};
+  return FileStamp{uint64_t(st.st_size), uint64_t(st.st_ino),
+                   int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec};
 }
 
 json stamp_json(const FileStamp& s, const std::string& sha256) {
@@ -113,7 +114,7 @@ json read_seal(const fs::path& file) {
   return j.is_object() && j.value("_type", std::string()) == kSealType ? j : json();
 }
 
-} // namespace
+}  // namespace
 
 std::vector<RecordTampering> RecordDir::check_seal(const fs::path& event_log) const {
   std::vector<RecordTampering> out;
@@ -189,4 +190,4 @@ Status RecordDir::update_seal(const fs::path& event_log, const std::vector<Recor
   return write_file_atomic(file, dump_json(seal, 1) + "\n");
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -22,8 +22,7 @@ constexpr const char* kSeq = "hallmark.chain.seq";
 constexpr const char* kPrev = "hallmark.chain.prev";
 constexpr const char* kLine = "hallmark.chain.line";
 // How the own-digest attribute is serialised (nlohmann sorts object keys: "key" < "value").
-const std::string kLineMarker =
-    std::string("{\"key\":\"") + kLine + "\",\"value\":{\"stringValue\":\"";
+const std::string kLineMarker = std::string("{\"key\":\"") + kLine + "\",\"value\":{\"stringValue\":\"";
 
 json* first_resource(json& request, bool* traces) {
   for (const char* field : {"resourceSpans", "resourceLogs", "resourceMetrics"}) {
@@ -84,15 +83,12 @@ std::string own_digest(const std::string& line, std::string* stated) {
   return sha256_hex(zeroed);
 }
 
-std::string errno_text() {
-  return std::strerror(errno);
-}
+std::string errno_text() { return std::strerror(errno); }
 
 // Reads the last complete line of an open file (without its '\n'); "" for an empty file.
 Result<std::string> read_last_line(int fd, const fs::path& path) {
   struct stat st {};
-  if (::fstat(fd, &st) != 0)
-    return make_error("cannot stat " + path.string() + ": " + errno_text());
+  if (::fstat(fd, &st) != 0) return make_error("cannot stat " + path.string() + ": " + errno_text());
   off_t size = st.st_size;
   if (size == 0) return std::string();
   size_t chunk = 65536;
@@ -125,8 +121,7 @@ Status write_all(int fd, const std::string& data, const fs::path& path) {
 }
 
 // hallmark.chain.seq read from a line's text without parsing it (lines can be megabytes).
-const std::string kSeqMarker =
-    std::string("{\"key\":\"") + kSeq + "\",\"value\":{\"intValue\":\"";
+const std::string kSeqMarker = std::string("{\"key\":\"") + kSeq + "\",\"value\":{\"intValue\":\"";
 
 int64_t seq_of_text(const std::string& line) {
   size_t at = line.find(kSeqMarker);
@@ -166,10 +161,9 @@ std::string chain_string(json& request, const char* key) {
   return {};
 }
 
-} // namespace
+}  // namespace
 
-Result<EventLine> append_event_request(const fs::path& log, bool traces,
-                                      const RequestEncoder& encode) {
+Result<EventLine> append_event_request(const fs::path& log, bool traces, const RequestEncoder& encode) {
   EventLine out;
   out.traces = traces;
   int fd = ::open(log.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -226,8 +220,7 @@ Result<EventLine> append_event_request(const fs::path& log, json request) {
     json* item = first_item(*res, &list);
     json& attrs = item ? (*item)[list] : (*res)["resource"]["attributes"];
     if (!attrs.is_array()) attrs = json::array();
-    for (const auto& kv : chain)
-      attrs.push_back(otlp::to_json(otlp::Attributes{kv})[0]);
+    for (const auto& kv : chain) attrs.push_back(otlp::to_json(otlp::Attributes{kv})[0]);
     return dump_json(copy);
   });
 }
@@ -257,7 +250,7 @@ Result<std::vector<EventLine>> read_event_lines(const fs::path& log, uint64_t fr
   size_t pos = 0;
   while (pos < text.size()) {
     size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) break; // torn tail: a writer died mid-line
+    if (nl == std::string::npos) break;  // torn tail: a writer died mid-line
     EventLine l;
     l.offset = from + pos;
     l.text = text.substr(pos, nl - pos);
@@ -295,27 +288,26 @@ Status verify_event_chain(const fs::path& log, const std::string& expected_head)
     if (j.is_discarded()) return make_error(where + "not valid JSON (the line was altered)");
     bool traces = false;
     if (!first_resource(j, &traces))
-      return make_error(where +
-                        "not an OTLP ExportTraceServiceRequest, ExportLogsServiceRequest or ExportMetricsServiceRequest");
+      return make_error(
+          where + "not an OTLP ExportTraceServiceRequest, ExportLogsServiceRequest or ExportMetricsServiceRequest");
     int64_t seq = seq_of(j);
     if (seq != int64_t(lineno))
-      return make_error(where + "hallmark.chain.seq is " + (seq < 0 ? std::string("missing or not an integer") : std::to_string(seq)) + ", expected " +
+      return make_error(where + "hallmark.chain.seq is " +
+                        (seq < 0 ? std::string("missing or not an integer") : std::to_string(seq)) + ", expected " +
                         std::to_string(lineno) + " (a line was removed, inserted or reordered)");
     if (chain_string(j, kPrev) != prev_hash)
-      return make_error(where + "hallmark.chain.prev does not match the SHA-256 of line " +
-                        std::to_string(lineno - 1) + " (a line was edited, removed or reordered)");
+      return make_error(where + "hallmark.chain.prev does not match the SHA-256 of line " + std::to_string(lineno - 1) +
+                        " (a line was edited, removed or reordered)");
     std::string stated;
     std::string actual = own_digest(line, &stated);
     if (actual.empty() || actual != stated)
-      return make_error(
-          where + "hallmark.chain.line does not match the line's content (the line was edited)");
+      return make_error(where + "hallmark.chain.line does not match the line's content (the line was edited)");
     prev_hash = sha256_hex(line);
     if (prev_hash == expected_head) head_seen = true;
   }
   if (!head_seen)
-    return make_error(name + ": the expected chain head " + expected_head +
-                      " is not in the log (head now " + prev_hash +
-                      "): lines were removed from the end or the log was replaced");
+    return make_error(name + ": the expected chain head " + expected_head + " is not in the log (head now " +
+                      prev_hash + "): lines were removed from the end or the log was replaced");
   return ok_status();
 }
 
@@ -324,7 +316,7 @@ Result<std::string> last_event_line(const fs::path& log) {
   if (!fs::exists(log, ec)) return std::string();
   int fd = ::open(log.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return make_error("cannot open " + log.string() + ": " + errno_text());
-  ::flock(fd, LOCK_SH); // never read a half-appended line
+  ::flock(fd, LOCK_SH);  // never read a half-appended line
   auto last = read_last_line(fd, log);
   ::flock(fd, LOCK_UN);
   ::close(fd);
@@ -338,4 +330,4 @@ Result<std::string> event_chain_head(const fs::path& log) {
   return sha256_hex(*last);
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -47,19 +47,14 @@ void ExportDeadline::sleep_until(Clock::time_point until) const {
     if (Clock::now() >= limit) return;
     auto before = at_;
     cv_.wait_until(lk, limit);
-    if (at_ != before) continue; // deadline moved: re-evaluate
+    if (at_ != before) continue;  // deadline moved: re-evaluate
   }
 }
 
-fs::path sent_list_path(const fs::path& log) {
-  return fs::path(log.string() + ".sent");
-}
-fs::path export_lock_path(const fs::path& log) {
-  return fs::path(log.string() + ".export.lock");
-}
+fs::path sent_list_path(const fs::path& log) { return fs::path(log.string() + ".sent"); }
+fs::path export_lock_path(const fs::path& log) { return fs::path(log.string() + ".export.lock"); }
 
-std::optional<milliseconds> parse_retry_after(const std::string& value,
-                                              std::chrono::system_clock::time_point now) {
+std::optional<milliseconds> parse_retry_after(const std::string& value, std::chrono::system_clock::time_point now) {
   if (value.empty()) return std::nullopt;
   if (value.find_first_not_of("0123456789 ") == std::string::npos) {
     // delta-seconds; beyond a day it is no retry hint we would wait for, and not an overflow.
@@ -132,8 +127,7 @@ std::string curl_error_text(CURLcode c) {
 std::string gzip(const std::string& in) {
   z_stream zs{};
   // 15 + 16: a gzip wrapper rather than zlib's, as Content-Encoding: gzip requires.
-  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    return {};
+  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
   std::string out(deflateBound(&zs, uLong(in.size())) + 32, '\0');
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   zs.avail_in = uInt(in.size());
@@ -163,11 +157,11 @@ size_t header_cb(char* p, size_t size, size_t n, void* ud) {
 }
 
 struct Attempt {
-  long status = 0; // HTTP status, 0 if no response
+  long status = 0;  // HTTP status, 0 if no response
   CURLcode curl = CURLE_OK;
-  bool aborted = false; // the deadline passed mid-request
+  bool aborted = false;  // the deadline passed mid-request
   std::string body, retry_after;
-  std::string content_type; // of the response
+  std::string content_type;  // of the response
 };
 
 // One encoded request body: OTLP/JSON as logged, or its protobuf transcoding.
@@ -177,8 +171,7 @@ struct Body {
   bool gzipped = false;
 };
 
-Attempt post_once(const std::string& url, const Body& body, const ExporterConfig& cfg,
-                  const ExportDeadline& deadline) {
+Attempt post_once(const std::string& url, const Body& body, const ExporterConfig& cfg, const ExportDeadline& deadline) {
   Attempt a;
   const CurlApi* api = curl_api();
   CURL* h = api != nullptr ? api->easy_init() : nullptr;
@@ -187,15 +180,13 @@ Attempt post_once(const std::string& url, const Body& body, const ExporterConfig
     return a;
   }
   curl_slist* hdrs = nullptr;
-  hdrs = api->slist_append(hdrs, body.protobuf ? "Content-Type: application/x-protobuf"
-                                               : "Content-Type: application/json");
+  hdrs = api->slist_append(hdrs,
+                           body.protobuf ? "Content-Type: application/x-protobuf" : "Content-Type: application/json");
   if (body.gzipped) hdrs = api->slist_append(hdrs, "Content-Encoding: gzip");
-  hdrs = api->slist_append(hdrs, "Expect:"); // no 100-continue round trip
-  for (const auto& [k, v] : cfg.headers)
-    hdrs = api->slist_append(hdrs, (k + ": " + v).c_str());
+  hdrs = api->slist_append(hdrs, "Expect:");  // no 100-continue round trip
+  for (const auto& [k, v] : cfg.headers) hdrs = api->slist_append(hdrs, (k + ": " + v).c_str());
   auto remaining = std::chrono::duration_cast<milliseconds>(deadline.get() - Clock::now());
-  long timeout_ms =
-      long(std::min<int64_t>(cfg.timeout.count(), std::max<int64_t>(1, remaining.count())));
+  long timeout_ms = long(std::min<int64_t>(cfg.timeout.count(), std::max<int64_t>(1, remaining.count())));
   api->easy_setopt(h, CURLOPT_URL, url.c_str());
   api->easy_setopt(h, CURLOPT_POST, 1L);
   api->easy_setopt(h, CURLOPT_POSTFIELDS, body.bytes.data());
@@ -229,8 +220,7 @@ Attempt post_once(const std::string& url, const Body& body, const ExporterConfig
       if (msg->msg == CURLMSG_DONE) a.curl = msg->data.result;
     api->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a.status);
     const char* ctype = nullptr;
-    if (api->easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ctype) == CURLE_OK && ctype != nullptr)
-      a.content_type = ctype;
+    if (api->easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ctype) == CURLE_OK && ctype != nullptr) a.content_type = ctype;
   }
   api->multi_remove_handle(m, h);
   api->multi_cleanup(m);
@@ -239,9 +229,7 @@ Attempt post_once(const std::string& url, const Body& body, const ExporterConfig
   return a;
 }
 
-bool retryable_status(long s) {
-  return s == 429 || s == 502 || s == 503 || s == 504;
-}
+bool retryable_status(long s) { return s == 429 || s == 502 || s == 503 || s == 504; }
 
 bool retryable_curl(CURLcode c) {
   switch (c) {
@@ -250,10 +238,8 @@ bool retryable_curl(CURLcode c) {
   case CURLE_RECV_ERROR:
   case CURLE_GOT_NOTHING:
   case CURLE_OPERATION_TIMEDOUT:
-  case CURLE_PARTIAL_FILE:
-    return true;
-  default:
-    return false;
+  case CURLE_PARTIAL_FILE: return true;
+  default: return false;
   }
 }
 
@@ -277,12 +263,11 @@ int64_t json_count(const json& j, const char* key, const std::string& url, Flush
 }
 
 // Partial success is final: the collector said why, sending again cannot help.
-void note_partial_success(const std::string& url, int64_t n, const std::string& message,
-                          FlushStats& stats, size_t& rejected_items) {
+void note_partial_success(const std::string& url, int64_t n, const std::string& message, FlushStats& stats,
+                          size_t& rejected_items) {
   if (n <= 0) return;
   rejected_items += size_t(n);
-  stats.warnings.push_back("collector at " + url + " rejected " + std::to_string(n) +
-                           " items: " + message);
+  stats.warnings.push_back("collector at " + url + " rejected " + std::to_string(n) + " items: " + message);
 }
 
 // OTLP/HTTP servers answer in the encoding of the request, but a proxy or an error page in
@@ -294,19 +279,18 @@ bool protobuf_response(const Body& sent, const Attempt& a) {
 // The request body for one batch of OTLP/JSON: transcoded to protobuf when the signal's
 // protocol asks for it, then gzipped when configured. A batch that does not transcode goes as
 // JSON with a warning: the data matters more than its encoding.
-Body encode_body(const std::string& payload, otlp::Signal signal, const ExporterConfig& cfg,
-                 const std::string& url, FlushStats& stats) {
+Body encode_body(const std::string& payload, otlp::Signal signal, const ExporterConfig& cfg, const std::string& url,
+                 FlushStats& stats) {
   Body b{payload};
   OtlpProtocol protocol = signal == otlp::Signal::traces ? cfg.traces_protocol
                           : signal == otlp::Signal::logs ? cfg.logs_protocol
                                                          : cfg.metrics_protocol;
   if (protocol == OtlpProtocol::http_protobuf) {
     auto pb = otlp::json_to_protobuf(payload, signal);
-    if (pb.ok())
-      b.bytes = std::move(*pb), b.protobuf = true;
+    if (pb.ok()) b.bytes = std::move(*pb), b.protobuf = true;
     else
-      stats.warnings.push_back("cannot encode a batch for " + url + " as protobuf (" +
-                               pb.message() + "); sending it as http/json");
+      stats.warnings.push_back("cannot encode a batch for " + url + " as protobuf (" + pb.message() +
+                               "); sending it as http/json");
   }
   if (cfg.gzip) {
     std::string z = gzip(b.bytes);
@@ -316,8 +300,8 @@ Body encode_body(const std::string& payload, otlp::Signal signal, const Exporter
 }
 
 PostOutcome post_with_retry(const std::string& url, const std::string& payload, otlp::Signal signal,
-                            const ExporterConfig& cfg, const ExportDeadline& deadline,
-                            FlushStats& stats, size_t& rejected_items) {
+                            const ExporterConfig& cfg, const ExportDeadline& deadline, FlushStats& stats,
+                            size_t& rejected_items) {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   Body body = encode_body(payload, signal, cfg, url, stats);
   milliseconds backoff(250);
@@ -330,28 +314,25 @@ PostOutcome post_with_retry(const std::string& url, const std::string& payload, 
       if (protobuf_response(body, a)) {
         auto ps = otlp::decode_export_response(a.body);
         if (ps.ok())
-          note_partial_success(url, ps->rejected,
-                               ps->error_message.empty() ? "(no message)" : ps->error_message,
-                               stats, rejected_items);
-        else
-          stats.warnings.push_back("cannot read the answer of " + url + ": " + ps.message());
+          note_partial_success(url, ps->rejected, ps->error_message.empty() ? "(no message)" : ps->error_message, stats,
+                               rejected_items);
+        else stats.warnings.push_back("cannot read the answer of " + url + ": " + ps.message());
         return PostOutcome::accepted;
       }
       json r = json::parse(a.body, nullptr, false);
       if (r.is_object() && r.contains("partialSuccess") && r["partialSuccess"].is_object()) {
         const json& ps = r["partialSuccess"];
-        note_partial_success(
-            url, json_count(ps, "rejectedSpans", url, stats) + json_count(ps, "rejectedLogRecords", url, stats) +
-                     json_count(ps, "rejectedDataPoints", url, stats),
-            ps.value("errorMessage", std::string("(no message)")), stats, rejected_items);
+        note_partial_success(url,
+                             json_count(ps, "rejectedSpans", url, stats) +
+                                 json_count(ps, "rejectedLogRecords", url, stats) +
+                                 json_count(ps, "rejectedDataPoints", url, stats),
+                             ps.value("errorMessage", std::string("(no message)")), stats, rejected_items);
       }
       return PostOutcome::accepted;
     }
-    bool retry = (a.curl == CURLE_OK && retryable_status(a.status)) ||
-                 (a.curl != CURLE_OK && retryable_curl(a.curl));
+    bool retry = (a.curl == CURLE_OK && retryable_status(a.status)) || (a.curl != CURLE_OK && retryable_curl(a.curl));
     if (!retry) {
-      std::string why =
-          a.curl != CURLE_OK ? curl_error_text(a.curl) : "HTTP " + std::to_string(a.status);
+      std::string why = a.curl != CURLE_OK ? curl_error_text(a.curl) : "HTTP " + std::to_string(a.status);
       if (a.curl == CURLE_OK && a.status >= 400 && a.status < 500) {
         if (protobuf_response(body, a)) {
           // OTLP/HTTP: the body of a 4xx to a protobuf request is a google.rpc.Status.
@@ -362,8 +343,7 @@ PostOutcome post_with_retry(const std::string& url, const std::string& payload, 
           if (r.is_object() && r.contains("message") && r["message"].is_string())
             why += ": " + r["message"].get<std::string>().substr(0, 300);
         }
-        stats.warnings.push_back("collector at " + url + " refused a batch (" + why +
-                                 "); not retrying");
+        stats.warnings.push_back("collector at " + url + " refused a batch (" + why + "); not retrying");
         return PostOutcome::rejected;
       }
       stats.warnings.push_back("cannot export to " + url + " (" + why + ")");
@@ -372,13 +352,11 @@ PostOutcome post_with_retry(const std::string& url, const std::string& payload, 
     // Full jitter around the exponential step, never shorter than what Retry-After asks.
     std::uniform_int_distribution<int64_t> jitter(backoff.count() / 2, backoff.count() * 3 / 2);
     milliseconds wait(jitter(rng));
-    if (auto ra = parse_retry_after(a.retry_after, std::chrono::system_clock::now()))
-      wait = std::max(wait, *ra);
+    if (auto ra = parse_retry_after(a.retry_after, std::chrono::system_clock::now())) wait = std::max(wait, *ra);
     if (Clock::now() + wait >= deadline.get()) {
-      stats.warnings.push_back("giving up on " + url + " before the flush deadline (" +
-                               (a.curl != CURLE_OK ? std::string(curl_error_text(a.curl))
-                                                   : "HTTP " + std::to_string(a.status)) +
-                               ")");
+      stats.warnings.push_back(
+          "giving up on " + url + " before the flush deadline (" +
+          (a.curl != CURLE_OK ? std::string(curl_error_text(a.curl)) : "HTTP " + std::to_string(a.status)) + ")");
       return PostOutcome::gave_up;
     }
     deadline.sleep_until(Clock::now() + wait);
@@ -405,7 +383,7 @@ public:
     held_ = true;
   }
   ~ExportLock() {
-    if (fd_ >= 0) ::close(fd_); // closing releases the flock
+    if (fd_ >= 0) ::close(fd_);  // closing releases the flock
   }
   bool held() const { return held_; }
 
@@ -464,10 +442,9 @@ std::string_view resources_of(const std::string& line, const char* field, std::s
 constexpr size_t kMaxBatchBytes = 4u << 20;
 constexpr size_t kMaxBatchLines = 256;
 
-} // namespace
+}  // namespace
 
-FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg,
-                           const ExportDeadline& deadline) {
+FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg, const ExportDeadline& deadline) {
   FlushStats stats;
   if (std::string why; curl_api(&why) == nullptr) stats.warnings.push_back("cannot export telemetry: " + why);
   SentList sent = read_sent(sent_list_path(log));
@@ -491,8 +468,7 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg,
   }
   ExportLock lock(export_lock_path(log), deadline);
   if (!lock.held()) {
-    stats.warnings.push_back("another hallmark process is exporting " + log.string() +
-                             "; leaving it to that one");
+    stats.warnings.push_back("another hallmark process is exporting " + log.string() + "; leaving it to that one");
     return stats;
   }
   // Re-read under the lock: a peer may have appended or exported since.
@@ -504,7 +480,7 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg,
   }
   before = !lines->empty() && lines->front().offset == 0 ? 0 : sent.done_lines;
   stats.lines = before + lines->size();
-  std::set<std::string> finished; // sent or rejected by this flush
+  std::set<std::string> finished;  // sent or rejected by this flush
   for (otlp::Signal signal : {otlp::Signal::traces, otlp::Signal::logs, otlp::Signal::metrics}) {
     const bool traces = signal == otlp::Signal::traces, metrics = signal == otlp::Signal::metrics;
     const std::string& url = traces ? cfg.traces_url : metrics ? cfg.metrics_url : cfg.logs_url;
@@ -557,19 +533,18 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg,
   // Advance the done mark over the leading lines that are now all sent or rejected (a line
   // without a chain digest can never be sent: it does not hold the mark back).
   size_t k = 0;
-  while (k < lines->size() && ((*lines)[k].digest.empty() || sent.digests.count((*lines)[k].digest) ||
-                               finished.count((*lines)[k].digest)))
+  while (k < lines->size() &&
+         ((*lines)[k].digest.empty() || sent.digests.count((*lines)[k].digest) || finished.count((*lines)[k].digest)))
     ++k;
   if (k > 0) {
-    uint64_t offset = k < lines->size() ? (*lines)[k].offset
-                                        : (*lines)[k - 1].offset + (*lines)[k - 1].text.size() + 1;
+    uint64_t offset = k < lines->size() ? (*lines)[k].offset : (*lines)[k - 1].offset + (*lines)[k - 1].text.size() + 1;
     if (offset > sent.done_offset) {
-      Status st = append_line_locked(sent_list_path(log), "@done " + std::to_string(offset) + " " +
-                                                               std::to_string(before + k));
+      Status st =
+          append_line_locked(sent_list_path(log), "@done " + std::to_string(offset) + " " + std::to_string(before + k));
       if (!st.ok()) stats.warnings.push_back(st.message());
     }
   }
   return stats;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

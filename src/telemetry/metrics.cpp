@@ -46,13 +46,14 @@ json metric_json(const Metric& m) {
   return j;
 }
 
-} // namespace
+}  // namespace
 
 json metrics_request(const Resource& resource, const std::vector<Metric>& metrics, const std::string& version) {
   json list = json::array();
   for (const auto& m : metrics) list.push_back(metric_json(m));
   json scope = {{"scope", {{"name", kScopeName}, {"version", version}}}, {"metrics", list}, {"schemaUrl", kSchemaUrl}};
-  json res = {{"resource", {{"attributes", to_json(resource.attributes)}}}, {"scopeMetrics", json::array({scope})},
+  json res = {{"resource", {{"attributes", to_json(resource.attributes)}}},
+              {"scopeMetrics", json::array({scope})},
               {"schemaUrl", kSchemaUrl}};
   return {{"resourceMetrics", json::array({res})}};
 }
@@ -70,7 +71,7 @@ HistogramPoint histogram_of(double value, const std::vector<double>& bounds, Att
   return h;
 }
 
-} // namespace hallmark::otlp
+}  // namespace hallmark::otlp
 
 namespace hallmark {
 
@@ -88,7 +89,7 @@ otlp::Metric counter(const char* name, const char* description, const char* unit
   return m;
 }
 
-} // namespace
+}  // namespace
 
 std::vector<otlp::Metric> run_metrics(const RunInfo& run, const std::vector<StepRecord>& steps, uint64_t now_ns) {
   std::string pipeline = "local", started = run.started, finished;
@@ -105,14 +106,20 @@ std::vector<otlp::Metric> run_metrics(const RunInfo& run, const std::vector<Step
                         {"cicd.pipeline.result", std::string(failed ? "failure" : "success")}};
   // Bucket bounds in seconds: CI pipelines take from seconds to an hour or more.
   static const std::vector<double> kBounds = {1, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200};
-  otlp::Metric duration{"cicd.pipeline.run.duration", "Duration of a pipeline run grouped by pipeline, state and result.",
-                        "s", otlp::MetricKind::histogram, start, end, {}, {}};
+  otlp::Metric duration{"cicd.pipeline.run.duration",
+                        "Duration of a pipeline run grouped by pipeline, state and result.",
+                        "s",
+                        otlp::MetricKind::histogram,
+                        start,
+                        end,
+                        {},
+                        {}};
   duration.histograms.push_back(otlp::histogram_of(double(end - start) / 1e9, kBounds, a));
   std::vector<otlp::Metric> out{std::move(duration)};
   if (failed)
-    out.push_back(counter("cicd.pipeline.run.errors", "The number of errors encountered in pipeline runs (eg. compile, test failures).",
-                          "{error}", start, end, 1,
-                          {{"cicd.pipeline.name", pipeline}, {"error.type", std::string("step_failed")}}));
+    out.push_back(counter(
+        "cicd.pipeline.run.errors", "The number of errors encountered in pipeline runs (eg. compile, test failures).",
+        "{error}", start, end, 1, {{"cicd.pipeline.name", pipeline}, {"error.type", std::string("step_failed")}}));
   return out;
 }
 
@@ -120,15 +127,16 @@ std::vector<otlp::Metric> step_metrics(const StepRecord& r) {
   if (!r.trace) return {};
   uint64_t end = ns_of(r.finished, 0), start = ns_of(r.started, end);
   otlp::Attributes a = {{"cicd.pipeline.task.name", r.name}};
-  return {counter("hallmark.step.processes", "Processes a pipeline step ran (hallmark run --trace).", "{process}", start,
-                  end, int64_t(r.trace->summary.processes), a),
-          counter("hallmark.step.network.connections", "Network connections a pipeline step made (hallmark run --trace).",
-                  "{connection}", start, end, int64_t(r.trace->summary.connections), a)};
+  return {counter("hallmark.step.processes", "Processes a pipeline step ran (hallmark run --trace).", "{process}",
+                  start, end, int64_t(r.trace->summary.processes), a),
+          counter("hallmark.step.network.connections",
+                  "Network connections a pipeline step made (hallmark run --trace).", "{connection}", start, end,
+                  int64_t(r.trace->summary.connections), a)};
 }
 
 otlp::Metric sbom_components_metric(size_t components, const std::string& format, uint64_t now_ns) {
-  return counter("hallmark.sbom.components", "Components listed in an SBOM hallmark wrote.", "{component}", now_ns, now_ns,
-                 int64_t(components), {{"hallmark.sbom.format", format}});
+  return counter("hallmark.sbom.components", "Components listed in an SBOM hallmark wrote.", "{component}", now_ns,
+                 now_ns, int64_t(components), {{"hallmark.sbom.format", format}});
 }
 
 otlp::Metric verify_result_metric(bool passed, uint64_t now_ns) {
@@ -136,4 +144,4 @@ otlp::Metric verify_result_metric(bool passed, uint64_t now_ns) {
                  now_ns, 1, {{"hallmark.verify.outcome", std::string(passed ? "passed" : "failed")}});
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -27,8 +27,7 @@ std::string signal_url(const std::string& base, const char* path) {
 // The per-signal variable wins over OTEL_EXPORTER_OTLP_PROTOCOL, as for endpoints. Anything but
 // http/json or http/protobuf (grpc above all) falls back to http/json with one warning per
 // variable, never an error: telemetry must not stop a build.
-OtlpProtocol protocol_for(const EnvMap& env, const char* signal_var,
-                          std::vector<std::string>& warnings) {
+OtlpProtocol protocol_for(const EnvMap& env, const char* signal_var, std::vector<std::string>& warnings) {
   const char* var = signal_var;
   std::string value = first_set(env, {signal_var});
   if (value.empty()) {
@@ -44,7 +43,7 @@ OtlpProtocol protocol_for(const EnvMap& env, const char* signal_var,
   return OtlpProtocol::http_json;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<TelemetryDetail> parse_telemetry_detail(const std::string& s) {
   if (s == "summary") return TelemetryDetail::summary;
@@ -75,8 +74,8 @@ std::string percent_encode_baggage(const std::string& text) {
   // baggage-octet: %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E (W3C Baggage §3.3.1).
   std::string out;
   for (unsigned char c : text) {
-    bool ok = c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) ||
-              (c >= 0x3c && c <= 0x5b) || (c >= 0x5d && c <= 0x7e);
+    bool ok = c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) || (c >= 0x3c && c <= 0x5b) ||
+              (c >= 0x5d && c <= 0x7e);
     if (ok && c != '%') {
       out.push_back(char(c));
     } else {
@@ -88,8 +87,8 @@ std::string percent_encode_baggage(const std::string& text) {
   return out;
 }
 
-std::optional<std::vector<std::pair<std::string, std::string>>>
-parse_key_value_list(const std::string& text, std::string* why) {
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_key_value_list(const std::string& text,
+                                                                                     std::string* why) {
   std::vector<std::pair<std::string, std::string>> out;
   size_t start = 0;
   while (start <= text.size()) {
@@ -99,7 +98,7 @@ parse_key_value_list(const std::string& text, std::string* why) {
     start = end + 1;
     if (member.empty()) {
       if (end == text.size()) break;
-      continue; // "a=1,,b=2": empty list members are allowed by the baggage grammar's OWS
+      continue;  // "a=1,,b=2": empty list members are allowed by the baggage grammar's OWS
     }
     size_t eq = member.find('=');
     if (eq == std::string::npos) {
@@ -122,8 +121,7 @@ parse_key_value_list(const std::string& text, std::string* why) {
   return out;
 }
 
-ExporterConfig exporter_config(const EnvMap& env, const TelemetryOptions& options,
-                               std::vector<std::string>& warnings) {
+ExporterConfig exporter_config(const EnvMap& env, const TelemetryOptions& options, std::vector<std::string>& warnings) {
   ExporterConfig c;
   if (!options.enabled) return c;
   if (!options.otlp_endpoint.empty()) {
@@ -149,25 +147,20 @@ ExporterConfig exporter_config(const EnvMap& env, const TelemetryOptions& option
   std::string headers = first_set(env, {"OTEL_EXPORTER_OTLP_HEADERS"});
   if (!headers.empty()) {
     std::string why;
-    if (auto kv = parse_key_value_list(headers, &why))
-      c.headers = *kv;
-    else
-      warnings.push_back("ignoring OTEL_EXPORTER_OTLP_HEADERS: " + why);
+    if (auto kv = parse_key_value_list(headers, &why)) c.headers = *kv;
+    else warnings.push_back("ignoring OTEL_EXPORTER_OTLP_HEADERS: " + why);
   }
   std::string compression = first_set(env, {"OTEL_EXPORTER_OTLP_COMPRESSION"});
-  if (compression == "gzip")
-    c.gzip = true;
+  if (compression == "gzip") c.gzip = true;
   else if (!compression.empty() && compression != "none")
-    warnings.push_back("ignoring OTEL_EXPORTER_OTLP_COMPRESSION='" + compression +
-                       "' (gzip or none)");
+    warnings.push_back("ignoring OTEL_EXPORTER_OTLP_COMPRESSION='" + compression + "' (gzip or none)");
   std::string timeout = first_set(env, {"OTEL_EXPORTER_OTLP_TIMEOUT"});
   if (!timeout.empty()) {
     long ms = 0;
     auto [p, ec] = std::from_chars(timeout.data(), timeout.data() + timeout.size(), ms);
     if (ec != std::errc() || p != timeout.data() + timeout.size() || ms <= 0)
       warnings.push_back("ignoring OTEL_EXPORTER_OTLP_TIMEOUT='" + timeout + "' (milliseconds)");
-    else
-      c.timeout = std::chrono::milliseconds(ms);
+    else c.timeout = std::chrono::milliseconds(ms);
   }
   c.traces_protocol = protocol_for(env, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", warnings);
   c.logs_protocol = protocol_for(env, "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", warnings);
@@ -175,8 +168,7 @@ ExporterConfig exporter_config(const EnvMap& env, const TelemetryOptions& option
   return c;
 }
 
-otlp::Resource telemetry_resource(const EnvMap& env, const std::string& version,
-                                  std::vector<std::string>& warnings) {
+otlp::Resource telemetry_resource(const EnvMap& env, const std::string& version, std::vector<std::string>& warnings) {
   otlp::Resource r;
   otlp::set_attribute(r.attributes, "service.name", std::string("hallmark"));
   std::string attrs = env_get(env, "OTEL_RESOURCE_ATTRIBUTES");
@@ -205,4 +197,4 @@ otlp::Resource telemetry_resource(const EnvMap& env, const std::string& version,
   return r;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -26,12 +26,9 @@ const Value* find_attribute(const Attributes& attrs, const std::string& key) {
 
 const char* severity_text(Severity s) {
   switch (s) {
-  case Severity::info:
-    return "INFO";
-  case Severity::warn:
-    return "WARN";
-  case Severity::error:
-    return "ERROR";
+  case Severity::info: return "INFO";
+  case Severity::warn: return "WARN";
+  case Severity::error: return "ERROR";
   }
   return "INFO";
 }
@@ -44,7 +41,7 @@ void key_into(std::string& out, const char* key) {
   out += "\":";
 }
 
-void uint_string_into(std::string& out, uint64_t v) { // OTLP/JSON: 64-bit integers as strings
+void uint_string_into(std::string& out, uint64_t v) {  // OTLP/JSON: 64-bit integers as strings
   out += '"';
   out += std::to_string(v);
   out += '"';
@@ -102,9 +99,8 @@ void scope_into(std::string& out, const std::string& version) {
 // `chain` (the event log's per-line fields) goes into the first item's attributes, never the
 // resource's: a resource that differs on every line would be a new resource to a backend.
 template <class Item>
-std::string request_text(const char* resource_field, const char* scope_field,
-                         const char* items_field, const Resource& resource,
-                         const std::vector<Item>& items, const std::string& version,
+std::string request_text(const char* resource_field, const char* scope_field, const char* items_field,
+                         const Resource& resource, const std::vector<Item>& items, const std::string& version,
                          const Attributes& chain) {
   std::string out;
   out.reserve(512 + items.size() * 640);
@@ -144,7 +140,7 @@ std::string request_text(const char* resource_field, const char* scope_field,
   return out;
 }
 
-} // namespace
+}  // namespace
 
 void attribute_into(std::string& out, const KeyValue& kv) {
   out += "{\"key\":";
@@ -239,13 +235,13 @@ void append_json(std::string& out, const LogRecord& r) {
   out += '}';
 }
 
-std::string trace_request_text(const Resource& resource, const std::vector<Span>& spans,
-                               const std::string& version, const Attributes& chain) {
+std::string trace_request_text(const Resource& resource, const std::vector<Span>& spans, const std::string& version,
+                               const Attributes& chain) {
   return request_text("resourceSpans", "scopeSpans", "spans", resource, spans, version, chain);
 }
 
-std::string logs_request_text(const Resource& resource, const std::vector<LogRecord>& logs,
-                              const std::string& version, const Attributes& chain) {
+std::string logs_request_text(const Resource& resource, const std::vector<LogRecord>& logs, const std::string& version,
+                              const Attributes& chain) {
   return request_text("resourceLogs", "scopeLogs", "logRecords", resource, logs, version, chain);
 }
 
@@ -274,14 +270,12 @@ json to_json(const LogRecord& r) {
   return json::parse(t);
 }
 
-json trace_request(const Resource& resource, const std::vector<Span>& spans,
-                   const std::string& version) {
+json trace_request(const Resource& resource, const std::vector<Span>& spans, const std::string& version) {
   return json::parse(trace_request_text(resource, spans, version));
 }
 
-json logs_request(const Resource& resource, const std::vector<LogRecord>& logs,
-                  const std::string& version) {
+json logs_request(const Resource& resource, const std::vector<LogRecord>& logs, const std::string& version) {
   return json::parse(logs_request_text(resource, logs, version));
 }
 
-} // namespace hallmark::otlp
+}  // namespace hallmark::otlp

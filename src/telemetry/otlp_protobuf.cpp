@@ -30,13 +30,10 @@ void put_varint(std::string& out, uint64_t v) {
   out.push_back(char(v));
 }
 
-void put_tag(std::string& out, uint32_t field, WireType type) {
-  put_varint(out, uint64_t(field) << 3 | type);
-}
+void put_tag(std::string& out, uint32_t field, WireType type) { put_varint(out, uint64_t(field) << 3 | type); }
 
-void put_fixed(std::string& out, uint64_t v, int bytes) { // little-endian
-  for (int i = 0; i < bytes; ++i)
-    out.push_back(char(uint8_t(v >> (8 * i))));
+void put_fixed(std::string& out, uint64_t v, int bytes) {  // little-endian
+  for (int i = 0; i < bytes; ++i) out.push_back(char(uint8_t(v >> (8 * i))));
 }
 
 void put_len(std::string& out, uint32_t field, std::string_view bytes) {
@@ -50,16 +47,16 @@ void put_len(std::string& out, uint32_t field, std::string_view bytes) {
 enum class Type {
   message,
   string,
-  bytes,    // base64 in proto3 JSON (AnyValue.bytes_value)
-  trace_id, // bytes; OTLP/JSON writes 16 bytes as 32 hex digits
-  span_id,  // bytes; 8 bytes as 16 hex digits
+  bytes,     // base64 in proto3 JSON (AnyValue.bytes_value)
+  trace_id,  // bytes; OTLP/JSON writes 16 bytes as 32 hex digits
+  span_id,   // bytes; 8 bytes as 16 hex digits
   fixed64,
-  sfixed64, // NumberDataPoint.as_int
+  sfixed64,  // NumberDataPoint.as_int
   fixed32,
   uint32,
   int32,
   int64,
-  enumeration, // varint like int32, but OTLP/JSON allows only a JSON integer
+  enumeration,  // varint like int32, but OTLP/JSON allows only a JSON integer
   boolean,
   float64,
 };
@@ -67,23 +64,23 @@ enum class Type {
 struct MessageType;
 
 struct Field {
-  const char* json; // OTLP/JSON key: the proto field name in lowerCamelCase
+  const char* json;  // OTLP/JSON key: the proto field name in lowerCamelCase
   uint32_t number;
   Type type;
-  const MessageType* message = nullptr; // for Type::message
+  const MessageType* message = nullptr;  // for Type::message
   bool repeated = false;
-  bool oneof = false; // a oneof member has presence: written even with its default value
+  bool oneof = false;  // a oneof member has presence: written even with its default value
 };
 
 struct MessageType {
   const char* name;
-  std::span<const Field> fields; // in field-number order, which is the order they are written
+  std::span<const Field> fields;  // in field-number order, which is the order they are written
 };
 
 // Declared first because the messages refer to each other (AnyValue <-> ArrayValue, KeyValue).
-extern const MessageType kAnyValue, kArrayValue, kKeyValueList, kKeyValue, kScope, kEntityRef,
-    kResource, kStatus, kSpanEvent, kSpanLink, kSpan, kScopeSpans, kResourceSpans, kTraceRequest,
-    kLogRecord, kScopeLogs, kResourceLogs, kLogsRequest;
+extern const MessageType kAnyValue, kArrayValue, kKeyValueList, kKeyValue, kScope, kEntityRef, kResource, kStatus,
+    kSpanEvent, kSpanLink, kSpan, kScopeSpans, kResourceSpans, kTraceRequest, kLogRecord, kScopeLogs, kResourceLogs,
+    kLogsRequest;
 extern const MessageType kNumberDataPoint, kHistogramDataPoint, kExemplar, kSum, kGauge, kHistogram, kMetric,
     kScopeMetrics, kResourceMetrics, kMetricsRequest;
 
@@ -125,7 +122,7 @@ const Field kResourceFields[] = {
 };
 // trace/v1/trace.proto
 const Field kStatusFields[] = {
-    {"message", 2, Type::string}, // 1 is reserved
+    {"message", 2, Type::string},  // 1 is reserved
     {"code", 3, Type::enumeration},
 };
 const Field kSpanEventFields[] = {
@@ -177,7 +174,7 @@ const Field kLogRecordFields[] = {
     {"timeUnixNano", 1, Type::fixed64},
     {"severityNumber", 2, Type::enumeration},
     {"severityText", 3, Type::string},
-    {"body", 5, Type::message, &kAnyValue}, // 4 is reserved
+    {"body", 5, Type::message, &kAnyValue},  // 4 is reserved
     {"attributes", 6, Type::message, &kKeyValue, true},
     {"droppedAttributesCount", 7, Type::uint32},
     {"flags", 8, Type::fixed32},
@@ -298,7 +295,8 @@ const MessageType kLogsRequest{"ExportLogsServiceRequest", kLogsRequestFields};
 // A JSON integer, or a decimal string of one: proto3's JSON mapping accepts both for every
 // integer type, and OTLP/JSON writes 64-bit ones as strings (JSON numbers lose precision past
 // 2^53). Fractions, exponents and out-of-range values are refused.
-template <class T> std::optional<T> integer_of(const json& v) {
+template <class T>
+std::optional<T> integer_of(const json& v) {
   if (v.is_number_unsigned()) {
     auto u = v.get<uint64_t>();
     if (std::in_range<T>(u)) return T(u);
@@ -339,22 +337,19 @@ public:
   explicit Encoder(std::string& out) : out_(out) {}
 
   Status message(const json& obj, const MessageType& type) {
-    if (!obj.is_object())
-      return fail("expected an object (" + std::string(type.name) + "), got " + shown(obj));
+    if (!obj.is_object()) return fail("expected an object (" + std::string(type.name) + "), got " + shown(obj));
     const Field* oneof_set = nullptr;
     for (const auto& [key, value] : obj.items()) {
       const Field* f = find(type, key);
       if (!f) return fail_at(key, "unknown field of " + std::string(type.name));
       if (f->oneof && !value.is_null()) {
-        if (oneof_set)
-          return fail_at(key, std::string("a second value of one oneof (") + oneof_set->json +
-                                  " is set)");
+        if (oneof_set) return fail_at(key, std::string("a second value of one oneof (") + oneof_set->json + " is set)");
         oneof_set = f;
       }
     }
     for (const Field& f : type.fields) {
       auto it = obj.find(f.json);
-      if (it == obj.end() || it->is_null()) continue; // null: the default, in proto3 JSON
+      if (it == obj.end() || it->is_null()) continue;  // null: the default, in proto3 JSON
       path_.push_back({f.json, 0});
       HALLMARK_TRY(field(f, *it));
       path_.pop_back();
@@ -367,7 +362,7 @@ private:
   // Where the value being encoded sits, rendered only for an error: a batch has thousands of
   // array elements, and formatting each index up front cost as much as the encoding.
   struct Step {
-    const char* key; // nullptr: an array index
+    const char* key;  // nullptr: an array index
     size_t index;
   };
   std::vector<Step> path_;
@@ -447,10 +442,9 @@ private:
       size_t n = f.type == Type::trace_id ? 16 : 8;
       if (!v.is_string()) return fail("expected a hex id, got " + shown(v));
       const auto& hex = v.get_ref<const std::string&>();
-      if (hex.empty()) return ok_status(); // unset (a root span's parent, a log outside a trace)
+      if (hex.empty()) return ok_status();  // unset (a root span's parent, a log outside a trace)
       auto raw = from_hex(hex);
-      if (!raw || raw->size() != n)
-        return fail("expected " + std::to_string(n * 2) + " hex digits, got " + shown(v));
+      if (!raw || raw->size() != n) return fail("expected " + std::to_string(n * 2) + " hex digits, got " + shown(v));
       // W3C Trace Context: an all-zero id is invalid, and collectors drop what carries one.
       if (raw->find_first_not_of('\0') == std::string::npos) return fail("all-zero id");
       put_len(out_, f.number, *raw);
@@ -511,7 +505,7 @@ private:
       return ok_status();
     }
     }
-    return fail("unhandled field type"); // unreachable: every Type is handled above
+    return fail("unhandled field type");  // unreachable: every Type is handled above
   }
 };
 
@@ -531,7 +525,7 @@ public:
       v |= uint64_t(b & 0x7f) << shift;
       if (!(b & 0x80)) return true;
     }
-    return false; // more than ten bytes
+    return false;  // more than ten bytes
   }
   bool bytes(std::string_view& out) {
     uint64_t n = 0;
@@ -545,15 +539,11 @@ public:
     uint64_t v = 0;
     std::string_view s;
     switch (type) {
-    case kVarint:
-      return varint(v);
-    case kI64:
-      return advance(8);
-    case kLen:
-      return bytes(s);
-    case kI32:
-      return advance(4);
-    default: // groups (deprecated, unused by OTLP) and the undefined types 6 and 7
+    case kVarint: return varint(v);
+    case kI64: return advance(8);
+    case kLen: return bytes(s);
+    case kI32: return advance(4);
+    default:  // groups (deprecated, unused by OTLP) and the undefined types 6 and 7
       return false;
     }
   }
@@ -581,9 +571,8 @@ std::optional<std::string> read_message(std::string_view bytes, const char* what
     auto field = uint32_t(tag >> 3);
     auto type = uint32_t(tag & 7);
     auto consumed = on(field, type, r);
-    if (!consumed.has_value()) // a known field with the wrong wire type, or truncated
-      return std::string(what) + ": malformed field " + std::to_string(field) + " at byte " +
-             std::to_string(at);
+    if (!consumed.has_value())  // a known field with the wrong wire type, or truncated
+      return std::string(what) + ": malformed field " + std::to_string(field) + " at byte " + std::to_string(at);
     if (!*consumed && !r.skip(type))
       return std::string(what) + ": cannot skip field " + std::to_string(field) + " (wire type " +
              std::to_string(type) + ") at byte " + std::to_string(at);
@@ -591,7 +580,7 @@ std::optional<std::string> read_message(std::string_view bytes, const char* what
   return std::nullopt;
 }
 
-} // namespace
+}  // namespace
 
 Result<std::string> json_to_protobuf(std::string_view json_text, Signal signal) {
   json doc;
@@ -653,4 +642,4 @@ Result<std::string> decode_status_message(std::string_view bytes) {
   return message;
 }
 
-} // namespace hallmark::otlp
+}  // namespace hallmark::otlp

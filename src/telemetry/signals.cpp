@@ -25,46 +25,32 @@ uint64_t nanos(const std::string& rfc3339) {
   return t ? uint64_t(unix_nanos(*t)) : 0;
 }
 
-uint64_t now_ns() {
-  return uint64_t(unix_nanos(std::chrono::system_clock::now()));
-}
+uint64_t now_ns() { return uint64_t(unix_nanos(std::chrono::system_clock::now())); }
 
 const char* signal_name(int sig) {
   switch (sig) {
-  case SIGINT:
-    return "SIGINT";
-  case SIGTERM:
-    return "SIGTERM";
-  case SIGKILL:
-    return "SIGKILL";
-  case SIGHUP:
-    return "SIGHUP";
-  case SIGQUIT:
-    return "SIGQUIT";
-  case SIGSEGV:
-    return "SIGSEGV";
-  case SIGABRT:
-    return "SIGABRT";
-  case SIGPIPE:
-    return "SIGPIPE";
-  case SIGBUS:
-    return "SIGBUS";
-  default:
-    return nullptr;
+  case SIGINT: return "SIGINT";
+  case SIGTERM: return "SIGTERM";
+  case SIGKILL: return "SIGKILL";
+  case SIGHUP: return "SIGHUP";
+  case SIGQUIT: return "SIGQUIT";
+  case SIGSEGV: return "SIGSEGV";
+  case SIGABRT: return "SIGABRT";
+  case SIGPIPE: return "SIGPIPE";
+  case SIGBUS: return "SIGBUS";
+  default: return nullptr;
   }
 }
 
 // error.type must be low-cardinality: the exit code (0-255), a signal name, or the spawn error.
 std::string error_type(int exit_code, int sig, const std::string& spawn_error) {
-  if (!spawn_error.empty())
-    return spawn_error == "not found" ? "command_not_found" : "command_not_executable";
+  if (!spawn_error.empty()) return spawn_error == "not found" ? "command_not_found" : "command_not_executable";
   if (sig) {
     const char* n = signal_name(sig);
     return n ? n : "signal_" + std::to_string(sig);
   }
   return std::to_string(exit_code);
 }
-
 
 // file.path is "the full path to the file": paths given on the command line are made absolute.
 std::string full_path(const std::string& p) {
@@ -117,11 +103,11 @@ std::string selected_var(const StepRecord& r, const char* k) {
 void add_worker(otlp::Attributes& a, const StepRecord& r) {
   // {id variable, name variable} per platform, in the detectors' `selected` variables.
   static const std::pair<const char*, const char*> kWorkerVars[] = {
-      {"CI_RUNNER_ID", "CI_RUNNER_DESCRIPTION"},        // GitLab
-      {"RUNNER_NAME", "RUNNER_NAME"},                   // GitHub Actions (no runner id is exposed)
-      {"BUILDKITE_AGENT_ID", "BUILDKITE_AGENT_NAME"},   // Buildkite
-      {"AGENT_ID", "AGENT_NAME"},                       // Azure Pipelines
-      {"NODE_NAME", "NODE_NAME"},                       // Jenkins
+      {"CI_RUNNER_ID", "CI_RUNNER_DESCRIPTION"},       // GitLab
+      {"RUNNER_NAME", "RUNNER_NAME"},                  // GitHub Actions (no runner id is exposed)
+      {"BUILDKITE_AGENT_ID", "BUILDKITE_AGENT_NAME"},  // Buildkite
+      {"AGENT_ID", "AGENT_NAME"},                      // Azure Pipelines
+      {"NODE_NAME", "NODE_NAME"},                      // Jenkins
   };
   std::string id, name;
   for (const auto& [id_var, name_var] : kWorkerVars) {
@@ -142,8 +128,8 @@ void add_pipeline(otlp::Attributes& a, const RunInfo& run, const std::optional<C
   if (ci && !ci->run_url.empty()) set_attribute(a, "cicd.pipeline.run.url.full", ci->run_url);
 }
 
-otlp::LogRecord event(const char* name, otlp::Severity sev, std::string body, uint64_t t,
-                      const std::string& trace_id, const std::string& span_id) {
+otlp::LogRecord event(const char* name, otlp::Severity sev, std::string body, uint64_t t, const std::string& trace_id,
+                      const std::string& span_id) {
   otlp::LogRecord l;
   l.event_name = name;
   l.severity = sev;
@@ -171,7 +157,7 @@ bool egress_allowed(const Connection& c, const std::vector<std::string>& allow) 
 
 void process_spans(const StepRecord& r, const StepSignalContext& ctx, Signals& out) {
   const auto& procs = r.trace->processes;
-  std::unordered_map<int64_t, size_t> latest; // pid -> its latest record so far (pids are reused)
+  std::unordered_map<int64_t, size_t> latest;  // pid -> its latest record so far (pids are reused)
   for (size_t i = 0; i < procs.size(); ++i) {
     auto parent = latest.find(procs[i].ppid);
     size_t parent_index = parent != latest.end() ? parent->second : kNoParent;
@@ -186,15 +172,14 @@ void trace_events(const StepRecord& r, const StepSignalContext& ctx, uint64_t t,
   const std::string& trace_id = ctx.run.trace_id;
   std::set<std::string> seen;
   for (const auto& c : tr.network) {
-    if (c.family != "inet" && c.family != "inet6") continue; // unix sockets are local IPC
+    if (c.family != "inet" && c.family != "inet6") continue;  // unix sockets are local IPC
     std::string key = c.address + "|" + std::to_string(c.port) + "|" + std::to_string(c.pid);
     if (!seen.insert(key).second) continue;
     bool allowed = egress_allowed(c, ctx.egress_allow);
-    auto l =
-        event(event_name::kNetworkConnect, allowed ? otlp::Severity::info : otlp::Severity::warn,
-              std::string(allowed ? "allowed" : "unlisted") + " connection to " + c.address + ":" +
-                  std::to_string(c.port) + (c.host.empty() ? "" : " (" + c.host + ")"),
-              t, trace_id, ctx.step_span_id);
+    auto l = event(event_name::kNetworkConnect, allowed ? otlp::Severity::info : otlp::Severity::warn,
+                   std::string(allowed ? "allowed" : "unlisted") + " connection to " + c.address + ":" +
+                       std::to_string(c.port) + (c.host.empty() ? "" : " (" + c.host + ")"),
+                   t, trace_id, ctx.step_span_id);
     // semconv: server.address is the name the client used when it had one, the peer's IP is
     // network.peer.address.
     set_attribute(l.attributes, "server.address", c.host.empty() ? c.address : c.host);
@@ -210,18 +195,16 @@ void trace_events(const StepRecord& r, const StepSignalContext& ctx, uint64_t t,
   }
   seen.clear();
   for (const auto& f : tr.files) {
-    if (f.path.empty() || f.path[0] != '/') continue; // workspace-relative: inside
+    if (f.path.empty() || f.path[0] != '/') continue;  // workspace-relative: inside
     if (path_under(f.path, "/dev") || path_under(f.path, "/proc")) continue;
     bool writes = false;
     for (const auto& op : f.ops)
       if (op == "write" || op == "create" || op == "delete" || op == "rename_to") writes = true;
     if (!writes || !f.success || !seen.insert(f.path).second) continue;
     bool temp = false;
-    for (const auto& d : ctx.temp_dirs)
-      temp = temp || path_under(f.path, d);
+    for (const auto& d : ctx.temp_dirs) temp = temp || path_under(f.path, d);
     // Compilers write scratch files to temp dirs all the time: recorded, but not a warning.
-    auto l = event(event_name::kWriteOutsideWorkspace,
-                   temp ? otlp::Severity::info : otlp::Severity::warn,
+    auto l = event(event_name::kWriteOutsideWorkspace, temp ? otlp::Severity::info : otlp::Severity::warn,
                    "write outside the workspace: " + f.path, t, trace_id, ctx.step_span_id);
     set_attribute(l.attributes, "file.path", f.path);
     std::vector<std::string> ops = f.ops;
@@ -234,30 +217,26 @@ void trace_events(const StepRecord& r, const StepSignalContext& ctx, uint64_t t,
   for (const auto& p : tr.processes) {
     if (p.exe.empty() || (!r.workspace.empty() && path_under(p.exe, r.workspace))) continue;
     bool temp = false;
-    for (const auto& d : ctx.temp_dirs)
-      temp = temp || path_under(p.exe, d);
+    for (const auto& d : ctx.temp_dirs) temp = temp || path_under(p.exe, d);
     if (!temp) continue;
-    auto l = event(event_name::kExecFromTemp, otlp::Severity::warn,
-                   "executable run from a temp dir: " + p.exe,
+    auto l = event(event_name::kExecFromTemp, otlp::Severity::warn, "executable run from a temp dir: " + p.exe,
                    nanos(p.started) ? nanos(p.started) : t, trace_id, ctx.step_span_id);
     set_attribute(l.attributes, "process.executable.path", p.exe);
     set_attribute(l.attributes, "process.pid", p.pid);
     set_attribute(l.attributes, "process.parent_pid", p.ppid);
-    if (!p.exe_sha256.empty())
-      set_attribute(l.attributes, "hallmark.process.executable.sha256", p.exe_sha256);
+    if (!p.exe_sha256.empty()) set_attribute(l.attributes, "hallmark.process.executable.sha256", p.exe_sha256);
     set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
     out.logs.push_back(std::move(l));
   }
 }
 
-} // namespace
+}  // namespace
 
 std::string process_span_id(const std::string& step_span_id, size_t index) {
   return derived_span_id(step_span_id + "\nprocess\n" + std::to_string(index));
 }
 
-otlp::Span process_span(const ProcessRecord& p, size_t index, size_t parent,
-                        const StepSignalContext& ctx) {
+otlp::Span process_span(const ProcessRecord& p, size_t index, size_t parent, const StepSignalContext& ctx) {
   otlp::Span s;
   s.trace_id = ctx.run.trace_id;
   s.span_id = process_span_id(ctx.step_span_id, index);
@@ -271,9 +250,8 @@ otlp::Span process_span(const ProcessRecord& p, size_t index, size_t parent,
   set_attribute(s.attributes, "process.parent_pid", p.ppid);
   if (!p.exe.empty()) set_attribute(s.attributes, "process.executable.path", p.exe);
   if (!p.argv.empty())
-    set_attribute(s.attributes, "process.command_args", redact_argv(p.argv)); // again: defence in depth
-  if (!p.cwd.empty() && p.cwd != ctx.step_cwd)
-    set_attribute(s.attributes, "process.working_directory", p.cwd);
+    set_attribute(s.attributes, "process.command_args", redact_argv(p.argv));  // again: defence in depth
+  if (!p.cwd.empty() && p.cwd != ctx.step_cwd) set_attribute(s.attributes, "process.working_directory", p.cwd);
   // semconv 1.44.0 says only "the exit code of the process"; a process killed by signal N has
   // none, and hallmark writes 128+N, the status a POSIX shell reports and hallmark exits with
   // (the step span does the same), with the signal's name in error.type.
@@ -329,7 +307,7 @@ void toolchain_events(const StepRecord& r, const StepSignalContext& ctx, Signals
   }
 }
 
-} // namespace
+}  // namespace
 
 Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
   Signals out;
@@ -352,7 +330,7 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
     if (!task_url.empty()) set_attribute(s.attributes, "cicd.pipeline.task.run.url.full", task_url);
     set_attribute(s.attributes, "cicd.pipeline.task.run.result", result);
     if (!r.argv.empty())
-      set_attribute(s.attributes, "process.command_args", redact_argv(r.argv)); // again: defence in depth
+      set_attribute(s.attributes, "process.command_args", redact_argv(r.argv));  // again: defence in depth
     set_attribute(s.attributes, "process.exit.code", int64_t(r.exit_code));
     if (!r.cwd.empty()) set_attribute(s.attributes, "process.working_directory", r.cwd);
     set_attribute(s.attributes, "hallmark.step.materials", int64_t(r.materials.size()));
@@ -360,8 +338,7 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
     set_attribute(s.attributes, "hallmark.step.duration_ms", r.duration_ms);
     if (result != "success") {
       s.status = otlp::StatusCode::error;
-      s.status_message =
-          r.spawn_error.empty() ? "exit status " + std::to_string(r.exit_code) : r.spawn_error;
+      s.status_message = r.spawn_error.empty() ? "exit status " + std::to_string(r.exit_code) : r.spawn_error;
       set_attribute(s.attributes, "error.type", error_type(r.exit_code, r.signal, r.spawn_error));
     }
     out.spans.push_back(std::move(s));
@@ -378,18 +355,17 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
 
   // Security events: every detail level.
   for (const auto& name : r.env.redacted) {
-    auto l = event(event_name::kSecretRedacted, otlp::Severity::info,
-                   "secret redacted from the record: " + name, start, ctx.run.trace_id,
-                   ctx.step_span_id);
-    set_attribute(l.attributes, "hallmark.env.name", name); // the name only, never the value
+    auto l = event(event_name::kSecretRedacted, otlp::Severity::info, "secret redacted from the record: " + name, start,
+                   ctx.run.trace_id, ctx.step_span_id);
+    set_attribute(l.attributes, "hallmark.env.name", name);  // the name only, never the value
     set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
     out.logs.push_back(std::move(l));
   }
   if (r.trace) trace_events(r, ctx, end, out);
   // What the step did that its baseline never had (docs/detection.md): a WARN at every level.
   for (const auto& a : r.anomalies) {
-    auto l = event("", otlp::Severity::warn, "anomaly: step '" + r.name + "' " + a.message, end,
-                   ctx.run.trace_id, ctx.step_span_id);
+    auto l = event("", otlp::Severity::warn, "anomaly: step '" + r.name + "' " + a.message, end, ctx.run.trace_id,
+                   ctx.step_span_id);
     l.event_name = std::string(event_name::kAnomalyPrefix) + a.kind;
     set_attribute(l.attributes, "hallmark.anomaly.kind", a.kind);
     set_attribute(l.attributes, "hallmark.anomaly.value", a.value);
@@ -426,8 +402,8 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
     for (const auto& p : r.products) {
       auto it = p.digests.find("sha256");
       if (p.kind != FileKind::regular || it == p.digests.end()) continue;
-      auto l = event(event_name::kArtifactProduced, otlp::Severity::info, "product " + p.path, end,
-                     ctx.run.trace_id, ctx.step_span_id);
+      auto l = event(event_name::kArtifactProduced, otlp::Severity::info, "product " + p.path, end, ctx.run.trace_id,
+                     ctx.step_span_id);
       set_attribute(l.attributes, "artifact.filename", basename_of(p.path));
       // file.path is a full path; records keep workspace-relative ones.
       set_attribute(l.attributes, "file.path",
@@ -441,8 +417,7 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
   return out;
 }
 
-otlp::Span run_span(const RunInfo& run, const std::vector<StepRecord>& steps,
-                    const std::string& caller_parent) {
+otlp::Span run_span(const RunInfo& run, const std::vector<StepRecord>& steps, const std::string& caller_parent) {
   otlp::Span s;
   s.trace_id = run.trace_id;
   s.span_id = root_span_id(run.trace_id);
@@ -487,8 +462,7 @@ otlp::Resource with_entities(otlp::Resource resource, const otlp::Attributes& en
   return resource;
 }
 
-otlp::LogRecord verification_failed_event(const VerificationFailure& f,
-                                          const std::string& trace_id) {
+otlp::LogRecord verification_failed_event(const VerificationFailure& f, const std::string& trace_id) {
   auto l = event(event_name::kVerificationFailed, otlp::Severity::error,
                  "verification failed: " + redact_text(f.reason), now_ns(), trace_id, "");
   set_attribute(l.attributes, "artifact.filename", basename_of(f.artifact));
@@ -501,8 +475,7 @@ otlp::LogRecord verification_failed_event(const VerificationFailure& f,
 
 otlp::LogRecord sbom_denied_component_event(const DeniedComponent& c, const std::string& trace_id) {
   auto l = event(event_name::kSbomDeniedComponent, otlp::Severity::warn,
-                 "SBOM component on the deny list: " + (c.purl.empty() ? c.name : c.purl), now_ns(),
-                 trace_id, "");
+                 "SBOM component on the deny list: " + (c.purl.empty() ? c.name : c.purl), now_ns(), trace_id, "");
   if (!c.purl.empty()) set_attribute(l.attributes, "hallmark.component.purl", c.purl);
   set_attribute(l.attributes, "hallmark.component.name", c.name);
   if (!c.version.empty()) set_attribute(l.attributes, "hallmark.component.version", c.version);
@@ -511,4 +484,4 @@ otlp::LogRecord sbom_denied_component_event(const DeniedComponent& c, const std:
   return l;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

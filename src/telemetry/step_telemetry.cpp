@@ -24,8 +24,8 @@ constexpr const char* kParentFile = "telemetry.parent.json";
 
 // The caller's span (from TRACEPARENT at the first step) is the run span's parent; it is kept
 // in the record dir so that `close` can name it long after that step's process ended.
-void remember_caller(const fs::path& dir, const RunInfo& run, const EnvMap& env,
-                     std::vector<std::string>& warnings, std::string& trace_state) {
+void remember_caller(const fs::path& dir, const RunInfo& run, const EnvMap& env, std::vector<std::string>& warnings,
+                     std::string& trace_state) {
   trace_state = sanitize_tracestate(env_get(env, "TRACESTATE"));
   auto it = env.find("TRACEPARENT");
   if (it == env.end()) return;
@@ -36,13 +36,12 @@ void remember_caller(const fs::path& dir, const RunInfo& run, const EnvMap& env,
     return;
   }
   if (tp->trace_id != run.trace_id) {
-    warnings.push_back("TRACEPARENT names trace " + tp->trace_id +
-                       " but this run already has trace " + run.trace_id +
+    warnings.push_back("TRACEPARENT names trace " + tp->trace_id + " but this run already has trace " + run.trace_id +
                        "; keeping the run's trace");
     return;
   }
   json j = {{"parent_span_id", tp->span_id}, {"trace_state", trace_state}};
-  (void)write_file_atomic(dir / kParentFile, dump_json(j) + "\n", {0644, true}); // first step wins
+  (void)write_file_atomic(dir / kParentFile, dump_json(j) + "\n", {0644, true});  // first step wins
 }
 
 std::string caller_parent(const fs::path& dir) {
@@ -58,7 +57,7 @@ void merge(FlushStats& into, const FlushStats& s) {
   into.sent += s.sent;
   into.rejected += s.rejected;
   into.http_requests += s.http_requests;
-  into.unsent = s.unsent; // the last flush knows what is left
+  into.unsent = s.unsent;  // the last flush knows what is left
   into.not_configured = s.not_configured;
   into.warnings.insert(into.warnings.end(), s.warnings.begin(), s.warnings.end());
 }
@@ -130,8 +129,7 @@ std::string current_trace_id(const fs::path& dir, const EnvMap& env) {
   auto text = read_file(dir / "run.json", 1 << 20);
   if (text.ok()) {
     json j = json::parse(*text, nullptr, false);
-    if (j.is_object() && j.value("trace_id", std::string()).size() == 32)
-      return j["trace_id"].get<std::string>();
+    if (j.is_object() && j.value("trace_id", std::string()).size() == 32) return j["trace_id"].get<std::string>();
   }
   std::string seed = trace_id_seed(env, std::nullopt, nullptr);
   return seed.empty() ? random_trace_id() : seed;
@@ -171,7 +169,7 @@ otlp::Resource outside_step_resource(const fs::path& dir, const EnvMap& env, std
   return resource;
 }
 
-} // namespace
+}  // namespace
 
 // Process spans are streamed: the tracer hands each finished process record to the worker
 // thread, which writes them to the event log in batches and exports them while the build runs,
@@ -205,8 +203,8 @@ struct StepTelemetry::Impl {
   };
   std::vector<Ended> queue;
   ExportDeadline::Clock::time_point oldest;
-  bool closed = false; // finish() emits whatever was not streamed by then
-  bool writing = false; // the worker took a batch that is not in the log (and `streamed`) yet
+  bool closed = false;   // finish() emits whatever was not streamed by then
+  bool writing = false;  // the worker took a batch that is not in the log (and `streamed`) yet
   std::unordered_set<size_t> streamed;
 
   void process_ended(const ProcessRecord& r, size_t index, size_t parent) {
@@ -225,16 +223,14 @@ struct StepTelemetry::Impl {
   void write_batch(std::vector<Ended>& batch) {
     std::vector<otlp::Span> spans;
     spans.reserve(batch.size());
-    for (auto& e : batch)
-      spans.push_back(process_span(e.record, e.index, e.parent, ctx));
+    for (auto& e : batch) spans.push_back(process_span(e.record, e.index, e.parent, ctx));
     auto line = append_spans(log, resource, spans);
     {
       std::lock_guard<std::mutex> g(m);
       writing = false;
       if (line.ok())
         for (const auto& e : batch) streamed.insert(e.index);
-      else
-        stats.warnings.push_back(line.message()); // not streamed: finish() emits them
+      else stats.warnings.push_back(line.message());  // not streamed: finish() emits them
     }
     cv.notify_all();
   }
@@ -252,8 +248,7 @@ struct StepTelemetry::Impl {
         while (!finishing) {
           if (closed || queue.empty()) {
             cv.wait(lk);
-          } else if (queue.size() >= kStreamBatch ||
-                     ExportDeadline::Clock::now() >= oldest + kStreamDelay) {
+          } else if (queue.size() >= kStreamBatch || ExportDeadline::Clock::now() >= oldest + kStreamDelay) {
             break;
           } else {
             cv.wait_until(lk, oldest + kStreamDelay);
@@ -301,9 +296,8 @@ StepTelemetry::~StepTelemetry() {
   if (impl_) impl_->stop(std::chrono::milliseconds(0));
 }
 
-StepTelemetry StepTelemetry::begin(const TelemetryOptions& options, const RunInfo& run,
-                                   const fs::path& record_dir, const std::string& step_name,
-                                   const EnvMap& env, const StepRecord* context) {
+StepTelemetry StepTelemetry::begin(const TelemetryOptions& options, const RunInfo& run, const fs::path& record_dir,
+                                   const std::string& step_name, const EnvMap& env, const StepRecord* context) {
   StepTelemetry t;
   if (!options.enabled || run.trace_id.size() != 32) return t;
   auto impl = std::make_unique<Impl>();
@@ -323,11 +317,10 @@ StepTelemetry StepTelemetry::begin(const TelemetryOptions& options, const RunInf
   std::error_code abs_ec;
   impl->ctx.record_uri = file_uri(fs::absolute(record_dir, abs_ec).lexically_normal().string());
   std::error_code cwd_ec;
-  impl->ctx.step_cwd = fs::current_path(cwd_ec).string(); // where the step runs, as its record says
+  impl->ctx.step_cwd = fs::current_path(cwd_ec).string();  // where the step runs, as its record says
   std::string tmpdir = env_get(env, "TMPDIR");
   if (!tmpdir.empty() && tmpdir[0] == '/') {
-    while (tmpdir.size() > 1 && tmpdir.back() == '/')
-      tmpdir.pop_back();
+    while (tmpdir.size() > 1 && tmpdir.back() == '/') tmpdir.pop_back();
     impl->ctx.temp_dirs.push_back(tmpdir);
   }
   impl->cfg = exporter_config(env, options, impl->warnings);
@@ -340,8 +333,7 @@ StepTelemetry StepTelemetry::begin(const TelemetryOptions& options, const RunInf
   std::string ours = "cicd.pipeline.run.id=" + percent_encode_baggage(run.id) +
                      ",cicd.pipeline.task.name=" + percent_encode_baggage(step_name);
   impl->baggage = incoming.empty() ? ours : incoming + "," + ours;
-  if (impl->baggage.size() > 8192)
-    impl->baggage = incoming.size() <= 8192 ? incoming : std::string();
+  if (impl->baggage.size() > 8192) impl->baggage = incoming.size() <= 8192 ? incoming : std::string();
   if (impl->cfg.exporting()) {
     Impl* p = impl.get();
     impl->worker = std::thread([p] { p->work(); });
@@ -353,8 +345,7 @@ StepTelemetry StepTelemetry::begin(const TelemetryOptions& options, const RunInf
 std::vector<std::string> StepTelemetry::child_env() const {
   if (!impl_) return {};
   std::vector<std::string> out;
-  out.push_back("TRACEPARENT=" +
-                format_traceparent({impl_->run.trace_id, impl_->ctx.step_span_id, 1}));
+  out.push_back("TRACEPARENT=" + format_traceparent({impl_->run.trace_id, impl_->ctx.step_span_id, 1}));
   if (!impl_->ctx.trace_state.empty()) out.push_back("TRACESTATE=" + impl_->ctx.trace_state);
   if (!impl_->baggage.empty()) out.push_back("BAGGAGE=" + impl_->baggage);
   return out;
@@ -370,8 +361,7 @@ std::vector<std::string> StepTelemetry::warnings() const {
 }
 
 ProcessEndListener StepTelemetry::process_listener() {
-  if (!impl_ || impl_->options.detail != TelemetryDetail::processes || !impl_->worker.joinable())
-    return {};
+  if (!impl_ || impl_->options.detail != TelemetryDetail::processes || !impl_->worker.joinable()) return {};
   Impl* p = impl_.get();
   return [p](const ProcessRecord& r, size_t index, size_t parent) { p->process_ended(r, index, parent); };
 }
@@ -422,9 +412,8 @@ bool run_span_logged(const fs::path& record_dir, const RunInfo& run) {
   return false;
 }
 
-FlushStats close_run_telemetry(const TelemetryOptions& options, const RunInfo& run,
-                               const fs::path& record_dir, const std::vector<StepRecord>& steps,
-                               const EnvMap& env) {
+FlushStats close_run_telemetry(const TelemetryOptions& options, const RunInfo& run, const fs::path& record_dir,
+                               const std::vector<StepRecord>& steps, const EnvMap& env) {
   if (!options.enabled || run.trace_id.size() != 32) return {};
   // `attest` after `telemetry close`, a second attest or a second close: the run span is in the
   // log already. Emitting it again would give the trace two roots; export what is pending.
@@ -451,8 +440,8 @@ FlushStats close_run_telemetry(const TelemetryOptions& options, const RunInfo& r
   return append_and_flush(options, record_dir, env, resource, signals, w);
 }
 
-FlushStats emit_events(const TelemetryOptions& options, const fs::path& record_dir,
-                       const EnvMap& env, const std::vector<otlp::LogRecord>& logs) {
+FlushStats emit_events(const TelemetryOptions& options, const fs::path& record_dir, const EnvMap& env,
+                       const std::vector<otlp::LogRecord>& logs) {
   if (!options.enabled || logs.empty()) return {};
   std::vector<std::string> w;
   otlp::Resource resource = outside_step_resource(record_dir, env, w);
@@ -471,27 +460,25 @@ FlushStats emit_metrics(const TelemetryOptions& options, const fs::path& record_
   return append_and_flush(options, record_dir, env, resource, signals, w);
 }
 
-FlushStats emit_verification_failed(const TelemetryOptions& options, const fs::path& record_dir,
-                                    const EnvMap& env, const VerificationFailure& failure) {
-  return emit_events(options, record_dir, env,
-                     {verification_failed_event(failure, current_trace_id(record_dir, env))});
+FlushStats emit_verification_failed(const TelemetryOptions& options, const fs::path& record_dir, const EnvMap& env,
+                                    const VerificationFailure& failure) {
+  return emit_events(options, record_dir, env, {verification_failed_event(failure, current_trace_id(record_dir, env))});
 }
 
-FlushStats emit_sbom_denied_component(const TelemetryOptions& options, const fs::path& record_dir,
-                                      const EnvMap& env, const DeniedComponent& component) {
+FlushStats emit_sbom_denied_component(const TelemetryOptions& options, const fs::path& record_dir, const EnvMap& env,
+                                      const DeniedComponent& component) {
   return emit_events(options, record_dir, env,
                      {sbom_denied_component_event(component, current_trace_id(record_dir, env))});
 }
 
-FlushStats flush_record_dir(const TelemetryOptions& options, const fs::path& record_dir,
-                            const EnvMap& env, std::chrono::milliseconds deadline_ms) {
+FlushStats flush_record_dir(const TelemetryOptions& options, const fs::path& record_dir, const EnvMap& env,
+                            std::chrono::milliseconds deadline_ms) {
   std::vector<std::string> w;
   ExporterConfig cfg = exporter_config(env, options, w);
   FlushStats stats;
   if (!cfg.exporting()) {
     stats.warnings = w;
-    stats.warnings.push_back(
-        "no OTLP endpoint configured (set OTEL_EXPORTER_OTLP_ENDPOINT or --otlp-endpoint)");
+    stats.warnings.push_back("no OTLP endpoint configured (set OTEL_EXPORTER_OTLP_ENDPOINT or --otlp-endpoint)");
     return stats;
   }
   ExportDeadline deadline;
@@ -501,4 +488,4 @@ FlushStats flush_record_dir(const TelemetryOptions& options, const fs::path& rec
   return stats;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -16,16 +16,13 @@ bool is_lower_hex(std::string_view s) {
   return true;
 }
 
-bool all_zero(std::string_view s) {
-  return s.find_first_not_of('0') == std::string_view::npos;
-}
+bool all_zero(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
 
 std::string random_hex(size_t bytes) {
   std::string buf(bytes, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(buf.data()), int(bytes)) != 1) {
-    std::random_device rd; // fallback only if OpenSSL's DRBG fails
-    for (auto& c : buf)
-      c = char(rd());
+    std::random_device rd;  // fallback only if OpenSSL's DRBG fails
+    for (auto& c : buf) c = char(rd());
   }
   std::string hex = to_hex(buf);
   if (all_zero(hex)) hex.back() = '1';
@@ -37,20 +34,17 @@ bool fail(std::string* why, const char* msg) {
   return false;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<TraceParent> parse_traceparent(std::string_view v, std::string* why) {
   // version "-" trace-id "-" parent-id "-" trace-flags = 2+1+32+1+16+1+2 = 55 chars.
   if (v.size() < 55) return fail(why, "too short (need 55 characters)"), std::nullopt;
-  if (v[2] != '-' || v[35] != '-' || v[52] != '-')
-    return fail(why, "fields not separated by '-'"), std::nullopt;
-  std::string_view version = v.substr(0, 2), trace = v.substr(3, 32), span = v.substr(36, 16),
-                   flags = v.substr(53, 2);
+  if (v[2] != '-' || v[35] != '-' || v[52] != '-') return fail(why, "fields not separated by '-'"), std::nullopt;
+  std::string_view version = v.substr(0, 2), trace = v.substr(3, 32), span = v.substr(36, 16), flags = v.substr(53, 2);
   if (!is_lower_hex(version) || !is_lower_hex(trace) || !is_lower_hex(span) || !is_lower_hex(flags))
     return fail(why, "fields must be lowercase hex"), std::nullopt;
   if (version == "ff") return fail(why, "version ff is invalid"), std::nullopt;
-  if (version == "00" && v.size() != 55)
-    return fail(why, "version 00 has exactly four fields"), std::nullopt;
+  if (version == "00" && v.size() != 55) return fail(why, "version 00 has exactly four fields"), std::nullopt;
   if (version != "00" && v.size() > 55 && v[55] != '-')
     return fail(why, "unexpected data after trace-flags"), std::nullopt;
   if (all_zero(trace)) return fail(why, "all-zero trace-id"), std::nullopt;
@@ -80,25 +74,20 @@ std::string sanitize_tracestate(std::string_view value) {
   return std::string(value);
 }
 
-std::string random_trace_id() {
-  return random_hex(16);
-}
-std::string random_span_id() {
-  return random_hex(8);
-}
+std::string random_trace_id() { return random_hex(16); }
+std::string random_span_id() { return random_hex(8); }
 
 std::string derive_trace_id(const CiContext& ci) {
   // Newline-separated so "a" + "bc" and "ab" + "c" differ; versioned so a future change of
   // inputs cannot collide with today's ids.
-  std::string seed = "hallmark-trace-v1\n" + ci.platform + "\n" + ci.repository_url + "\n" +
-                     ci.run_id + "\n" + ci.run_attempt;
+  std::string seed =
+      "hallmark-trace-v1\n" + ci.platform + "\n" + ci.repository_url + "\n" + ci.run_id + "\n" + ci.run_attempt;
   std::string id = sha256_hex(seed).substr(0, 32);
   if (all_zero(id)) id.back() = '1';
   return id;
 }
 
-std::string trace_id_seed(const EnvMap& env, const std::optional<CiContext>& ci,
-                          std::string* warning) {
+std::string trace_id_seed(const EnvMap& env, const std::optional<CiContext>& ci, std::string* warning) {
   auto it = env.find("TRACEPARENT");
   if (it != env.end()) {
     std::string why;
@@ -109,9 +98,7 @@ std::string trace_id_seed(const EnvMap& env, const std::optional<CiContext>& ci,
   return {};
 }
 
-std::string root_span_id(const std::string& trace_id) {
-  return derived_span_id("root\n" + trace_id);
-}
+std::string root_span_id(const std::string& trace_id) { return derived_span_id("root\n" + trace_id); }
 
 std::string derived_span_id(std::string_view seed) {
   std::string id = sha256_hex(seed).substr(0, 16);
@@ -119,4 +106,4 @@ std::string derived_span_id(std::string_view seed) {
   return id;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

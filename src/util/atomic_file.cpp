@@ -30,12 +30,11 @@ Status write_all(int fd, std::string_view data, const fs::path& path) {
 std::string temp_suffix() {
   static thread_local std::mt19937_64 rng{std::random_device{}() ^ uint64_t(::getpid())};
   char buf[32];
-  std::snprintf(buf, sizeof buf, ".tmp.%d.%016llx", int(::getpid()),
-                static_cast<unsigned long long>(rng()));
+  std::snprintf(buf, sizeof buf, ".tmp.%d.%016llx", int(::getpid()), static_cast<unsigned long long>(rng()));
   return buf;
 }
 
-} // namespace
+}  // namespace
 
 // `-o /dev/null`, `-o /dev/stdout` or a FIFO: there is nothing to replace atomically, and a
 // rename would swap the device node for a regular file.
@@ -48,7 +47,8 @@ static Status write_to_special(const fs::path& path, std::string_view content) {
 }
 
 Status write_file_atomic(const fs::path& path, std::string_view content, AtomicWriteOptions options) {
-  return write_file_atomic(path, [content](const ChunkSink& write) { write(content); }, options);
+  return write_file_atomic(
+      path, [content](const ChunkSink& write) { write(content); }, options);
 }
 
 Status write_file_atomic(const fs::path& path, const std::function<void(const ChunkSink&)>& produce,
@@ -71,8 +71,7 @@ Status write_file_atomic(const fs::path& path, const std::function<void(const Ch
   produce([&](std::string_view piece) {
     if (st.ok()) st = write_all(fd, piece, tmp);
   });
-  if (st.ok() && ::fsync(fd) != 0)
-    st = make_error("cannot sync " + tmp.string() + ": " + errno_text(errno));
+  if (st.ok() && ::fsync(fd) != 0) st = make_error("cannot sync " + tmp.string() + ": " + errno_text(errno));
   ::close(fd);
   if (!st.ok()) {
     ::unlink(tmp.c_str());
@@ -125,8 +124,8 @@ Result<std::string> read_file(const fs::path& path, size_t max_bytes) {
   }
   if (size_t(st.st_size) > max_bytes) {
     ::close(fd);
-    return make_error(path.string() + " is too large (" + std::to_string(st.st_size) +
-                      " bytes, limit " + std::to_string(max_bytes) + ")");
+    return make_error(path.string() + " is too large (" + std::to_string(st.st_size) + " bytes, limit " +
+                      std::to_string(max_bytes) + ")");
   }
   std::string out;
   out.resize(size_t(st.st_size));
@@ -152,4 +151,4 @@ Result<std::string> read_file(const fs::path& path, size_t max_bytes) {
   return out;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

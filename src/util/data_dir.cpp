@@ -15,7 +15,7 @@ std::filesystem::path binary_dir() {
   return ec ? std::filesystem::path{} : exe.parent_path();
 }
 
-} // namespace
+}  // namespace
 
 Result<std::filesystem::path> find_data_file(std::string_view relative, const std::string& override_dir) {
   std::vector<std::filesystem::path> roots;
@@ -36,4 +36,4 @@ Result<std::filesystem::path> find_data_file(std::string_view relative, const st
                     "; set HALLMARK_DATA_DIR to the folder holding it)");
 }
 
-} // namespace hallmark
+}  // namespace hallmark

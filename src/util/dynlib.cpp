@@ -33,7 +33,7 @@ bool load_symbols(void* lib, std::initializer_list<Symbol> fns, std::string& mis
   return true;
 }
 
-} // namespace hallmark
+}  // namespace hallmark
 
 namespace hallmark {
 
@@ -62,4 +62,4 @@ std::string LazyLibrary::error() const {
   return error_;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -91,8 +91,8 @@ std::vector<std::string_view> split(std::string_view s) {
   return out;
 }
 
-bool match_segments(const std::vector<std::string_view>& pat, size_t pi,
-                    const std::vector<std::string_view>& path, size_t si) {
+bool match_segments(const std::vector<std::string_view>& pat, size_t pi, const std::vector<std::string_view>& path,
+                    size_t si) {
   while (pi < pat.size()) {
     if (pat[pi] == "**") {
       // Collapse runs of '**'; then try every split point.
@@ -109,7 +109,7 @@ bool match_segments(const std::vector<std::string_view>& pat, size_t pi,
   return si == path.size();
 }
 
-} // namespace
+}  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view path) {
   while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
@@ -123,8 +123,6 @@ bool glob_match(std::string_view pattern, std::string_view path) {
   return match_segments(split(pattern), 0, split(path), 0);
 }
 
-bool wildcard_match(std::string_view pattern, std::string_view text) {
-  return match_segment(pattern, text);
-}
+bool wildcard_match(std::string_view pattern, std::string_view text) { return match_segment(pattern, text); }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -98,4 +98,4 @@ std::string sha256_hex(std::string_view bytes) {
   return to_hex(std::string_view(reinterpret_cast<char*>(md), len));
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -5,8 +5,7 @@
 
 namespace hallmark {
 
-ThreadPool::ThreadPool(unsigned threads, size_t max_queue)
-    : max_queue_(max_queue == 0 ? 1 : max_queue) {
+ThreadPool::ThreadPool(unsigned threads, size_t max_queue) : max_queue_(max_queue == 0 ? 1 : max_queue) {
   if (threads == 0) threads = std::thread::hardware_concurrency();
   if (threads == 0) threads = 1;  // hardware_concurrency() may not know
   workers_.reserve(threads);
@@ -75,4 +74,4 @@ void ThreadPool::work() {
   }
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -23,7 +23,7 @@ std::string format(SystemTime t, bool millis) {
   else std::snprintf(buf + n, sizeof buf - n, "Z");
   return buf;
 }
-} // namespace
+}  // namespace
 
 std::string format_rfc3339_ms(SystemTime t) { return format(t, true); }
 std::string format_rfc3339_s(SystemTime t) { return format(t, false); }
@@ -32,8 +32,7 @@ std::optional<SystemTime> parse_rfc3339(const std::string& s) {
   std::tm tm{};
   int y, mo, d, h, mi, sec;
   char tail[64] = {0};
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%63s", &y, &mo, &d, &h, &mi, &sec, tail) < 6)
-    return std::nullopt;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%63s", &y, &mo, &d, &h, &mi, &sec, tail) < 6) return std::nullopt;
   tm.tm_year = y - 1900;
   tm.tm_mon = mo - 1;
   tm.tm_mday = d;
@@ -76,9 +75,10 @@ int64_t unix_nanos(SystemTime t) {
 SystemTime reproducible_now(std::string_view source_date_epoch) {
   long long v = 0;
   auto [end, ec] = std::from_chars(source_date_epoch.data(), source_date_epoch.data() + source_date_epoch.size(), v);
-  if (!source_date_epoch.empty() && ec == std::errc() && end == source_date_epoch.data() + source_date_epoch.size() && v >= 0)
+  if (!source_date_epoch.empty() && ec == std::errc() && end == source_date_epoch.data() + source_date_epoch.size() &&
+      v >= 0)
     return SystemTime(std::chrono::seconds(v));
   return std::chrono::system_clock::now();
 }
 
-} // namespace hallmark
+}  // namespace hallmark

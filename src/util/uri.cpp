@@ -40,7 +40,7 @@ std::string encode_disallowed(std::string_view s) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 std::string file_uri(std::string_view path) {
   static const char* kHex = "0123456789ABCDEF";
@@ -95,4 +95,4 @@ std::string https_repository_url(std::string_view remote) {
   return "https://" + authority + path;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -8,4 +8,4 @@ namespace hallmark {
 const char* hallmark_version() { return HALLMARK_VERSION; }
 const char* hallmark_git_describe() { return HALLMARK_GIT_DESCRIBE; }
 
-} // namespace hallmark
+}  // namespace hallmark

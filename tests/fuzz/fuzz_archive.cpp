@@ -10,6 +10,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   hallmark::sbom::ArchiveOptions o;
   o.limits.max_total_bytes = uint64_t(64) << 20;  // a fuzzing input must not spend seconds
   (void)hallmark::sbom::catalog_archive_bytes(std::string_view(reinterpret_cast<const char*>(data), size),
-                                             "fuzz.archive", o);
+                                              "fuzz.archive", o);
   return 0;
 }

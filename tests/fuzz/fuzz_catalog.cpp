@@ -11,17 +11,44 @@ namespace {
 
 // relpath of the manifest; the file name is its last component.
 const char* const kNames[] = {
-    "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "requirements.txt",
-    "poetry.lock", "Pipfile.lock", "uv.lock", "pdm.lock", "site-packages/x-1.0.dist-info/METADATA",
-    "go.mod", "Cargo.lock", "Gemfile.lock", "composer.lock", "pom.xml", "gradle.lockfile",
-    "gradle/verification-metadata.xml", "packages.lock.json", "app.deps.json", "packages.config", "conan.lock",
-    "vcpkg.json", "mix.lock", "pubspec.lock", "Package.resolved", "Podfile.lock", "var/lib/dpkg/status",
-    "lib/apk/db/installed", "var/lib/rpm/rpmdb.sqlite", "var/lib/dpkg/status.d/pkg", "pyproject.toml",
-    "package.json", "Cargo.toml", "x.egg-info/PKG-INFO",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "requirements.txt",
+    "poetry.lock",
+    "Pipfile.lock",
+    "uv.lock",
+    "pdm.lock",
+    "site-packages/x-1.0.dist-info/METADATA",
+    "go.mod",
+    "Cargo.lock",
+    "Gemfile.lock",
+    "composer.lock",
+    "pom.xml",
+    "gradle.lockfile",
+    "gradle/verification-metadata.xml",
+    "packages.lock.json",
+    "app.deps.json",
+    "packages.config",
+    "conan.lock",
+    "vcpkg.json",
+    "mix.lock",
+    "pubspec.lock",
+    "Package.resolved",
+    "Podfile.lock",
+    "var/lib/dpkg/status",
+    "lib/apk/db/installed",
+    "var/lib/rpm/rpmdb.sqlite",
+    "var/lib/dpkg/status.d/pkg",
+    "pyproject.toml",
+    "package.json",
+    "Cargo.toml",
+    "x.egg-info/PKG-INFO",
 };
 constexpr size_t kCount = sizeof(kNames) / sizeof(kNames[0]);
 
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;

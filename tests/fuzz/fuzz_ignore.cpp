@@ -47,7 +47,7 @@ std::set<std::string> walk(const fs::path& root, bool ignore) {
   return paths;
 }
 
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const fs::path& dir = work_tree();
@@ -65,7 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   auto all = walk(dir, false), kept = walk(dir, true);
   for (const auto& p : kept)
-    if (!all.count(p)) __builtin_trap();  // the rules invented a path
+    if (!all.count(p)) __builtin_trap();                                  // the rules invented a path
   if (!walk(dir / "keep.txt", true).count("keep.txt")) __builtin_trap();  // a named root is never ignored
   (void)walk(dir / "sub", true);
   return 0;

@@ -31,7 +31,7 @@ std::string descriptor(const char* media_type, const std::string& digest, size_t
          "\",\"size\":" + std::to_string(size) + "}";
 }
 
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const fs::path dir = "/dev/shm/hallmark-fuzz-layers-" + std::to_string(::getpid());
@@ -50,17 +50,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string bytes(l);
     std::string digest = put_blob(dir, bytes);
     bool gz = bytes.size() > 2 && uint8_t(bytes[0]) == 0x1f && uint8_t(bytes[1]) == 0x8b;
-    layer_json += (layer_json.empty() ? "" : ",") +
-                  descriptor(gz ? "application/vnd.oci.image.layer.v1.tar+gzip" : "application/vnd.oci.image.layer.v1.tar",
-                             digest, bytes.size());
+    layer_json += (layer_json.empty() ? "" : ",") + descriptor(gz ? "application/vnd.oci.image.layer.v1.tar+gzip"
+                                                                  : "application/vnd.oci.image.layer.v1.tar",
+                                                               digest, bytes.size());
     diff_ids += (diff_ids.empty() ? "\"" : ",\"") + digest + "\"";
   }
-  std::string config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" +
-                       diff_ids + "]}}";
+  std::string config =
+      "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + diff_ids + "]}}";
   std::string config_digest = put_blob(dir, config);
-  std::string manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":" +
-                         descriptor("application/vnd.oci.image.config.v1+json", config_digest, config.size()) +
-                         ",\"layers\":[" + layer_json + "]}";
+  std::string manifest =
+      "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":" +
+      descriptor("application/vnd.oci.image.config.v1+json", config_digest, config.size()) + ",\"layers\":[" +
+      layer_json + "]}";
   std::string manifest_digest = put_blob(dir, manifest);
   std::ofstream(dir / "index.json", std::ios::trunc)
       << "{\"schemaVersion\":2,\"manifests\":["

@@ -59,4 +59,4 @@ fs::path shared_dir() {
   return s != nullptr && *s != '\0' ? fs::path(s) : fs::path("../shared");
 }
 
-} // namespace hmtest
+}  // namespace hmtest

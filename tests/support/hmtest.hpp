@@ -38,4 +38,4 @@ std::string quote(const fs::path& p);
 // ../shared beside the repository ($HALLMARK_SHARED, which every meson test gets).
 fs::path shared_dir();
 
-} // namespace hmtest
+}  // namespace hmtest

@@ -27,12 +27,12 @@ struct AttestOptions {
   std::filesystem::path key;
   std::string passphrase;
   std::vector<std::string> subject_globs;
-  std::filesystem::path output;          // empty: the default above
+  std::filesystem::path output;  // empty: the default above
   bool bundle = false;
   bool materials_inline = false;
   std::string builder_id;
-  std::vector<ByproductFile> sboms;      // SBOM files to list among the byproducts
-  bool sbom = false;                     // --sbom: generate and sign SBOMs (sbom_attestation.hpp)
+  std::vector<ByproductFile> sboms;  // SBOM files to list among the byproducts
+  bool sbom = false;                 // --sbom: generate and sign SBOMs (sbom_attestation.hpp)
   bool close_run = true;
   // --statement-only: write the unsigned in-toto statement to `output` (required) for another
   // signer (GitHub's actions/attest, keyless); no key is read and the run stays open.
@@ -42,7 +42,7 @@ struct AttestOptions {
   std::string image_name, image_sha256;
   // With --sbom and an image subject: the image's own SBOM (attest/image.cpp builds it).
   std::function<Result<sbom::Bom>()> image_bom;
-  bool allow_failed_steps = false;       // off: a run with a failed step is refused
+  bool allow_failed_steps = false;  // off: a run with a failed step is refused
   // The run's root span is appended to the event log (once per run) after every check passed
   // and before the log's chain head is signed; `env` configures its export. --no-telemetry
   // clears telemetry.enabled.
@@ -57,7 +57,7 @@ struct AttestOutcome {
   std::string keyid;
   std::string builder_id;
   size_t steps = 0;
-  std::vector<std::filesystem::path> sbom_files;  // with --sbom
+  std::vector<std::filesystem::path> sbom_files;     // with --sbom
   std::vector<std::filesystem::path> extra_outputs;  // --sbom --bundle: one bundle per SBOM
   std::vector<std::string> warnings;
   std::vector<std::string> telemetry_warnings;
@@ -69,4 +69,4 @@ struct AttestOutcome {
 
 Result<AttestOutcome> attest_run(const AttestOptions& options, const std::string& hallmark_version);
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -58,4 +58,4 @@ struct ProvenanceDocument {
 // Reads a DSSE envelope, a .intoto.jsonl file or a Sigstore bundle; errors name `origin`.
 Result<ProvenanceDocument> parse_provenance(std::string_view text, const std::string& origin);
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -46,4 +46,4 @@ std::vector<CheckResult> github_checks(const BuildRequirement& want, const sigst
 // True when `tag` (v1.2.3) has `prefix` (v1, v1.2, v1.2.3) as its leading semver components.
 bool versioned_tag_matches(const std::string& prefix, const std::string& tag);
 
-} // namespace hallmark
+}  // namespace hallmark

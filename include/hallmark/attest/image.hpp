@@ -25,8 +25,8 @@ struct ImageAttestOptions {
 
 struct ImageAttestOutcome {
   AttestOutcome attest;
-  std::string image;           // the reference as given
-  std::string digest;          // the subject
+  std::string image;                // the reference as given
+  std::string digest;               // the subject
   std::vector<std::string> pushed;  // where each attestation went
   std::vector<std::string> warnings;
 };
@@ -43,9 +43,9 @@ struct ImageVerifyResult {
   VerifyResult result;
   std::string image;
   std::string digest;
-  std::string tag;                   // the tag resolved (empty for a digest reference)
-  std::vector<std::string> found;    // where each attestation came from
-  std::string attestation;           // which one passed (or got furthest)
+  std::string tag;                 // the tag resolved (empty for a digest reference)
+  std::vector<std::string> found;  // where each attestation came from
+  std::string attestation;         // which one passed (or got furthest)
   std::vector<std::string> warnings;
 
   nlohmann::json to_json() const;
@@ -56,4 +56,4 @@ struct ImageVerifyResult {
 // exist; everything about the attestations is a result (exit 1 when none passes).
 Result<ImageVerifyResult> verify_image(const ImageVerifyOptions& options);
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -33,4 +33,4 @@ Status prepare_link_signing(LinkSigning& signing, const EnvMap& env);
 Result<std::filesystem::path> write_signed_link(const StepRecord& step, const SigningKey& key,
                                                 const std::filesystem::path& links_dir);
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -20,7 +20,7 @@ namespace hallmark {
 
 // One verification check and its outcome; shared by verify and the policy.
 struct CheckResult {
-  std::string check;     // "signature", "subject", "policy.allowedBuilders", ...
+  std::string check;  // "signature", "subject", "policy.allowedBuilders", ...
   bool passed = false;
   std::string expected;  // what the check wanted
   std::string actual;    // what it found
@@ -28,12 +28,12 @@ struct CheckResult {
 };
 
 struct Policy {
-  std::vector<std::string> allowed_builders;     // wildcard patterns on builder.id
-  std::vector<std::string> allowed_source_repos; // wildcard patterns on the source repo URI
-  std::vector<std::string> allowed_source_refs;  // wildcard patterns on the source ref
+  std::vector<std::string> allowed_builders;      // wildcard patterns on builder.id
+  std::vector<std::string> allowed_source_repos;  // wildcard patterns on the source repo URI
+  std::vector<std::string> allowed_source_refs;   // wildcard patterns on the source ref
   std::vector<std::string> required_steps;
   bool required_steps_in_order = false;
-  bool required_steps_succeeded = true;          // a required step must have exited 0
+  bool required_steps_succeeded = true;  // a required step must have exited 0
   std::optional<int64_t> max_age_seconds;
   bool require_sbom = false;
   // Wildcard patterns on "addr:port", "addr", and, where the step resolved the address by
@@ -41,12 +41,12 @@ struct Policy {
   // match an allowed one (when the list is given).
   std::vector<std::string> denied_network_destinations;
   std::vector<std::string> allowed_network_destinations;
-  std::vector<std::string> denied_components;            // purl patterns
-  bool allow_failed_steps = false;               // off: any recorded step that failed fails verify
-  bool require_traced = false;                   // every step (or those named) ran under --trace
-  std::vector<std::string> require_traced_steps; // empty: every step
-  bool require_clean_source = false;             // no tracked file modified at any step
-  bool forbid_record_tampering = false;          // no change to the record dir hallmark did not make
+  std::vector<std::string> denied_components;     // purl patterns
+  bool allow_failed_steps = false;                // off: any recorded step that failed fails verify
+  bool require_traced = false;                    // every step (or those named) ran under --trace
+  std::vector<std::string> require_traced_steps;  // empty: every step
+  bool require_clean_source = false;              // no tracked file modified at any step
+  bool forbid_record_tampering = false;           // no change to the record dir hallmark did not make
 };
 
 Result<Policy> policy_from_json(const std::string& text, const std::string& origin);
@@ -70,4 +70,4 @@ StatementSource statement_source(const nlohmann::json& statement);
 // runs whatever another found. A default Policy still checks that no recorded step failed.
 std::vector<CheckResult> evaluate_policy(const Policy& policy, const nlohmann::json& statement, SystemTime now);
 
-} // namespace hallmark
+}  // namespace hallmark

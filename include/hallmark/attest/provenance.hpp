@@ -41,10 +41,10 @@ struct ProvenanceOptions {
   std::string builder_id;                  // --builder-id; overrides the CI detector's
   std::string hallmark_version;
   std::string run_id;
-  std::string run_started;                 // RFC 3339, from run.json
-  std::vector<ByproductFile> step_files;   // the step records, digested as byproducts
-  std::vector<ByproductFile> sboms;        // issue 5 (`attest --sbom`) adds these
-  std::filesystem::path telemetry_log;     // events.otlp.jsonl; absent or empty: none
+  std::string run_started;                // RFC 3339, from run.json
+  std::vector<ByproductFile> step_files;  // the step records, digested as byproducts
+  std::vector<ByproductFile> sboms;       // issue 5 (`attest --sbom`) adds these
+  std::filesystem::path telemetry_log;    // events.otlp.jsonl; absent or empty: none
   std::string materials_list_name = "materials.json";
   // Found by attest's own check of the record dir's seal; a "record-dir" byproduct names them.
   std::vector<RecordTampering> record_tampering;
@@ -65,11 +65,10 @@ std::string statement_payload(const nlohmann::json& statement);
 
 // "git+https://host/repo@refs/heads/main" from a remote URL and a ref; `repo_root` resolves a
 // remote given as a relative path.
-std::string git_source_uri(const std::string& remote_url, const std::string& ref,
-                           const std::string& repo_root = {});
+std::string git_source_uri(const std::string& remote_url, const std::string& ref, const std::string& repo_root = {});
 // A file's DigestSet as statements write it (docs/build-type.md): sha256/sha512 as recorded,
 // the SHA-1 git blob id under in-toto's gitBlob, gitoid:sha256 under its own name, and a
 // --dirhash digest under hallmarkDirHash:<alg> (it is no digest of a file).
 nlohmann::json statement_digest(const FileEntry& e);
 
-} // namespace hallmark
+}  // namespace hallmark

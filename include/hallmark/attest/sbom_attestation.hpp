@@ -31,9 +31,8 @@ struct SbomAttestations {
 // "<out_prefix>.workspace.cdx.json" for the workspace, "<workspace>/<subject>.cdx.json" per archive.
 // For an image subject (`image_bom` set: attest --image), the SBOM is the image's own instead,
 // "<out_prefix>.image.cdx.json": what the image holds, not what the workspace declares.
-Result<SbomAttestations> make_sbom_attestations(const std::filesystem::path& workspace,
-                                                const nlohmann::json& subjects,
+Result<SbomAttestations> make_sbom_attestations(const std::filesystem::path& workspace, const nlohmann::json& subjects,
                                                 const std::filesystem::path& out_prefix, const EnvMap& env,
                                                 const std::function<Result<sbom::Bom>()>& image_bom = {});
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -62,8 +62,7 @@ Result<SigningKey> generate_key(KeyType type);
 // naming the file and the fix (chmod 600). `passphrase` is used only if the key is encrypted;
 // an encrypted key without one is an error that says how to supply it.
 Result<SigningKey> load_signing_key(const std::filesystem::path& path, const std::string& passphrase);
-Result<SigningKey> signing_key_from_pem(std::string_view pem, const std::string& passphrase,
-                                        const std::string& origin);
+Result<SigningKey> signing_key_from_pem(std::string_view pem, const std::string& passphrase, const std::string& origin);
 // Loads an SPKI PEM public key; a private key file is accepted too (its public half is used).
 Result<VerifyingKey> load_verifying_key(const std::filesystem::path& path);
 Result<VerifyingKey> verifying_key_from_pem(std::string_view pem, const std::string& origin);
@@ -85,4 +84,4 @@ Status verify_message(const VerifyingKey& key, std::string_view message, std::st
 // Lowercase hex SHA-256 of the DER SubjectPublicKeyInfo.
 std::string keyid_of(EVP_PKEY* pkey);
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -28,22 +28,22 @@ using ExtraCheck = std::function<std::vector<CheckResult>(const nlohmann::json& 
 
 struct VerifyOptions {
   std::filesystem::path artifact;
-  std::filesystem::path provenance;           // empty: <artifact>.intoto.jsonl (or .sigstore.json)
-  std::vector<std::filesystem::path> keys;    // trusted public keys (SPKI PEM)
-  std::string builder_id;                     // exact match when set
-  std::string source_uri;                     // compared after normalize_repo_uri
-  std::string source_ref;                     // "main" also matches refs/heads/main, refs/tags/main
+  std::filesystem::path provenance;         // empty: <artifact>.intoto.jsonl (or .sigstore.json)
+  std::vector<std::filesystem::path> keys;  // trusted public keys (SPKI PEM)
+  std::string builder_id;                   // exact match when set
+  std::string source_uri;                   // compared after normalize_repo_uri
+  std::string source_ref;                   // "main" also matches refs/heads/main, refs/tags/main
   std::filesystem::path policy;
-  bool allow_raw_ecdsa = false;               // accept IEEE P1363 r||s ECDSA (off: DSSE wants DER)
-  std::optional<SystemTime> now;              // for maxAge; default: the clock
+  bool allow_raw_ecdsa = false;   // accept IEEE P1363 r||s ECDSA (off: DSSE wants DER)
+  std::optional<SystemTime> now;  // for maxAge; default: the clock
   std::vector<ExtraCheck> extra_checks;
 
   // Sigstore bundles with their own evidence (keyless or logged managed keys): docs/verify.md.
-  std::filesystem::path trusted_root;         // empty: data/sigstore/trusted_root.json
-  std::string data_dir;                       // $HALLMARK_DATA_DIR, where data files are looked up
-  std::string artifact_digest;                // "sha256:HEX": the artifact is not read
-  sigstore::IdentityRequirement identity;     // the certificate's SAN and OIDC issuer
-  BuildRequirement build;                     // GitHub claims (--builder-id etc. when keyless)
+  std::filesystem::path trusted_root;      // empty: data/sigstore/trusted_root.json
+  std::string data_dir;                    // $HALLMARK_DATA_DIR, where data files are looked up
+  std::string artifact_digest;             // "sha256:HEX": the artifact is not read
+  sigstore::IdentityRequirement identity;  // the certificate's SAN and OIDC issuer
+  BuildRequirement build;                  // GitHub claims (--builder-id etc. when keyless)
 };
 
 struct VerifyResult {
@@ -51,10 +51,10 @@ struct VerifyResult {
   std::vector<CheckResult> checks;  // in the order run; failed ones have passed=false
   std::string artifact_sha256;
   std::filesystem::path provenance;
-  std::string format;               // DSSE envelope / .intoto.jsonl / Sigstore bundle
-  std::string keyid;                // the trusted key that verified the signature
-  nlohmann::json statement;         // the authenticated statement (null if none)
-  int envelope_index = -1;          // which of several envelopes the result is about
+  std::string format;        // DSSE envelope / .intoto.jsonl / Sigstore bundle
+  std::string keyid;         // the trusted key that verified the signature
+  nlohmann::json statement;  // the authenticated statement (null if none)
+  int envelope_index = -1;   // which of several envelopes the result is about
 
   nlohmann::json to_json() const;
   // "PASSED: ..." or one "FAILED: <check>: expected ..., got ..." line per failed check.
@@ -87,4 +87,4 @@ Result<std::string> sha256_file(const std::filesystem::path& path);
 // to the chainHead signed among the statement's byproducts. A statement without one fails it.
 Result<ExtraCheck> event_log_check(const std::filesystem::path& log);
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -12,7 +12,7 @@
 namespace hallmark {
 
 struct CiDetector {
-  const char* name;                         // "github-actions", ...
+  const char* name;  // "github-actions", ...
   bool (*detect)(const EnvMap& env);
   CiContext (*collect)(const EnvMap& env);  // values already redacted
 };
@@ -20,4 +20,4 @@ struct CiDetector {
 const std::vector<CiDetector>& ci_detectors();
 std::optional<CiContext> detect_ci(const EnvMap& env);
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -17,4 +17,4 @@ struct EnvFilter {
 
 EnvContext collect_env_context(const EnvMap& env, const EnvFilter& filter);
 
-} // namespace hallmark
+}  // namespace hallmark

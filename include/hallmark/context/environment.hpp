@@ -15,4 +15,4 @@ inline std::string env_get(const EnvMap& env, const std::string& name, const std
   return it == env.end() ? fallback : it->second;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

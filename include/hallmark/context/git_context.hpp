@@ -14,4 +14,4 @@ namespace hallmark {
 // `threads`: how many threads stat the index of a large repository (0: one per core, at most 4).
 Result<std::optional<GitContext>> collect_git_context(const std::filesystem::path& dir, unsigned threads = 0);
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -28,4 +28,4 @@ std::vector<std::string> redact_argv(const std::vector<std::string>& argv);
 // Environment value for NAME: redacted if the name or the value says secret.
 std::string redact_env_value(std::string_view name, std::string_view value);
 
-} // namespace hallmark
+}  // namespace hallmark

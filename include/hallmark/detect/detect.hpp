@@ -56,8 +56,8 @@ struct DetectOptions {
 };
 
 struct DetectReport {
-  std::vector<std::string> lines;     // for stderr: anomalies, "no baseline yet", store warnings
-  bool fail = false;                  // an anomaly of a --fail-on-anomaly kind
+  std::vector<std::string> lines;  // for stderr: anomalies, "no baseline yet", store warnings
+  bool fail = false;               // an anomaly of a --fail-on-anomaly kind
   bool store_off = false;
   int64_t elapsed_us = 0;
   // The store, still open: closing a SQLite store checkpoints its WAL (two fsyncs, ~10 ms on a
@@ -71,4 +71,4 @@ struct DetectReport {
 // fails the step.
 DetectReport detect_anomalies(StepRecord& r, const DetectOptions& options, const EnvMap& env);
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -16,4 +16,4 @@ namespace hallmark {
 // `steps` ordered by start time.
 std::string render_report_html(const RunInfo& run, const std::vector<StepRecord>& steps);
 
-} // namespace hallmark
+}  // namespace hallmark

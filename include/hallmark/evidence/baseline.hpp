@@ -48,4 +48,4 @@ Result<QueryTable> show_baselines(EvidenceStore& store, const std::string& pipel
 // many runs were forgotten.
 Result<int64_t> reset_baselines(EvidenceStore& store, const std::string& pipeline, const std::string& step);
 
-} // namespace hallmark
+}  // namespace hallmark

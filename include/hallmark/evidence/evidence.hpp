@@ -33,7 +33,7 @@ class Backend;
 struct StoreLocation {
   enum class Kind { off, sqlite, postgres };
   Kind kind = Kind::sqlite;
-  std::string url;                  // as given (postgresql://...), for libpq
+  std::string url;  // as given (postgresql://...), for libpq
   std::filesystem::path sqlite_path;
   // The URL without its password, for messages.
   std::string display() const;
@@ -103,8 +103,8 @@ Result<std::optional<IngestReport>> ingest_into_configured_store(const std::stri
 struct QueryTable {
   std::vector<std::string> columns;
   std::vector<std::vector<std::string>> rows;
-  nlohmann::json to_json() const;          // [{"column": "value", ...}, ...]
-  std::string to_text() const;             // aligned columns with a header line
+  nlohmann::json to_json() const;  // [{"column": "value", ...}, ...]
+  std::string to_text() const;     // aligned columns with a header line
 };
 
 // Every artifact whose SBOM or provenance contains a component whose purl matches `glob`
@@ -122,4 +122,4 @@ struct RunsFilter {
 };
 Result<QueryTable> query_runs(EvidenceStore& store, const RunsFilter& filter, const std::string& now_rfc3339);
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -29,4 +29,4 @@ struct DigestSet {
 Result<DigestMap> digest_file(const std::filesystem::path& path, const DigestSet& set);
 DigestMap digest_bytes(std::string_view data, const DigestSet& set);
 
-} // namespace hallmark
+}  // namespace hallmark

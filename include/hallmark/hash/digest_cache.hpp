@@ -35,8 +35,7 @@ public:
   // regular files are read; anything else is an error naming the path.
   Result<DigestMap> digest(const std::filesystem::path& path);
   // The same for many files on `threads` workers (0: one per core); results in input order.
-  std::vector<Result<DigestMap>> digest_all(const std::vector<std::filesystem::path>& paths,
-                                            unsigned threads = 0);
+  std::vector<Result<DigestMap>> digest_all(const std::vector<std::filesystem::path>& paths, unsigned threads = 0);
 
   // For tree walks that stat themselves: reuse or publish a digest under their own key.
   std::optional<DigestMap> lookup(const std::string& path, const StatKey& key) const;
@@ -66,4 +65,4 @@ private:
   std::unordered_map<std::string, StatKey> persisted_;  // what the cache file already holds
 };
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -33,17 +33,17 @@ struct StatKey {
 StatKey stat_key_of(const struct stat& st);
 
 struct WalkOptions {
-  std::vector<std::filesystem::path> roots;   // files or directories to walk
-  std::filesystem::path base;                 // entry paths are relative to this (the workspace)
-  std::vector<std::string> excludes;          // globs against the relative path, '**' allowed
+  std::vector<std::filesystem::path> roots;  // files or directories to walk
+  std::filesystem::path base;                // entry paths are relative to this (the workspace)
+  std::vector<std::string> excludes;         // globs against the relative path, '**' allowed
   // Globs: a matching directory becomes one entry (kind dirhash, file_count) whose sha256 (and
   // sha512 if asked) is the digest of its members' sorted "path\0kind\0digest-or-target\0"
   // list; gitoid has no meaning for a directory and is not given.
   std::vector<std::string> dirhash;
-  std::vector<std::filesystem::path> skip;    // absolute paths never entered (.git, record dir)
-  bool respect_gitignore = false;             // libgit2 ignore rules of the enclosing repo
+  std::vector<std::filesystem::path> skip;  // absolute paths never entered (.git, record dir)
+  bool respect_gitignore = false;           // libgit2 ignore rules of the enclosing repo
   DigestSet digests;
-  unsigned threads = 0;                       // 0: one per core
+  unsigned threads = 0;  // 0: one per core
   // With `previous`: a regular file whose digests are reused is not put in `entries`; it is
   // marked in TreeSnapshot::unchanged instead. For a caller that only wants the diff (the step
   // runner): a stat pass over an untouched tree then allocates nothing per file, which was half
@@ -61,14 +61,14 @@ struct WalkOptions {
 // never entered, bench/ prints it.
 struct WalkCounts {
   uint64_t dirs_entered = 0;
-  uint64_t files_hashed = 0;    // regular files opened and read
+  uint64_t files_hashed = 0;  // regular files opened and read
   uint64_t bytes_hashed = 0;
   uint64_t digests_reused = 0;  // files (or dirhash entries) taken from `previous` without open()
 };
 
 struct TreeSnapshot {
-  std::vector<FileEntry> entries;             // sorted by path
-  std::vector<Warning> warnings;              // sorted by path
+  std::vector<FileEntry> entries;  // sorted by path
+  std::vector<Warning> warnings;   // sorted by path
   // Parallel to `entries`: a regular file's stat at hashing time, for a later walk to reuse its
   // digests; nullopt for other kinds and for files changed within 50 ms of the walk ("racy":
   // same-tick rewrites keep their StatKey). A vector, not a map by path: 20,000 fewer
@@ -93,9 +93,9 @@ struct TreeSnapshot {
 Result<TreeSnapshot> walk_tree(const WalkOptions& options, const TreeSnapshot* previous = nullptr);
 
 struct TreeDiff {
-  std::vector<FileEntry> products;  // created, or content (digest/type/target) changed
-  std::vector<std::string> deleted; // in `before`, gone from `after` (and not merely unreadable)
+  std::vector<FileEntry> products;   // created, or content (digest/type/target) changed
+  std::vector<std::string> deleted;  // in `before`, gone from `after` (and not merely unreadable)
 };
 TreeDiff diff_snapshots(const TreeSnapshot& before, const TreeSnapshot& after);
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -21,30 +21,30 @@ struct HostInfo {
 };
 
 struct GitContext {
-  std::string root;            // work tree root
-  std::string commit;          // HEAD commit id (hex), empty on an unborn branch
-  std::string branch;          // empty when detached
+  std::string root;    // work tree root
+  std::string commit;  // HEAD commit id (hex), empty on an unborn branch
+  std::string branch;  // empty when detached
   bool detached = false;
   std::vector<std::string> tags;  // tags pointing at HEAD
-  std::string remote_url;      // origin (or first remote), credentials stripped
-  uint64_t dirty = 0;          // tracked files modified/staged/deleted
+  std::string remote_url;         // origin (or first remote), credentials stripped
+  uint64_t dirty = 0;             // tracked files modified/staged/deleted
   uint64_t untracked = 0;
   bool shallow = false;
-  bool worktree = false;       // a linked worktree (git worktree add)
+  bool worktree = false;  // a linked worktree (git worktree add)
 };
 
 struct CiContext {
-  std::string platform;        // "github-actions", "gitlab-ci", ..., "generic"
-  std::string builder_id;      // URI naming the build platform instance
+  std::string platform;    // "github-actions", "gitlab-ci", ..., "generic"
+  std::string builder_id;  // URI naming the build platform instance
   std::string run_id, run_attempt, run_url;
-  std::string pipeline, job;   // workflow/pipeline name, job name
+  std::string pipeline, job;  // workflow/pipeline name, job name
   std::string trigger, ref, commit, actor, repository_url;
   std::map<std::string, std::string> selected;  // platform variables worth keeping (redacted)
 };
 
 struct EnvContext {
-  std::map<std::string, std::string> vars;     // values redacted as needed
-  std::vector<std::string> redacted;           // names whose value was replaced
+  std::map<std::string, std::string> vars;  // values redacted as needed
+  std::vector<std::string> redacted;        // names whose value was replaced
 };
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -22,12 +22,12 @@ const char* to_string(FileKind k);
 std::optional<FileKind> file_kind_from_string(const std::string& s);
 
 struct FileEntry {
-  std::string path;          // relative to the workspace, '/'-separated
+  std::string path;  // relative to the workspace, '/'-separated
   FileKind kind = FileKind::regular;
   uint64_t size = 0;
-  DigestMap digests;         // regular files and dirhash entries
-  std::string link_target;   // symlinks: the target as stored, never followed
-  uint64_t file_count = 0;   // dirhash: how many files the digest covers
+  DigestMap digests;        // regular files and dirhash entries
+  std::string link_target;  // symlinks: the target as stored, never followed
+  uint64_t file_count = 0;  // dirhash: how many files the digest covers
 };
 
 struct Warning {
@@ -39,4 +39,4 @@ struct Warning {
 nlohmann::json to_json(const FileEntry& e);
 Result<FileEntry> file_entry_from_json(const nlohmann::json& j);
 
-} // namespace hallmark
+}  // namespace hallmark

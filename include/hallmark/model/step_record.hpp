@@ -22,10 +22,10 @@ namespace hallmark {
 // A behaviour of the step its baseline (the last N successful runs of the same pipeline and
 // step) never had: written by `hallmark run` with a store configured (docs/detection.md).
 struct Anomaly {
-  std::string kind;            // egress, exec, toolchain, dependency, write_outside, env
-  std::string value;           // the new value, normalised as the baseline keeps it
-  std::string message;         // one line for people: "connected to 127.0.0.2:8443"
-  int64_t baseline_runs = 0;   // how many runs the baseline held
+  std::string kind;           // egress, exec, toolchain, dependency, write_outside, env
+  std::string value;          // the new value, normalised as the baseline keeps it
+  std::string message;        // one line for people: "connected to 127.0.0.2:8443"
+  int64_t baseline_runs = 0;  // how many runs the baseline held
 };
 
 struct StepRecord {
@@ -38,9 +38,9 @@ struct StepRecord {
   std::string workspace;          // root that material/product paths are relative to
   std::string started, finished;  // RFC 3339 UTC, ms
   int64_t duration_ms = 0;
-  int exit_code = 0;              // as hallmark exits: 128+N when killed by signal N
-  int signal = 0;                 // 0 unless killed by a signal
-  std::string spawn_error;        // "not found" / "not executable" when the command never ran
+  int exit_code = 0;        // as hallmark exits: 128+N when killed by signal N
+  int signal = 0;           // 0 unless killed by a signal
+  std::string spawn_error;  // "not found" / "not executable" when the command never ran
   Rusage rusage;
   HostInfo host;
   std::string hallmark_version;
@@ -55,7 +55,7 @@ struct StepRecord {
   std::optional<CiContext> ci;
   EnvContext env;
   std::optional<TraceSection> trace;
-  std::vector<Anomaly> anomalies;  // omitted when empty
+  std::vector<Anomaly> anomalies;                 // omitted when empty
   std::vector<RecordTampering> record_tampering;  // omitted when empty
 };
 
@@ -70,4 +70,4 @@ std::string to_record_text(const StepRecord& r);
 void write_record_text(const StepRecord& r, const std::function<void(std::string_view)>& sink);
 Result<StepRecord> step_record_from_json(const nlohmann::json& j);
 
-} // namespace hallmark
+}  // namespace hallmark

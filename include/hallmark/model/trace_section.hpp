@@ -20,27 +20,27 @@ struct ProcessRecord {
   std::string started, finished;  // RFC 3339 ms
   int exit_code = -1;             // -1 when killed or unknown
   int signal = 0;
-  bool setuid = false;            // the executed file has the setuid/setgid bit
-  bool foreign_abi = false;       // made 32-bit (ia32/x32/arm32) syscalls the tracer cannot decode
+  bool setuid = false;       // the executed file has the setuid/setgid bit
+  bool foreign_abi = false;  // made 32-bit (ia32/x32/arm32) syscalls the tracer cannot decode
 };
 
 struct FileAccess {
-  std::string path;               // absolute, or workspace-relative when inside it
-  std::vector<std::string> ops;   // read, write, create, delete, rename_from, rename_to, exec
+  std::string path;              // absolute, or workspace-relative when inside it
+  std::vector<std::string> ops;  // read, write, create, delete, rename_from, rename_to, exec
   bool success = true;
   int64_t pid = 0;
-  std::string sha256;             // inputs/products hashed after the step
+  std::string sha256;  // inputs/products hashed after the step
 };
 
 struct Connection {
-  std::string family;             // inet, inet6, unix
-  std::string address;            // IP literal or unix socket path
+  std::string family;   // inet, inet6, unix
+  std::string address;  // IP literal or unix socket path
   int port = 0;
   bool success = true;
   int64_t pid = 0;
-  std::string transport;          // tcp, udp, unix (OpenTelemetry network.transport); "" unknown
-  std::string host;               // the name `address` was resolved from (a DNS answer the step
-                                  // received before connecting); "" unknown
+  std::string transport;  // tcp, udp, unix (OpenTelemetry network.transport); "" unknown
+  std::string host;       // the name `address` was resolved from (a DNS answer the step
+                          // received before connecting); "" unknown
 };
 
 struct TraceSummary {
@@ -48,8 +48,8 @@ struct TraceSummary {
   uint64_t connections = 0, remote_hosts = 0;  // remote: distinct non-loopback IP addresses
   uint64_t foreign_abi_syscalls = 0;
   std::map<std::string, uint64_t> summarized;  // "/proc" -> count, ...
-  std::string read_opens = "ptrace";            // or "fanotify": failed read-only opens uncounted
-  uint64_t reads_lost = 0;                      // fanotify events that could not be resolved
+  std::string read_opens = "ptrace";           // or "fanotify": failed read-only opens uncounted
+  uint64_t reads_lost = 0;                     // fanotify events that could not be resolved
 };
 
 // A change to the record dir (.hallmark/ or $HALLMARK_DIR) that hallmark did not make: seen by
@@ -73,4 +73,4 @@ struct TraceSection {
   TraceSummary summary;
 };
 
-} // namespace hallmark
+}  // namespace hallmark

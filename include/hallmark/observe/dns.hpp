@@ -22,4 +22,4 @@ struct DnsAnswer {
 // come from a TCP stream, which prefixes each message with its 16-bit length.
 std::optional<DnsAnswer> decode_dns_response(const uint8_t* data, size_t size, bool tcp = false);
 
-} // namespace hallmark
+}  // namespace hallmark

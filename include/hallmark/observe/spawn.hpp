@@ -19,9 +19,9 @@ struct SpawnOptions {
 };
 
 struct ChildOutcome {
-  int exit_code = 0;   // the status hallmark exits with: code, or 128+signal
-  int signal = 0;      // terminating signal, 0 if it exited
-  int spawn_errno = 0; // ENOENT / EACCES... when exec failed: exit_code is 127 / 126
+  int exit_code = 0;    // the status hallmark exits with: code, or 128+signal
+  int signal = 0;       // terminating signal, 0 if it exited
+  int spawn_errno = 0;  // ENOENT / EACCES... when exec failed: exit_code is 127 / 126
   Rusage rusage;
   SystemTime started, finished;
 };
@@ -47,4 +47,4 @@ int shell_exit_status(int wait_status, int* signal_out);
 // Installs forwarding handlers for SIGINT/SIGTERM/SIGHUP/SIGQUIT to `pid` (0 to uninstall).
 void forward_signals_to(int pid);
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -50,4 +50,4 @@ bool trace_available(std::string* why);
 // once started, the command runs to completion and its outcome is returned with what was seen.
 Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions& options);
 
-} // namespace hallmark
+}  // namespace hallmark

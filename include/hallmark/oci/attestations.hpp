@@ -61,4 +61,4 @@ struct FoundAttestations {
 Result<FoundAttestations> fetch_registry_attestations(RegistryClient& registry, const std::string& subject_digest);
 Result<FoundAttestations> fetch_layout_attestations(ImageSource& layout);
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

@@ -75,4 +75,4 @@ std::string sha256_digest(std::string_view bytes);  // "sha256:<hex>"
 // The digest of a file of any size, streamed (docker-archive members, which carry no digests).
 Result<std::string> sha256_digest_of_file(const std::filesystem::path& file);
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

@@ -20,4 +20,4 @@ struct Credentials {
 
 std::optional<Credentials> find_credentials(const EnvMap& env, const std::string& host);
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

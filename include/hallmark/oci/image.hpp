@@ -42,9 +42,9 @@ struct Manifest {
 
 // Where registry connections may go and with which credentials (registry.hpp reads them).
 struct SourceOptions {
-  EnvMap env;                                // DOCKER_CONFIG, HOME, REGISTRY_AUTH_FILE, XDG_RUNTIME_DIR, SSL_CERT_FILE
+  EnvMap env;  // DOCKER_CONFIG, HOME, REGISTRY_AUTH_FILE, XDG_RUNTIME_DIR, SSL_CERT_FILE
   std::vector<std::string> insecure_registries;  // hosts allowed over plain HTTP (loopback always is)
-  std::filesystem::path temp_dir;            // where archives are unpacked; empty: $TMPDIR or /tmp
+  std::filesystem::path temp_dir;                // where archives are unpacked; empty: $TMPDIR or /tmp
 };
 
 class ImageSource {
@@ -67,10 +67,10 @@ protected:
 Result<std::unique_ptr<ImageSource>> open_image_source(const ImageRef& ref, const SourceOptions& options);
 
 struct ResolvedImage {
-  std::string top_digest;        // what the reference resolves to (the index when there is one)
+  std::string top_digest;  // what the reference resolves to (the index when there is one)
   std::string top_media_type;
   int64_t top_size = 0;
-  Descriptor manifest;           // the platform's image manifest
+  Descriptor manifest;  // the platform's image manifest
   nlohmann::json config;
   std::vector<Descriptor> layers;
   std::vector<std::string> diff_ids;  // config rootfs.diff_ids (uncompressed layer digests)
@@ -82,4 +82,4 @@ Result<ResolvedImage> resolve_image(ImageSource& source, const Platform& platfor
 Result<std::pair<Descriptor, std::vector<Descriptor>>> parse_image_manifest(const std::string& bytes,
                                                                             const std::string& digest);
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

@@ -36,4 +36,4 @@ Result<ImageRef> parse_image_ref(std::string_view text);
 // True for "sha256:" followed by 64 lowercase hex digits (the only algorithm hallmark accepts).
 bool is_sha256_digest(std::string_view digest);
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

@@ -68,4 +68,4 @@ private:
 // A loopback host (localhost, 127.0.0.0/8, [::1]) with or without a port.
 bool is_loopback_host(const std::string& host);
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

@@ -25,9 +25,9 @@ struct SquashLimits {
 };
 
 struct TreeEntry {
-  char type = '0';        // tar type: '0' file, '1' hardlink, '2' symlink, '5' dir, other
-  size_t layer = 0;       // index of the layer the final version comes from
-  uint64_t ordinal = 0;   // its position among that layer's entries
+  char type = '0';       // tar type: '0' file, '1' hardlink, '2' symlink, '5' dir, other
+  size_t layer = 0;      // index of the layer the final version comes from
+  uint64_t ordinal = 0;  // its position among that layer's entries
   uint64_t size = 0;
   uint32_t mode = 0;
   std::string link;
@@ -53,4 +53,4 @@ Status read_final_files(ImageSource& source, const std::vector<Descriptor>& laye
 // A tar path as the squasher keys it: "./a//b/" -> "a/b"; nullopt when it climbs out with "..".
 std::optional<std::string> clean_layer_path(std::string_view path, bool& was_absolute);
 
-} // namespace hallmark::oci
+}  // namespace hallmark::oci

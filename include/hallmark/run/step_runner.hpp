@@ -26,11 +26,11 @@ inline constexpr int kStrictFailureExit = 125;
 
 struct RunOptions {
   std::vector<std::string> argv;
-  std::string step_name;                  // empty: derived from argv[0]
-  std::filesystem::path workspace;        // material/product paths are relative to it
-  std::string record_dir_flag;            // --record-dir
-  std::vector<std::string> materials;     // empty: the workspace
-  std::vector<std::string> products;      // empty: the workspace
+  std::string step_name;               // empty: derived from argv[0]
+  std::filesystem::path workspace;     // material/product paths are relative to it
+  std::string record_dir_flag;         // --record-dir
+  std::vector<std::string> materials;  // empty: the workspace
+  std::vector<std::string> products;   // empty: the workspace
   std::vector<std::string> excludes;
   std::vector<std::string> dirhash;
   bool respect_gitignore = false;
@@ -39,8 +39,8 @@ struct RunOptions {
   bool strict = false;
   bool trace = false;
   bool require_trace = false;
-  bool trace_watch_reads = true;          // --trace-reads auto (fanotify when permitted) / ptrace
-  TelemetryOptions telemetry;             // --otlp-endpoint, --telemetry-detail, --egress-allow, ...
+  bool trace_watch_reads = true;  // --trace-reads auto (fanotify when permitted) / ptrace
+  TelemetryOptions telemetry;     // --otlp-endpoint, --telemetry-detail, --egress-allow, ...
   // Called with the finished record just before it is written (and sent as telemetry): the CLI's
   // anomaly detection (src/detect/) fills `anomalies` here without this module seeing the store.
   std::function<void(StepRecord&)> before_record;
@@ -50,14 +50,14 @@ struct RunOptions {
 };
 
 struct RunOutcome {
-  int exit_code = 0;                   // what hallmark exits with
+  int exit_code = 0;  // what hallmark exits with
   StepRecord record;
-  std::filesystem::path record_file;   // empty if the record could not be written
-  std::filesystem::path link_file;     // the signed in-toto link, when RunOptions::link_key is set
-  std::vector<std::string> warnings;   // one line each, for the user
-  std::string spawn_message;           // "CMD: command not found" etc.
-  std::string trace_note;              // how read-only opens were observed, and why (for -v)
-  bool hallmark_failed = false;        // hallmark's own failure (record missing or incomplete)
+  std::filesystem::path record_file;  // empty if the record could not be written
+  std::filesystem::path link_file;    // the signed in-toto link, when RunOptions::link_key is set
+  std::vector<std::string> warnings;  // one line each, for the user
+  std::string spawn_message;          // "CMD: command not found" etc.
+  std::string trace_note;             // how read-only opens were observed, and why (for -v)
+  bool hallmark_failed = false;       // hallmark's own failure (record missing or incomplete)
   // Wall-clock milliseconds of hallmark's own phases ("context", "materials", ...), in order:
   // what `-v` prints, so a slow step can be attributed to hallmark or to the build.
   std::vector<std::pair<std::string, int64_t>> phases;
@@ -82,4 +82,4 @@ RunOutcome run_step(const RunOptions& options, const EnvMap& env, RunScratch* sc
 std::string default_step_name(const std::vector<std::string>& argv);
 HostInfo collect_host_info();
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -41,10 +41,10 @@
 namespace hallmark::sbom {
 
 struct ArchiveLimits {
-  unsigned max_depth = 4;                          // archive-in-archive nesting
-  uint64_t max_entries = 200000;                   // members seen, all depths together
-  uint64_t max_total_bytes = uint64_t(2) << 30;    // decompressed bytes read, all depths
-  uint64_t max_member_bytes = uint64_t(256) << 20; // one member held in memory for a cataloger
+  unsigned max_depth = 4;                           // archive-in-archive nesting
+  uint64_t max_entries = 200000;                    // members seen, all depths together
+  uint64_t max_total_bytes = uint64_t(2) << 30;     // decompressed bytes read, all depths
+  uint64_t max_member_bytes = uint64_t(256) << 20;  // one member held in memory for a cataloger
 };
 
 struct ArchiveOptions {
@@ -65,8 +65,7 @@ bool is_archive_name(std::string_view filename);
 
 // `display_path` is how the archive is named in evidence and warnings (relative to the scanned
 // PATH, or as the user gave it).
-Result<ArchiveCatalog> catalog_archive(const std::filesystem::path& file,
-                                       const std::string& display_path,
+Result<ArchiveCatalog> catalog_archive(const std::filesystem::path& file, const std::string& display_path,
                                        const ArchiveOptions& options);
 // The archive itself as a dependency of what contains it (a jar in lib/, a wheel in an image
 // layer) when it is a known package: one direct component, found at `display_path`. nullopt for
@@ -77,4 +76,4 @@ std::optional<CatalogResult> archive_as_dependency(const Component& artifact, co
 Result<ArchiveCatalog> catalog_archive_bytes(std::string_view bytes, const std::string& display_path,
                                              const ArchiveOptions& options);
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

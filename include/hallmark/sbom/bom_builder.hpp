@@ -21,12 +21,12 @@
 namespace hallmark::sbom {
 
 struct BomOptions {
-  std::vector<std::filesystem::path> paths;  // directories, manifests or archives
-  std::vector<std::string> excludes;         // globs against paths relative to each PATH
-  bool include_dev = false;                  // keep dev-only packages (scope "excluded")
-  bool include_vendored = false;             // walk node_modules, vendor, bower_components
+  std::vector<std::filesystem::path> paths;       // directories, manifests or archives
+  std::vector<std::string> excludes;              // globs against paths relative to each PATH
+  bool include_dev = false;                       // keep dev-only packages (scope "excluded")
+  bool include_vendored = false;                  // walk node_modules, vendor, bower_components
   uint64_t max_file_bytes = uint64_t(256) << 20;  // larger manifests are skipped with a warning
-  std::filesystem::path go_module_cache;     // CatalogInput::go_module_cache
+  std::filesystem::path go_module_cache;          // CatalogInput::go_module_cache
 };
 
 // Where `go env GOMODCACHE` points for this environment: GOMODCACHE, else $GOPATH/pkg/mod (the
@@ -43,8 +43,7 @@ Result<Bom> build_bom(const BomOptions& options);
 Bom merge_results(Component root, std::vector<CatalogResult> results, bool include_dev);
 
 // Runs every matching cataloger on one in-memory file. `dir` and read_sibling as in CatalogInput.
-CatalogResult catalog_file(const std::string& display_path, std::string_view content,
-                           const std::filesystem::path& dir, bool include_dev,
-                           const std::filesystem::path& go_module_cache = {});
+CatalogResult catalog_file(const std::string& display_path, std::string_view content, const std::filesystem::path& dir,
+                           bool include_dev, const std::filesystem::path& go_module_cache = {});
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

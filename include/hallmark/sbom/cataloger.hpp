@@ -16,9 +16,9 @@
 namespace hallmark::sbom {
 
 struct CatalogInput {
-  std::string path;              // relative path shown to users and in evidence (manifest path)
-  std::string_view content;      // the whole file
-  std::filesystem::path dir;     // directory on disk holding the file; empty inside an archive
+  std::string path;           // relative path shown to users and in evidence (manifest path)
+  std::string_view content;   // the whole file
+  std::filesystem::path dir;  // directory on disk holding the file; empty inside an archive
   bool include_dev = false;
   // The Go module cache (go_module_cache_dir) whose go.mod files give the module graph; empty:
   // none is read, and no edges are invented.
@@ -40,11 +40,11 @@ struct CatalogResult {
 };
 
 struct Cataloger {
-  const char* name;                                     // "npm-package-lock", ...
+  const char* name;                                                      // "npm-package-lock", ...
   bool (*matches)(std::string_view filename, std::string_view relpath);  // by file name
   void (*catalog)(const CatalogInput& in, CatalogResult& out);
 };
 
 const std::vector<Cataloger>& catalogers();
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

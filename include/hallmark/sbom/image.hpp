@@ -17,21 +17,21 @@
 namespace hallmark::sbom {
 
 struct ImageBomOptions {
-  std::string reference;                  // skopeo-style (oci/reference.hpp)
-  std::string platform;                   // "os/arch[/variant]"; empty: the host's
+  std::string reference;  // skopeo-style (oci/reference.hpp)
+  std::string platform;   // "os/arch[/variant]"; empty: the host's
   oci::SourceOptions source;
   oci::SquashLimits limits;
   bool include_dev = false;
-  uint64_t max_file_bytes = uint64_t(64) << 20;    // one catalogued file held in memory
-  uint64_t max_held_bytes = uint64_t(96) << 20;    // all of them together
+  uint64_t max_file_bytes = uint64_t(64) << 20;  // one catalogued file held in memory
+  uint64_t max_held_bytes = uint64_t(96) << 20;  // all of them together
 };
 
 struct ImageBom {
   Bom bom;
-  std::string digest;  // the manifest (or index) digest the reference resolved to
+  std::string digest;           // the manifest (or index) digest the reference resolved to
   std::string manifest_digest;  // the platform's image manifest
   size_t layers = 0;
-  size_t files = 0;    // entries in the squashed tree
+  size_t files = 0;  // entries in the squashed tree
 };
 
 Result<ImageBom> build_image_bom(const ImageBomOptions& options);
@@ -52,13 +52,13 @@ private:
   Parse try_parse();
   void settle();  // parse what is captured; on a false match move on to the next candidate
 
-  uint64_t offset_ = 0;          // bytes fed so far
-  uint64_t capture_start_ = 0;   // file offset of capture_[0]
-  std::string tail_;             // the last bytes fed while searching (a magic split across feeds)
-  std::string capture_;          // from a 16-aligned magic on
+  uint64_t offset_ = 0;         // bytes fed so far
+  uint64_t capture_start_ = 0;  // file offset of capture_[0]
+  std::string tail_;            // the last bytes fed while searching (a magic split across feeds)
+  std::string capture_;         // from a 16-aligned magic on
   bool capturing_ = false;
   bool found_ = false;
   std::string version_, modinfo_;
 };
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

@@ -29,4 +29,4 @@ std::string and_of(const std::vector<std::string>& canonical);
 // The LicenseRef-... ids an expression uses, each once, in order of first use.
 std::vector<std::string> license_refs(std::string_view expression);
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

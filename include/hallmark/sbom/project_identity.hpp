@@ -11,4 +11,4 @@ namespace hallmark::sbom {
 
 Component detect_project(const std::filesystem::path& dir);
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

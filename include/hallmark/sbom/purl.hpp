@@ -17,4 +17,4 @@ Result<std::string> build_purl(const Component& c);
 // Percent-encodes one segment or qualifier value (':' stays, as the spec's test suite has it).
 std::string purl_encode(std::string_view s);
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

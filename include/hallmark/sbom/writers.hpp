@@ -25,4 +25,4 @@ std::string write_spdx_json(const Bom& bom, const WriterOptions& options);
 // named by `content` when deterministic.
 std::string make_uuid(bool deterministic, std::string_view content);
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

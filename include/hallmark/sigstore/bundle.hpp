@@ -18,9 +18,9 @@ namespace hallmark::sigstore {
 struct InclusionProof {
   int64_t log_index = 0;
   int64_t tree_size = 0;
-  std::string root_hash;               // raw bytes
-  std::vector<std::string> hashes;     // raw bytes, leaf to root
-  std::string checkpoint;              // the signed note, as text; empty in older bundles
+  std::string root_hash;            // raw bytes
+  std::vector<std::string> hashes;  // raw bytes, leaf to root
+  std::string checkpoint;           // the signed note, as text; empty in older bundles
 };
 
 struct TlogEntry {
@@ -30,17 +30,17 @@ struct TlogEntry {
   int64_t integrated_time = 0;         // seconds; 0 when absent (Rekor v2)
   std::string signed_entry_timestamp;  // raw bytes; empty without an inclusion promise
   std::optional<InclusionProof> inclusion_proof;
-  std::string canonicalized_body;      // raw bytes (JSON)
+  std::string canonicalized_body;  // raw bytes (JSON)
 };
 
-struct BundleSignature {               // one DSSE signature
+struct BundleSignature {  // one DSSE signature
   std::string keyid;
-  std::string sig;                     // raw bytes
+  std::string sig;  // raw bytes
 };
 
 struct Bundle {
   std::string media_type;
-  int minor_version = 0;               // 1, 2 or 3 (all v0.x)
+  int minor_version = 0;  // 1, 2 or 3 (all v0.x)
 
   // Verification material: exactly one of these.
   std::vector<std::string> certificates;  // DER, leaf first ("certificate" gives one)
@@ -66,4 +66,4 @@ bool looks_like_bundle(std::string_view text);
 
 Result<Bundle> parse_bundle(std::string_view text, const std::string& origin);
 
-} // namespace hallmark::sigstore
+}  // namespace hallmark::sigstore

@@ -34,11 +34,11 @@ struct TimeRange {
 // A transparency log (Rekor v1 or v2) or a CT log: its key and where it answers.
 struct LogInstance {
   std::string base_url;
-  std::string log_id;                   // raw bytes of logId.keyId (SHA-256 of the DER SPKI)
-  std::string key_details;              // "PKIX_ECDSA_P256_SHA_256", "PKIX_ED25519", ...
+  std::string log_id;       // raw bytes of logId.keyId (SHA-256 of the DER SPKI)
+  std::string key_details;  // "PKIX_ECDSA_P256_SHA_256", "PKIX_ED25519", ...
   std::shared_ptr<EVP_PKEY> key;
   TimeRange valid_for;
-  std::string origin_host() const;      // base_url without scheme and trailing "/"
+  std::string origin_host() const;  // base_url without scheme and trailing "/"
 };
 
 // A Fulcio CA or a timestamp authority: its chain (leaf-most first, root last).
@@ -61,4 +61,4 @@ struct TrustedRoot {
 Result<TrustedRoot> trusted_root_from_json(std::string_view text, const std::string& origin);
 Result<TrustedRoot> load_trusted_root(const std::filesystem::path& path);
 
-} // namespace hallmark::sigstore
+}  // namespace hallmark::sigstore

@@ -35,15 +35,15 @@ struct IdentityRequirement {
 
 // The Fulcio certificate's claims (OIDs 1.3.6.1.4.1.57264.1.*), read once from the leaf.
 struct CertificateClaims {
-  std::string san;                    // URI or email
-  std::string issuer;                 // .1.8, else the legacy .1.1
-  std::string build_signer_uri;       // .1.9
-  std::string build_signer_digest;    // .1.10
-  std::string source_repository_uri;  // .1.12
-  std::string source_repository_digest; // .1.13
-  std::string source_repository_ref;  // .1.14
-  std::string build_config_uri;       // .1.18
-  std::string build_trigger;          // .1.20
+  std::string san;                       // URI or email
+  std::string issuer;                    // .1.8, else the legacy .1.1
+  std::string build_signer_uri;          // .1.9
+  std::string build_signer_digest;       // .1.10
+  std::string source_repository_uri;     // .1.12
+  std::string source_repository_digest;  // .1.13
+  std::string source_repository_ref;     // .1.14
+  std::string build_config_uri;          // .1.18
+  std::string build_trigger;             // .1.20
 };
 
 struct BundleVerifyOptions {
@@ -64,4 +64,4 @@ struct BundleVerification {
 
 BundleVerification verify_bundle(const Bundle& bundle, const BundleVerifyOptions& options);
 
-} // namespace hallmark::sigstore
+}  // namespace hallmark::sigstore

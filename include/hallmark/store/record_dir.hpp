@@ -21,10 +21,10 @@ namespace hallmark {
 inline constexpr const char* kSealName = "seal.json";
 
 struct RunInfo {
-  std::string id;            // CI run id (+ "-" attempt) or a generated time-ordered id
-  std::string started;       // RFC 3339 ms
-  std::string trace_id;      // 32 hex: the telemetry trace of this run
-  std::string ci_platform;   // empty outside CI
+  std::string id;           // CI run id (+ "-" attempt) or a generated time-ordered id
+  std::string started;      // RFC 3339 ms
+  std::string trace_id;     // 32 hex: the telemetry trace of this run
+  std::string ci_platform;  // empty outside CI
   bool closed = false;
 };
 
@@ -37,16 +37,15 @@ struct StoredStep {
 class RecordDir {
 public:
   // --record-dir, else $HALLMARK_DIR, else <workspace>/.hallmark.
-  static std::filesystem::path locate(const std::filesystem::path& workspace,
-                                      const std::string& flag, const EnvMap& env);
+  static std::filesystem::path locate(const std::filesystem::path& workspace, const std::string& flag,
+                                      const EnvMap& env);
 
   explicit RecordDir(std::filesystem::path dir) : dir_(std::move(dir)) {}
   const std::filesystem::path& path() const { return dir_; }
 
   // Opens the current run, starting a new one if there is none, it is closed, or `ci_run_id`
   // (non-empty) differs from its id. `trace_id` seeds a new run's trace id (empty: random).
-  Result<RunInfo> open_run(const std::string& ci_run_id, const std::string& ci_platform,
-                           const std::string& trace_id);
+  Result<RunInfo> open_run(const std::string& ci_run_id, const std::string& ci_platform, const std::string& trace_id);
   // The current run without creating one.
   Result<RunInfo> current_run() const;
   Status close_run();
@@ -83,4 +82,4 @@ std::vector<StepRecord> steps_by_start(std::vector<StoredStep> stored);
 // A time-ordered unique id: 20261126T102145123Z-<12 hex random> (`now` to the millisecond).
 std::string generate_run_id(std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -26,23 +26,21 @@
 namespace hallmark {
 
 inline constexpr const char* kEventLogName = "events.otlp.jsonl";
-inline constexpr const char* kZeroDigest =
-    "0000000000000000000000000000000000000000000000000000000000000000";
+inline constexpr const char* kZeroDigest = "0000000000000000000000000000000000000000000000000000000000000000";
 
 struct EventLine {
   uint64_t seq = 0;
-  std::string digest;  // hallmark.chain.line
-  std::string text;    // the line as written, without '\n'
-  bool traces = false; // ExportTraceServiceRequest (else logs)
-  bool metrics = false; // ExportMetricsServiceRequest (then traces is false)
-  uint64_t offset = 0;  // byte offset of the line in the file
+  std::string digest;    // hallmark.chain.line
+  std::string text;      // the line as written, without '\n'
+  bool traces = false;   // ExportTraceServiceRequest (else logs)
+  bool metrics = false;  // ExportMetricsServiceRequest (then traces is false)
+  uint64_t offset = 0;   // byte offset of the line in the file
 };
 
 // Writes one request line given the chain attributes (seq, prev, line = 64 zeros), which it must
 // put in its first item's attributes as otlp::attribute_into writes them; called under the lock.
 using RequestEncoder = std::function<std::string(const otlp::Attributes& chain)>;
-Result<EventLine> append_event_request(const std::filesystem::path& log, bool traces,
-                                       const RequestEncoder& encode);
+Result<EventLine> append_event_request(const std::filesystem::path& log, bool traces, const RequestEncoder& encode);
 // The same for a request document: the chain attributes go into its first item (a metric's
 // metadata).
 Result<EventLine> append_event_request(const std::filesystem::path& log, nlohmann::json request);
@@ -64,4 +62,4 @@ Result<std::string> event_chain_head(const std::filesystem::path& log);
 // past the end or not at a line start (the log was replaced) reads from the beginning.
 Result<std::vector<EventLine>> read_event_lines(const std::filesystem::path& log, uint64_t from = 0);
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -39,11 +39,11 @@ private:
 };
 
 struct FlushStats {
-  size_t lines = 0;    // lines in the log
-  size_t pending = 0;  // not yet exported when the flush started
-  size_t sent = 0;     // accepted by the collector now
-  size_t rejected = 0; // answered 400 (or partially rejected): never re-sent
-  size_t unsent = 0;   // still to send (collector down or hung, deadline reached)
+  size_t lines = 0;     // lines in the log
+  size_t pending = 0;   // not yet exported when the flush started
+  size_t sent = 0;      // accepted by the collector now
+  size_t rejected = 0;  // answered 400 (or partially rejected): never re-sent
+  size_t unsent = 0;    // still to send (collector down or hung, deadline reached)
   // Of a signal this configuration does not export (no endpoint, OTEL_<SIGNAL>_EXPORTER=none,
   // OTEL_SDK_DISABLED): kept in the log for a later flush, but nothing failed, so no warning.
   size_t not_configured = 0;
@@ -57,11 +57,11 @@ FlushStats flush_event_log(const std::filesystem::path& log, const ExporterConfi
                            const ExportDeadline& deadline);
 
 // Retry-After: delta-seconds or an HTTP-date (RFC 9110 §10.2.3); nullopt when unparsable.
-std::optional<std::chrono::milliseconds>
-parse_retry_after(const std::string& value, std::chrono::system_clock::time_point now);
+std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value,
+                                                           std::chrono::system_clock::time_point now);
 
 // The sidecar files next to the log.
 std::filesystem::path sent_list_path(const std::filesystem::path& log);
 std::filesystem::path export_lock_path(const std::filesystem::path& log);
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -34,8 +34,8 @@ struct HistogramPoint {
   Attributes attributes;
   uint64_t count = 0;
   double sum = 0, min = 0, max = 0;
-  std::vector<double> bounds;     // explicitBounds
-  std::vector<uint64_t> counts;   // bucketCounts: bounds.size() + 1
+  std::vector<double> bounds;    // explicitBounds
+  std::vector<uint64_t> counts;  // bucketCounts: bounds.size() + 1
 };
 
 enum class MetricKind { sum, histogram };
@@ -55,7 +55,7 @@ nlohmann::json metrics_request(const Resource& resource, const std::vector<Metri
 // A histogram point of one value in the explicit buckets `bounds`.
 HistogramPoint histogram_of(double value, const std::vector<double>& bounds, Attributes attributes);
 
-} // namespace hallmark::otlp
+}  // namespace hallmark::otlp
 
 namespace hallmark {
 
@@ -66,4 +66,4 @@ std::vector<otlp::Metric> step_metrics(const StepRecord& record);
 otlp::Metric sbom_components_metric(size_t components, const std::string& format, uint64_t now_ns);
 otlp::Metric verify_result_metric(bool passed, uint64_t now_ns);
 
-} // namespace hallmark
+}  // namespace hallmark

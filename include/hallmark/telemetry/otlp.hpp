@@ -31,19 +31,12 @@ void set_attribute(Attributes& attrs, const std::string& key, Value value);
 const Value* find_attribute(const Attributes& attrs, const std::string& key);
 
 // opentelemetry.proto.trace.v1.Span.SpanKind
-enum class SpanKind : int {
-  unspecified = 0,
-  internal = 1,
-  server = 2,
-  client = 3,
-  producer = 4,
-  consumer = 5
-};
+enum class SpanKind : int { unspecified = 0, internal = 1, server = 2, client = 3, producer = 4, consumer = 5 };
 // opentelemetry.proto.trace.v1.Status.StatusCode
 enum class StatusCode : int { unset = 0, ok = 1, error = 2 };
 
 struct Span {
-  std::string trace_id, span_id, parent_span_id; // hex; parent empty for a root
+  std::string trace_id, span_id, parent_span_id;  // hex; parent empty for a root
   std::string trace_state;
   std::string name;
   SpanKind kind = SpanKind::internal;
@@ -60,8 +53,8 @@ const char* severity_text(Severity s);
 struct LogRecord {
   uint64_t time_ns = 0, observed_ns = 0;
   Severity severity = Severity::info;
-  std::string event_name; // stable, namespaced, no dynamic parts: "hallmark.network.connect"
-  std::string body;       // short human text; every value a SIEM maps is an attribute too
+  std::string event_name;  // stable, namespaced, no dynamic parts: "hallmark.network.connect"
+  std::string body;        // short human text; every value a SIEM maps is an attribute too
   Attributes attributes;
   std::string trace_id, span_id;
 };
@@ -72,7 +65,7 @@ struct Resource {
 
 // OTLP/JSON text, written directly (a process-detail step has thousands of spans: no DOM).
 // Invalid UTF-8 in any string becomes U+FFFD (util/json_text.hpp).
-void attribute_into(std::string& out, const KeyValue& kv); // {"key":..,"value":{..}}
+void attribute_into(std::string& out, const KeyValue& kv);  // {"key":..,"value":{..}}
 void append_json(std::string& out, const Span& s);
 void append_json(std::string& out, const LogRecord& r);
 
@@ -86,8 +79,8 @@ std::string logs_request_text(const Resource& resource, const std::vector<LogRec
                               const std::string& scope_version, const Attributes& chain = {});
 
 // The same as JSON documents (parsed from the text above), for tests and inspection.
-nlohmann::json to_json(const Value& v);      // an AnyValue
-nlohmann::json to_json(const Attributes& a); // repeated KeyValue
+nlohmann::json to_json(const Value& v);       // an AnyValue
+nlohmann::json to_json(const Attributes& a);  // repeated KeyValue
 nlohmann::json to_json(const Span& s);
 nlohmann::json to_json(const LogRecord& r);
 nlohmann::json trace_request(const Resource& resource, const std::vector<Span>& spans,
@@ -95,4 +88,4 @@ nlohmann::json trace_request(const Resource& resource, const std::vector<Span>& 
 nlohmann::json logs_request(const Resource& resource, const std::vector<LogRecord>& logs,
                             const std::string& scope_version);
 
-} // namespace hallmark::otlp
+}  // namespace hallmark::otlp

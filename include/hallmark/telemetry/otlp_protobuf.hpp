@@ -29,7 +29,7 @@ Result<std::string> json_to_protobuf(std::string_view json_text, Signal signal);
 // ExportTracePartialSuccess and ExportLogsPartialSuccess share their layout (int64 rejected
 // count = 1, string error_message = 2), so one type serves both responses.
 struct PartialSuccess {
-  int64_t rejected = 0; // rejected_spans or rejected_log_records
+  int64_t rejected = 0;  // rejected_spans or rejected_log_records
   std::string error_message;
 };
 
@@ -41,4 +41,4 @@ Result<PartialSuccess> decode_export_response(std::string_view bytes);
 // or 5xx to a protobuf request.
 Result<std::string> decode_status_message(std::string_view bytes);
 
-} // namespace hallmark::otlp
+}  // namespace hallmark::otlp

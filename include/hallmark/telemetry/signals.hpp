@@ -36,12 +36,12 @@ inline constexpr const char* kVerificationFailed = "hallmark.verification.failed
 inline constexpr const char* kSbomDeniedComponent = "hallmark.sbom.denied_component";
 inline constexpr const char* kArtifactProduced = "hallmark.artifact.produced";
 inline constexpr const char* kToolchainExecutable = "hallmark.toolchain.executable";
-} // namespace event_name
+}  // namespace event_name
 
 struct StepSignalContext {
   RunInfo run;
   std::string step_span_id;
-  std::string parent_span_id; // the run span (root_span_id(run.trace_id))
+  std::string parent_span_id;  // the run span (root_span_id(run.trace_id))
   std::string trace_state;
   TelemetryDetail detail = TelemetryDetail::steps;
   std::vector<std::string> egress_allow;
@@ -69,13 +69,11 @@ Signals step_signals(const StepRecord& record, const StepSignalContext& ctx);
 // kNoParent (then the step span is the parent). Span ids derive from the step span and the
 // index, so a span streamed during the step and its children emitted later agree.
 std::string process_span_id(const std::string& step_span_id, size_t index);
-otlp::Span process_span(const ProcessRecord& p, size_t index, size_t parent,
-                        const StepSignalContext& ctx);
+otlp::Span process_span(const ProcessRecord& p, size_t index, size_t parent, const StepSignalContext& ctx);
 
 // The run span over all steps recorded so far; its result is failure when any step failed.
 // `caller_parent` is the span id from an incoming TRACEPARENT, if the run is a child.
-otlp::Span run_span(const RunInfo& run, const std::vector<StepRecord>& steps,
-                    const std::string& caller_parent);
+otlp::Span run_span(const RunInfo& run, const std::vector<StepRecord>& steps, const std::string& caller_parent);
 
 // The entities semconv 1.44.0 describes as resources (model/cicd/entities.yaml,
 // model/vcs/entities.yaml) for telemetry about `context` (a step record, at least its CI, git and
@@ -88,13 +86,12 @@ otlp::Resource with_entities(otlp::Resource resource, const otlp::Attributes& en
 
 // Events raised by other commands.
 struct VerificationFailure {
-  std::string artifact;        // path as given
-  std::string artifact_sha256; // when it could be hashed
-  std::string reason;          // one line, already free of secrets
-  std::string policy;          // policy file or rule, if any
+  std::string artifact;         // path as given
+  std::string artifact_sha256;  // when it could be hashed
+  std::string reason;           // one line, already free of secrets
+  std::string policy;           // policy file or rule, if any
 };
-otlp::LogRecord verification_failed_event(const VerificationFailure& f,
-                                          const std::string& trace_id);
+otlp::LogRecord verification_failed_event(const VerificationFailure& f, const std::string& trace_id);
 
 struct DeniedComponent {
   std::string purl, name, version, sbom_path, rule;
@@ -104,4 +101,4 @@ otlp::LogRecord sbom_denied_component_event(const DeniedComponent& c, const std:
 // "success", "failure", "error" (never ran), "cancellation" (SIGINT/SIGTERM/SIGHUP).
 std::string task_result(const StepRecord& r);
 
-} // namespace hallmark
+}  // namespace hallmark

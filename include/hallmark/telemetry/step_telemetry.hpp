@@ -27,17 +27,17 @@ namespace hallmark {
 
 class StepTelemetry {
 public:
-  StepTelemetry(); // disabled: child_env() empty, finish() does nothing
+  StepTelemetry();  // disabled: child_env() empty, finish() does nothing
   StepTelemetry(StepTelemetry&&) noexcept;
   StepTelemetry& operator=(StepTelemetry&&) noexcept;
-  ~StepTelemetry(); // stops the exporter at once if finish() was never called
+  ~StepTelemetry();  // stops the exporter at once if finish() was never called
 
   // `context`: the step record as far as it is known before the command runs (CI, git, host),
   // whose entities (signals.hpp, entity_attributes) go on the resource of every line the step
   // writes.
   static StepTelemetry begin(const TelemetryOptions& options, const RunInfo& run,
-                             const std::filesystem::path& record_dir, const std::string& step_name,
-                             const EnvMap& env, const StepRecord* context = nullptr);
+                             const std::filesystem::path& record_dir, const std::string& step_name, const EnvMap& env,
+                             const StepRecord* context = nullptr);
 
   // "NAME=value" entries to add to (or replace in) the child's environment.
   std::vector<std::string> child_env() const;
@@ -62,30 +62,27 @@ private:
 // Emits the run's SERVER span over `steps` (append + export within options.flush_deadline),
 // once per run: when the event log holds it already, only what is pending is exported.
 FlushStats close_run_telemetry(const TelemetryOptions& options, const RunInfo& run,
-                               const std::filesystem::path& record_dir,
-                               const std::vector<StepRecord>& steps, const EnvMap& env);
+                               const std::filesystem::path& record_dir, const std::vector<StepRecord>& steps,
+                               const EnvMap& env);
 
 // Whether the event log in `record_dir` holds the run span of `run` already.
 bool run_span_logged(const std::filesystem::path& record_dir, const RunInfo& run);
 
 // Appends log events (one line) to <record_dir>/events.otlp.jsonl and exports them.
-FlushStats emit_events(const TelemetryOptions& options, const std::filesystem::path& record_dir,
-                       const EnvMap& env, const std::vector<otlp::LogRecord>& logs);
+FlushStats emit_events(const TelemetryOptions& options, const std::filesystem::path& record_dir, const EnvMap& env,
+                       const std::vector<otlp::LogRecord>& logs);
 // Appends metrics (one line, telemetry/metrics.hpp) and exports them: `sbom`, `verify`.
-FlushStats emit_metrics(const TelemetryOptions& options, const std::filesystem::path& record_dir,
-                        const EnvMap& env, const std::vector<otlp::Metric>& metrics);
+FlushStats emit_metrics(const TelemetryOptions& options, const std::filesystem::path& record_dir, const EnvMap& env,
+                        const std::vector<otlp::Metric>& metrics);
 // For `hallmark verify`: one hallmark.verification.failed event in the current run's trace (or
 // the caller's, from TRACEPARENT).
-FlushStats emit_verification_failed(const TelemetryOptions& options,
-                                    const std::filesystem::path& record_dir, const EnvMap& env,
-                                    const VerificationFailure& failure);
-FlushStats emit_sbom_denied_component(const TelemetryOptions& options,
-                                      const std::filesystem::path& record_dir, const EnvMap& env,
-                                      const DeniedComponent& component);
+FlushStats emit_verification_failed(const TelemetryOptions& options, const std::filesystem::path& record_dir,
+                                    const EnvMap& env, const VerificationFailure& failure);
+FlushStats emit_sbom_denied_component(const TelemetryOptions& options, const std::filesystem::path& record_dir,
+                                      const EnvMap& env, const DeniedComponent& component);
 
 // `hallmark telemetry flush`: re-sends what the event log still holds unsent.
-FlushStats flush_record_dir(const TelemetryOptions& options,
-                            const std::filesystem::path& record_dir, const EnvMap& env,
+FlushStats flush_record_dir(const TelemetryOptions& options, const std::filesystem::path& record_dir, const EnvMap& env,
                             std::chrono::milliseconds deadline);
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -13,23 +13,23 @@
 namespace hallmark {
 
 struct TraceParent {
-  std::string trace_id; // 32 lowercase hex, not all zero
-  std::string span_id;  // 16 lowercase hex, not all zero
-  uint8_t flags = 0;    // bit 0: sampled
+  std::string trace_id;  // 32 lowercase hex, not all zero
+  std::string span_id;   // 16 lowercase hex, not all zero
+  uint8_t flags = 0;     // bit 0: sampled
 };
 
 // Parses a traceparent header value per W3C Trace Context level 2 §3.2: version 00 has exactly
 // four fields; a higher version may append fields after the flags; version ff is invalid;
 // upper-case hex is invalid. Returns nullopt and sets `why` on any violation.
 std::optional<TraceParent> parse_traceparent(std::string_view value, std::string* why = nullptr);
-std::string format_traceparent(const TraceParent& tp); // "00-<trace>-<span>-<flags>"
+std::string format_traceparent(const TraceParent& tp);  // "00-<trace>-<span>-<flags>"
 
 // tracestate is passed on unchanged when it is plausibly valid (≤ 32 list members, ≤ 512 chars
 // as §3.3.1.5 lets vendors truncate at); otherwise empty.
 std::string sanitize_tracestate(std::string_view value);
 
-std::string random_trace_id(); // 32 hex from the OS CSPRNG, never all zero
-std::string random_span_id();  // 16 hex
+std::string random_trace_id();  // 32 hex from the OS CSPRNG, never all zero
+std::string random_span_id();   // 16 hex
 
 // Deterministic trace id of a CI run: the first 16 bytes of SHA-256 over platform, repository,
 // run id and attempt. Two steps of the same job compute the same id; a re-run attempt differs.
@@ -38,8 +38,7 @@ std::string derive_trace_id(const CiContext& ci);
 // What the record dir should seed a new run's trace id with: an incoming TRACEPARENT's trace id
 // (the run becomes part of the caller's trace), else derive_trace_id in CI, else "" (random).
 // `warning` is set when TRACEPARENT is present but malformed (it is then ignored).
-std::string trace_id_seed(const EnvMap& env, const std::optional<CiContext>& ci,
-                          std::string* warning = nullptr);
+std::string trace_id_seed(const EnvMap& env, const std::optional<CiContext>& ci, std::string* warning = nullptr);
 
 // The run's root span id, a pure function of the trace id so every step names the same parent
 // without coordinating.
@@ -47,4 +46,4 @@ std::string root_span_id(const std::string& trace_id);
 // A stable span id derived from parts (for per-process spans).
 std::string derived_span_id(std::string_view seed);
 
-} // namespace hallmark
+}  // namespace hallmark

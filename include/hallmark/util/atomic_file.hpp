@@ -16,8 +16,7 @@ struct AtomicWriteOptions {
   bool no_clobber = false;  // fail if the destination exists (link(2) instead of rename(2))
 };
 
-Status write_file_atomic(const std::filesystem::path& path, std::string_view content,
-                         AtomicWriteOptions options = {});
+Status write_file_atomic(const std::filesystem::path& path, std::string_view content, AtomicWriteOptions options = {});
 
 // The same for content produced in pieces: `produce` calls `write` with each piece in order, so a
 // large document (a step record of 20,000 files) never has to exist whole in memory. A failed
@@ -32,4 +31,4 @@ Status append_line_locked(const std::filesystem::path& path, std::string_view li
 
 Result<std::string> read_file(const std::filesystem::path& path, size_t max_bytes = size_t(1) << 30);
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -19,4 +19,4 @@ namespace hallmark {
 // PREFIX/share/hallmark as configured. The error names every place tried.
 Result<std::filesystem::path> find_data_file(std::string_view relative, const std::string& override_dir = {});
 
-} // namespace hallmark
+}  // namespace hallmark

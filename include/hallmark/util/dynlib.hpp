@@ -34,8 +34,8 @@ Symbol symbol(F*& fn, const char* name) {
 // its pointers (load_symbols) and may initialise the library; false names the missing symbol.
 // nullptr when the library cannot be used, with the reason in `why` (if given) on every call.
 template <class Api>
-const Api* library_api(const char* soname, const char* package,
-                       bool (*fill)(void* lib, Api& api, std::string& missing), std::string* why) {
+const Api* library_api(const char* soname, const char* package, bool (*fill)(void* lib, Api& api, std::string& missing),
+                       std::string* why) {
   static std::string error;
   static const Api* api = [&]() -> const Api* {
     auto lib = open_library(soname, package);
@@ -55,7 +55,7 @@ const Api* library_api(const char* soname, const char* package,
   return api;
 }
 
-} // namespace hallmark
+}  // namespace hallmark
 
 namespace hallmark {
 
@@ -95,13 +95,13 @@ R unavailable_result() {
   }
 }
 
-} // namespace hallmark
+}  // namespace hallmark
 
 // The body of a forwarder: `int git_x(int a, char* b) { return HALLMARK_FORWARD(lib, git_x, (a, b)); }`.
 // The declaration in the library's header checks the forwarder's signature at compile time.
-#define HALLMARK_FORWARD(lib, name, args)                                                       \
-  [&]() -> decltype(::name args) {                                                              \
-    static const auto fn = reinterpret_cast<decltype(&::name)>((lib).symbol(#name));           \
-    if (fn == nullptr) return ::hallmark::unavailable_result<decltype(::name args)>();           \
-    return fn args;                                                                              \
+#define HALLMARK_FORWARD(lib, name, args)                                                                              \
+  [&]() -> decltype(::name args) {                                                                                     \
+    static const auto fn = reinterpret_cast<decltype(&::name)>((lib).symbol(#name));                                   \
+    if (fn == nullptr) return ::hallmark::unavailable_result<decltype(::name args)>();                                 \
+    return fn args;                                                                                                    \
   }()

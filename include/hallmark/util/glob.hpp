@@ -12,4 +12,4 @@ bool glob_match(std::string_view pattern, std::string_view path);
 // Plain fnmatch-like match of a whole string with no path semantics (environment names).
 bool wildcard_match(std::string_view pattern, std::string_view text);
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -7,11 +7,11 @@
 
 namespace hallmark {
 
-std::string to_hex(std::string_view bytes);                 // lowercase
+std::string to_hex(std::string_view bytes);  // lowercase
 std::optional<std::string> from_hex(std::string_view hex);
-std::string base64_encode(std::string_view bytes);          // standard alphabet, padded
+std::string base64_encode(std::string_view bytes);  // standard alphabet, padded
 // Accepts the standard and the URL-safe alphabet, padded or not (DSSE readers must).
 std::optional<std::string> base64_decode(std::string_view text);
-std::string sha256_hex(std::string_view bytes);             // of an in-memory buffer
+std::string sha256_hex(std::string_view bytes);  // of an in-memory buffer
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -23,4 +23,4 @@ std::string dump_json(const Json& j, int indent = -1) {
   return j.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -12,4 +12,4 @@ inline bool path_under(std::string_view path, std::string_view dir) {
   return path.size() == dir.size() || path[dir.size()] == '/' || dir.back() == '/';
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -15,7 +15,8 @@ struct Error {
 
 inline Error make_error(std::string message) { return Error{std::move(message)}; }
 
-template <class T> class [[nodiscard]] Result {
+template <class T>
+class [[nodiscard]] Result {
 public:
   Result(T value) : v_(std::move(value)) {}
   Result(Error error) : v_(std::move(error)) {}
@@ -43,11 +44,11 @@ struct Ok {};
 using Status = Result<Ok>;
 inline Status ok_status() { return Status(Ok{}); }
 
-} // namespace hallmark
+}  // namespace hallmark
 
 // Propagates an error from an expression yielding a Result; the value is discarded.
-#define HALLMARK_TRY(expr)                                                                         \
-  do {                                                                                             \
-    auto _hm_r = (expr);                                                                           \
-    if (!_hm_r.ok()) return _hm_r.error();                                                         \
+#define HALLMARK_TRY(expr)                                                                                             \
+  do {                                                                                                                 \
+    auto _hm_r = (expr);                                                                                               \
+    if (!_hm_r.ok()) return _hm_r.error();                                                                             \
   } while (0)

@@ -39,4 +39,4 @@ private:
   bool stop_ = false;
 };
 
-} // namespace hallmark
+}  // namespace hallmark

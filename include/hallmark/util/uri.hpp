@@ -22,4 +22,4 @@ std::string remote_uri(std::string_view remote, std::string_view base_dir = {});
 // local path or another scheme hallmark cannot map.
 std::string https_repository_url(std::string_view remote);
 
-} // namespace hallmark
+}  // namespace hallmark

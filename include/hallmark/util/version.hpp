@@ -9,4 +9,4 @@ const char* hallmark_version();
 // The `git describe` of the build ("992a18f", "v0.1.0-3-gabc-dirty"), or "unknown".
 const char* hallmark_git_describe();
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -6,9 +6,7 @@
 
 namespace hallmark::ci {
 
-bool detect_azure_pipelines(const EnvMap& env) {
-  return is_true(env, "TF_BUILD");
-}
+bool detect_azure_pipelines(const EnvMap& env) { return is_true(env, "TF_BUILD"); }
 
 CiContext collect_azure_pipelines(const EnvMap& env) {
   CiContext c;
@@ -34,11 +32,10 @@ CiContext collect_azure_pipelines(const EnvMap& env) {
   c.actor = var(env, "BUILD_REQUESTEDFOR");
   c.repository_url = url_var(env, "BUILD_REPOSITORY_URI");
   select(env, c,
-         {"BUILD_BUILDID", "BUILD_BUILDNUMBER", "SYSTEM_JOBID", "SYSTEM_JOBATTEMPT",
-          "SYSTEM_DEFINITIONID", "SYSTEM_TEAMPROJECT", "SYSTEM_STAGEDISPLAYNAME",
-          "BUILD_REQUESTEDFORID", "BUILD_REPOSITORY_NAME", "BUILD_REPOSITORY_PROVIDER",
-          "AGENT_ID", "AGENT_NAME", "AGENT_OS", "SYSTEM_PULLREQUEST_PULLREQUESTID"});
+         {"BUILD_BUILDID", "BUILD_BUILDNUMBER", "SYSTEM_JOBID", "SYSTEM_JOBATTEMPT", "SYSTEM_DEFINITIONID",
+          "SYSTEM_TEAMPROJECT", "SYSTEM_STAGEDISPLAYNAME", "BUILD_REQUESTEDFORID", "BUILD_REPOSITORY_NAME",
+          "BUILD_REPOSITORY_PROVIDER", "AGENT_ID", "AGENT_NAME", "AGENT_OS", "SYSTEM_PULLREQUEST_PULLREQUESTID"});
   return c;
 }
 
-} // namespace hallmark::ci
+}  // namespace hallmark::ci

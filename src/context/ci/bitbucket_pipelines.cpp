@@ -17,7 +17,7 @@ std::string strip_braces(std::string s) {
   if (s.size() >= 2 && s.front() == '{' && s.back() == '}') return s.substr(1, s.size() - 2);
   return s;
 }
-} // namespace
+}  // namespace
 
 CiContext collect_bitbucket_pipelines(const EnvMap& env) {
   CiContext c;
@@ -25,8 +25,8 @@ CiContext collect_bitbucket_pipelines(const EnvMap& env) {
   std::string origin = url_var(env, "BITBUCKET_GIT_HTTP_ORIGIN");
   std::string number = var(env, "BITBUCKET_BUILD_NUMBER");
   if (!origin.empty()) c.builder_id = origin + "/pipelines";
-  c.run_id = join_id({strip_braces(var(env, "BITBUCKET_PIPELINE_UUID")),
-                      strip_braces(var(env, "BITBUCKET_STEP_UUID"))});
+  c.run_id =
+      join_id({strip_braces(var(env, "BITBUCKET_PIPELINE_UUID")), strip_braces(var(env, "BITBUCKET_STEP_UUID"))});
   if (c.run_id.empty()) c.run_id = join_id({"bitbucket", number});
   if (!origin.empty() && !number.empty()) c.run_url = origin + "/pipelines/results/" + number;
   std::string ws = var(env, "BITBUCKET_WORKSPACE"), slug = var(env, "BITBUCKET_REPO_SLUG");
@@ -38,10 +38,10 @@ CiContext collect_bitbucket_pipelines(const EnvMap& env) {
   c.actor = var(env, "BITBUCKET_STEP_TRIGGERER_UUID");
   c.repository_url = origin;
   select(env, c,
-         {"BITBUCKET_BUILD_NUMBER", "BITBUCKET_PIPELINE_UUID", "BITBUCKET_STEP_UUID",
-          "BITBUCKET_WORKSPACE", "BITBUCKET_REPO_SLUG", "BITBUCKET_REPO_UUID", "BITBUCKET_PR_ID",
-          "BITBUCKET_PR_DESTINATION_BRANCH", "BITBUCKET_DEPLOYMENT_ENVIRONMENT"});
+         {"BITBUCKET_BUILD_NUMBER", "BITBUCKET_PIPELINE_UUID", "BITBUCKET_STEP_UUID", "BITBUCKET_WORKSPACE",
+          "BITBUCKET_REPO_SLUG", "BITBUCKET_REPO_UUID", "BITBUCKET_PR_ID", "BITBUCKET_PR_DESTINATION_BRANCH",
+          "BITBUCKET_DEPLOYMENT_ENVIRONMENT"});
   return c;
 }
 
-} // namespace hallmark::ci
+}  // namespace hallmark::ci

@@ -5,9 +5,7 @@
 
 namespace hallmark::ci {
 
-bool detect_buildkite(const EnvMap& env) {
-  return is_true(env, "BUILDKITE");
-}
+bool detect_buildkite(const EnvMap& env) { return is_true(env, "BUILDKITE"); }
 
 CiContext collect_buildkite(const EnvMap& env) {
   CiContext c;
@@ -29,10 +27,10 @@ CiContext collect_buildkite(const EnvMap& env) {
   c.actor = var(env, "BUILDKITE_BUILD_CREATOR");
   c.repository_url = url_var(env, "BUILDKITE_REPO");
   select(env, c,
-         {"BUILDKITE_BUILD_ID", "BUILDKITE_BUILD_NUMBER", "BUILDKITE_JOB_ID",
-          "BUILDKITE_RETRY_COUNT", "BUILDKITE_ORGANIZATION_SLUG", "BUILDKITE_PIPELINE_SLUG",
-          "BUILDKITE_AGENT_ID", "BUILDKITE_AGENT_NAME", "BUILDKITE_PULL_REQUEST", "BUILDKITE_TRIGGERED_FROM_BUILD_ID"});
+         {"BUILDKITE_BUILD_ID", "BUILDKITE_BUILD_NUMBER", "BUILDKITE_JOB_ID", "BUILDKITE_RETRY_COUNT",
+          "BUILDKITE_ORGANIZATION_SLUG", "BUILDKITE_PIPELINE_SLUG", "BUILDKITE_AGENT_ID", "BUILDKITE_AGENT_NAME",
+          "BUILDKITE_PULL_REQUEST", "BUILDKITE_TRIGGERED_FROM_BUILD_ID"});
   return c;
 }
 
-} // namespace hallmark::ci
+}  // namespace hallmark::ci

@@ -21,14 +21,11 @@ std::string url_var(const EnvMap& env, const char* name) {
 
 bool is_true(const EnvMap& env, const char* name) {
   std::string v = env_get(env, name);
-  for (char& c : v)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return v == "true" || v == "1" || v == "yes";
 }
 
-bool is_set(const EnvMap& env, const char* name) {
-  return !env_get(env, name).empty();
-}
+bool is_set(const EnvMap& env, const char* name) { return !env_get(env, name).empty(); }
 
 std::string full_ref(const std::string& branch, const std::string& tag) {
   if (!tag.empty()) return "refs/tags/" + tag;
@@ -57,8 +54,7 @@ std::string join_id(std::initializer_list<std::string> parts) {
 }
 
 std::string trim_slash(std::string s) {
-  while (!s.empty() && s.back() == '/')
-    s.pop_back();
+  while (!s.empty() && s.back() == '/') s.pop_back();
   return s;
 }
 
@@ -88,4 +84,4 @@ void select(const EnvMap& env, CiContext& ctx, std::initializer_list<const char*
     if (env.count(n)) ctx.selected[n] = var(env, n);
 }
 
-} // namespace hallmark::ci
+}  // namespace hallmark::ci

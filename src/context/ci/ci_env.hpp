@@ -16,8 +16,8 @@ namespace hallmark::ci {
 std::string var(const EnvMap& env, const char* name);
 // A URL-valued variable with credentials stripped; trailing '/' removed.
 std::string url_var(const EnvMap& env, const char* name);
-bool is_true(const EnvMap& env, const char* name); // "true", "True", "1", "yes"
-bool is_set(const EnvMap& env, const char* name);  // present and non-empty
+bool is_true(const EnvMap& env, const char* name);  // "true", "True", "1", "yes"
+bool is_set(const EnvMap& env, const char* name);   // present and non-empty
 // "refs/tags/<tag>" if tag is non-empty, else "refs/heads/<branch>" if branch is, else "".
 std::string full_ref(const std::string& branch, const std::string& tag);
 // Keeps [A-Za-z0-9._-] and turns anything else into '-' so that the id can name a directory.
@@ -32,8 +32,8 @@ std::string attempt_from_retry_count(const std::string& retries, bool empty_is_f
 // Copies each named variable that is set into ctx.selected (redacted like var()).
 void select(const EnvMap& env, CiContext& ctx, std::initializer_list<const char*> names);
 
-#define HALLMARK_CI_DETECTOR(fn)                                                                   \
-  bool detect_##fn(const EnvMap& env);                                                             \
+#define HALLMARK_CI_DETECTOR(fn)                                                                                       \
+  bool detect_##fn(const EnvMap& env);                                                                                 \
   CiContext collect_##fn(const EnvMap& env);
 HALLMARK_CI_DETECTOR(github_actions)
 HALLMARK_CI_DETECTOR(gitlab_ci)
@@ -45,4 +45,4 @@ HALLMARK_CI_DETECTOR(bitbucket_pipelines)
 HALLMARK_CI_DETECTOR(generic)
 #undef HALLMARK_CI_DETECTOR
 
-} // namespace hallmark::ci
+}  // namespace hallmark::ci

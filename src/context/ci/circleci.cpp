@@ -8,9 +8,7 @@
 
 namespace hallmark::ci {
 
-bool detect_circleci(const EnvMap& env) {
-  return is_true(env, "CIRCLECI");
-}
+bool detect_circleci(const EnvMap& env) { return is_true(env, "CIRCLECI"); }
 
 CiContext collect_circleci(const EnvMap& env) {
   CiContext c;
@@ -26,10 +24,9 @@ CiContext collect_circleci(const EnvMap& env) {
   c.actor = var(env, "CIRCLE_USERNAME");
   c.repository_url = url_var(env, "CIRCLE_REPOSITORY_URL");
   select(env, c,
-         {"CIRCLE_WORKFLOW_ID", "CIRCLE_WORKFLOW_JOB_ID", "CIRCLE_BUILD_NUM",
-          "CIRCLE_PROJECT_USERNAME", "CIRCLE_PROJECT_REPONAME", "CIRCLE_PULL_REQUEST",
-          "CIRCLE_NODE_INDEX", "CIRCLE_NODE_TOTAL"});
+         {"CIRCLE_WORKFLOW_ID", "CIRCLE_WORKFLOW_JOB_ID", "CIRCLE_BUILD_NUM", "CIRCLE_PROJECT_USERNAME",
+          "CIRCLE_PROJECT_REPONAME", "CIRCLE_PULL_REQUEST", "CIRCLE_NODE_INDEX", "CIRCLE_NODE_TOTAL"});
   return c;
 }
 
-} // namespace hallmark::ci
+}  // namespace hallmark::ci

@@ -5,9 +5,7 @@
 
 namespace hallmark::ci {
 
-bool detect_generic(const EnvMap& env) {
-  return is_true(env, "CI");
-}
+bool detect_generic(const EnvMap& env) { return is_true(env, "CI"); }
 
 CiContext collect_generic(const EnvMap& env) {
   CiContext c;
@@ -16,4 +14,4 @@ CiContext collect_generic(const EnvMap& env) {
   return c;
 }
 
-} // namespace hallmark::ci
+}  // namespace hallmark::ci

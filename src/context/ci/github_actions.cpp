@@ -7,9 +7,7 @@
 
 namespace hallmark::ci {
 
-bool detect_github_actions(const EnvMap& env) {
-  return is_true(env, "GITHUB_ACTIONS");
-}
+bool detect_github_actions(const EnvMap& env) { return is_true(env, "GITHUB_ACTIONS"); }
 
 CiContext collect_github_actions(const EnvMap& env) {
   CiContext c;
@@ -22,12 +20,12 @@ CiContext collect_github_actions(const EnvMap& env) {
     c.builder_id = server + "/" + workflow_ref;
   } else {
     std::string runner_env = var(env, "RUNNER_ENVIRONMENT");
-    c.builder_id = "https://github.com/actions/runner/" +
-                   (runner_env.empty() ? std::string("github-hosted") : runner_env);
+    c.builder_id =
+        "https://github.com/actions/runner/" + (runner_env.empty() ? std::string("github-hosted") : runner_env);
   }
   std::string run = var(env, "GITHUB_RUN_ID");
   c.run_attempt = var(env, "GITHUB_RUN_ATTEMPT");
-  if (c.run_attempt.empty() && !run.empty()) c.run_attempt = "1"; // before attempts existed
+  if (c.run_attempt.empty() && !run.empty()) c.run_attempt = "1";  // before attempts existed
   // One id for every step of every job of this attempt; a re-run gets a new one.
   c.run_id = join_id({run, c.run_attempt});
   if (!repo.empty() && !run.empty())
@@ -40,12 +38,11 @@ CiContext collect_github_actions(const EnvMap& env) {
   c.actor = var(env, "GITHUB_ACTOR");
   if (!repo.empty()) c.repository_url = server + "/" + repo;
   select(env, c,
-         {"GITHUB_RUN_ID", "GITHUB_RUN_NUMBER", "GITHUB_RUN_ATTEMPT", "GITHUB_WORKFLOW_REF",
-          "GITHUB_WORKFLOW_SHA", "GITHUB_REPOSITORY", "GITHUB_REPOSITORY_ID",
-          "GITHUB_REPOSITORY_OWNER", "GITHUB_REPOSITORY_OWNER_ID", "GITHUB_ACTOR_ID",
-          "GITHUB_TRIGGERING_ACTOR", "GITHUB_HEAD_REF", "GITHUB_BASE_REF", "GITHUB_REF_NAME",
+         {"GITHUB_RUN_ID", "GITHUB_RUN_NUMBER", "GITHUB_RUN_ATTEMPT", "GITHUB_WORKFLOW_REF", "GITHUB_WORKFLOW_SHA",
+          "GITHUB_REPOSITORY", "GITHUB_REPOSITORY_ID", "GITHUB_REPOSITORY_OWNER", "GITHUB_REPOSITORY_OWNER_ID",
+          "GITHUB_ACTOR_ID", "GITHUB_TRIGGERING_ACTOR", "GITHUB_HEAD_REF", "GITHUB_BASE_REF", "GITHUB_REF_NAME",
           "GITHUB_REF_TYPE", "RUNNER_ENVIRONMENT", "RUNNER_OS", "RUNNER_ARCH", "RUNNER_NAME"});
   return c;
 }
 
-} // namespace hallmark::ci
+}  // namespace hallmark::ci

@@ -27,4 +27,4 @@ std::optional<CiContext> detect_ci(const EnvMap& env) {
   return std::nullopt;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -11,11 +11,11 @@
 
 namespace {
 hallmark::LazyLibrary libpq("libpq.so.5", "libpq5");
-} // namespace
+}  // namespace
 
 namespace hallmark::evidence {
 std::string libpq_unavailable() { return libpq.available() ? std::string() : libpq.error(); }
-} // namespace hallmark::evidence
+}  // namespace hallmark::evidence
 
 extern "C" {
 
@@ -31,8 +31,8 @@ char* PQdb(const PGconn* conn) { return FORWARD(PQdb, (conn)); }
 void PQfinish(PGconn* conn) { FORWARD(PQfinish, (conn)); }
 PGresult* PQexec(PGconn* conn, const char* query) { return FORWARD(PQexec, (conn, query)); }
 PGresult* PQexecParams(PGconn* conn, const char* command, int nParams, const Oid* paramTypes,
-                       const char* const* paramValues, const int* paramLengths,
-                       const int* paramFormats, int resultFormat) {
+                       const char* const* paramValues, const int* paramLengths, const int* paramFormats,
+                       int resultFormat) {
   return FORWARD(PQexecParams,
                  (conn, command, nParams, paramTypes, paramValues, paramLengths, paramFormats, resultFormat));
 }
@@ -44,9 +44,15 @@ ExecStatusType PQresultStatus(const PGresult* res) {
 char* PQresultErrorMessage(const PGresult* res) { return FORWARD(PQresultErrorMessage, (res)); }
 int PQntuples(const PGresult* res) { return FORWARD(PQntuples, (res)); }
 int PQnfields(const PGresult* res) { return FORWARD(PQnfields, (res)); }
-char* PQgetvalue(const PGresult* res, int tup_num, int field_num) { return FORWARD(PQgetvalue, (res, tup_num, field_num)); }
-int PQgetlength(const PGresult* res, int tup_num, int field_num) { return FORWARD(PQgetlength, (res, tup_num, field_num)); }
-int PQgetisnull(const PGresult* res, int tup_num, int field_num) { return FORWARD(PQgetisnull, (res, tup_num, field_num)); }
+char* PQgetvalue(const PGresult* res, int tup_num, int field_num) {
+  return FORWARD(PQgetvalue, (res, tup_num, field_num));
+}
+int PQgetlength(const PGresult* res, int tup_num, int field_num) {
+  return FORWARD(PQgetlength, (res, tup_num, field_num));
+}
+int PQgetisnull(const PGresult* res, int tup_num, int field_num) {
+  return FORWARD(PQgetisnull, (res, tup_num, field_num));
+}
 #undef FORWARD
 
-} // extern "C"
+}  // extern "C"

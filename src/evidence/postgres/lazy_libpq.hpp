@@ -5,4 +5,4 @@
 namespace hallmark::evidence {
 // Empty when libpq can be opened, else why not (naming the Debian package).
 std::string libpq_unavailable();
-} // namespace hallmark::evidence
+}  // namespace hallmark::evidence

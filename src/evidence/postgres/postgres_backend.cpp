@@ -78,7 +78,7 @@ private:
   PGconn* conn_;
 };
 
-} // namespace
+}  // namespace
 
 Result<std::unique_ptr<Backend>> open_postgres(const std::string& conninfo) {
   if (std::string why = libpq_unavailable(); !why.empty()) return make_error("PostgreSQL evidence store: " + why);
@@ -96,4 +96,4 @@ Result<std::unique_ptr<Backend>> open_postgres(const std::string& conninfo) {
   return std::unique_ptr<Backend>(std::move(b));
 }
 
-} // namespace hallmark::evidence
+}  // namespace hallmark::evidence

@@ -122,11 +122,12 @@ private:
   std::map<std::string, Cached> cache_;
 };
 
-} // namespace
+}  // namespace
 
 Result<std::unique_ptr<Backend>> open_sqlite(const std::string& path) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string m = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close_v2(db);
@@ -141,4 +142,4 @@ Result<std::unique_ptr<Backend>> open_sqlite(const std::string& path) {
   return std::unique_ptr<Backend>(std::move(backend));
 }
 
-} // namespace hallmark::evidence
+}  // namespace hallmark::evidence

@@ -56,4 +56,4 @@ void Prefetcher::work() {
   }
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -42,4 +42,4 @@ private:
   std::thread thread_;
 };
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -61,11 +61,10 @@ std::string absolute_normal(const fs::path& p) {
   return normalize_path("/", (ec ? p : abs).string());
 }
 
-} // namespace
+}  // namespace
 
 TraceLog::TraceLog(fs::path workspace, fs::path record_dir, ProcessEndListener on_end)
-    : workspace_(absolute_normal(workspace)), record_dir_(absolute_normal(record_dir)),
-      on_end_(std::move(on_end)) {
+    : workspace_(absolute_normal(workspace)), record_dir_(absolute_normal(record_dir)), on_end_(std::move(on_end)) {
   std::error_code ec;
   own_exe_ = fs::read_symlink("/proc/self/exe", ec).string();
 }
@@ -126,8 +125,8 @@ void TraceLog::process_started(int64_t pid, int64_t ppid, SystemTime t) {
   processes_.push_back(std::move(r));
 }
 
-void TraceLog::process_exec(int64_t pid, const std::string& exe, const std::string& path,
-                            std::vector<std::string> argv, const std::string& cwd, bool setuid, SystemTime t) {
+void TraceLog::process_exec(int64_t pid, const std::string& exe, const std::string& path, std::vector<std::string> argv,
+                            const std::string& cwd, bool setuid, SystemTime t) {
   auto it = live_.find(pid);
   if (it == live_.end()) {
     process_started(pid, 0, t);
@@ -210,9 +209,7 @@ void TraceLog::file(int64_t pid, const std::string& path, unsigned ops, bool suc
   if (ops & (kOpDelete | kOpRenameFrom)) f.present = false;
 }
 
-bool TraceLog::known_absent(const std::string& path) const {
-  return !absent_.empty() && absent_.count(path) != 0;
-}
+bool TraceLog::known_absent(const std::string& path) const { return !absent_.empty() && absent_.count(path) != 0; }
 
 bool TraceLog::known_present(const std::string& path) const {
   auto it = files_.find(path);
@@ -226,8 +223,10 @@ void TraceLog::record_dir_changed(int64_t pid, const std::string& path, unsigned
   if (tampering_.size() >= 1000) return;  // a runaway writer: the first thousand say enough
   RecordTampering t;
   t.path = redact_text(path);
-  t.change = (ops & kOpDelete) ? "delete" : (ops & (kOpRenameFrom | kOpRenameTo)) ? "rename"
-             : (ops & kOpCreate) ? "create" : "write";
+  t.change = (ops & kOpDelete)                       ? "delete"
+             : (ops & (kOpRenameFrom | kOpRenameTo)) ? "rename"
+             : (ops & kOpCreate)                     ? "create"
+                                                     : "write";
   t.pid = pid;
   t.exe = exe;
   t.detected_by = "trace";
@@ -323,9 +322,13 @@ TraceSection TraceLog::finish(DigestCache& cache) {
     const std::string& path = *listed[i].path;
     FileAccess a;
     a.path = display_path(path);
-    static const std::pair<unsigned, const char*> kNames[] = {
-        {kOpRead, "read"},     {kOpWrite, "write"},        {kOpCreate, "create"}, {kOpDelete, "delete"},
-        {kOpRenameFrom, "rename_from"}, {kOpRenameTo, "rename_to"}, {kOpExec, "exec"}};
+    static const std::pair<unsigned, const char*> kNames[] = {{kOpRead, "read"},
+                                                              {kOpWrite, "write"},
+                                                              {kOpCreate, "create"},
+                                                              {kOpDelete, "delete"},
+                                                              {kOpRenameFrom, "rename_from"},
+                                                              {kOpRenameTo, "rename_to"},
+                                                              {kOpExec, "exec"}};
     for (const auto& [bit, name] : kNames)
       if (f.ops & bit) a.ops.push_back(name);
     a.success = f.success;
@@ -354,7 +357,8 @@ TraceSection TraceLog::finish(DigestCache& cache) {
 
   std::set<std::string> remote;
   for (const auto& c : network_) {
-    const bool loopback = c.address.rfind("127.", 0) == 0 || c.address == "::1" || c.address.rfind("::ffff:127.", 0) == 0;
+    const bool loopback =
+        c.address.rfind("127.", 0) == 0 || c.address == "::1" || c.address.rfind("::ffff:127.", 0) == 0;
     if (c.family != "unix" && !loopback) remote.insert(c.address);
   }
   s.summary.connections = network_.size();
@@ -365,4 +369,4 @@ TraceSection TraceLog::finish(DigestCache& cache) {
   return s;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -34,8 +34,7 @@ enum FileOp : unsigned {
 
 class TraceLog {
 public:
-  TraceLog(std::filesystem::path workspace, std::filesystem::path record_dir,
-           ProcessEndListener on_end = {});
+  TraceLog(std::filesystem::path workspace, std::filesystem::path record_dir, ProcessEndListener on_end = {});
 
   // Files worth hashing while the build runs (executables, and files read from outside the
   // workspace): each is handed to `prefetch` once, on the tracer's thread, so it must not block.
@@ -45,8 +44,8 @@ public:
   void process_started(int64_t pid, int64_t ppid, SystemTime t);
   // A successful exec: what /proc shows after PTRACE_EVENT_EXEC. `path` is the name the
   // program was exec'd by (a script or symlink), recorded as a file access.
-  void process_exec(int64_t pid, const std::string& exe, const std::string& path,
-                    std::vector<std::string> argv, const std::string& cwd, bool setuid, SystemTime t);
+  void process_exec(int64_t pid, const std::string& exe, const std::string& path, std::vector<std::string> argv,
+                    const std::string& cwd, bool setuid, SystemTime t);
   void process_exited(int64_t pid, int exit_code, int signal, SystemTime t);
   // A 32-bit (ia32/x32/arm32) syscall the tracer cannot decode: counted per process.
   void foreign_abi_syscall(int64_t pid);
@@ -75,14 +74,14 @@ private:
   struct FileState {
     unsigned ops = 0;
     bool success = false;
-    bool material = false;      // first successful access was a read
-    bool written = false;       // the step wrote or created it
-    bool present = true;        // not deleted/renamed away since
+    bool material = false;  // first successful access was a read
+    bool written = false;   // the step wrote or created it
+    bool present = true;    // not deleted/renamed away since
     int64_t pid = 0;
     size_t order = 0;
   };
   struct ProcessState {
-    size_t record = 0;          // index into processes_
+    size_t record = 0;  // index into processes_
     bool execed = false;
   };
 
@@ -102,7 +101,7 @@ private:
   std::unordered_map<int64_t, ProcessState> live_;
   std::unordered_map<std::string, FileState> files_;
   std::unordered_set<std::string> absent_;  // see known_absent()
-  std::vector<std::string> exes_;  // every executed binary (as /proc/PID/exe showed it)
+  std::vector<std::string> exes_;           // every executed binary (as /proc/PID/exe showed it)
   std::vector<Connection> network_;
   std::vector<RecordTampering> tampering_;
   std::string own_exe_;  // hallmark's binary: a nested `hallmark run` writes records legitimately
@@ -119,4 +118,4 @@ const char* pseudo_fs_root(const std::string& path);
 // named it). Relative input is joined to `base` first.
 std::string normalize_path(const std::string& base, const std::string& path);
 
-} // namespace hallmark
+}  // namespace hallmark

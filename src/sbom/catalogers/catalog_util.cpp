@@ -11,8 +11,7 @@
 
 namespace hallmark::sbom::internal {
 
-Component make_component(std::string purl_type, std::string name, std::string version,
-                         const CatalogInput& in) {
+Component make_component(std::string purl_type, std::string name, std::string version, const CatalogInput& in) {
   Component c;
   c.purl_type = std::move(purl_type);
   c.name = std::move(name);
@@ -86,7 +85,8 @@ std::vector<Hash> sri_to_hashes(std::string_view integrity, std::string* problem
       if (!raw) {
         why = std::string(a.name) + " value is not base64";
       } else if (raw->size() != a.bytes) {
-        why = std::string(a.name) + " value is " + std::to_string(raw->size()) + " bytes, not " + std::to_string(a.bytes);
+        why =
+            std::string(a.name) + " value is " + std::to_string(raw->size()) + " bytes, not " + std::to_string(a.bytes);
       } else {
         Hash h{a.name, to_hex(*raw)};
         bool dup = std::any_of(out.begin(), out.end(), [&](const Hash& x) { return x.alg == h.alg; });
@@ -178,7 +178,7 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal
 
 #include <toml++/toml.h>
 
@@ -187,7 +187,8 @@ namespace hallmark::sbom::internal {
 std::string pep508_name(std::string_view requirement) {
   std::string s = trim_space(requirement);
   size_t n = 0;
-  while (n < s.size() && (std::isalnum(static_cast<unsigned char>(s[n])) || s[n] == '-' || s[n] == '_' || s[n] == '.')) ++n;
+  while (n < s.size() && (std::isalnum(static_cast<unsigned char>(s[n])) || s[n] == '-' || s[n] == '_' || s[n] == '.'))
+    ++n;
   return s.substr(0, n);
 }
 
@@ -239,10 +240,9 @@ DeclaredPython read_pyproject(const CatalogInput& in, const std::string& relativ
   return d;
 }
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal
 
 namespace hallmark::sbom::internal {
-
 
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> lines;
@@ -333,13 +333,11 @@ static int scope_rank(Scope s) {
 static void merge_into(Component& have, const Component& c) {
   if (scope_rank(c.scope) > scope_rank(have.scope)) have.scope = c.scope;
   for (const auto& h : c.hashes) {
-    bool dup = std::any_of(have.hashes.begin(), have.hashes.end(),
-                           [&](const Hash& x) { return x.alg == h.alg; });
+    bool dup = std::any_of(have.hashes.begin(), have.hashes.end(), [&](const Hash& x) { return x.alg == h.alg; });
     if (!dup) have.hashes.push_back(h);
   }
   for (const auto& l : c.licenses)
-    if (std::find(have.licenses.begin(), have.licenses.end(), l) == have.licenses.end())
-      have.licenses.push_back(l);
+    if (std::find(have.licenses.begin(), have.licenses.end(), l) == have.licenses.end()) have.licenses.push_back(l);
   for (const auto& [k, v] : c.properties) have.properties.emplace(k, v);
 }
 
@@ -379,9 +377,7 @@ void ResultBuilder::edge(const std::string& from, const std::string& to) {
   if (edge_seen_.emplace(from, to).second) out_.edges[from].push_back(to);
 }
 
-void ResultBuilder::warn(std::string message) {
-  out_.warnings.push_back(Warning{in_.path, std::move(message)});
-}
+void ResultBuilder::warn(std::string message) { out_.warnings.push_back(Warning{in_.path, std::move(message)}); }
 
 std::optional<nlohmann::json> parse_json_object(const CatalogInput& in, ResultBuilder& rb) {
   nlohmann::json doc;
@@ -398,4 +394,4 @@ std::optional<nlohmann::json> parse_json_object(const CatalogInput& in, ResultBu
   return doc;
 }
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

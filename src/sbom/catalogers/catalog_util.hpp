@@ -21,8 +21,7 @@
 namespace hallmark::sbom::internal {
 
 // A library component with bom_ref = its purl and the manifest path as its occurrence.
-Component make_component(std::string purl_type, std::string name, std::string version,
-                         const CatalogInput& in);
+Component make_component(std::string purl_type, std::string name, std::string version, const CatalogInput& in);
 // "@scope/name" -> group "@scope", name "name" for npm packages.
 Component npm_component(std::string_view full_name, std::string version, const CatalogInput& in);
 Component pypi_component(std::string_view name, std::string version, const CatalogInput& in);
@@ -40,8 +39,7 @@ std::string integrity_warning(const std::string& what, std::string_view integrit
 
 struct PackageJson {
   std::string name, version, license;
-  std::map<std::string, std::string> dependencies, dev_dependencies, optional_dependencies,
-      peer_dependencies;
+  std::map<std::string, std::string> dependencies, dev_dependencies, optional_dependencies, peer_dependencies;
 };
 // nullopt when the text is not a JSON object; never throws.
 std::optional<PackageJson> parse_package_json(std::string_view text);
@@ -63,7 +61,7 @@ std::string trim_space(std::string_view s);  // every isspace character, both en
 bool starts_with(std::string_view s, std::string_view prefix);
 bool ends_with(std::string_view s, std::string_view suffix);
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal
 
 namespace hallmark::sbom::internal {
 // The distribution name at the start of a PEP 508 requirement ("requests[socks]>=2; ..." ->
@@ -78,13 +76,12 @@ struct DeclaredPython {
   std::set<std::string> prod, dev;
 };
 DeclaredPython read_pyproject(const CatalogInput& in, const std::string& relative = "pyproject.toml");
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal
 
 namespace hallmark::sbom::internal {
 
-
-std::vector<std::string_view> split_lines(std::string_view text);  // "\n" or "\r\n"
-std::string_view trim(std::string_view s);  // spaces, tabs and CR, both ends
+std::vector<std::string_view> split_lines(std::string_view text);   // "\n" or "\r\n"
+std::string_view trim(std::string_view s);                          // spaces, tabs and CR, both ends
 std::vector<std::string_view> split(std::string_view s, char sep);  // keeps empty fields
 std::string to_lower(std::string_view s);
 // Standard base64 (NuGet contentHash, Go h1) to lowercase hex; empty if it is not base64.
@@ -124,4 +121,4 @@ private:
 // JSON or its top level is not an object.
 std::optional<nlohmann::json> parse_json_object(const CatalogInput& in, ResultBuilder& rb);
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

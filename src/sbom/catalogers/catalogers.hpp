@@ -21,24 +21,24 @@ extern const Cataloger kPythonInstalledCataloger;     // *.dist-info/METADATA, *
 // OS packages in container images
 extern const Cataloger kDpkgStatusDCataloger;  // var/lib/dpkg/status.d/NAME (distroless)
 
-extern const Cataloger kGoModCataloger;                 // go.mod (+ go.sum, module cache)
-extern const Cataloger kCargoLockCataloger;             // Cargo.lock v1-v4
-extern const Cataloger kGemfileLockCataloger;           // Gemfile.lock / gems.locked
-extern const Cataloger kComposerLockCataloger;          // composer.lock
-extern const Cataloger kMavenPomCataloger;              // pom.xml
-extern const Cataloger kGradleLockfileCataloger;        // gradle.lockfile, */gradle/dependency-locks/*.lockfile
-extern const Cataloger kGradleVerificationCataloger;    // gradle/verification-metadata.xml
-extern const Cataloger kNugetLockCataloger;             // packages.lock.json
-extern const Cataloger kDotnetDepsCataloger;            // *.deps.json
-extern const Cataloger kNugetPackagesConfigCataloger;   // packages.config
-extern const Cataloger kConanLockCataloger;             // conan.lock (0.5 and 2.x)
-extern const Cataloger kVcpkgManifestCataloger;         // vcpkg.json
-extern const Cataloger kMixLockCataloger;               // mix.lock
-extern const Cataloger kPubspecLockCataloger;           // pubspec.lock
-extern const Cataloger kSwiftResolvedCataloger;         // Package.resolved v1-v3
-extern const Cataloger kPodfileLockCataloger;           // Podfile.lock
-extern const Cataloger kDpkgStatusCataloger;            // var/lib/dpkg/status
-extern const Cataloger kApkInstalledCataloger;          // lib/apk/db/installed
-extern const Cataloger kRpmdbSqliteCataloger;           // var/lib/rpm/rpmdb.sqlite
+extern const Cataloger kGoModCataloger;                // go.mod (+ go.sum, module cache)
+extern const Cataloger kCargoLockCataloger;            // Cargo.lock v1-v4
+extern const Cataloger kGemfileLockCataloger;          // Gemfile.lock / gems.locked
+extern const Cataloger kComposerLockCataloger;         // composer.lock
+extern const Cataloger kMavenPomCataloger;             // pom.xml
+extern const Cataloger kGradleLockfileCataloger;       // gradle.lockfile, */gradle/dependency-locks/*.lockfile
+extern const Cataloger kGradleVerificationCataloger;   // gradle/verification-metadata.xml
+extern const Cataloger kNugetLockCataloger;            // packages.lock.json
+extern const Cataloger kDotnetDepsCataloger;           // *.deps.json
+extern const Cataloger kNugetPackagesConfigCataloger;  // packages.config
+extern const Cataloger kConanLockCataloger;            // conan.lock (0.5 and 2.x)
+extern const Cataloger kVcpkgManifestCataloger;        // vcpkg.json
+extern const Cataloger kMixLockCataloger;              // mix.lock
+extern const Cataloger kPubspecLockCataloger;          // pubspec.lock
+extern const Cataloger kSwiftResolvedCataloger;        // Package.resolved v1-v3
+extern const Cataloger kPodfileLockCataloger;          // Podfile.lock
+extern const Cataloger kDpkgStatusCataloger;           // var/lib/dpkg/status
+extern const Cataloger kApkInstalledCataloger;         // lib/apk/db/installed
+extern const Cataloger kRpmdbSqliteCataloger;          // var/lib/rpm/rpmdb.sqlite
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

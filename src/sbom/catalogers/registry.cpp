@@ -52,4 +52,4 @@ const std::vector<Cataloger>& catalogers() {
   return table;
 }
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

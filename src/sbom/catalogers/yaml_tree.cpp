@@ -123,7 +123,7 @@ private:
   }
 };
 
-} // namespace
+}  // namespace
 
 YamlDocument parse_yaml(std::string_view text) {
   YamlDocument doc;
@@ -159,4 +159,4 @@ const YamlNode* parse_yaml_mapping(const CatalogInput& in, CatalogResult& out, Y
   return doc;
 }
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

@@ -16,8 +16,8 @@ namespace hallmark::sbom::internal {
 struct YamlNode;
 
 struct YamlEntry {
-  std::string key;   // scalar keys; a complex (map/sequence) key is read as ""
-  size_t line = 0;   // 1-based line of the key
+  std::string key;  // scalar keys; a complex (map/sequence) key is read as ""
+  size_t line = 0;  // 1-based line of the key
   YamlNode* value = nullptr;
 };
 
@@ -67,4 +67,4 @@ YamlDocument parse_yaml(std::string_view text);
 // file) when it is not YAML or not a mapping.
 const YamlNode* parse_yaml_mapping(const CatalogInput& in, CatalogResult& out, YamlDocument& storage);
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

@@ -38,7 +38,7 @@ std::vector<std::string_view> fields(std::string_view line) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 GoBuildInfoScanner::Parse GoBuildInfoScanner::try_parse() {
   std::string_view s = capture_;
@@ -123,7 +123,8 @@ CatalogResult GoBuildInfoScanner::finish(const std::string& display) {
   std::string last_dep;
   for (size_t start = 0; start < modinfo_.size();) {
     size_t nl = modinfo_.find('\n', start);
-    std::string_view line = std::string_view(modinfo_).substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    std::string_view line =
+        std::string_view(modinfo_).substr(start, nl == std::string::npos ? std::string::npos : nl - start);
     start = nl == std::string::npos ? modinfo_.size() : nl + 1;
     auto f = fields(line);
     if (f.size() >= 2 && f[0] == "path" && main.name.empty()) {
@@ -163,4 +164,4 @@ CatalogResult GoBuildInfoScanner::finish(const std::string& display) {
   return out;
 }
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

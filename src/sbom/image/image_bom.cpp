@@ -89,14 +89,15 @@ struct Collector {
       hold_current = (any_cataloger(path) || sibling_worth_holding(path) || archive_worth_holding(path));
       if (hold_current && (e.size > options.max_file_bytes || held_bytes + e.size > options.max_held_bytes)) {
         warnings.push_back(Warning{display(path, e), std::to_string(e.size) + " bytes: over the size held for "
-                                                     "cataloguing; not catalogued"});
+                                                                              "cataloguing; not catalogued"});
         hold_current = false;
       }
       go = GoBuildInfoScanner{};
     }
     if (hold_current) {
       // The tar entry's size was checked above; a stream longer than it is a lie, and stops here.
-      if (held[path].size() + chunk.size() > e.size) return make_error(display(path, e) + ": longer than its tar header says");
+      if (held[path].size() + chunk.size() > e.size)
+        return make_error(display(path, e) + ": longer than its tar header says");
       held[path].append(chunk);
       held_bytes += chunk.size();
     } else if (maybe_executable(e)) {
@@ -169,7 +170,7 @@ void run_on_held(const Collector& col, const oci::SquashedImage& tree, const std
   }
 }
 
-} // namespace
+}  // namespace
 
 Component image_component(const oci::ImageRef& ref, const std::string& digest, const oci::ResolvedImage& image) {
   Component root;
@@ -180,7 +181,8 @@ Component image_component(const oci::ImageRef& ref, const std::string& digest, c
   root.name = std::string(base_name(name));
   for (char& ch : root.name) ch = char(std::tolower(static_cast<unsigned char>(ch)));
   root.version = digest;
-  if (ref.transport == oci::Transport::registry) root.qualifiers["repository_url"] = ref.registry + "/" + ref.repository;
+  if (ref.transport == oci::Transport::registry)
+    root.qualifiers["repository_url"] = ref.registry + "/" + ref.repository;
   if (!ref.tag.empty()) root.qualifiers["tag"] = ref.tag;
   std::string arch = image.config.value("architecture", "");
   if (!arch.empty()) root.qualifiers["arch"] = arch;
@@ -214,7 +216,9 @@ Result<ImageBom> build_image_bom(const ImageBomOptions& o) {
   };
   HALLMARK_TRY(oci::read_final_files(
       **source, image->layers, *tree, want,
-      [&](const std::string& p, const oci::TreeEntry& e, std::string_view c, bool last) { return col.visit(p, e, c, last); },
+      [&](const std::string& p, const oci::TreeEntry& e, std::string_view c, bool last) {
+        return col.visit(p, e, c, last);
+      },
       o.limits));
   std::vector<CatalogResult> results = std::move(col.results);
   run_on_held(col, *tree, image->layers, o.include_dev, results);
@@ -230,4 +234,4 @@ Result<ImageBom> build_image_bom(const ImageBomOptions& o) {
   return out;
 }
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

@@ -30,8 +30,11 @@ TEST_CASE("attest::github_claims") {
   want.builder_id = "https://github.com/org/gen/.github/workflows/b.yml";
   want.source_uri = "github.com/acme/app";
   want.source_branch = "main";
-  nlohmann::json v02 = {{"predicateType", kSlsaProvenanceV02},
-                        {"predicate", {{"builder", {{"id", "x"}}}, {"invocation", {{"configSource", {{"uri", "git+https://github.com/acme/app@refs/heads/main"}}}}}}}};
+  nlohmann::json v02 = {
+      {"predicateType", kSlsaProvenanceV02},
+      {"predicate",
+       {{"builder", {{"id", "x"}}},
+        {"invocation", {{"configSource", {{"uri", "git+https://github.com/acme/app@refs/heads/main"}}}}}}}};
   auto checks = github_checks(want, c, v02);
   REQUIRE(checks.size() == 4);
   for (const auto& ch : checks) CHECK_MESSAGE(ch.passed, ch.check);

@@ -17,10 +17,11 @@ json sample_statement() {
   json st = p->statement;
   // Step byproducts as attest writes them (annotations carry exit codes and connections).
   json& b = st["predicate"]["runDetails"]["byproducts"];
-  b.push_back({{"name", "steps/1.json"}, {"digest", {{"sha256", "00"}}},
+  b.push_back({{"name", "steps/1.json"},
+               {"digest", {{"sha256", "00"}}},
                {"annotations", {{"step", "build"}, {"exitCode", 0}, {"networkDestinations", {"140.82.112.3:443"}}}}});
-  b.push_back({{"name", "steps/2.json"}, {"digest", {{"sha256", "00"}}},
-               {"annotations", {{"step", "test"}, {"exitCode", 2}}}});
+  b.push_back(
+      {{"name", "steps/2.json"}, {"digest", {{"sha256", "00"}}}, {"annotations", {{"step", "test"}, {"exitCode", 2}}}});
   return st;
 }
 
@@ -32,7 +33,7 @@ const CheckResult* find(const std::vector<CheckResult>& v, const std::string& na
 
 SystemTime at(const char* rfc3339) { return *parse_rfc3339(rfc3339); }
 
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("attest");
 
@@ -147,7 +148,9 @@ TEST_CASE("attest::policy_sbom_network_components") {
   CHECK(find(r, "policy.deniedComponents")->warning);
 
   st["predicate"]["runDetails"]["byproducts"].push_back(
-      {{"name", "app.cdx.json"}, {"digest", {{"sha256", "00"}}}, {"mediaType", kMediaCycloneDx},
+      {{"name", "app.cdx.json"},
+       {"digest", {{"sha256", "00"}}},
+       {"mediaType", kMediaCycloneDx},
        {"annotations", {{"sbom", true}, {"components", {"pkg:npm/left-pad@1.3.0", "pkg:npm/ok@1"}}}}});
   r = evaluate_policy(p, st, {});
   CHECK(find(r, "policy.requireSbom")->passed);
@@ -166,7 +169,9 @@ TEST_SUITE_END();
 TEST_SUITE_BEGIN("attest");
 
 TEST_CASE("attest::statement_source_forms") {
-  json st = {{"predicate", {{"buildDefinition", {{"externalParameters", {{"source", "git+https://github.com/example/hello@refs/tags/v1.0.0"}}}}}}}};
+  json st = {{"predicate",
+              {{"buildDefinition",
+                {{"externalParameters", {{"source", "git+https://github.com/example/hello@refs/tags/v1.0.0"}}}}}}}};
   auto s = statement_source(st);
   CHECK(s.uri == "git+https://github.com/example/hello");
   CHECK(s.ref == "refs/tags/v1.0.0");
@@ -253,7 +258,8 @@ TEST_CASE("attest::policy_every_rule_runs_after_a_failure") {
   json st = sample_statement();
   Policy p = *policy_from_json(
       R"({"allowedBuilders": ["https://gitlab.com/*"], "requiredSteps": ["scan", "test"],
-          "requiredStepsInOrder": true, "maxAge": "1h", "requireSbom": true})", "p");
+          "requiredStepsInOrder": true, "maxAge": "1h", "requireSbom": true})",
+      "p");
   auto r = evaluate_policy(p, st, at("2026-11-28T00:00:00Z"));
   for (const char* rule : {"policy.allowedBuilders", "policy.requiredSteps", "policy.requiredStepsInOrder",
                            "policy.requiredStepsSucceeded", "stepsSucceeded", "policy.maxAge", "policy.requireSbom"}) {

@@ -111,7 +111,11 @@ TEST_CASE("attest::byproducts_steps_sbom_telemetry") {
     o.step_files.push_back({"steps/step" + std::to_string(i) + ".json", path, kMediaStepRecord});
   }
   auto sbom = dir.path / "app.cdx.json";
-  REQUIRE(write_file_atomic(sbom, R"({"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"purl":"pkg:npm/left-pad@1.3.0","components":[{"purl":"pkg:npm/x@1"}]}]})").ok());
+  REQUIRE(
+      write_file_atomic(
+          sbom,
+          R"({"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"purl":"pkg:npm/left-pad@1.3.0","components":[{"purl":"pkg:npm/x@1"}]}]})")
+          .ok());
   o.sboms.push_back({"app.cdx.json", sbom, ""});
   o.telemetry_log = dir.path / "events.otlp.jsonl";
   REQUIRE(write_file_atomic(o.telemetry_log, "{\"a\":1}\n{\"b\":2}\n").ok());

@@ -28,7 +28,7 @@ std::string run_capture(const std::string& cmd) {
 
 const KeyType kAllTypes[] = {KeyType::ed25519, KeyType::ecdsa_p256, KeyType::ecdsa_p384, KeyType::rsa_3072};
 
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("attest");
 
@@ -77,11 +77,10 @@ TEST_CASE("attest::ecdsa_signatures_are_der_and_raw_is_rejected") {
   CHECK(static_cast<unsigned char>((*sig)[0]) == 0x30);  // ASN.1 SEQUENCE
 
   // The DSSE spec's own test vector carries a raw r||s P-256 signature.
-  const char* spec_pub =
-      "-----BEGIN PUBLIC KEY-----\n"
-      "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEZ805D3eqNZywjCI19lInBJOp7YMr\n"
-      "CrzAH3CVTAOQ0jgMeCvVTiaRJaRPRDOv8UMs6U4SvKc6pnrIDOoSYI3fdA==\n"
-      "-----END PUBLIC KEY-----\n";
+  const char* spec_pub = "-----BEGIN PUBLIC KEY-----\n"
+                         "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEZ805D3eqNZywjCI19lInBJOp7YMr\n"
+                         "CrzAH3CVTAOQ0jgMeCvVTiaRJaRPRDOv8UMs6U4SvKc6pnrIDOoSYI3fdA==\n"
+                         "-----END PUBLIC KEY-----\n";
   auto pub = verifying_key_from_pem(spec_pub, "spec");
   REQUIRE(pub.ok());
   auto raw = base64_decode("A3JqsQGtVsJ2O2xqrI5IcnXip5GToJ3F+FnZ+O88SjtR6rDAajabZKciJTfUiHqJPcIAriEGAHTVeCUjW2JIZA==");
@@ -157,7 +156,8 @@ TEST_CASE("attest::public_key_loading") {
   REQUIRE(pub.ok());
   CHECK(pub->keyid() == key->keyid());
   // RSA below 3072 bits is refused.
-  std::string small = run_capture("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 2>/dev/null | openssl pkey -pubout");
+  std::string small =
+      run_capture("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 2>/dev/null | openssl pkey -pubout");
   auto weak = verifying_key_from_pem(small + "\n", "small.pub");
   REQUIRE_FALSE(weak.ok());
   CHECK(weak.message().find("3072") != std::string::npos);

@@ -68,4 +68,4 @@ inline std::vector<StepRecord> sample_run() {
   return steps;
 }
 
-} // namespace hallmark::test
+}  // namespace hallmark::test

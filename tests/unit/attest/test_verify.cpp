@@ -51,7 +51,7 @@ std::vector<std::string> failed(const VerifyResult& r) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("attest");
 
@@ -99,7 +99,8 @@ TEST_CASE("attest::verify_rejections") {
   SUBCASE("_type and predicateType") {
     json st = f.statement;
     st["_type"] = "https://in-toto.io/Statement/v0.1";
-    CHECK(failed(*verify_artifact(f.options(f.write("a", statement_payload(st))))) == std::vector<std::string>{"_type"});
+    CHECK(failed(*verify_artifact(f.options(f.write("a", statement_payload(st))))) ==
+          std::vector<std::string>{"_type"});
     st = f.statement;
     st["predicateType"] = "https://slsa.dev/provenance/v0.3";  // v1 and v0.2 are read
     CHECK(failed(*verify_artifact(f.options(f.write("a", statement_payload(st))))) ==
@@ -146,7 +147,9 @@ TEST_CASE("attest::verify_rejections") {
   }
   SUBCASE("extra checks run last") {
     VerifyOptions o = f.options(f.write("a", statement_payload(f.statement)));
-    o.extra_checks.push_back([](const json&) { return std::vector<CheckResult>{{"events", false, "a chain", "broken"}}; });
+    o.extra_checks.push_back([](const json&) {
+      return std::vector<CheckResult>{{"events", false, "a chain", "broken"}};
+    });
     auto r = verify_artifact(o);
     CHECK(failed(*r) == std::vector<std::string>{"events"});
   }
@@ -193,11 +196,10 @@ TEST_CASE("attest::event_log_check_on_malformed_statements") {
   REQUIRE(write_file_atomic(log, "").ok());
   auto check = event_log_check(log);
   REQUIRE(check.ok());
-  for (const char* text :
-       {R"({"predicate": {"runDetails": {}}})", R"({"predicate": {"runDetails": {"byproducts": 7}}})",
-        R"({"predicate": "x"})", R"([1, 2])",
-        R"({"predicate": {"runDetails": {"byproducts": [{"annotations": {"chainHead": 42}}]}}})",
-        R"({"predicate": {"runDetails": {"byproducts": [{"annotations": "chainHead"}, 3]}}})"}) {
+  for (const char* text : {R"({"predicate": {"runDetails": {}}})",
+                           R"({"predicate": {"runDetails": {"byproducts": 7}}})", R"({"predicate": "x"})", R"([1, 2])",
+                           R"({"predicate": {"runDetails": {"byproducts": [{"annotations": {"chainHead": 42}}]}}})",
+                           R"({"predicate": {"runDetails": {"byproducts": [{"annotations": "chainHead"}, 3]}}})"}) {
     auto r = (*check)(json::parse(text));
     REQUIRE_MESSAGE(r.size() == 1, text);
     CHECK_FALSE_MESSAGE(r[0].passed, text);
@@ -216,7 +218,8 @@ TEST_CASE("attest::verify_refuses_a_private_key") {
   REQUIRE(pem.ok());
   auto r = verifying_key_from_pem(*pem, "release.key");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.message() == "release.key: this is a private key; give the public one (the .pub file hallmark keygen wrote beside it)");
+  CHECK(r.message() ==
+        "release.key: this is a private key; give the public one (the .pub file hallmark keygen wrote beside it)");
 }
 
 TEST_SUITE_END();

@@ -13,7 +13,7 @@ CiContext must_detect(const EnvMap& env, const char* platform) {
   return *c;
 }
 const std::string kSha = "ffac537e6cbbf934b08745a378932722df287a53";
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("context");
 
@@ -24,26 +24,24 @@ TEST_CASE("context::ci no CI") {
 }
 
 TEST_CASE("context::ci github actions") {
-  EnvMap env{
-      {"CI", "true"},
-      {"GITHUB_ACTIONS", "true"},
-      {"GITHUB_SERVER_URL", "https://github.com"},
-      {"GITHUB_REPOSITORY", "octo-org/octo-repo"},
-      {"GITHUB_RUN_ID", "1658821493"},
-      {"GITHUB_RUN_ATTEMPT", "2"},
-      {"GITHUB_RUN_NUMBER", "42"},
-      {"GITHUB_WORKFLOW", "Build and release"},
-      {"GITHUB_WORKFLOW_REF", "octo-org/octo-repo/.github/workflows/release.yml@refs/heads/main"},
-      {"GITHUB_JOB", "build"},
-      {"GITHUB_EVENT_NAME", "push"},
-      {"GITHUB_REF", "refs/heads/main"},
-      {"GITHUB_SHA", kSha},
-      {"GITHUB_ACTOR", "octocat"},
-      {"GITHUB_TOKEN", "ghs_" + std::string(36, 'q')},
-      {"RUNNER_ENVIRONMENT", "github-hosted"}};
-  CiContext c = must_detect(env, "github-actions"); // wins over the generic CI=true
-  CHECK(c.builder_id ==
-        "https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/heads/main");
+  EnvMap env{{"CI", "true"},
+             {"GITHUB_ACTIONS", "true"},
+             {"GITHUB_SERVER_URL", "https://github.com"},
+             {"GITHUB_REPOSITORY", "octo-org/octo-repo"},
+             {"GITHUB_RUN_ID", "1658821493"},
+             {"GITHUB_RUN_ATTEMPT", "2"},
+             {"GITHUB_RUN_NUMBER", "42"},
+             {"GITHUB_WORKFLOW", "Build and release"},
+             {"GITHUB_WORKFLOW_REF", "octo-org/octo-repo/.github/workflows/release.yml@refs/heads/main"},
+             {"GITHUB_JOB", "build"},
+             {"GITHUB_EVENT_NAME", "push"},
+             {"GITHUB_REF", "refs/heads/main"},
+             {"GITHUB_SHA", kSha},
+             {"GITHUB_ACTOR", "octocat"},
+             {"GITHUB_TOKEN", "ghs_" + std::string(36, 'q')},
+             {"RUNNER_ENVIRONMENT", "github-hosted"}};
+  CiContext c = must_detect(env, "github-actions");  // wins over the generic CI=true
+  CHECK(c.builder_id == "https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/heads/main");
   CHECK(c.run_id == "1658821493-2");
   CHECK(c.run_attempt == "2");
   CHECK(c.run_url == "https://github.com/octo-org/octo-repo/actions/runs/1658821493/attempts/2");
@@ -85,8 +83,7 @@ TEST_CASE("context::ci gitlab") {
              {"CI_COMMIT_SHA", kSha},
              {"GITLAB_USER_LOGIN", "alice"},
              {"CI_JOB_TOKEN", "glcbt-secret"},
-             {"CI_REPOSITORY_URL",
-              "https://gitlab-ci-token:glcbt-secret@gitlab.example.com/group/proj.git"}};
+             {"CI_REPOSITORY_URL", "https://gitlab-ci-token:glcbt-secret@gitlab.example.com/group/proj.git"}};
   CiContext c = must_detect(env, "gitlab-ci");
   CHECK(c.builder_id == "https://gitlab.example.com/group/proj/-/runners/12270831");
   CHECK(c.run_id == "1000-4089072540");
@@ -99,8 +96,7 @@ TEST_CASE("context::ci gitlab") {
   CHECK(c.commit == kSha);
   CHECK(c.actor == "alice");
   CHECK(c.repository_url == "https://gitlab.example.com/group/proj");
-  for (const auto& [k, v] : c.selected)
-    CHECK(v.find("glcbt-secret") == std::string::npos);
+  for (const auto& [k, v] : c.selected) CHECK(v.find("glcbt-secret") == std::string::npos);
 
   env["CI_JOB_RETRY_COUNT"] = "2";
   env.erase("CI_COMMIT_BRANCH");
@@ -171,21 +167,20 @@ TEST_CASE("context::ci circleci") {
 }
 
 TEST_CASE("context::ci azure pipelines") {
-  EnvMap env{
-      {"TF_BUILD", "True"},
-      {"SYSTEM_COLLECTIONURI", "https://dev.azure.com/fabrikam/"},
-      {"SYSTEM_TEAMPROJECT", "Fabrikam Fiber"},
-      {"BUILD_BUILDID", "1234"},
-      {"SYSTEM_JOBID", "12f1170f-54f2-53f3-20dd-22fc7dff55f9"},
-      {"SYSTEM_JOBATTEMPT", "3"},
-      {"BUILD_DEFINITIONNAME", "ci-main"},
-      {"SYSTEM_JOBDISPLAYNAME", "Build Linux"},
-      {"BUILD_REASON", "IndividualCI"},
-      {"BUILD_SOURCEBRANCH", "refs/heads/main"},
-      {"BUILD_SOURCEVERSION", kSha},
-      {"BUILD_REQUESTEDFOR", "Dana Smith"},
-      {"BUILD_REPOSITORY_URI", "https://fabrikam@dev.azure.com/fabrikam/Fabrikam%20Fiber/_git/app"},
-      {"SYSTEM_ACCESSTOKEN", "secret"}};
+  EnvMap env{{"TF_BUILD", "True"},
+             {"SYSTEM_COLLECTIONURI", "https://dev.azure.com/fabrikam/"},
+             {"SYSTEM_TEAMPROJECT", "Fabrikam Fiber"},
+             {"BUILD_BUILDID", "1234"},
+             {"SYSTEM_JOBID", "12f1170f-54f2-53f3-20dd-22fc7dff55f9"},
+             {"SYSTEM_JOBATTEMPT", "3"},
+             {"BUILD_DEFINITIONNAME", "ci-main"},
+             {"SYSTEM_JOBDISPLAYNAME", "Build Linux"},
+             {"BUILD_REASON", "IndividualCI"},
+             {"BUILD_SOURCEBRANCH", "refs/heads/main"},
+             {"BUILD_SOURCEVERSION", kSha},
+             {"BUILD_REQUESTEDFOR", "Dana Smith"},
+             {"BUILD_REPOSITORY_URI", "https://fabrikam@dev.azure.com/fabrikam/Fabrikam%20Fiber/_git/app"},
+             {"SYSTEM_ACCESSTOKEN", "secret"}};
   CiContext c = must_detect(env, "azure-pipelines");
   CHECK(c.builder_id == "https://dev.azure.com/fabrikam/Fabrikam%20Fiber");
   CHECK(c.run_id == "1234-12f1170f-54f2-53f3-20dd-22fc7dff55f9-3");
@@ -221,8 +216,7 @@ TEST_CASE("context::ci buildkite") {
   CHECK(c.builder_id == "https://buildkite.com/acme");
   CHECK(c.run_attempt == "2");
   CHECK(c.run_id == "0189a5b2-1111-2222-3333-444455556666-0189a5b2-aaaa-bbbb-cccc-ddddeeeeffff-2");
-  CHECK(c.run_url ==
-        "https://buildkite.com/acme/web/builds/88#0189a5b2-aaaa-bbbb-cccc-ddddeeeeffff");
+  CHECK(c.run_url == "https://buildkite.com/acme/web/builds/88#0189a5b2-aaaa-bbbb-cccc-ddddeeeeffff");
   CHECK(c.pipeline == "web");
   CHECK(c.job == ":hammer: build");
   CHECK(c.trigger == "webhook");
@@ -266,12 +260,11 @@ TEST_CASE("context::ci generic CI=true") {
 }
 
 TEST_CASE("context::ci values are redacted") {
-  EnvMap env{
-      {"GITHUB_ACTIONS", "true"},
-      {"GITHUB_SERVER_URL", "https://tok:" + std::string("x0000000000") + "@ghe.example.com"},
-      {"GITHUB_REPOSITORY", "o/r"},
-      {"GITHUB_RUN_ID", "1"},
-      {"GITHUB_ACTOR", "ghp_" + std::string(36, 'z')}};
+  EnvMap env{{"GITHUB_ACTIONS", "true"},
+             {"GITHUB_SERVER_URL", "https://tok:" + std::string("x0000000000") + "@ghe.example.com"},
+             {"GITHUB_REPOSITORY", "o/r"},
+             {"GITHUB_RUN_ID", "1"},
+             {"GITHUB_ACTOR", "ghp_" + std::string(36, 'z')}};
   CiContext c = must_detect(env, "github-actions");
   CHECK(c.repository_url == "https://ghe.example.com/o/r");
   CHECK(c.actor == "[REDACTED]");

@@ -18,7 +18,7 @@ const EnvMap kEnv{{"PATH", "/usr/bin"},
 bool listed(const EnvContext& c, const std::string& n) {
   return std::find(c.redacted.begin(), c.redacted.end(), n) != c.redacted.end();
 }
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("context");
 
@@ -39,7 +39,7 @@ TEST_CASE("context::env_context allow and deny globs") {
   CHECK(c.vars.size() == 4);
   CHECK(c.vars.count("PATH"));
   CHECK_FALSE(c.vars.count("HOME"));
-  CHECK(c.vars.at("GITHUB_TOKEN") == "[REDACTED]"); // allowed names are still redacted
+  CHECK(c.vars.at("GITHUB_TOKEN") == "[REDACTED]");  // allowed names are still redacted
 
   c = collect_env_context(kEnv, {{}, {"GITHUB_*", "L?_ALL"}});
   CHECK(c.vars.size() == 3);

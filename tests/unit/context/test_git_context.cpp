@@ -42,18 +42,16 @@ std::string sh(const std::string& cmd) {
   REQUIRE(p != nullptr);
   std::array<char, 4096> buf{};
   size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
-    out.append(buf.data(), n);
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
   int rc = pclose(p);
   INFO("command: " << cmd << "\noutput: " << out);
   REQUIRE(rc == 0);
-  while (!out.empty() && out.back() == '\n')
-    out.pop_back();
+  while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
 }
 
 std::string q(const fs::path& p) {
-  std::string out(1, '\''); // built by append: GCC 12 warns falsely (-Wrestrict) on "'" + s
+  std::string out(1, '\'');  // built by append: GCC 12 warns falsely (-Wrestrict) on "'" + s
   out.append(p.string()).append(1, '\'');
   return out;
 }
@@ -89,7 +87,7 @@ fs::path make_repo(const fs::path& base) {
   return repo;
 }
 
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("context");
 
@@ -127,14 +125,14 @@ TEST_CASE("context::git branch, tags, remote, clean tree") {
 TEST_CASE("context::git dirty and untracked counts") {
   TempDir t;
   fs::path repo = make_repo(t.path);
-  write(repo / "a.txt", "changed\n");                                // modified in the work tree
-  write(repo / "staged.txt", "s\n");                                 // added to the index
-  sh("cd " + q(repo) + " && git add staged.txt && git rm -q c.txt"); // deleted and staged
-  write(repo / "new1.txt", "n\n");                                   // untracked
-  write(repo / "newdir/x/1.txt", "1"); // an untracked directory counts once
+  write(repo / "a.txt", "changed\n");                                 // modified in the work tree
+  write(repo / "staged.txt", "s\n");                                  // added to the index
+  sh("cd " + q(repo) + " && git add staged.txt && git rm -q c.txt");  // deleted and staged
+  write(repo / "new1.txt", "n\n");                                    // untracked
+  write(repo / "newdir/x/1.txt", "1");                                // an untracked directory counts once
   write(repo / "newdir/x/2.txt", "2");
   write(repo / "newdir/3.txt", "3");
-  write(repo / "build.o", "ignored"); // ignored: not counted
+  write(repo / "build.o", "ignored");  // ignored: not counted
   GitContext g = must_collect(repo);
   std::string porcelain = sh("cd " + q(repo) + " && git status --porcelain | wc -l");
   CHECK(g.dirty == 3);
@@ -156,8 +154,7 @@ TEST_CASE("context::git detached HEAD") {
 TEST_CASE("context::git first remote when there is no origin") {
   TempDir t;
   fs::path repo = make_repo(t.path);
-  sh("cd " + q(repo) +
-     " && git remote remove origin && git remote add zzz https://u:p@z.example.com/r");
+  sh("cd " + q(repo) + " && git remote remove origin && git remote add zzz https://u:p@z.example.com/r");
   CHECK(must_collect(repo).remote_url == "https://aaa.example.com/x.git");
   sh("cd " + q(repo) + " && git remote remove aaa");
   CHECK(must_collect(repo).remote_url == "https://z.example.com/r");
@@ -239,19 +236,20 @@ TEST_SUITE_BEGIN("context");
 // A large index goes through the threaded stat scan (git_status_scan.cpp) before libgit2's
 // status: every kind of change must still count exactly as `git status --porcelain` does.
 // Shell: every work-tree file's mtime set 10 s back, older than any index written after it.
-constexpr const char* kAgeWorkTree =
-    " && find . -path ./.git -prune -o -exec touch -h -d '10 seconds ago' {} +";
+constexpr const char* kAgeWorkTree = " && find . -path ./.git -prune -o -exec touch -h -d '10 seconds ago' {} +";
 
 TEST_CASE("context::git large repository status matches git status") {
   TempDir t;
   fs::path repo = t.path / "big";
   fs::create_directories(repo);
-  sh("cd " + q(repo) + " && git init -q -b main && printf '*.o\\nignored-dir/\\n' >.gitignore"
+  sh("cd " + q(repo) +
+     " && git init -q -b main && printf '*.o\\nignored-dir/\\n' >.gitignore"
      " && for d in $(seq 0 59); do mkdir d$d; for f in $(seq 0 99); do echo $d-$f >d$d/f$f.txt; done; done"
      " && mkdir gone && echo g >gone/a && echo g >gone/b && echo r >root.txt");
   // (Not a file replaced by a directory: libgit2 lists the new directory as untracked too,
   // git does not; that is libgit2's status, with or without the scan.)
-  sh("cd " + q(repo) + " && mkdir -p tofile && echo x >tofile/x && ln -s root.txt link"
+  sh("cd " + q(repo) +
+     " && mkdir -p tofile && echo x >tofile/x && ln -s root.txt link"
      " && git add -A && git commit -qm base");
   // Files older than the index, or racily clean entries are re-checked by content: their
   // mtimes are set back rather than waited for; git status then refreshes the index.
@@ -266,19 +264,19 @@ TEST_CASE("context::git large repository status matches git status") {
     CHECK((*r)->untracked == 0);
   }
   sh("cd " + q(repo) +
-     " && echo changed >>d1/f1.txt"                      // modified
-     " && rm d2/f2.txt"                                  // deleted
-     " && rm -r gone"                                    // a whole tracked directory deleted
-     " && git rm -q d3/f3.txt"                           // deletion staged
-     " && echo new >d4/staged.txt && git add d4/staged.txt"  // addition staged
-     " && echo u >d5/untracked.txt"                      // untracked in a tracked directory
-     " && echo u >untracked-root.txt"                    // untracked at the root
-     " && mkdir -p newdir/sub && echo n >newdir/sub/n"   // untracked directory: one entry
+     " && echo changed >>d1/f1.txt"                                      // modified
+     " && rm d2/f2.txt"                                                  // deleted
+     " && rm -r gone"                                                    // a whole tracked directory deleted
+     " && git rm -q d3/f3.txt"                                           // deletion staged
+     " && echo new >d4/staged.txt && git add d4/staged.txt"              // addition staged
+     " && echo u >d5/untracked.txt"                                      // untracked in a tracked directory
+     " && echo u >untracked-root.txt"                                    // untracked at the root
+     " && mkdir -p newdir/sub && echo n >newdir/sub/n"                   // untracked directory: one entry
      " && echo o >d6/x.o && mkdir ignored-dir && echo i >ignored-dir/i"  // ignored
-     " && chmod +x d7/f7.txt"                            // mode change
-     " && rm -r tofile && echo now-a-file >tofile"       // directory replaced by a file
-     " && ln -sf d1/f1.txt link"                         // symlink retargeted
-     " && echo itd >d8/intent.txt && git add -N d8/intent.txt");  // intent to add
+     " && chmod +x d7/f7.txt"                                            // mode change
+     " && rm -r tofile && echo now-a-file >tofile"                       // directory replaced by a file
+     " && ln -sf d1/f1.txt link"                                         // symlink retargeted
+     " && echo itd >d8/intent.txt && git add -N d8/intent.txt");         // intent to add
   std::string porcelain = sh("cd " + q(repo) + " && git status --porcelain");
   uint64_t want_untracked = 0, want_dirty = 0;
   for (size_t at = 0; at < porcelain.size();) {
@@ -304,8 +302,8 @@ TEST_CASE("context::git large repository status matches git status") {
   auto candidates = context::internal::status_candidates(raw, 2);
   git_repository_free(raw);
   REQUIRE(candidates.has_value());
-  for (const char* p : {"d1/f1.txt", "d2/f2.txt", "d3/f3.txt", "d4/staged.txt", "d5/", "gone/a", "gone/b",
-                        "newdir/", "untracked-root.txt", "d7/f7.txt", "link", "tofile", "d8/intent.txt"})
+  for (const char* p : {"d1/f1.txt", "d2/f2.txt", "d3/f3.txt", "d4/staged.txt", "d5/", "gone/a", "gone/b", "newdir/",
+                        "untracked-root.txt", "d7/f7.txt", "link", "tofile", "d8/intent.txt"})
     CHECK_MESSAGE(std::count(candidates->begin(), candidates->end(), p) == 1, p);
   CHECK(candidates->size() < 30);  // not the 6,000 entries
   git_libgit2_shutdown();
@@ -318,10 +316,11 @@ TEST_CASE("context::git cache-tree shortcut") {
   TempDir t;
   fs::path repo = t.path / "ct";
   fs::create_directories(repo);
-  sh("cd " + q(repo) + " && git init -q -b main"
+  sh("cd " + q(repo) +
+     " && git init -q -b main"
      " && for d in $(seq 0 59); do mkdir d$d; for f in $(seq 0 99); do echo $d-$f >d$d/f$f.txt; done; done"
-     " && git add -A && git commit -qm a && echo b >>d1/f1.txt && git add -A && git commit -qm b"
-     + kAgeWorkTree + " && git status --porcelain >/dev/null");
+     " && git add -A && git commit -qm a && echo b >>d1/f1.txt && git add -A && git commit -qm b" +
+     kAgeWorkTree + " && git status --porcelain >/dev/null");
   auto candidates = [&] {
     git_repository* raw = nullptr;
     REQUIRE(git_repository_open(&raw, repo.c_str()) == 0);

@@ -9,76 +9,68 @@ using namespace hallmark;
 
 namespace {
 // Realistic-length fake tokens, built at run time so that secret scanners do not flag the file.
-std::string rep(char c, size_t n) {
-  return std::string(n, c);
-}
-const std::string kGhp = "ghp_" + rep('a', 18) + "0123456789AbCdEfGh"; // 36-char body
+std::string rep(char c, size_t n) { return std::string(n, c); }
+const std::string kGhp = "ghp_" + rep('a', 18) + "0123456789AbCdEfGh";  // 36-char body
 const std::string kPat = "github_pat_11ABCDEFG0" + rep('x', 40) + "_" + rep('Y', 20);
 const std::string kGlpat = "glpat-" + std::string("Xy12-ab_cd") + rep('Z', 10);
 const std::string kAws = "AKIA" + std::string("IOSFODNN7EXAMPLE");
 const std::string kAsia = "ASIA" + std::string("ZZZZ1234ABCD5678");
 const std::string kSlack = "xoxb-" + std::string("123456789012-1234567890123-") + rep('a', 24);
-const std::string kJwt = "eyJ" + std::string("hbGciOiJIUzI1NiJ9") + ".eyJ" +
-                         std::string("zdWIiOiIxMjM0NTY3ODkwIn0") + "." +
-                         "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
-const std::string kPem = "-----BEGIN " + std::string("RSA PRIVATE KEY-----\nMIIEow") +
-                         rep('Q', 64) + "\n-----END RSA PRIVATE KEY-----";
-} // namespace
+const std::string kJwt = "eyJ" + std::string("hbGciOiJIUzI1NiJ9") + ".eyJ" + std::string("zdWIiOiIxMjM0NTY3ODkwIn0") +
+                         "." + "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+const std::string kPem =
+    "-----BEGIN " + std::string("RSA PRIVATE KEY-----\nMIIEow") + rep('Q', 64) + "\n-----END RSA PRIVATE KEY-----";
+}  // namespace
 
 TEST_SUITE_BEGIN("context");
 
 TEST_CASE("context::is_secret_name") {
   for (const char* n :
-       {"GITHUB_TOKEN", "github_token", "AWS_SECRET_ACCESS_KEY", "DB_PASSWORD", "MYSQL_PASSWD",
-        "GPG_PASSPHRASE", "API_KEY", "apikey", "GOOGLE_CREDENTIALS", "NPM_AUTH", "AUTHORIZATION",
-        "HTTP_COOKIE", "SESSION_ID", "PRIVATE_REPO_URL", "SSH_AUTH_SOCK",
-        "KEYBOARD_LAYOUT"}) // last two: broad on purpose
+       {"GITHUB_TOKEN", "github_token", "AWS_SECRET_ACCESS_KEY", "DB_PASSWORD", "MYSQL_PASSWD", "GPG_PASSPHRASE",
+        "API_KEY", "apikey", "GOOGLE_CREDENTIALS", "NPM_AUTH", "AUTHORIZATION", "HTTP_COOKIE", "SESSION_ID",
+        "PRIVATE_REPO_URL", "SSH_AUTH_SOCK", "KEYBOARD_LAYOUT"})  // last two: broad on purpose
     CHECK_MESSAGE(is_secret_name(n), n);
-  for (const char* n :
-       {"PATH", "HOME", "CI", "GITHUB_SHA", "LANG", "BUILD_NUMBER", "TOKYO", "PASS"})
+  for (const char* n : {"PATH", "HOME", "CI", "GITHUB_SHA", "LANG", "BUILD_NUMBER", "TOKYO", "PASS"})
     CHECK_MESSAGE(!is_secret_name(n), n);
 }
 
 TEST_CASE("context::looks_like_secret_value positives") {
   for (const std::string& v :
-       {kGhp, "gho_" + rep('b', 36), "ghs_" + rep('C', 36), "ghu_" + rep('1', 36),
-        "ghr_" + rep('d', 36), kPat, kGlpat, kAws, kAsia, kSlack, "xoxp-" + rep('9', 30), kJwt,
-        kPem, std::string("https://user:hunter2@example.com/repo.git"),
-        std::string("postgres://app:s3cr3t@db:5432/prod"),
+       {kGhp, "gho_" + rep('b', 36), "ghs_" + rep('C', 36), "ghu_" + rep('1', 36), "ghr_" + rep('d', 36), kPat, kGlpat,
+        kAws, kAsia, kSlack, "xoxp-" + rep('9', 30), kJwt, kPem,
+        std::string("https://user:hunter2@example.com/repo.git"), std::string("postgres://app:s3cr3t@db:5432/prod"),
         std::string("Authorization: Bearer abc123def456ghi"),
         std::string("-----BEGIN OPENSSH PRIVATE KEY-----\ntruncated")})
     CHECK_MESSAGE(looks_like_secret_value(v), v);
 }
 
 TEST_CASE("context::looks_like_secret_value negatives") {
-  for (const std::string& v :
-       {std::string("ghp_short"),
-        std::string("ghp_cache_dir"),
-        std::string("glpat-"),
-        std::string("AKIA1234"),                   // too short
-        "XAKIA" + std::string("IOSFODNN7EXAMPLE"), // inside a longer word
-        "AKIA" + std::string("IOSFODNN7EXAMPLEX"), // 17 characters, not 16
-        std::string("xoxz-1234567890123"),
-        std::string("xoxb-short"),
-        std::string("eyJhbGciOi.notjwt"),
-        std::string("eyJhbGciOiJIUzI1NiJ9.eyJ.x"),
-        std::string("-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----"),
-        std::string("-----BEGIN CERTIFICATE-----"),
-        std::string("https://example.com/path"),
-        std::string("https://git@github.com/org/repo"),
-        std::string("http://localhost:8080/x"),
-        std::string("basic configuration"),
-        std::string("the bearer tokens"),
-        std::string("/usr/local/bin:/usr/bin"),
-        std::string("da39a3ee5e6b4b0d3255bfef95601890afd80709"),
-        std::string("")})
+  for (const std::string& v : {std::string("ghp_short"),
+                               std::string("ghp_cache_dir"),
+                               std::string("glpat-"),
+                               std::string("AKIA1234"),                    // too short
+                               "XAKIA" + std::string("IOSFODNN7EXAMPLE"),  // inside a longer word
+                               "AKIA" + std::string("IOSFODNN7EXAMPLEX"),  // 17 characters, not 16
+                               std::string("xoxz-1234567890123"),
+                               std::string("xoxb-short"),
+                               std::string("eyJhbGciOi.notjwt"),
+                               std::string("eyJhbGciOiJIUzI1NiJ9.eyJ.x"),
+                               std::string("-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----"),
+                               std::string("-----BEGIN CERTIFICATE-----"),
+                               std::string("https://example.com/path"),
+                               std::string("https://git@github.com/org/repo"),
+                               std::string("http://localhost:8080/x"),
+                               std::string("basic configuration"),
+                               std::string("the bearer tokens"),
+                               std::string("/usr/local/bin:/usr/bin"),
+                               std::string("da39a3ee5e6b4b0d3255bfef95601890afd80709"),
+                               std::string("")})
     CHECK_MESSAGE(!looks_like_secret_value(v), v);
 }
 
 TEST_CASE("context::redact_text replaces only the secret") {
   CHECK(redact_text("token is " + kGhp + " ok") == "token is [REDACTED] ok");
-  CHECK(redact_text("--header=Authorization: Bearer " + kGhp) ==
-        "--header=Authorization: Bearer [REDACTED]");
+  CHECK(redact_text("--header=Authorization: Bearer " + kGhp) == "--header=Authorization: Bearer [REDACTED]");
   CHECK(redact_text("curl -H 'Authorization: Basic dXNlcjpwYXNzd29yZA=='") ==
         "curl -H 'Authorization: Basic [REDACTED]'");
   CHECK(redact_text("https://user:pw@host/x") == "https://[REDACTED]@host/x");
@@ -91,19 +83,16 @@ TEST_CASE("context::redact_text replaces only the secret") {
   CHECK(redact_text("nothing to see") == "nothing to see");
   // Hostile input: long runs and many partial prefixes stay linear and correct.
   std::string many;
-  for (int i = 0; i < 20000; ++i)
-    many += "ghp_eyJ://@";
+  for (int i = 0; i < 20000; ++i) many += "ghp_eyJ://@";
   CHECK(redact_text(many) == many);
   // Prefixes repeated inside one long token run must not make the scan quadratic.
   std::string pats;
-  for (int i = 0; i < 50000; ++i)
-    pats += "github_pat_xoxb-";
+  for (int i = 0; i < 50000; ++i) pats += "github_pat_xoxb-";
   CHECK(redact_text(pats).size() < 100);
 }
 
 TEST_CASE("context::strip_url_credentials") {
-  CHECK(strip_url_credentials("https://user:pass@github.com/o/r.git") ==
-        "https://github.com/o/r.git");
+  CHECK(strip_url_credentials("https://user:pass@github.com/o/r.git") == "https://github.com/o/r.git");
   CHECK(strip_url_credentials("https://" + kGhp + "@github.com/o/r") == "https://github.com/o/r");
   CHECK(strip_url_credentials("https://oauth2@gitlab.com/o/r") == "https://gitlab.com/o/r");
   CHECK(strip_url_credentials("https://u:p@ss@host:8443/x?y#z") == "https://host:8443/x?y#z");
@@ -181,7 +170,8 @@ TEST_CASE("context::redact_argv CI forms") {
   }
   CHECK(redact_argv({"mysql", "-uroot", "-p" + pw, "db"}) ==
         std::vector<std::string>{"mysql", "-uroot", "-p[REDACTED]", "db"});
-  CHECK(redact_argv({"/usr/bin/mariadb", "-p", pw}) == std::vector<std::string>{"/usr/bin/mariadb", "-p", "[REDACTED]"});
+  CHECK(redact_argv({"/usr/bin/mariadb", "-p", pw}) ==
+        std::vector<std::string>{"/usr/bin/mariadb", "-p", "[REDACTED]"});
   CHECK(redact_argv({"docker", "login", "-u", "bot", "-p", pw, "reg.example"}) ==
         std::vector<std::string>{"docker", "login", "-u", "bot", "-p", "[REDACTED]", "reg.example"});
   // -p stays a port elsewhere, -u stays a uid:gid outside curl.
@@ -201,8 +191,9 @@ TEST_CASE("context::redact_argv CI forms") {
   CHECK(redact_argv({"curl", "-H", "Accept: application/json"})[2] == "Accept: application/json");
   // env NAME=VALUE and assignments inside sh -c scripts, with the other rules inside too.
   CHECK(redact_argv({"env", "DB_PASSWORD=" + pw, "make"})[1] == "DB_PASSWORD=[REDACTED]");
-  auto sh = redact_argv({"sh", "-c", "API_TOKEN=" + pw + " make deploy && curl -u bot:" + pw +
-                                         " -H 'PRIVATE-TOKEN: " + pw + "' x; mysql -p" + pw});
+  auto sh = redact_argv(
+      {"sh", "-c",
+       "API_TOKEN=" + pw + " make deploy && curl -u bot:" + pw + " -H 'PRIVATE-TOKEN: " + pw + "' x; mysql -p" + pw});
   REQUIRE(sh.size() == 3);
   CHECK_FALSE(has(sh, pw));
   CHECK(sh[2].find("API_TOKEN=[REDACTED]") != std::string::npos);
@@ -210,14 +201,16 @@ TEST_CASE("context::redact_argv CI forms") {
   CHECK(redact_argv({"bash", "-ec", "export GH_TOKEN=\"" + pw + "\"; echo ok"})[2].find(pw) == std::string::npos);
   CHECK(redact_argv({"sh", "-c", "echo hello world"})[2] == "echo hello world");
   // *_HEADERS assignments.
-  CHECK(redact_argv({"env", "OTEL_EXPORTER_OTLP_HEADERS=api-key=" + pw, "x"})[1] == "OTEL_EXPORTER_OTLP_HEADERS=[REDACTED]");
+  CHECK(redact_argv({"env", "OTEL_EXPORTER_OTLP_HEADERS=api-key=" + pw, "x"})[1] ==
+        "OTEL_EXPORTER_OTLP_HEADERS=[REDACTED]");
 }
 
 TEST_CASE("context::redact URLs with a bare token user") {
   const std::string tok = "0123456789abcdef0123456789abcdef";
   CHECK(redact_text("https://" + tok + "@github.com/acme/app.git").find(tok) == std::string::npos);
   CHECK(redact_text("SENTRY_DSN is https://" + tok + "@o1.ingest.sentry.io/42").find(tok) == std::string::npos);
-  CHECK(redact_text("https://" + tok + "@github.com/acme/app.git").find("github.com/acme/app.git") != std::string::npos);
+  CHECK(redact_text("https://" + tok + "@github.com/acme/app.git").find("github.com/acme/app.git") !=
+        std::string::npos);
   CHECK(redact_argv({"git", "clone", "https://" + tok + "@github.com/a/b"})[2].find(tok) == std::string::npos);
   CHECK(redact_env_value("SENTRY_DSN", "https://" + tok + "@o1.ingest.sentry.io/42").find(tok) == std::string::npos);
   // An ssh account is no secret.

@@ -59,7 +59,7 @@ bool has(const std::vector<Anomaly>& v, const std::string& kind, const std::stri
   return false;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("detect::normalise_path") {
   auto c = ctx();
@@ -83,7 +83,8 @@ TEST_CASE("detect::identical runs raise nothing") {
     CHECK(v.find("scratch.o") == std::string::npos);
   }
   CHECK(std::count(now.begin(), now.end(), BehaviourValue{"egress", "127.0.0.1:ephemeral"}) == 1);
-  CHECK(std::count(now.begin(), now.end(), BehaviourValue{"write_outside", "$HOME/.npm/_cacache/content-v2/sha512/*"}) == 1);
+  CHECK(std::count(now.begin(), now.end(),
+                   BehaviourValue{"write_outside", "$HOME/.npm/_cacache/content-v2/sha512/*"}) == 1);
   CHECK(compare_behaviour(now, baseline_of(now, 10)).empty());
   // Another ephemeral port, another temp name: still nothing.
   r.trace->network[1].port = 45678;
@@ -165,14 +166,15 @@ TEST_CASE("detect::baselines in the store keep the last N runs") {
   CHECK(load_baseline(**store, key, 10).value().runs == 0);
   for (int i = 0; i < 12; ++i) {
     std::string t = "2026-01-01T00:00:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + "Z";
-    REQUIRE(add_to_baseline(**store, key, "run" + std::to_string(i), t, {{"exec", "/bin/v" + std::to_string(i)}}, 11).ok());
+    REQUIRE(
+        add_to_baseline(**store, key, "run" + std::to_string(i), t, {{"exec", "/bin/v" + std::to_string(i)}}, 11).ok());
   }
   // Adding the same run again changes nothing.
   REQUIRE(add_to_baseline(**store, key, "run11", "2026-01-01T00:00:11Z", {{"exec", "/bin/other"}}, 11).ok());
   auto b = load_baseline(**store, key, 10);
   REQUIRE(b.ok());
   CHECK(b->runs == 10);
-  CHECK(!b->has("exec", "/bin/v1"));   // older than the last 10
+  CHECK(!b->has("exec", "/bin/v1"));  // older than the last 10
   CHECK(b->has("exec", "/bin/v2"));
   CHECK(b->has("exec", "/bin/v11"));
   CHECK(!b->has("exec", "/bin/other"));

@@ -17,7 +17,7 @@ DigestSet all() {
   s.gitoid = true;
   return s;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("hash::digest_known_vectors") {
   auto e = digest_bytes("", all());
@@ -53,8 +53,9 @@ TEST_CASE("hash::digest_file_matches_coreutils_and_git") {
     CHECK((*d)["sha256"] == run("sha256sum " + quote(p) + " | cut -d' ' -f1"));
     CHECK((*d)["sha512"] == run("sha512sum " + quote(p) + " | cut -d' ' -f1"));
     CHECK((*d)["gitoid:sha1"] == run("git hash-object " + quote(p)));
-    CHECK((*d)["sha256"] == digest_bytes(name == std::string("big.bin") ? big
-                                         : name == std::string("abc.txt") ? "abc" : "",
+    CHECK((*d)["sha256"] == digest_bytes(name == std::string("big.bin")   ? big
+                                         : name == std::string("abc.txt") ? "abc"
+                                                                          : "",
                                          DigestSet{})["sha256"]);
   }
 }

@@ -15,10 +15,8 @@ TEST_SUITE_BEGIN("hash");
 
 namespace {
 bool anything(const std::string&) { return true; }
-DigestMap sha256_of(const std::string& content) {
-  return digest_bytes(content, DigestSet{});
-}
-} // namespace
+DigestMap sha256_of(const std::string& content) { return digest_bytes(content, DigestSet{}); }
+}  // namespace
 
 TEST_CASE("hash::digest_cache_carries_digests_to_the_next_step") {
   TempDir t;

@@ -20,7 +20,8 @@ TEST_CASE("util::thread_pool_runs_everything_with_back_pressure") {
     pool.submit([&] {
       int now = ++running;
       int p = peak.load();
-      while (now > p && !peak.compare_exchange_weak(p, now)) {}
+      while (now > p && !peak.compare_exchange_weak(p, now)) {
+      }
       std::this_thread::sleep_for(std::chrono::microseconds(200));
       --running;
       ++done;

@@ -60,7 +60,7 @@ struct Deadline {
   ~Deadline() { ::alarm(0); }
 };
 
-} // namespace
+}  // namespace
 
 TEST_CASE("hash::walk_kinds_links_fifo_loops") {
   Deadline d(60);
@@ -76,10 +76,9 @@ TEST_CASE("hash::walk_kinds_links_fifo_loops") {
 
   auto r = walk_tree(options_for(t.path));
   REQUIRE(r.ok());
-  CHECK(paths(r->entries) == std::vector<std::string>{"a.txt", "fifo", "link", "loop1", "loop2",
-                                                      "outside", "sub/deep/b.bin", "sub/self"});
-  CHECK(entry(*r, "a.txt")->digests.at("sha256") ==
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(paths(r->entries) ==
+        std::vector<std::string>{"a.txt", "fifo", "link", "loop1", "loop2", "outside", "sub/deep/b.bin", "sub/self"});
+  CHECK(entry(*r, "a.txt")->digests.at("sha256") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(entry(*r, "a.txt")->size == 3);
   CHECK(entry(*r, "fifo")->kind == FileKind::fifo);
   CHECK(entry(*r, "fifo")->digests.empty());
@@ -216,7 +215,7 @@ TEST_CASE("hash::walk_excludes_and_skips_are_never_entered") {
   REQUIRE(r2.ok());
   CHECK(entry(*r2, "build/obj/a.o") == nullptr);
   CHECK(entry(*r2, ".git/HEAD") != nullptr);  // not skipped when not asked to
-  CHECK(r2->counts.dirs_entered == 6);  // root, src, build, .git, .hallmark, .hallmark/run
+  CHECK(r2->counts.dirs_entered == 6);        // root, src, build, .git, .hallmark, .hallmark/run
 }
 
 TEST_CASE("hash::walk_respects_gitignore") {
@@ -346,8 +345,7 @@ TEST_CASE("hash::walk_dirhash_is_deterministic") {
   o.dirhash = {"**/node_modules"};
   auto r = walk_tree(o);
   REQUIRE(r.ok());
-  CHECK(paths(r->entries) ==
-        std::vector<std::string>{"a/app.js", "a/node_modules", "b/node_modules"});
+  CHECK(paths(r->entries) == std::vector<std::string>{"a/app.js", "a/node_modules", "b/node_modules"});
   const FileEntry* a = entry(*r, "a/node_modules");
   const FileEntry* b = entry(*r, "b/node_modules");
   CHECK(a->kind == FileKind::dirhash);
@@ -391,11 +389,10 @@ TEST_CASE("hash::walk_reuses_digests_when_stat_unchanged") {
 
   auto same = walk_tree(o, &*first);
   REQUIRE(same.ok());
-  CHECK(same->counts.files_hashed == 0);  // a stat pass only: no open(), no read()
+  CHECK(same->counts.files_hashed == 0);     // a stat pass only: no open(), no read()
   CHECK(same->counts.digests_reused == 21);  // 20 files + the dirhash entry
   CHECK(same->entries.size() == first->entries.size());
-  for (size_t i = 0; i < same->entries.size(); ++i)
-    CHECK(same->entries[i].digests == first->entries[i].digests);
+  for (size_t i = 0; i < same->entries.size(); ++i) CHECK(same->entries[i].digests == first->entries[i].digests);
 
   // Rewrite one file with new content of the same size: only it is read again (the real clock
   // now, under which it was just written).
@@ -494,7 +491,7 @@ TEST_CASE("hash::partitioned_second_walk_equals_one_walker") {
     CHECK(changed->counts.digests_reused == again->counts.digests_reused);
     CHECK(entry(*changed, "d0/s0/f0") == nullptr);  // unchanged: only marked
     CHECK(entry(*changed, "d3/s1/f1") != nullptr);
-    CHECK(entry(*changed, "link") != nullptr);      // not a regular file: always listed
+    CHECK(entry(*changed, "link") != nullptr);  // not a regular file: always listed
     REQUIRE(changed->unchanged.size() == first->entries.size());
     CHECK(changed->unchanged[size_t(first->find("d0/s0/f0"))]);
     CHECK_FALSE(changed->unchanged[size_t(first->find("d9/s0/f0"))]);  // deleted
@@ -546,8 +543,7 @@ TEST_CASE("hash::walk_large_files_and_threads_agree") {
   REQUIRE(one->entries.size() == 602);
   CHECK(one->counts.files_hashed == 602);
   for (size_t i = 0; i < one->entries.size(); ++i) CHECK(one->entries[i].digests == four->entries[i].digests);
-  CHECK(entry(*one, "large2")->digests.at("sha256") ==
-        run("sha256sum " + quote(t / "large2") + " | cut -d' ' -f1"));
+  CHECK(entry(*one, "large2")->digests.at("sha256") == run("sha256sum " + quote(t / "large2") + " | cut -d' ' -f1"));
   CHECK(entry(*one, "large1")->digests.at("gitoid:sha1") == run("git hash-object " + quote(t / "large1")));
 }
 

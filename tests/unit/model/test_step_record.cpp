@@ -53,7 +53,7 @@ StepRecord full_record() {
   r.trace = t;
   return r;
 }
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("model");
 
@@ -102,7 +102,9 @@ TEST_CASE("model::invalid_utf8_names_do_not_throw") {
   // A Linux file name is any bytes but '/' and NUL: the DOM's dump() throws on these.
   StepRecord r;
   r.name = "x";
-  r.materials = {entry("bad\xff" "name"), entry("ok-\xc3\xa9")};
+  r.materials = {entry("bad\xff"
+                       "name"),
+                 entry("ok-\xc3\xa9")};
   r.argv = {"echo", "\xc0\xaf"};
   std::string text;
   REQUIRE_NOTHROW(text = to_record_text(r));

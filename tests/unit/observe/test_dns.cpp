@@ -55,7 +55,7 @@ void record(Bytes& b, unsigned type, const Bytes& rdata, bool pointer = true, co
   b.insert(b.end(), rdata.begin(), rdata.end());
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("an A and an AAAA answer name the question's host") {
   Bytes m = response("Files.Example.NET", 2);

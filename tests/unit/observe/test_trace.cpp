@@ -56,7 +56,7 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-} // namespace
+}  // namespace
 
 // meson runs this suite twice: as is (read-only opens through fanotify where permitted) and
 // with HALLMARK_TEST_TRACE_READS=ptrace (a stop for every open), so both paths are covered.
@@ -99,12 +99,13 @@ bool has_entry(const std::vector<FileEntry>& v, const std::string& path) {
 
 const ProcessRecord* find_process(const TraceSection& t, const std::string& exe_suffix) {
   for (const auto& p : t.processes)
-    if (p.exe.size() >= exe_suffix.size() && p.exe.compare(p.exe.size() - exe_suffix.size(), exe_suffix.size(), exe_suffix) == 0)
+    if (p.exe.size() >= exe_suffix.size() &&
+        p.exe.compare(p.exe.size() - exe_suffix.size(), exe_suffix.size(), exe_suffix) == 0)
       return &p;
   return nullptr;
 }
 
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("trace");
 
@@ -116,7 +117,8 @@ TEST_CASE("trace::available_here") {
 TEST_CASE("trace::shell_pipeline") {
   TempDir d;
   write_file(d.path / "in.txt", "one\ntwo\n");
-  auto out = sh("cd " + d.path.string() + " && cat in.txt | tr a-z A-Z > out.txt && wc -l < in.txt > count.txt", d.path);
+  auto out =
+      sh("cd " + d.path.string() + " && cat in.txt | tr a-z A-Z > out.txt && wc -l < in.txt > count.txt", d.path);
   CHECK(out.child.exit_code == 0);
   CHECK(slurp(d.path / "out.txt") == "ONE\nTWO\n");
   const TraceSection& t = out.trace;
@@ -155,7 +157,8 @@ TEST_CASE("trace::threads_open_files") {
 TEST_CASE("trace::posix_spawn_vfork") {
   TempDir d;
   write_file(d.path / "a.txt", "a");
-  auto out = trace({TRACE_HELPER, "spawn", "/bin/cp", (d.path / "a.txt").string(), (d.path / "b.txt").string()}, d.path);
+  auto out =
+      trace({TRACE_HELPER, "spawn", "/bin/cp", (d.path / "a.txt").string(), (d.path / "b.txt").string()}, d.path);
   CHECK(out.child.exit_code == 0);
   CHECK(has_op(out.trace, "a.txt", "read"));
   CHECK(has_op(out.trace, "b.txt", "create"));
@@ -188,7 +191,9 @@ TEST_CASE("trace::rename_into_place") {
 TEST_CASE("trace::unlink_and_failed_opens") {
   TempDir d;
   write_file(d.path / "gone.txt", "g");
-  auto out = sh("cd " + d.path.string() + " && cat missing1 missing2 2>/dev/null; rm gone.txt; cat /proc/self/status >/dev/null", d.path);
+  auto out = sh("cd " + d.path.string() +
+                    " && cat missing1 missing2 2>/dev/null; rm gone.txt; cat /proc/self/status >/dev/null",
+                d.path);
   CHECK(has_op(out.trace, "gone.txt", "delete"));
   CHECK(!has_entry(out.trace.materials, "gone.txt"));
   CHECK(find_file(out.trace, "missing1") == nullptr);  // counted, not listed
@@ -298,8 +303,7 @@ TEST_CASE("trace::tcp_connect_to_local_listener") {
   CHECK(received == "hello\n");
   bool seen = false;
   for (const auto& c : out.trace.network)
-    if (c.family == "inet" && c.address == "127.0.0.1" && c.port == port && c.success &&
-        c.transport == "tcp")
+    if (c.family == "inet" && c.address == "127.0.0.1" && c.port == port && c.success && c.transport == "tcp")
       seen = true;
   CHECK(seen);
   CHECK(out.trace.summary.remote_hosts == 0);  // loopback is not remote
@@ -325,7 +329,9 @@ TEST_CASE("trace::killed_child") {
   CHECK(out.child.exit_code == 137);
   CHECK(out.child.signal == 9);
   // The killed process is found by its pid: the TERM may arrive before `sleep` is exec'd.
-  auto out2 = sh("sleep 5 & p=$!; echo $p >" + (d.path / "pid").string() + "; kill -TERM $p; wait $p 2>/dev/null; exit $?", d.path);
+  auto out2 =
+      sh("sleep 5 & p=$!; echo $p >" + (d.path / "pid").string() + "; kill -TERM $p; wait $p 2>/dev/null; exit $?",
+         d.path);
   CHECK(out2.child.exit_code == 143);
   const int64_t pid = std::stoll(slurp(d.path / "pid"));
   const ProcessRecord* killed = nullptr;
@@ -338,7 +344,8 @@ TEST_CASE("trace::killed_child") {
 TEST_CASE("trace::exec_from_non_leader_thread") {
   TempDir d;
   write_file(d.path / "t.txt", "t");
-  auto out = trace({TRACE_HELPER, "thread-exec", "/bin/cp", (d.path / "t.txt").string(), (d.path / "u.txt").string()}, d.path);
+  auto out =
+      trace({TRACE_HELPER, "thread-exec", "/bin/cp", (d.path / "t.txt").string(), (d.path / "u.txt").string()}, d.path);
   CHECK(out.child.exit_code == 0);
   CHECK(has_op(out.trace, "t.txt", "read"));
   CHECK(has_op(out.trace, "u.txt", "create"));
@@ -358,8 +365,9 @@ TEST_CASE("trace::signals_and_group_stop") {
   const std::string wait_stopped =
       "wait_stopped() { n=0; until grep -q '^State:[[:space:]]*[Tt]' /proc/$1/status 2>/dev/null; do "
       "n=$((n+1)); [ $n -le 3000 ] || exit 99; sleep 0.01; done; }; ";
-  auto out = sh("cd " + d.path.string() + " && " + wait_stopped + "mkfifo go; (read x <go) & p=$!; kill -STOP $p; wait_stopped $p; kill -CONT $p; "
-                               "echo go >go; wait $p",
+  auto out = sh("cd " + d.path.string() + " && " + wait_stopped +
+                    "mkfifo go; (read x <go) & p=$!; kill -STOP $p; wait_stopped $p; kill -CONT $p; "
+                    "echo go >go; wait $p",
                 d.path);
   CHECK(out.child.exit_code == 0);
   // A job that stops itself: its state cannot tell "stopped" from a passing ptrace stop ('t'

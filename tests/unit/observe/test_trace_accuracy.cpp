@@ -48,7 +48,7 @@ std::string canonical_or_self(const fs::path& p) {
   return ec ? p.string() : c.string();
 }
 
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("trace");
 

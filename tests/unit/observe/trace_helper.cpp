@@ -25,7 +25,8 @@ int read_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY);
   if (fd < 0) return 1;
   char buf[256];
-  while (::read(fd, buf, sizeof buf) > 0) {}
+  while (::read(fd, buf, sizeof buf) > 0) {
+  }
   ::close(fd);
   return 0;
 }
@@ -104,7 +105,7 @@ int read_write(const char* path) {
   return ok ? 0 : 1;
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) return 2;

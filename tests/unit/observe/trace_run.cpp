@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   }
   const auto& s = r->trace.summary;
   std::fprintf(stderr, "trace-run: %llu processes, %llu files read, %llu written, %llu failed opens, %zu toolchain\n",
-               (unsigned long long)s.processes, (unsigned long long)s.files_read,
-               (unsigned long long)s.files_written, (unsigned long long)s.failed_opens, r->trace.toolchain.size());
+               (unsigned long long)s.processes, (unsigned long long)s.files_read, (unsigned long long)s.files_written,
+               (unsigned long long)s.failed_opens, r->trace.toolchain.size());
   return r->child.exit_code;
 }

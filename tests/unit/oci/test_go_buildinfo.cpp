@@ -39,7 +39,7 @@ CatalogResult scan(const std::string& bin, size_t piece) {
   return s.finish("sha256:abc!/usr/bin/app");
 }
 
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("oci");
 
@@ -64,7 +64,8 @@ TEST_CASE("oci::go build info: main module, deps, replacements") {
       // A replaced module is the replacement that was built, the original named in a property.
       if (c.name == "github.com/new/lib" && c.version == "v1.1.0")
         replaced = c.properties.at("hallmark:go.replaced") == "github.com/old/lib@v1.0.0";
-      if (c.name == "golang.org/x/text" && c.version == "v0.14.0") text = c.properties.at("hallmark:go.sum") == "h1:xyz=";
+      if (c.name == "golang.org/x/text" && c.version == "v0.14.0")
+        text = c.properties.at("hallmark:go.sum") == "h1:xyz=";
     }
     CHECK(text);
     CHECK(replaced);

@@ -113,7 +113,7 @@ TEST_CASE("oci::credentials from auth files, first file wins") {
   namespace fs = std::filesystem;
   fs::path dir = fs::temp_directory_path() / ("hm-oci-cred-" + std::to_string(::getpid()));
   fs::create_directories(dir / "docker");
-  std::ofstream(dir / "auth.json") << R"({"auths": {"reg.example:5000": {"auth": "dTE6cDE="}}})";   // u1:p1
+  std::ofstream(dir / "auth.json") << R"({"auths": {"reg.example:5000": {"auth": "dTE6cDE="}}})";  // u1:p1
   std::ofstream(dir / "docker/config.json")
       << R"({"auths": {"https://reg.example:5000/v1/": {"auth": "dTI6cDI="}, "other.example": {"auth": "dTM6cDM="}}})";
   EnvMap env{{"REGISTRY_AUTH_FILE", (dir / "auth.json").string()}, {"DOCKER_CONFIG", (dir / "docker").string()}};

@@ -57,8 +57,12 @@ class MemorySource : public ImageSource {
 public:
   std::map<std::string, std::string> blobs;
   Descriptor add(std::string bytes, int64_t declared = -2) {
-    Descriptor d{"application/vnd.oci.image.layer.v1.tar+gzip", sha256_digest(bytes),
-                 declared == -2 ? int64_t(bytes.size()) : declared, "", {}, nullptr};
+    Descriptor d{"application/vnd.oci.image.layer.v1.tar+gzip",
+                 sha256_digest(bytes),
+                 declared == -2 ? int64_t(bytes.size()) : declared,
+                 "",
+                 {},
+                 nullptr};
     blobs[d.digest] = std::move(bytes);
     return d;
   }
@@ -84,7 +88,7 @@ bool has_warning(const SquashedImage& s, const std::string& text) {
   return false;
 }
 
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("oci");
 

@@ -35,7 +35,7 @@ bool has_path(const std::vector<FileEntry>& v, const std::string& p) {
   return false;
 }
 
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("run");
 
@@ -56,8 +56,9 @@ TEST_CASE("run::step_records_materials_products_and_status") {
   TempDir t;
   std::ofstream(t.path / "in.txt") << "input\n";
   RunScratch scratch;
-  auto out = run_step(options_in(t.path, {"/bin/sh", "-c", "cd \"$0\" && cat in.txt >out.txt; exit 3", t.path.string()}), kEnv,
-                      &scratch);
+  auto out =
+      run_step(options_in(t.path, {"/bin/sh", "-c", "cd \"$0\" && cat in.txt >out.txt; exit 3", t.path.string()}), kEnv,
+               &scratch);
   CHECK(out.exit_code == 3);
   CHECK_FALSE(out.hallmark_failed);
   CHECK(out.spawn_message.empty());
@@ -70,7 +71,7 @@ TEST_CASE("run::step_records_materials_products_and_status") {
   CHECK_FALSE(has_path(r.materials, "out.txt"));
   CHECK(has_path(r.products, "out.txt"));
   CHECK_FALSE(has_path(r.products, "in.txt"));  // unchanged: a material, not a product
-  CHECK(scratch.before.has_value());           // the caller's scratch holds the walks
+  CHECK(scratch.before.has_value());            // the caller's scratch holds the walks
   // The record is the run's, read back as written.
   RecordDir dir(t.path / ".hallmark");
   auto steps = dir.read_steps();

@@ -26,8 +26,7 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-Run run_on_file(const Cataloger& cat, const fs::path& dir, const std::string& rel,
-                bool include_dev) {
+Run run_on_file(const Cataloger& cat, const fs::path& dir, const std::string& rel, bool include_dev) {
   Run run;
   fs::path file = dir / rel;
   run.content = slurp(file);
@@ -48,8 +47,8 @@ Run run_on_file(const Cataloger& cat, const fs::path& dir, const std::string& re
   return run;
 }
 
-Run run_on_text(const Cataloger& cat, const std::string& name, const std::string& text,
-                bool include_dev, const fs::path& go_module_cache) {
+Run run_on_text(const Cataloger& cat, const std::string& name, const std::string& text, bool include_dev,
+                const fs::path& go_module_cache) {
   Run run;
   run.content = text;
   CatalogInput in;
@@ -79,8 +78,8 @@ std::set<std::string> keys_of(const CatalogResult& r) {
 std::set<std::string> oracle_keys(const std::string& corpus_case) {
   const char* src = std::getenv("HALLMARK_SRC");
   REQUIRE(src != nullptr);
-  std::string cmd = "/usr/bin/python3 '" + std::string(src) + "/tests/unit/sbom/oracle.py' '" +
-                    corpus_case + "' '" + corpus_dir().string() + "'";
+  std::string cmd = "/usr/bin/python3 '" + std::string(src) + "/tests/unit/sbom/oracle.py' '" + corpus_case + "' '" +
+                    corpus_dir().string() + "'";
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p != nullptr);
   std::set<std::string> keys;
@@ -131,8 +130,8 @@ void check_corpus_case(const std::string& corpus_case, const CatalogResult& r) {
   for (const auto& k : got) hit += want.count(k);
   double recall = want.empty() ? 1.0 : double(hit) / double(want.size());
   double precision = got.empty() ? 0.0 : double(hit) / double(got.size());
-  MESSAGE(corpus_case << ": hallmark " << got.size() << " unique, expected " << want.size()
-                      << ", recall " << recall << ", precision " << precision);
+  MESSAGE(corpus_case << ": hallmark " << got.size() << " unique, expected " << want.size() << ", recall " << recall
+                      << ", precision " << precision);
   for (const auto& k : want)
     if (!got.count(k)) MESSAGE("  missing: " << k);
   for (const auto& k : got)
@@ -142,8 +141,7 @@ void check_corpus_case(const std::string& corpus_case, const CatalogResult& r) {
   check_no_dangling(r);
 }
 
-const Component* find_component(const CatalogResult& r, const std::string& name,
-                                const std::string& version) {
+const Component* find_component(const CatalogResult& r, const std::string& name, const std::string& version) {
   for (const auto& c : r.components)
     if (c.name == name && (version == "*" || c.version == version)) return &c;
   for (const auto& c : r.projects)
@@ -151,4 +149,4 @@ const Component* find_component(const CatalogResult& r, const std::string& name,
   return nullptr;
 }
 
-} // namespace eco_test
+}  // namespace eco_test

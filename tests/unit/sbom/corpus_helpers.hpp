@@ -20,11 +20,10 @@ struct Run {
 };
 
 // Runs `cat` on <dir>/<rel> with siblings readable from the file's directory.
-Run run_on_file(const hallmark::sbom::Cataloger& cat, const std::filesystem::path& dir,
-                const std::string& rel, bool include_dev = true);
-Run run_on_text(const hallmark::sbom::Cataloger& cat, const std::string& name,
-                const std::string& text, bool include_dev = true,
-                const std::filesystem::path& go_module_cache = {});
+Run run_on_file(const hallmark::sbom::Cataloger& cat, const std::filesystem::path& dir, const std::string& rel,
+                bool include_dev = true);
+Run run_on_text(const hallmark::sbom::Cataloger& cat, const std::string& name, const std::string& text,
+                bool include_dev = true, const std::filesystem::path& go_module_cache = {});
 
 // group/name@version (+ "-platform" for gems with a platform qualifier), over components and
 // projects.
@@ -37,8 +36,7 @@ int expected_count(const std::string& corpus_case);  // expected-counts.tsv: the
 void check_corpus_case(const std::string& corpus_case, const hallmark::sbom::CatalogResult& r);
 void check_no_dangling(const hallmark::sbom::CatalogResult& r);
 
-const hallmark::sbom::Component* find_component(const hallmark::sbom::CatalogResult& r,
-                                                const std::string& name,
+const hallmark::sbom::Component* find_component(const hallmark::sbom::CatalogResult& r, const std::string& name,
                                                 const std::string& version = "*");
 
-} // namespace eco_test
+}  // namespace eco_test

@@ -26,7 +26,8 @@ inline std::string name_of(const hallmark::sbom::Component& c) {
   if (c.purl_type == "npm" && !g.empty() && g[0] != '@') g = "@" + g;
   return g.empty() ? c.name : g + "/" + c.name;
 }
-inline std::set<std::string> name_versions(const std::vector<hallmark::sbom::Component>& cs, bool libraries_only = true) {
+inline std::set<std::string> name_versions(const std::vector<hallmark::sbom::Component>& cs,
+                                           bool libraries_only = true) {
   std::set<std::string> out;
   for (const auto& c : cs)
     if (!libraries_only || c.type == "library") out.insert(name_of(c) + "@" + c.version);
@@ -37,7 +38,8 @@ inline std::set<std::string> name_versions(const std::vector<hallmark::sbom::Com
 using hmtest::TempDir;
 
 // Catalogues one file of `dir` (siblings readable) and returns the merged result.
-inline hallmark::sbom::CatalogResult catalog(const std::filesystem::path& dir, const std::string& file, bool include_dev = true) {
+inline hallmark::sbom::CatalogResult catalog(const std::filesystem::path& dir, const std::string& file,
+                                             bool include_dev = true) {
   auto text = hallmark::read_file(dir / file);
   REQUIRE(text.ok());
   return hallmark::sbom::catalog_file(file, *text, dir, include_dev);
@@ -56,4 +58,4 @@ inline bool has(const std::vector<std::string>& v, const std::string& x) {
   return false;
 }
 
-} // namespace sbomtest
+}  // namespace sbomtest

@@ -58,7 +58,7 @@ bool warned(const ArchiveCatalog& cat, const std::string& needle) {
   return false;
 }
 
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("sbom");
 

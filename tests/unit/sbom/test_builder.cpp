@@ -30,17 +30,19 @@ Component root_component() {
   r.bom_ref = make_purl(r);
   return r;
 }
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("sbom");
 
 TEST_CASE("sbom::merge_dedupes_and_scopes") {
   CatalogResult a, b;
-  a.components = {lib("x", "1.0.0", Scope::excluded, "a/package-lock.json"), lib("y", "2.0.0", Scope::required, "a/package-lock.json")};
+  a.components = {lib("x", "1.0.0", Scope::excluded, "a/package-lock.json"),
+                  lib("y", "2.0.0", Scope::required, "a/package-lock.json")};
   a.components[0].hashes = {{"SHA-512", "aa"}};
   a.direct = {"pkg:npm/x@1.0.0"};
   a.edges["pkg:npm/x@1.0.0"] = {"pkg:npm/y@2.0.0", "pkg:npm/ghost@9.9.9"};
-  b.components = {lib("x", "1.0.0", Scope::required, "b/yarn.lock"), lib("devonly", "1.0.0", Scope::excluded, "b/yarn.lock")};
+  b.components = {lib("x", "1.0.0", Scope::required, "b/yarn.lock"),
+                  lib("devonly", "1.0.0", Scope::excluded, "b/yarn.lock")};
   b.components[0].hashes = {{"SHA-512", "aa"}, {"SHA-1", "bb"}};
   b.direct = {"pkg:npm/x@1.0.0", "pkg:npm/devonly@1.0.0"};
   b.edges["pkg:npm/devonly@1.0.0"] = {"pkg:npm/y@2.0.0"};
@@ -93,7 +95,7 @@ TEST_CASE("sbom::build_bom_walks_and_is_deterministic") {
   CHECK(bom->root.group == "@acme");
   CHECK(bom->root.bom_ref == "pkg:npm/%40acme/web@2.0.0");
   REQUIRE(bom->components.size() == 2);
-  CHECK(bom->components[0].name == "a");  // sorted by bom-ref
+  CHECK(bom->components[0].name == "a");                               // sorted by bom-ref
   CHECK(bom->components[0].occurrences[0] == "svc/requirements.txt");  // relative to the PATH
 
   WriterOptions w;

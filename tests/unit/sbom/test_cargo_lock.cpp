@@ -27,17 +27,16 @@ TEST_CASE("sbom::cargo_lock_corpus_ripgrep") {
 }
 
 TEST_CASE("sbom::cargo_lock_v1_metadata_checksums_and_long_dep_form") {
-  std::string v1 =
-      "[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\n"
-      " \"rand 0.7.3 (registry+https://github.com/rust-lang/crates.io-index)\",\n"
-      " \"rand 0.8.5 (registry+https://github.com/rust-lang/crates.io-index)\",\n]\n\n"
-      "[[package]]\nname = \"rand\"\nversion = \"0.7.3\"\n"
-      "source = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n"
-      "[[package]]\nname = \"rand\"\nversion = \"0.8.5\"\n"
-      "source = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n"
-      "[metadata]\n"
-      "\"checksum rand 0.7.3 (registry+https://github.com/rust-lang/crates.io-index)\" = "
-      "\"6a6b1679d49b24bbfe0c803429aa1874472f50d9b363131f0e89fc356b544d03\"\n";
+  std::string v1 = "[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\n"
+                   " \"rand 0.7.3 (registry+https://github.com/rust-lang/crates.io-index)\",\n"
+                   " \"rand 0.8.5 (registry+https://github.com/rust-lang/crates.io-index)\",\n]\n\n"
+                   "[[package]]\nname = \"rand\"\nversion = \"0.7.3\"\n"
+                   "source = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n"
+                   "[[package]]\nname = \"rand\"\nversion = \"0.8.5\"\n"
+                   "source = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n"
+                   "[metadata]\n"
+                   "\"checksum rand 0.7.3 (registry+https://github.com/rust-lang/crates.io-index)\" = "
+                   "\"6a6b1679d49b24bbfe0c803429aa1874472f50d9b363131f0e89fc356b544d03\"\n";
   auto run = run_on_text(internal::kCargoLockCataloger, "Cargo.lock", v1);
   const auto& r = run.result;
   CHECK(r.components.size() == 3);  // no Cargo.toml beside it: app is a workspace member
@@ -75,7 +74,7 @@ TEST_CASE("sbom::cargo_lock_v3_short_forms_git_and_malformed") {
   CHECK(a->qualifiers.at("vcs_url") == "git+https://github.com/o/a?rev=abc#abcdef0");
   CHECK(r.edges.at(a->bom_ref).size() == 2);
   CHECK(find_component(r, "c")->hashes.empty());  // a checksum that is not SHA-256 hex is dropped
-  CHECK(r.warnings.size() == 2);  // nameless package, unresolvable dependency
+  CHECK(r.warnings.size() == 2);                  // nameless package, unresolvable dependency
   auto bad = run_on_text(internal::kCargoLockCataloger, "Cargo.lock", "[[package]\nname=");
   CHECK(bad.result.components.empty());
   REQUIRE(bad.result.warnings.size() == 1);

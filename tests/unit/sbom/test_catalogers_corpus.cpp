@@ -49,7 +49,7 @@ void check_no_dangling(const CatalogResult& r) {
   }
 }
 
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("sbom");
 

@@ -13,7 +13,7 @@ const hallmark::sbom::Component* find(const hallmark::sbom::CatalogResult& r, co
     if (c.bom_ref == ref) return &c;
   return nullptr;
 }
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("sbom");
 

@@ -11,29 +11,29 @@ const hallmark::sbom::Component* find(const hallmark::sbom::CatalogResult& r, co
     if (c.bom_ref == ref) return &c;
   return nullptr;
 }
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("sbom");
 
 TEST_CASE("sbom::requirements_includes_hashes_markers") {
   TempDir t;
-  t.write("requirements.txt",
-          "# top\n-r requirements-base.txt\n--index-url https://example.invalid/simple\n"
-          "Requests[socks]==2.31.0 ; python_version >= \"3.8\" \\\n    --hash=sha256:aaaa\n"
-          "unpinned>=1.0\n-e .\nzope.interface===6.0  # comment\n-r requirements.txt\n");
+  t.write("requirements.txt", "# top\n-r requirements-base.txt\n--index-url https://example.invalid/simple\n"
+                              "Requests[socks]==2.31.0 ; python_version >= \"3.8\" \\\n    --hash=sha256:aaaa\n"
+                              "unpinned>=1.0\n-e .\nzope.interface===6.0  # comment\n-r requirements.txt\n");
   t.write("requirements-base.txt", "six==1.16.0 --hash=sha256:1111 --hash=sha256:2222\n-r sub/more.txt\n");
   t.write("sub/more.txt", "attrs==23.1.0\n-r missing.txt\n");
   auto r = catalog(t.path, "requirements.txt");
   auto nv = name_versions(r.components);
-  CHECK(nv == std::set<std::string>{"requests@2.31.0", "unpinned@", "zope.interface@6.0", "six@1.16.0", "attrs@23.1.0"});
+  CHECK(nv ==
+        std::set<std::string>{"requests@2.31.0", "unpinned@", "zope.interface@6.0", "six@1.16.0", "attrs@23.1.0"});
   auto* req = find(r, "pkg:pypi/requests@2.31.0");
   REQUIRE(req);
   REQUIRE(req->hashes.size() == 1);
   CHECK(req->hashes[0].hex == "aaaa");
   CHECK(req->properties.at("hallmark:python-marker") == "python_version >= \"3.8\"");
   CHECK(find(r, "pkg:pypi/six@1.16.0")->hashes.empty());  // several wheels: no single hash
-  CHECK(find(r, "pkg:pypi/unpinned"));                     // no version invented
-  REQUIRE(r.warnings.size() == 1);                          // missing.txt
+  CHECK(find(r, "pkg:pypi/unpinned"));                    // no version invented
+  REQUIRE(r.warnings.size() == 1);                        // missing.txt
   CHECK(r.warnings[0].path == "sub/more.txt");
   CHECK(r.warnings[0].message.find("line 2") != std::string::npos);
 }
@@ -56,12 +56,11 @@ TEST_CASE("sbom::requirements_malformed_lines_warn") {
 // for an entry without a name.
 TEST_CASE("sbom::requirements_vcs_and_url_entries") {
   TempDir t;
-  t.write("requirements.txt",
-          "git+https://github.com/o/Zope_Thing.git@v1.2#egg=zope.thing\n"
-          "mylib @ git+https://github.com/o/mylib.git@0123abcd\n"
-          "-e git+ssh://git@github.com/o/editable.git#egg=editable&subdirectory=pkg\n"
-          "wheel-pkg @ https://files.example/wheel_pkg-1.0-py3-none-any.whl\n"
-          "git+https://github.com/o/nameless.git\n");
+  t.write("requirements.txt", "git+https://github.com/o/Zope_Thing.git@v1.2#egg=zope.thing\n"
+                              "mylib @ git+https://github.com/o/mylib.git@0123abcd\n"
+                              "-e git+ssh://git@github.com/o/editable.git#egg=editable&subdirectory=pkg\n"
+                              "wheel-pkg @ https://files.example/wheel_pkg-1.0-py3-none-any.whl\n"
+                              "git+https://github.com/o/nameless.git\n");
   auto r = catalog(t.path, "requirements.txt");
   CHECK(find(r, "pkg:pypi/zope.thing@v1.2?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Fo%2FZope_Thing.git%40v1.2"));
   CHECK(find(r, "pkg:pypi/mylib@0123abcd?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Fo%2Fmylib.git%400123abcd"));

@@ -9,14 +9,14 @@ using namespace eco_test;
 TEST_SUITE_BEGIN("sbom");
 
 TEST_CASE("sbom::nuget_lock_corpus_simpletweaks") {
-  auto run = run_on_file(internal::kNugetLockCataloger, corpus_dir() / "nuget-SimpleTweaksPlugin",
-                         "packages.lock.json");
+  auto run =
+      run_on_file(internal::kNugetLockCataloger, corpus_dir() / "nuget-SimpleTweaksPlugin", "packages.lock.json");
   const auto& r = run.result;
   CHECK(r.components.size() == 3);
   REQUIRE(r.projects.size() == 1);
   CHECK(r.projects[0].name == "kamitoolkit");
-  CHECK(r.projects[0].version.empty());        // a project ref has no version: none invented
-  CHECK(r.projects[0].purl_type.empty());      // and is not a NuGet package (no @latest purl)
+  CHECK(r.projects[0].version.empty());    // a project ref has no version: none invented
+  CHECK(r.projects[0].purl_type.empty());  // and is not a NuGet package (no @latest purl)
   // projects are not NuGet packages: the corpus counts resolved packages only
   CatalogResult only_packages = r;
   only_packages.projects.clear();
@@ -34,8 +34,8 @@ TEST_CASE("sbom::nuget_lock_corpus_simpletweaks") {
 }
 
 TEST_CASE("sbom::nuget_lock_corpus_bitwarden") {
-  auto run = run_on_file(internal::kNugetLockCataloger, corpus_dir() / "nuget-bitwarden-server",
-                         "src/Api/packages.lock.json");
+  auto run =
+      run_on_file(internal::kNugetLockCataloger, corpus_dir() / "nuget-bitwarden-server", "src/Api/packages.lock.json");
   const auto& r = run.result;
   CHECK(r.projects.size() == 14);
   CatalogResult only_packages = r;
@@ -73,15 +73,17 @@ TEST_CASE("sbom::dotnet_deps_json") {
 
 TEST_CASE("sbom::json_catalogers_survive_wrong_types") {
   // numbers and arrays where strings/objects belong: a warning, never an exception or a crash
-  auto lock = run_on_text(internal::kNugetLockCataloger, "packages.lock.json",
-                          R"({"dependencies":{"net8.0":{"A":{"type":7,"resolved":"1.0"},"B":{"type":"Direct","resolved":[1]}}}})");
+  auto lock = run_on_text(
+      internal::kNugetLockCataloger, "packages.lock.json",
+      R"({"dependencies":{"net8.0":{"A":{"type":7,"resolved":"1.0"},"B":{"type":"Direct","resolved":[1]}}}})");
   CHECK(!lock.result.warnings.empty());
   auto deps = run_on_text(internal::kDotnetDepsCataloger, "x.deps.json",
                           R"({"libraries":{"A/1":{"type":"package","sha512":5}},"runtimeTarget":{"name":3}})");
   CHECK(!deps.result.warnings.empty());
   auto conan = run_on_text(internal::kConanLockCataloger, "conan.lock", R"({"graph_lock":{"nodes":{"1":{"ref":42}}}})");
   CHECK(!conan.result.warnings.empty());
-  auto vcpkg = run_on_text(internal::kVcpkgManifestCataloger, "vcpkg.json", R"({"dependencies":[{"name":"a","host":"yes"}]})");
+  auto vcpkg =
+      run_on_text(internal::kVcpkgManifestCataloger, "vcpkg.json", R"({"dependencies":[{"name":"a","host":"yes"}]})");
   CHECK(!vcpkg.result.warnings.empty());
   auto swift = run_on_text(internal::kSwiftResolvedCataloger, "Package.resolved", R"({"pins":[{"location":5}]})");
   CHECK(!swift.result.warnings.empty());

@@ -45,7 +45,7 @@ TEST_CASE("sbom::go_mod_graph_from_module_cache") {
   const fs::path& cache = tmp.path;
   // Upper case in module paths is escaped as !lower in the cache.
   write_file(cache / "cache/download/github.com/!burnt!sushi/toml/@v/v1.6.0.mod",
-        "module github.com/BurntSushi/toml\n\nrequire golang.org/x/text v0.3.0\n");
+             "module github.com/BurntSushi/toml\n\nrequire golang.org/x/text v0.3.0\n");
   write_file(cache / "cache/download/golang.org/x/text/@v/v0.20.0.mod", "module golang.org/x/text\n");
   std::string gomod = "module example.com/app\n\ngo 1.22\n\nrequire (\n"
                       "\tgithub.com/BurntSushi/toml v1.6.0\n"

@@ -11,16 +11,19 @@ TEST_CASE("sbom::catalogers_survive_hostile_input") {
   struct Src {
     const char* corpus_case;
     const char* file;
-  } sources[] = {
-      {"npm-v1-mocha", "package-lock.json"}, {"npm-v3-mocha", "package-lock.json"},
-      {"yarn-classic-webpack", "yarn.lock"}, {"yarn-berry-prettier", "yarn.lock"},
-      {"pnpm-vuejs-core", "pnpm-lock.yaml"}, {"pypi-poetry-poetry", "poetry.lock"},
-      {"pypi-pipfile-pipenv", "Pipfile.lock"}, {"pypi-uv-pydantic", "uv.lock"},
-      {"pypi-requirements-netbox", "requirements.txt"}};
-  std::vector<std::string> junk = {"", std::string("\0\0\0", 3), "\xff\xfe\xfd{[", "{\"lockfileVersion\": 3, \"packages\": 5}",
+  } sources[] = {{"npm-v1-mocha", "package-lock.json"},           {"npm-v3-mocha", "package-lock.json"},
+                 {"yarn-classic-webpack", "yarn.lock"},           {"yarn-berry-prettier", "yarn.lock"},
+                 {"pnpm-vuejs-core", "pnpm-lock.yaml"},           {"pypi-poetry-poetry", "poetry.lock"},
+                 {"pypi-pipfile-pipenv", "Pipfile.lock"},         {"pypi-uv-pydantic", "uv.lock"},
+                 {"pypi-requirements-netbox", "requirements.txt"}};
+  std::vector<std::string> junk = {"",
+                                   std::string("\0\0\0", 3),
+                                   "\xff\xfe\xfd{[",
+                                   "{\"lockfileVersion\": 3, \"packages\": 5}",
                                    "{\"packages\": {\"node_modules/a\": {\"version\": 7, \"name\": []}}}",
                                    "lockfileVersion: '9.0'\npackages: [1, 2]\nimporters: 3\n",
-                                   "[[package]]\nname = 1\n", "__metadata:\n  version: 8\n\"a@npm:1\": 5\n"};
+                                   "[[package]]\nname = 1\n",
+                                   "__metadata:\n  version: 8\n\"a@npm:1\": 5\n"};
   for (const Src& s : sources) {
     auto text = hallmark::read_file(corpus(s.corpus_case) / s.file);
     REQUIRE(text.ok());
@@ -50,8 +53,9 @@ TEST_CASE("sbom::yaml_lockfiles_refuse_hostile_nesting") {
   const std::string deep_flow = std::string(100000, '[');
   std::string deep_indent;
   for (int i = 0; i < 300; ++i) deep_indent += std::string(size_t(i) * 4, ' ') + "k" + std::to_string(i) + ":\n";
-  for (const auto& [file, head] : {std::pair<const char*, const char*>{"pnpm-lock.yaml", "lockfileVersion: '9.0'\npackages: "},
-                                   {"yarn.lock", "__metadata:\n  version: 8\n\"a@npm:1\": "}}) {
+  for (const auto& [file, head] :
+       {std::pair<const char*, const char*>{"pnpm-lock.yaml", "lockfileVersion: '9.0'\npackages: "},
+        {"yarn.lock", "__metadata:\n  version: 8\n\"a@npm:1\": "}}) {
     for (const std::string& body : {deep_flow, "\n" + deep_indent}) {
       CAPTURE(file);
       auto r = catalog_file(file, std::string(head) + body, {}, true);

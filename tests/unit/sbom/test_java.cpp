@@ -108,8 +108,8 @@ TEST_CASE("sbom::gradle_verification_corpus_adyen") {
   CHECK(act->hashes[0].alg == "SHA-256");
   CHECK(act->hashes[0].hex == "d1bc9842455c2e534415d88c44df4d52413b478db9093a1ba36324f705f44c3d");
   CHECK(act->qualifiers.at("type") == "aar");
-  size_t hashed = std::count_if(r.components.begin(), r.components.end(),
-                                [](const Component& c) { return !c.hashes.empty(); });
+  size_t hashed =
+      std::count_if(r.components.begin(), r.components.end(), [](const Component& c) { return !c.hashes.empty(); });
   MESSAGE("verification-metadata: " << hashed << " of " << r.components.size()
                                     << " components carry a main-artifact hash");
   CHECK(hashed > 500);

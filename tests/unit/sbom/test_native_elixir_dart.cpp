@@ -55,7 +55,8 @@ TEST_CASE("sbom::vcpkg_corpus_plotjuggler") {
   CHECK(arrow->properties.at("hallmark:vcpkg.features") == "parquet");
   auto pinned = run_on_text(internal::kVcpkgManifestCataloger, "vcpkg.json",
                             R"({"dependencies":["fmt",{"name":"ninja","host":true},{"nope":1}],
-                                "overrides":[{"name":"fmt","version":"10.1.1"}]})", false);
+                                "overrides":[{"name":"fmt","version":"10.1.1"}]})",
+                            false);
   CHECK(pinned.result.components.size() == 1);
   CHECK(pinned.result.components[0].version == "10.1.1");
   CHECK(pinned.result.warnings.size() == 1);
@@ -115,7 +116,8 @@ TEST_CASE("sbom::pubspec_lock_corpus_localsend") {
 }
 
 TEST_CASE("sbom::swift_package_resolved_v1_v2") {
-  std::string v1 = R"({"object":{"pins":[{"package":"swift-nio","repositoryURL":"https://github.com/apple/swift-nio.git",
+  std::string v1 =
+      R"({"object":{"pins":[{"package":"swift-nio","repositoryURL":"https://github.com/apple/swift-nio.git",
     "state":{"branch":null,"revision":"abc","version":"2.40.0"}}]},"version":1})";
   auto r1 = run_on_text(internal::kSwiftResolvedCataloger, "Package.resolved", v1);
   REQUIRE(r1.result.components.size() == 1);

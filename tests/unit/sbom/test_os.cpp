@@ -33,15 +33,14 @@ TEST_CASE("sbom::dpkg_status_this_machine" * doctest::skip(!std::filesystem::exi
 }
 
 TEST_CASE("sbom::dpkg_status_alternatives_virtuals_and_leftovers") {
-  std::string status =
-      "Package: app\nStatus: install ok installed\nVersion: 1.0\nArchitecture: amd64\n"
-      "Depends: missing | libb (>= 1), mail-transport-agent, perl:any\nDescription: x\n long text\n\n"
-      "Package: libb\nStatus: install ok installed\nVersion: 2.0-1\nArchitecture: amd64\n"
-      "Source: b-src (2.0)\n\n"
-      "Package: postfix\nStatus: install ok installed\nVersion: 3.7\nArchitecture: amd64\n"
-      "Provides: mail-transport-agent\n\n"
-      "Package: perl\nStatus: install ok installed\nVersion: 5.36\nArchitecture: amd64\n\n"
-      "Package: gone\nStatus: deinstall ok config-files\nVersion: 0.1\n\n";
+  std::string status = "Package: app\nStatus: install ok installed\nVersion: 1.0\nArchitecture: amd64\n"
+                       "Depends: missing | libb (>= 1), mail-transport-agent, perl:any\nDescription: x\n long text\n\n"
+                       "Package: libb\nStatus: install ok installed\nVersion: 2.0-1\nArchitecture: amd64\n"
+                       "Source: b-src (2.0)\n\n"
+                       "Package: postfix\nStatus: install ok installed\nVersion: 3.7\nArchitecture: amd64\n"
+                       "Provides: mail-transport-agent\n\n"
+                       "Package: perl\nStatus: install ok installed\nVersion: 5.36\nArchitecture: amd64\n\n"
+                       "Package: gone\nStatus: deinstall ok config-files\nVersion: 0.1\n\n";
   auto run = run_on_text(internal::kDpkgStatusCataloger, "var/lib/dpkg/status", status);
   const auto& r = run.result;
   CHECK(r.components.size() == 4);  // config-files leftovers are not installed
@@ -54,16 +53,15 @@ TEST_CASE("sbom::dpkg_status_alternatives_virtuals_and_leftovers") {
 
 TEST_CASE("sbom::apk_installed_db") {
   // Format: https://wiki.alpinelinux.org/wiki/Apk_spec ("Installed Database V2").
-  std::string db =
-      "C:Q1SJhtvpoYj3mYVZ2fT0FcjHBmkZ8=\nP:musl\nV:1.2.4-r2\nA:x86_64\nS:383152\nI:622592\n"
-      "T:the musl c library (libc) implementation\nU:https://musl.libc.org/\nL:MIT\no:musl\n"
-      "m:Timo Teräs <timo.teras@iki.fi>\nt:1694524212\nc:f93af038c3de0e6fe4f8e5a3b5f2b5e6d1b8d0d6\n"
-      "p:so:libc.musl-x86_64.so.1=1\nF:lib\nR:ld-musl-x86_64.so.1\na:0:0:755\n"
-      "Z:Q1cZ6B5MWJ4T2pRZWRvDbR1Y+o6Pk=\n\n"
-      "C:Q1zGU0yZ7SV+YqYqUXYxIfXmnq4Uc=\nP:busybox\nV:1.36.1-r2\nA:x86_64\nL:GPL-2.0-only\no:busybox\n"
-      "D:so:libc.musl-x86_64.so.1 !busybox-extras\np:cmd:busybox=1.36.1-r2 /bin/sh\n\n"
-      "C:Q1xx=\nP:ssl_client\nV:1.36.1-r2\nA:x86_64\no:busybox\nD:busybox>=1.36 so:libssl.so.3\n\n"
-      "garbage line\nP:\n";
+  std::string db = "C:Q1SJhtvpoYj3mYVZ2fT0FcjHBmkZ8=\nP:musl\nV:1.2.4-r2\nA:x86_64\nS:383152\nI:622592\n"
+                   "T:the musl c library (libc) implementation\nU:https://musl.libc.org/\nL:MIT\no:musl\n"
+                   "m:Timo Teräs <timo.teras@iki.fi>\nt:1694524212\nc:f93af038c3de0e6fe4f8e5a3b5f2b5e6d1b8d0d6\n"
+                   "p:so:libc.musl-x86_64.so.1=1\nF:lib\nR:ld-musl-x86_64.so.1\na:0:0:755\n"
+                   "Z:Q1cZ6B5MWJ4T2pRZWRvDbR1Y+o6Pk=\n\n"
+                   "C:Q1zGU0yZ7SV+YqYqUXYxIfXmnq4Uc=\nP:busybox\nV:1.36.1-r2\nA:x86_64\nL:GPL-2.0-only\no:busybox\n"
+                   "D:so:libc.musl-x86_64.so.1 !busybox-extras\np:cmd:busybox=1.36.1-r2 /bin/sh\n\n"
+                   "C:Q1xx=\nP:ssl_client\nV:1.36.1-r2\nA:x86_64\no:busybox\nD:busybox>=1.36 so:libssl.so.3\n\n"
+                   "garbage line\nP:\n";
   auto run = run_on_text(internal::kApkInstalledCataloger, "lib/apk/db/installed", db);
   const auto& r = run.result;
   CHECK(r.components.size() == 3);

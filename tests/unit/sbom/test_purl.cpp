@@ -26,7 +26,7 @@ Component C(std::string type, std::string ns, std::string name, std::string vers
   c.subpath = std::move(subpath);
   return c;
 }
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("sbom");
 
@@ -67,7 +67,8 @@ TEST_CASE("sbom::purl_spec_test_suite_cases") {
       {C("maven", "mygroup", "myartifact", "1.0.0 Final", {{"mykey", "my value"}}),
        "pkg:maven/mygroup/myartifact@1.0.0%20Final?mykey=my%20value"},
       {C("conan", "", "cctz", "2.3"), "pkg:conan/cctz@2.3"},
-      {C("conan", "bincrafters", "cctz", "2.3", {{"channel", "stable"}}), "pkg:conan/bincrafters/cctz@2.3?channel=stable"},
+      {C("conan", "bincrafters", "cctz", "2.3", {{"channel", "stable"}}),
+       "pkg:conan/bincrafters/cctz@2.3?channel=stable"},
       {C("conda", "", "absl-py", "0.4.1",
          {{"build", "py36h06a4308_0"}, {"channel", "main"}, {"subdir", "linux-64"}, {"type", "tar.bz2"}}),
        "pkg:conda/absl-py@0.4.1?build=py36h06a4308_0&channel=main&subdir=linux-64&type=tar.bz2"},
@@ -78,7 +79,8 @@ TEST_CASE("sbom::purl_spec_test_suite_cases") {
        "pkg:npm/packageurl-js@0.0.7?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Fpackage-url%2Fpackageurl-js.git"},
       {C("npm", "", "packageurl-js", "0.0.7",
          {{"download_url", "https://registry.npmjs.org/packageurl-js/-/packageurl-js-0.0.7.tgz"}}),
-       "pkg:npm/packageurl-js@0.0.7?download_url=https:%2F%2Fregistry.npmjs.org%2Fpackageurl-js%2F-%2Fpackageurl-js-0.0.7.tgz"},
+       "pkg:npm/"
+       "packageurl-js@0.0.7?download_url=https:%2F%2Fregistry.npmjs.org%2Fpackageurl-js%2F-%2Fpackageurl-js-0.0.7.tgz"},
   };
   for (const Case& k : cases) {
     CAPTURE(k.canonical);
@@ -105,7 +107,8 @@ TEST_CASE("sbom::purl_type_rules") {
   CHECK(make_purl(C("pub", "", "Flutter_Test", "1.0.0")) == "pkg:pub/flutter_test@1.0.0");
   // cocoapods subspec becomes the subpath.
   CHECK(make_purl(C("cocoapods", "", "Firebase/Core", "10.0.0")) == "pkg:cocoapods/Firebase@10.0.0#Core");
-  CHECK(make_purl(C("apk", "alpine", "Curl", "8.0.1-r0", {{"arch", "x86_64"}})) == "pkg:apk/alpine/curl@8.0.1-r0?arch=x86_64");
+  CHECK(make_purl(C("apk", "alpine", "Curl", "8.0.1-r0", {{"arch", "x86_64"}})) ==
+        "pkg:apk/alpine/curl@8.0.1-r0?arch=x86_64");
   CHECK(make_purl(C("generic", "", "openssl", "3.0.0", {{"download_url", "https://a/b?c=d&e"}})) ==
         "pkg:generic/openssl@3.0.0?download_url=https:%2F%2Fa%2Fb%3Fc%3Dd%26e");
   // No version: no '@' at all (never "name@").
@@ -123,9 +126,9 @@ TEST_CASE("sbom::purl_conformance_suite") {
   namespace fs = std::filesystem;
   const fs::path suite = sbomtest::shared_dir() / "conformance" / "purl";
   REQUIRE_MESSAGE(fs::is_directory(suite), suite.string() << " is missing (set HALLMARK_SHARED)");
-  const std::vector<std::string> emitted = {"alpm",   "apk",   "cargo",  "cocoapods", "composer", "conan", "deb",
-                                            "gem",    "generic", "github", "golang",  "hex",      "maven", "npm",
-                                            "nuget",  "pub",   "pypi",   "swift",     "vcpkg"};
+  const std::vector<std::string> emitted = {"alpm",  "apk",     "cargo",  "cocoapods", "composer", "conan", "deb",
+                                            "gem",   "generic", "github", "golang",    "hex",      "maven", "npm",
+                                            "nuget", "pub",     "pypi",   "swift",     "vcpkg"};
   auto str = [](const nlohmann::json& j, const char* k) {
     return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
   };
@@ -140,8 +143,7 @@ TEST_CASE("sbom::purl_conformance_suite") {
       if (kind == "roundtrip") FAIL("roundtrip tests need a purl parser: " << file);
       const auto& in_parts = t.at("input");
       std::string type = str(in_parts, "type");
-      if (only_type.empty() && !type.empty() &&
-          std::find(emitted.begin(), emitted.end(), type) == emitted.end())
+      if (only_type.empty() && !type.empty() && std::find(emitted.begin(), emitted.end(), type) == emitted.end())
         continue;
       Component c;
       c.purl_type = type;
@@ -164,7 +166,8 @@ TEST_CASE("sbom::purl_conformance_suite") {
         if (*got == t.at("expected_output").get<std::string>()) ++passed;
       }
     }
-    std::printf("purl conformance %-18s build %d/%d\n", (only_type.empty() ? "spec" : only_type).c_str(), passed, total);
+    std::printf("purl conformance %-18s build %d/%d\n", (only_type.empty() ? "spec" : only_type).c_str(), passed,
+                total);
     return total;
   };
   int all = 0;
@@ -201,15 +204,15 @@ TEST_CASE("sbom::purl_type_definitions") {
     // pkg:TYPE/[NAMESPACE/]NAME@1.0
     std::string path = got->substr(got->find('/') + 1);
     path = path.substr(0, path.find('@'));
-    std::string want_name = name.contains("case_sensitive") && name["case_sensitive"].is_boolean() &&
-                                    !name["case_sensitive"].get<bool>()
-                                ? "mixed"
-                                : "Mixed";
+    std::string want_name =
+        name.contains("case_sensitive") && name["case_sensitive"].is_boolean() && !name["case_sensitive"].get<bool>()
+            ? "mixed"
+            : "Mixed";
     if (type == "pub") want_name = "mixed";  // pub's rule: lowercase letters only
     CHECK(path.substr(path.rfind('/') + 1) == want_name);
     if (ns_req == "required") {
-      bool ns_insensitive = ns.contains("case_sensitive") && ns["case_sensitive"].is_boolean() &&
-                            !ns["case_sensitive"].get<bool>();
+      bool ns_insensitive =
+          ns.contains("case_sensitive") && ns["case_sensitive"].is_boolean() && !ns["case_sensitive"].get<bool>();
       CHECK(path.substr(0, path.rfind('/')) == (ns_insensitive ? "acme" : "Acme"));
       Component bare = c;
       bare.group.clear();

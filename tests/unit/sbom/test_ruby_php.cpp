@@ -71,7 +71,8 @@ TEST_CASE("sbom::composer_lock_corpus_koel") {
 }
 
 TEST_CASE("sbom::composer_lock_shasum_and_malformed") {
-  std::string lock = R"({"packages":[{"name":"a/b","version":"1.0.0","dist":{"shasum":"DA39A3EE5E6B4B0D3255BFEF95601890AFD80709"},
+  std::string lock =
+      R"({"packages":[{"name":"a/b","version":"1.0.0","dist":{"shasum":"DA39A3EE5E6B4B0D3255BFEF95601890AFD80709"},
     "require":{"php":">=8","c/d":"^1"}},{"name":"c/d","version":"2.0.0"},{"version":"1"}],"packages-dev":[]})";
   auto run = run_on_text(internal::kComposerLockCataloger, "composer.lock", lock);
   const auto& r = run.result;

@@ -106,11 +106,18 @@ Evidence make_evidence(const fs::path& root, const std::string& repo = "https://
   REQUIRE(rd.write_step(build).ok());
   REQUIRE(rd.write_step(package).ok());
 
-  json bom = {{"bomFormat", "CycloneDX"}, {"specVersion", "1.6"}, {"version", 1},
-              {"metadata", {{"component", {{"type", "file"}, {"name", "dist/app.tar.gz"},
-                                           {"hashes", {{{"alg", "SHA-256"}, {"content", kArtifactSha}}}}}}}},
-              {"components", {{{"type", "library"}, {"name", "lodash"}, {"version", "4.17.21"}, {"purl", "pkg:npm/lodash@4.17.21"}},
-                              {{"type", "library"}, {"name", "left-pad"}, {"version", "1.3.0"}, {"purl", "pkg:npm/left-pad@1.3.0"}}}}};
+  json bom = {
+      {"bomFormat", "CycloneDX"},
+      {"specVersion", "1.6"},
+      {"version", 1},
+      {"metadata",
+       {{"component",
+         {{"type", "file"},
+          {"name", "dist/app.tar.gz"},
+          {"hashes", {{{"alg", "SHA-256"}, {"content", kArtifactSha}}}}}}}},
+      {"components",
+       {{{"type", "library"}, {"name", "lodash"}, {"version", "4.17.21"}, {"purl", "pkg:npm/lodash@4.17.21"}},
+        {{"type", "library"}, {"name", "left-pad"}, {"version", "1.3.0"}, {"purl", "pkg:npm/left-pad@1.3.0"}}}}};
   e.sbom = root / "app.cdx.json";
   REQUIRE(write_file_atomic(e.sbom, bom.dump()).ok());
 
@@ -144,7 +151,7 @@ size_t count(EvidenceStore& s, const std::string& table) {
   return std::stoul(rows->at(0).at(0));
 }
 
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("store");
 
@@ -231,7 +238,9 @@ TEST_CASE("store::evidence_idempotent_and_transactional") {
   TempDir dir;
   Evidence e = make_evidence(dir.path);
   fs::path bad = dir.path / "bad.cdx.json";
-  REQUIRE(write_file_atomic(bad, R"({"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"nonsense","name":"x"}]})").ok());
+  REQUIRE(write_file_atomic(
+              bad, R"({"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"nonsense","name":"x"}]})")
+              .ok());
   for (const auto& url : both_stores(dir)) {
     CAPTURE(url);
     auto s = open_store(url);
@@ -277,7 +286,8 @@ TEST_CASE("store::evidence_signature_status") {
 
 TEST_CASE("store::evidence_no_secrets") {
   TempDir dir;
-  Evidence e = make_evidence(dir.path, "https://x-access-token:ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/acme/app.git");
+  Evidence e = make_evidence(dir.path,
+                             "https://x-access-token:ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/acme/app.git");
   for (const auto& url : both_stores(dir)) {
     CAPTURE(url);
     auto s = open_store(url);

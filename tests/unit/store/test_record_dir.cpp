@@ -29,7 +29,7 @@ StepRecord sample(const std::string& name, const std::string& started, const std
   r.materials.push_back(e);
   return r;
 }
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("store");
 

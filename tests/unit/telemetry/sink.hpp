@@ -29,13 +29,11 @@ public:
     std::string sink = std::string(shared ? shared : "../shared") + "/peers/otlp-sink";
     std::vector<std::string> args = {"/usr/bin/python3", sink,          "--out",
                                      out_.string(),      "--port-file", port_file.string()};
-    for (auto& e : extra)
-      args.push_back(e);
+    for (auto& e : extra) args.push_back(e);
     pid_ = ::fork();
     if (pid_ == 0) {
       std::vector<char*> argv;
-      for (auto& a : args)
-        argv.push_back(a.data());
+      for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
       int devnull = ::open("/dev/null", O_WRONLY);
       ::dup2(devnull, 1);
@@ -45,10 +43,8 @@ public:
     for (int i = 0; i < 300 && port_ == 0; ++i) {
       std::ifstream f(port_file);
       int p = 0;
-      if (f >> p)
-        port_ = p;
-      else
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (f >> p) port_ = p;
+      else std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
   ~OtlpSink() {
@@ -75,4 +71,4 @@ private:
   int port_ = 0;
 };
 
-} // namespace hallmark::test
+}  // namespace hallmark::test

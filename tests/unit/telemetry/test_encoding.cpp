@@ -15,27 +15,26 @@ TEST_CASE("telemetry::otlp_json_encoding_rules") {
   s.span_id = "b7ad6b7169203331";
   s.name = "build";
   s.kind = otlp::SpanKind::server;
-  s.start_ns = 1764152505123000000ull; // > 2^53: must survive as a string
+  s.start_ns = 1764152505123000000ull;  // > 2^53: must survive as a string
   s.end_ns = 1764152506000000001ull;
   otlp::set_attribute(s.attributes, "process.pid", int64_t(9007199254740993));
-  otlp::set_attribute(s.attributes, "process.command_args",
-                      std::vector<std::string>{"make", "-j2"});
+  otlp::set_attribute(s.attributes, "process.command_args", std::vector<std::string>{"make", "-j2"});
   otlp::set_attribute(s.attributes, "ok", true);
-  otlp::set_attribute(s.attributes, "ok", false); // replaced, not duplicated
+  otlp::set_attribute(s.attributes, "ok", false);  // replaced, not duplicated
   s.status = otlp::StatusCode::error;
   json j = otlp::to_json(s);
   CHECK(j["traceId"] == "0af7651916cd43dd8448eb211c80319c");
-  CHECK(j["kind"] == 2); // enums are integers in OTLP/JSON
+  CHECK(j["kind"] == 2);  // enums are integers in OTLP/JSON
   CHECK(j["startTimeUnixNano"] == "1764152505123000000");
   CHECK(j["endTimeUnixNano"] == "1764152506000000001");
-  CHECK_FALSE(j.contains("parentSpanId")); // a root has no parent field
+  CHECK_FALSE(j.contains("parentSpanId"));  // a root has no parent field
   CHECK(j["status"]["code"] == 2);
   CHECK(j["attributes"].size() == 3);
   CHECK(j["attributes"][0]["value"]["intValue"] == "9007199254740993");
   CHECK(j["attributes"][1]["value"]["arrayValue"]["values"][1]["stringValue"] == "-j2");
   CHECK(j["attributes"][2]["value"]["boolValue"] == false);
   s.status = otlp::StatusCode::unset;
-  CHECK_FALSE(otlp::to_json(s).contains("status")); // the default value is left out
+  CHECK_FALSE(otlp::to_json(s).contains("status"));  // the default value is left out
   s.status_message = "why";
   CHECK(otlp::to_json(s)["status"] == json{{"message", "why"}});
 
@@ -53,8 +52,7 @@ TEST_CASE("telemetry::otlp_json_encoding_rules") {
   CHECK(lj["spanId"] == "b7ad6b7169203331");
 
   json req = otlp::trace_request({}, {s}, "0.1.0");
-  CHECK(req["resourceSpans"][0]["scopeSpans"][0]["schemaUrl"] ==
-        "https://opentelemetry.io/schemas/1.44.0");
+  CHECK(req["resourceSpans"][0]["scopeSpans"][0]["schemaUrl"] == "https://opentelemetry.io/schemas/1.44.0");
   CHECK(req["resourceSpans"][0]["scopeSpans"][0]["scope"]["name"] == "hallmark");
 }
 
@@ -96,13 +94,12 @@ TEST_CASE("telemetry::trace_id_is_stable_per_ci_run") {
   CHECK(trace_id_seed(env, a) == derive_trace_id(a));
   CHECK(trace_id_seed(env, std::nullopt).empty());
   env["TRACEPARENT"] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-  CHECK(trace_id_seed(env, a) == "0af7651916cd43dd8448eb211c80319c"); // caller's trace wins
+  CHECK(trace_id_seed(env, a) == "0af7651916cd43dd8448eb211c80319c");  // caller's trace wins
   env["TRACEPARENT"] = "garbage";
   std::string warning;
   CHECK(trace_id_seed(env, a, &warning) == derive_trace_id(a));
   CHECK(warning.find("TRACEPARENT") != std::string::npos);
-  CHECK(root_span_id("0af7651916cd43dd8448eb211c80319c") ==
-        root_span_id("0af7651916cd43dd8448eb211c80319c"));
+  CHECK(root_span_id("0af7651916cd43dd8448eb211c80319c") == root_span_id("0af7651916cd43dd8448eb211c80319c"));
 }
 
 TEST_CASE("telemetry::key_value_lists_are_percent_decoded") {
@@ -128,18 +125,16 @@ TEST_CASE("telemetry::resource_service_name_precedence") {
     return std::get<std::string>(*otlp::find_attribute(r.attributes, "service.name"));
   };
   CHECK(name(telemetry_resource({}, "0.1.0", w)) == "hallmark");
-  EnvMap env{
-      {"OTEL_RESOURCE_ATTRIBUTES", "service.name=from%20attrs,deployment.environment.name=ci"}};
+  EnvMap env{{"OTEL_RESOURCE_ATTRIBUTES", "service.name=from%20attrs,deployment.environment.name=ci"}};
   auto r = telemetry_resource(env, "0.1.0", w);
   CHECK(name(r) == "from attrs");
-  CHECK(std::get<std::string>(*otlp::find_attribute(r.attributes, "deployment.environment.name")) ==
-        "ci");
+  CHECK(std::get<std::string>(*otlp::find_attribute(r.attributes, "deployment.environment.name")) == "ci");
   env["OTEL_SERVICE_NAME"] = "svc";
   CHECK(name(telemetry_resource(env, "0.1.0", w)) == "svc");
   CHECK(w.empty());
   EnvMap bad{{"OTEL_RESOURCE_ATTRIBUTES", "service.name=x,broken"}};
   auto rb = telemetry_resource(bad, "0.1.0", w);
-  CHECK(name(rb) == "hallmark"); // the whole malformed value is ignored
+  CHECK(name(rb) == "hallmark");  // the whole malformed value is ignored
   REQUIRE(w.size() == 1);
   CHECK(w[0].find("OTEL_RESOURCE_ATTRIBUTES") != std::string::npos);
 }
@@ -156,7 +151,7 @@ TEST_CASE("telemetry::exporter_endpoints_and_options") {
   env["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"] = "http://l:1/custom";
   c = exporter_config(env, o, w);
   CHECK(c.traces_url == "http://c:4318/base/v1/traces");
-  CHECK(c.logs_url == "http://l:1/custom"); // per-signal: used as given
+  CHECK(c.logs_url == "http://l:1/custom");  // per-signal: used as given
   o.otlp_endpoint = "http://flag:9";
   c = exporter_config(env, o, w);
   CHECK(c.traces_url == "http://flag:9/v1/traces");
@@ -182,11 +177,10 @@ TEST_CASE("telemetry::exporter_protocols") {
   std::vector<std::string> w;
   TelemetryOptions o;
   auto c = exporter_config({}, o, w);
-  CHECK(c.traces_protocol == OtlpProtocol::http_json); // hallmark's default
+  CHECK(c.traces_protocol == OtlpProtocol::http_json);  // hallmark's default
   CHECK(c.logs_protocol == OtlpProtocol::http_json);
   // The per-signal variable wins over the base one, in both directions.
-  EnvMap env{{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"},
-             {"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "http/json"}};
+  EnvMap env{{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"}, {"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "http/json"}};
   c = exporter_config(env, o, w);
   CHECK(c.traces_protocol == OtlpProtocol::http_protobuf);
   CHECK(c.logs_protocol == OtlpProtocol::http_json);
@@ -200,12 +194,11 @@ TEST_CASE("telemetry::exporter_protocols") {
   c = exporter_config(env, o, w);
   CHECK(c.traces_protocol == OtlpProtocol::http_json);
   CHECK(c.logs_protocol == OtlpProtocol::http_json);
-  REQUIRE(w.size() == 1); // once, though both signals fell back
+  REQUIRE(w.size() == 1);  // once, though both signals fell back
   CHECK(w[0].find("OTEL_EXPORTER_OTLP_PROTOCOL='grpc'") != std::string::npos);
   CHECK(w[0].find("sending http/json") != std::string::npos);
   w.clear();
-  env = {{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"},
-         {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/thrift"}};
+  env = {{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"}, {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/thrift"}};
   c = exporter_config(env, o, w);
   CHECK(c.traces_protocol == OtlpProtocol::http_json);
   CHECK(c.logs_protocol == OtlpProtocol::http_protobuf);

@@ -36,8 +36,7 @@ std::vector<std::string> read_lines(const fs::path& p) {
 
 void write_lines(const fs::path& p, const std::vector<std::string>& lines) {
   std::string text;
-  for (auto& l : lines)
-    text += l + "\n";
+  for (auto& l : lines) text += l + "\n";
   REQUIRE(write_file_atomic(p, text).ok());
 }
 
@@ -46,12 +45,11 @@ struct Fixture {
   fs::path dir = tmp.path;
   fs::path log = dir / kEventLogName;
   void append(int n) {
-    for (int i = 0; i < n; ++i)
-      REQUIRE(append_event_request(log, sample_logs("event " + std::to_string(i))).ok());
+    for (int i = 0; i < n; ++i) REQUIRE(append_event_request(log, sample_logs("event " + std::to_string(i))).ok());
   }
 };
 
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("telemetry");
 
@@ -67,8 +65,7 @@ TEST_CASE("telemetry::hash_chain_links_lines") {
   auto j = nlohmann::json::parse(lines[1]);
   auto attrs = j["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]["attributes"];
   std::map<std::string, nlohmann::json> a;
-  for (auto& kv : attrs)
-    a[kv["key"]] = kv["value"];
+  for (auto& kv : attrs) a[kv["key"]] = kv["value"];
   CHECK(a["hallmark.chain.seq"]["intValue"] == "2");
   CHECK(a["hallmark.chain.prev"]["stringValue"] == sha256_hex(lines[0]));
   CHECK(a.count("hallmark.chain.line") == 1);
@@ -184,11 +181,9 @@ TEST_CASE("telemetry::hash_chain_concurrent_appenders") {
   std::vector<std::thread> ts;
   for (int t = 0; t < 8; ++t)
     ts.emplace_back([&] {
-      for (int i = 0; i < 20; ++i)
-        CHECK(append_event_request(f.log, sample_logs("x")).ok());
+      for (int i = 0; i < 20; ++i) CHECK(append_event_request(f.log, sample_logs("x")).ok());
     });
-  for (auto& t : ts)
-    t.join();
+  for (auto& t : ts) t.join();
   auto st = verify_event_chain(f.log);
   CHECK_MESSAGE(st.ok(), (st.ok() ? "" : st.message()));
   CHECK(read_lines(f.log).size() == 160);

@@ -36,8 +36,7 @@ struct Log {
   }
 };
 
-ExporterConfig config_for(const std::string& base,
-                          OtlpProtocol protocol = OtlpProtocol::http_json) {
+ExporterConfig config_for(const std::string& base, OtlpProtocol protocol = OtlpProtocol::http_json) {
   ExporterConfig c;
   c.traces_url = base + "/v1/traces";
   c.logs_url = base + "/v1/logs";
@@ -53,15 +52,14 @@ FlushStats flush(const Log& l, const ExporterConfig& c, int ms = 5000) {
 }
 
 // Items (spans or log records) whose `field` is `value`, over every request the sink received.
-int count_items(const std::vector<nlohmann::json>& got, const char* resources, const char* scopes,
-                const char* items, const char* field, const std::string& value) {
+int count_items(const std::vector<nlohmann::json>& got, const char* resources, const char* scopes, const char* items,
+                const char* field, const std::string& value) {
   int n = 0;
   for (auto& r : got)
     if (r.contains("request") && r["request"].contains(resources))
       for (auto& res : r["request"][resources])
         for (auto& scope : res[scopes])
-          for (auto& item : scope[items])
-            n += item[field] == value;
+          for (auto& item : scope[items]) n += item[field] == value;
   return n;
 }
 
@@ -73,12 +71,12 @@ int count_spans(const std::vector<nlohmann::json>& got, const std::string& name)
   return count_items(got, "resourceSpans", "scopeSpans", "spans", "name", name);
 }
 
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("telemetry");
 
 TEST_CASE("telemetry::retry_after_forms") {
-  auto now = std::chrono::system_clock::from_time_t(784111777); // Sun, 06 Nov 1994 08:49:37 GMT
+  auto now = std::chrono::system_clock::from_time_t(784111777);  // Sun, 06 Nov 1994 08:49:37 GMT
   CHECK(parse_retry_after("3", now)->count() == 3000);
   CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:40 GMT", now)->count() == 3000);
   CHECK_FALSE(parse_retry_after("soon", now));
@@ -99,14 +97,13 @@ TEST_CASE("telemetry::export_to_strict_sink_exactly_once") {
   auto st = flush(l, config_for(sink.base()));
   CHECK(st.sent == 3);
   CHECK(st.unsent == 0);
-  CHECK(st.http_requests == 2); // one batch per signal
+  CHECK(st.http_requests == 2);  // one batch per signal
   auto again = flush(l, config_for(sink.base()));
   CHECK(again.sent == 0);
   CHECK(again.pending == 0);
   auto got = sink.received();
   REQUIRE(got.size() == 2);
-  for (auto& r : got)
-    CHECK_MESSAGE(!r.contains("error"), r.dump());
+  for (auto& r : got) CHECK_MESSAGE(!r.contains("error"), r.dump());
   CHECK(count_spans(got, "a") == 1);
   CHECK(count_spans(got, "b") == 1);
   CHECK(got[0]["encoding"] == "json");
@@ -227,7 +224,7 @@ TEST_CASE("telemetry::export_protobuf_falls_back_to_json") {
   CHECK(st.warnings[0].find("spans[0].futureField: unknown field of Span") != std::string::npos);
   auto got = sink.received();
   REQUIRE(got.size() == 2);
-  CHECK(got[0]["encoding"] == "json"); // the batch that did not transcode
+  CHECK(got[0]["encoding"] == "json");  // the batch that did not transcode
   CHECK(got[1]["encoding"] == "protobuf");
   CHECK(count_spans(got, "future") == 1);
 }
@@ -237,7 +234,7 @@ TEST_CASE("telemetry::export_retries_503_then_delivers_once") {
   REQUIRE(sink.port() > 0);
   Log l;
   l.add_span("retried");
-  auto st = flush(l, config_for(sink.base()), 10000); // Retry-After: 1 twice
+  auto st = flush(l, config_for(sink.base()), 10000);  // Retry-After: 1 twice
   CHECK(st.sent == 1);
   CHECK(st.http_requests == 3);
   auto got = sink.received();
@@ -252,7 +249,7 @@ TEST_CASE("telemetry::export_400_is_not_retried") {
   REQUIRE(sink.port() > 0);
   Log l;
   auto req = otlp::trace_request({}, {}, "0.1.0");
-  req["resourceSpans"][0]["bogusField"] = 1; // the strict sink refuses unknown fields with 400
+  req["resourceSpans"][0]["bogusField"] = 1;  // the strict sink refuses unknown fields with 400
   REQUIRE(append_event_request(l.log, req).ok());
   auto st = flush(l, config_for(sink.base()));
   CHECK(st.http_requests == 1);
@@ -260,13 +257,13 @@ TEST_CASE("telemetry::export_400_is_not_retried") {
   CHECK(st.sent == 0);
   REQUIRE_FALSE(st.warnings.empty());
   CHECK(st.warnings[0].find("not retrying") != std::string::npos);
-  CHECK(flush(l, config_for(sink.base())).http_requests == 0); // never sent again
+  CHECK(flush(l, config_for(sink.base())).http_requests == 0);  // never sent again
 }
 
 TEST_CASE("telemetry::export_collector_down_respects_deadline") {
   int port = 0;
   {
-    test::OtlpSink gone; // learn a free port, then stop the sink
+    test::OtlpSink gone;  // learn a free port, then stop the sink
     port = gone.port();
   }
   REQUIRE(port > 0);

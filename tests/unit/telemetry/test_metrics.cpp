@@ -34,12 +34,13 @@ TEST_CASE("telemetry::metrics_run_and_protobuf") {
   CHECK(metrics[0].histograms.at(0).sum == doctest::Approx(100.0));
   CHECK(metrics[1].name == "cicd.pipeline.run.errors");
   CHECK(run_metrics(run, {ok}, 0).size() == 1);  // no errors metric for a successful run
-  CHECK(step_metrics(ok).empty());                // untraced: nothing counted
+  CHECK(step_metrics(ok).empty());               // untraced: nothing counted
 
   metrics.push_back(verify_result_metric(true, 5));
   nlohmann::json req = otlp::metrics_request({}, metrics, "0.1.0");
   auto& m = req["resourceMetrics"][0]["scopeMetrics"][0]["metrics"];
-  CHECK(m[0]["histogram"]["dataPoints"][0]["bucketCounts"].size() == m[0]["histogram"]["dataPoints"][0]["explicitBounds"].size() + 1);
+  CHECK(m[0]["histogram"]["dataPoints"][0]["bucketCounts"].size() ==
+        m[0]["histogram"]["dataPoints"][0]["explicitBounds"].size() + 1);
   CHECK(m[1]["sum"]["dataPoints"][0]["asInt"] == "1");
   auto pb = otlp::json_to_protobuf(dump_json(req), otlp::Signal::metrics);
   REQUIRE_MESSAGE(pb.ok(), pb.message());

@@ -60,8 +60,7 @@ StepRecord sample_record(const std::string& name, int exit_code) {
                   0,
                   false}};
   t.network = {{"inet", "127.0.0.1", 443, true, 101, "tcp", ""}, {"inet", "10.9.9.9", 80, true, 101, "", ""}};
-  t.files = {{"/etc/passwd", {"write"}, true, 101, ""},
-             {"out/app", {"create", "write"}, true, 100, ""}};
+  t.files = {{"/etc/passwd", {"write"}, true, 101, ""}, {"out/app", {"create", "write"}, true, 100, ""}};
   r.trace = t;
   FileEntry p;
   p.path = "out/app";
@@ -72,12 +71,11 @@ StepRecord sample_record(const std::string& name, int exit_code) {
 
 std::map<std::string, nlohmann::json> attrs(const nlohmann::json& j) {
   std::map<std::string, nlohmann::json> out;
-  for (auto& kv : j["attributes"])
-    out[kv["key"]] = kv["value"];
+  for (auto& kv : j["attributes"]) out[kv["key"]] = kv["value"];
   return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_SUITE_BEGIN("telemetry");
 
@@ -101,8 +99,8 @@ TEST_CASE("telemetry::step_signals_spans_and_events") {
   // Entity attributes are the resource's (entity_attributes), not the span's.
   CHECK(a.count("vcs.repository.url.full") == 0);
   CHECK(a.count("cicd.pipeline.run.id") == 0);
-  CHECK(s.spans[1].parent_span_id == ctx.step_span_id);   // make: child of the step
-  CHECK(s.spans[2].parent_span_id == s.spans[1].span_id); // /tmp/evil: child of make
+  CHECK(s.spans[1].parent_span_id == ctx.step_span_id);    // make: child of the step
+  CHECK(s.spans[2].parent_span_id == s.spans[1].span_id);  // /tmp/evil: child of make
   std::map<std::string, std::vector<otlp::Severity>> events;
   for (auto& l : s.logs) {
     events[l.event_name].push_back(l.severity);
@@ -111,9 +109,9 @@ TEST_CASE("telemetry::step_signals_spans_and_events") {
   }
   CHECK(events["hallmark.secret.redacted"].size() == 1);
   REQUIRE(events["hallmark.network.connect"].size() == 2);
-  CHECK(events["hallmark.network.connect"][0] == otlp::Severity::info); // allowed
-  CHECK(events["hallmark.network.connect"][1] == otlp::Severity::warn); // not on --egress-allow
-  std::map<int64_t, std::string> transport_of;  // by server.port; "(none)" when left out
+  CHECK(events["hallmark.network.connect"][0] == otlp::Severity::info);  // allowed
+  CHECK(events["hallmark.network.connect"][1] == otlp::Severity::warn);  // not on --egress-allow
+  std::map<int64_t, std::string> transport_of;                           // by server.port; "(none)" when left out
   for (const auto& l : s.logs)
     if (l.event_name == std::string("hallmark.network.connect")) {
       auto port = std::get<int64_t>(*otlp::find_attribute(l.attributes, "server.port"));
@@ -129,13 +127,13 @@ TEST_CASE("telemetry::step_signals_spans_and_events") {
   CHECK(events["hallmark.process.exec_from_temp"].size() == 1);
   CHECK(events["hallmark.step.failed"].size() == 1);
   CHECK(events["hallmark.artifact.produced"].size() == 1);
-  CHECK(events["hallmark.toolchain.executable"].size() == 2); // make and /tmp/evil, once each
+  CHECK(events["hallmark.toolchain.executable"].size() == 2);  // make and /tmp/evil, once each
 
   // summary: no spans, but every security event is still there (never sampled).
   ctx.detail = TelemetryDetail::summary;
   Signals sum = step_signals(sample_record("build", 2), ctx);
   CHECK(sum.spans.empty());
-  CHECK(sum.logs.size() == s.logs.size() - 3); // minus the inventories: artifacts and toolchain
+  CHECK(sum.logs.size() == s.logs.size() - 3);  // minus the inventories: artifacts and toolchain
 
   // A producer that forgot to redact still cannot leak a token through telemetry.
   StepRecord leaky = sample_record("build", 0);
@@ -250,8 +248,7 @@ TEST_CASE("telemetry::step_telemetry_end_to_end_with_sink") {
       for (auto& rs : q["resourceSpans"]) {
         CHECK(attrs(rs["resource"])["service.name"]["stringValue"] == "pipeline-tests");
         for (auto& ss : rs["scopeSpans"])
-          for (auto& s : ss["spans"])
-            spans[s["name"]] = s;
+          for (auto& s : ss["spans"]) spans[s["name"]] = s;
       }
     if (q.contains("resourceLogs"))
       for (auto& rl : q["resourceLogs"])
@@ -266,7 +263,7 @@ TEST_CASE("telemetry::step_telemetry_end_to_end_with_sink") {
   REQUIRE(spans.count("RUN release"));
   CHECK(spans["build"]["spanId"] == t.step_span_id());
   CHECK(spans["build"]["parentSpanId"] == spans["RUN release"]["spanId"]);
-  CHECK(spans["RUN release"]["parentSpanId"] == "aaaaaaaaaaaaaaaa"); // the caller's span
+  CHECK(spans["RUN release"]["parentSpanId"] == "aaaaaaaaaaaaaaaa");  // the caller's span
   CHECK(spans["RUN release"]["kind"] == 2);
   CHECK(spans["make"]["parentSpanId"] == t.step_span_id());
   CHECK(logs >= 5);

@@ -97,8 +97,7 @@ TEST_CASE("util::atomic_write") {
   std::vector<std::thread> ts;
   for (int t = 0; t < 8; ++t)
     ts.emplace_back([&, t] {
-      for (int i = 0; i < 200; ++i)
-        (void)append_line_locked(dir / "log", std::string(100, char('a' + t)));
+      for (int i = 0; i < 200; ++i) (void)append_line_locked(dir / "log", std::string(100, char('a' + t)));
     });
   for (auto& t : ts) t.join();
   auto log = read_file(dir / "log");

@@ -22,11 +22,10 @@ namespace {
 // Kernel-made filesystems: nothing a build consumes lives there, and /proc, /sys and /dev are
 // only summarised by the trace anyway.
 bool pseudo(const std::string& type, const std::string& mount_point) {
-  static const char* const kTypes[] = {"proc",     "sysfs",       "devtmpfs", "devpts",     "cgroup",
-                                       "cgroup2",  "mqueue",      "securityfs", "debugfs",  "tracefs",
-                                       "bpf",      "pstore",      "configfs", "fusectl",    "hugetlbfs",
-                                       "autofs",   "binfmt_misc", "nsfs",     "rpc_pipefs", "efivarfs",
-                                       "selinuxfs"};
+  static const char* const kTypes[] = {"proc",       "sysfs",      "devtmpfs",  "devpts",  "cgroup",      "cgroup2",
+                                       "mqueue",     "securityfs", "debugfs",   "tracefs", "bpf",         "pstore",
+                                       "configfs",   "fusectl",    "hugetlbfs", "autofs",  "binfmt_misc", "nsfs",
+                                       "rpc_pipefs", "efivarfs",   "selinuxfs"};
   for (const char* t : kTypes)
     if (type == t) return true;
   return pseudo_fs_root(mount_point) != nullptr;
@@ -58,7 +57,8 @@ std::vector<Mount> mounts() {
     std::istringstream fields(line);
     std::string id, parent, devno, root, point, word;
     fields >> id >> parent >> devno >> root >> point;
-    while (fields >> word && word != "-") {}
+    while (fields >> word && word != "-") {
+    }
     std::string type;
     fields >> type;
     if (!point.empty() && !type.empty()) out.push_back({unescape(point), type});
@@ -68,7 +68,7 @@ std::vector<Mount> mounts() {
 
 std::string fsid_key(const void* fsid) { return std::string(static_cast<const char*>(fsid), sizeof(fsid_t)); }
 
-} // namespace
+}  // namespace
 
 std::unique_ptr<ReadWatch> ReadWatch::start(std::string* why) {
   auto fail = [&](std::string text) {
@@ -76,9 +76,9 @@ std::unique_ptr<ReadWatch> ReadWatch::start(std::string* why) {
     return std::unique_ptr<ReadWatch>();
   };
   // Unlimited queue: an overflow would silently lose reads; the stop loop drains it often.
-  const int fd = ::fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_QUEUE |
-                                     FAN_REPORT_DFID_NAME,
-                                 O_RDONLY | O_LARGEFILE);
+  const int fd =
+      ::fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_QUEUE | FAN_REPORT_DFID_NAME,
+                      O_RDONLY | O_LARGEFILE);
   if (fd < 0) return fail(std::string("fanotify: ") + std::strerror(errno));
   std::unique_ptr<ReadWatch> w(new ReadWatch);
   w->fd_ = fd;
@@ -141,8 +141,8 @@ std::string ReadWatch::directory(const void* fsid, const void* handle, size_t ha
   }
   // A directory removed since the open cannot be resolved: not cached, counted as lost.
   static const std::string kDeleted = " (deleted)";
-  const bool deleted = path.size() >= kDeleted.size() &&
-                       path.compare(path.size() - kDeleted.size(), kDeleted.size(), kDeleted) == 0;
+  const bool deleted =
+      path.size() >= kDeleted.size() && path.compare(path.size() - kDeleted.size(), kDeleted.size(), kDeleted) == 0;
   if (!path.empty() && !deleted) dirs_.emplace(std::move(key), path);
   else path.clear();
   return path;
@@ -213,4 +213,4 @@ void ReadWatch::drain(const std::function<bool(pid_t)>& traced,
   }
 }
 
-} // namespace hallmark::observe::internal
+}  // namespace hallmark::observe::internal

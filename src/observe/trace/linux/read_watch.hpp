@@ -55,4 +55,4 @@ private:
   uint64_t lost_ = 0;
 };
 
-} // namespace hallmark::observe::internal
+}  // namespace hallmark::observe::internal

@@ -29,14 +29,18 @@ constexpr long kTraced[] = {
 #ifdef __NR_openat2
     __NR_openat2,
 #endif
-    __NR_execve,   __NR_execveat, __NR_connect, __NR_sendmsg,
+    __NR_execve,
+    __NR_execveat,
+    __NR_connect,
+    __NR_sendmsg,
     // A DNS answer read with recvmsg (musl's TCP fallback, libuv): the stop loop takes its exit
     // only on sockets that sent to port 53, so other recvmsg callers pay one stop, no more.
     __NR_recvmsg,
 #ifdef __NR_rename
     __NR_rename,
 #endif
-    __NR_renameat, __NR_renameat2,
+    __NR_renameat,
+    __NR_renameat2,
 #ifdef __NR_unlink
     __NR_unlink,
 #endif
@@ -48,7 +52,8 @@ constexpr long kTraced[] = {
 #ifdef __NR_symlink
     __NR_symlink,
 #endif
-    __NR_symlinkat, __NR_truncate,
+    __NR_symlinkat,
+    __NR_truncate,
 #ifdef __NR_mknod
     __NR_mknod,
 #endif
@@ -77,14 +82,14 @@ void allow_read_only_open(std::vector<sock_filter>& p, long nr, int flags_arg) {
 void trace_if_arg_set(std::vector<sock_filter>& p, long nr, int arg) {
   p.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, unsigned(nr), 0, 6));  // -> past the block
   p.push_back(stmt(BPF_LD | BPF_W | BPF_ABS, kArgLow(arg)));
-  p.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 2));             // low != 0 -> TRACE
+  p.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 2));  // low != 0 -> TRACE
   p.push_back(stmt(BPF_LD | BPF_W | BPF_ABS, kArgLow(arg) + 4));
-  p.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0));             // both 0 -> ALLOW
+  p.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0));  // both 0 -> ALLOW
   p.push_back(stmt(BPF_RET | BPF_K, SECCOMP_RET_TRACE));
   p.push_back(stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 }
 
-} // namespace
+}  // namespace
 
 std::vector<sock_filter> build_seccomp_filter(bool reads_watched) {
   // Layout: [arch check] [x32 check] [read-only opens, when watched] [sendto, recvfrom checks]
@@ -132,4 +137,4 @@ int install_seccomp_filter(const std::vector<sock_filter>& program) {
   return errno;
 }
 
-} // namespace hallmark::observe::internal
+}  // namespace hallmark::observe::internal

@@ -33,4 +33,4 @@ std::vector<sock_filter> build_seccomp_filter(bool reads_watched = false);
 // Async-signal-safe: called between fork and exec.
 int install_seccomp_filter(const std::vector<sock_filter>& program);
 
-} // namespace hallmark::observe::internal
+}  // namespace hallmark::observe::internal

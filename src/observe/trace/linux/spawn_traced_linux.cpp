@@ -24,9 +24,8 @@ namespace hallmark {
 
 namespace {
 
-constexpr long kPtraceOptions = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
-                                PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
-                                PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL;
+constexpr long kPtraceOptions = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+                                PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL;
 
 // What the child reports through the CLOEXEC pipe when it fails before exec succeeds.
 struct ChildFailure {
@@ -76,7 +75,8 @@ struct ChildExec {
   ChildFailure f{1, 0};
   if (x.need_nnp && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) f.err = errno;
   char byte;
-  while (f.err == 0 && ::read(go_fd, &byte, 1) < 0 && errno == EINTR) {}
+  while (f.err == 0 && ::read(go_fd, &byte, 1) < 0 && errno == EINTR) {
+  }
   if (f.err == 0) f.err = observe::internal::install_seccomp_filter(*x.filter);
   if (f.err == 0) {
     ::execve(x.program, x.argv, x.envp);
@@ -129,7 +129,7 @@ void finish_trace(TracedOutcome& out, TraceLog& log, DigestCache& cache, const o
   }
 }
 
-} // namespace
+}  // namespace
 
 Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions& options) {
   if (spawn.argv.empty()) return make_error("trace: no command to run");
@@ -177,7 +177,8 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
     ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
     ::close(go[1]);
     ::close(report[0]);
-    child_main(ChildExec{program.c_str(), argv.data(), envp.data(), sh_argv.data(), &filter, need_nnp}, go[0], report[1]);
+    child_main(ChildExec{program.c_str(), argv.data(), envp.data(), sh_argv.data(), &filter, need_nnp}, go[0],
+               report[1]);
   }
   ::close(go[0]);
   ::close(report[1]);
@@ -218,4 +219,4 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
   return out;
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -103,7 +103,7 @@ private:
 
 bool is_stop_signal(int sig) { return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
 
-} // namespace
+}  // namespace
 
 StopLoop::StopLoop(pid_t root, TraceLog& log, ReadWatch* reads) : root_(root), log_(log), reads_(reads) {
   Task t;
@@ -161,7 +161,7 @@ int StopLoop::run() {
     if (reads_) drain_reads();  // what was read (and closed) before this stop is logged before it
     if (tid < 0) {
       if (wait_errno == EINTR) continue;  // a forwarded signal or the drain timer
-      break;                          // ECHILD: nothing left to wait for
+      break;                              // ECHILD: nothing left to wait for
     }
     if (WIFEXITED(status) || WIFSIGNALED(status)) {
       on_death(tid, status);
@@ -328,8 +328,7 @@ bool StopLoop::decode_sockaddr(pid_t tid, Task& t, int fd, uint64_t addr, uint64
       std::string name(un->sun_path, strnlen(un->sun_path + 1, path_len - 1) + 1);
       name[0] = '@';
       c.address = std::move(name);
-    } else
-      c.address = std::string(un->sun_path, strnlen(un->sun_path, path_len));
+    } else c.address = std::string(un->sun_path, strnlen(un->sun_path, path_len));
   } else {
     return false;  // netlink, packet, ...: not a connection to anything the build depends on
   }
@@ -475,7 +474,8 @@ void StopLoop::on_syscall_stop(pid_t tid) {
     const size_t n = std::min<size_t>({size_t(ok ? std::max<int64_t>(info.exit.rval, 0) : 0), t.dns_room, 65537});
     std::vector<uint8_t> bytes(n);
     if (n > 0 && read_tracee_bytes(tid, t.dns_buf, bytes.data(), n))
-      if (auto answer = decode_dns_response(bytes.data(), n, t.dns_tcp)) log_.dns_answer(answer->name, answer->addresses);
+      if (auto answer = decode_dns_response(bytes.data(), n, t.dns_tcp))
+        log_.dns_answer(answer->name, answer->addresses);
   } else {
     if (!t.path.empty()) log_.file(t.tgid, t.path, t.ops, ok, t.is_open);
     if (!t.path2.empty()) log_.file(t.tgid, t.path2, t.ops2, ok, false);
@@ -485,4 +485,4 @@ void StopLoop::on_syscall_stop(pid_t tid) {
   resume(tid, 0);
 }
 
-} // namespace hallmark::observe::internal
+}  // namespace hallmark::observe::internal

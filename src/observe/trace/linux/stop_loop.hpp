@@ -29,18 +29,18 @@ private:
   enum class Wait { none, file, connect, dns };
   struct Task {
     pid_t tgid = 0;
-    Wait wait = Wait::none;       // a syscall whose result is read at its exit stop
-    std::string path, path2;      // file: the operand(s); rename: from, to
+    Wait wait = Wait::none;   // a syscall whose result is read at its exit stop
+    std::string path, path2;  // file: the operand(s); rename: from, to
     unsigned ops = 0, ops2 = 0;
     bool is_open = false;
     Connection conn;
-    std::string exec_path;        // the file name of the last execve, read at its entry
-    uint64_t dns_buf = 0;         // dns: where the answer is being received, and its room
+    std::string exec_path;  // the file name of the last execve, read at its entry
+    uint64_t dns_buf = 0;   // dns: where the answer is being received, and its room
     size_t dns_room = 0;
     bool dns_tcp = false;
   };
 
-  Task& task(pid_t tid);          // creates the entry on first sight
+  Task& task(pid_t tid);  // creates the entry on first sight
   void on_seccomp_stop(pid_t tid);
   void on_syscall_stop(pid_t tid);
   void on_exec(pid_t tid);
@@ -65,4 +65,4 @@ private:
   bool root_done_ = false;
 };
 
-} // namespace hallmark::observe::internal
+}  // namespace hallmark::observe::internal

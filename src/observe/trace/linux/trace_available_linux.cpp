@@ -39,7 +39,8 @@ std::string probe() {
     int err = 0;
     if (need_nnp && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) err = errno;
     char byte;
-    while (::read(go[0], &byte, 1) < 0 && errno == EINTR) {}
+    while (::read(go[0], &byte, 1) < 0 && errno == EINTR) {
+    }
     if (err == 0) err = observe::internal::install_seccomp_filter(filter);
     (void)!::write(report[1], &err, sizeof err);
     ::_exit(0);
@@ -69,7 +70,7 @@ std::string probe() {
   return why;
 }
 
-} // namespace
+}  // namespace
 
 bool trace_available(std::string* why) {
   // One probe per process: the answer does not change while hallmark runs.
@@ -80,4 +81,4 @@ bool trace_available(std::string* why) {
   return reason.empty();
 }
 
-} // namespace hallmark
+}  // namespace hallmark

@@ -24,7 +24,7 @@ bool read_file_small(const char* path, std::string& out) {
   ::close(fd);
   return true;
 }
-} // namespace
+}  // namespace
 
 bool read_tracee_bytes(pid_t tid, uint64_t addr, void* out, size_t len) {
   iovec local{out, len};
@@ -130,4 +130,4 @@ std::string socket_transport(pid_t tgid, int fd) {
 #endif
 }
 
-} // namespace hallmark::observe::internal
+}  // namespace hallmark::observe::internal

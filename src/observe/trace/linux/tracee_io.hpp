@@ -30,4 +30,4 @@ struct TaskIds {
 };
 std::optional<TaskIds> proc_task_ids(pid_t tid);
 
-} // namespace hallmark::observe::internal
+}  // namespace hallmark::observe::internal

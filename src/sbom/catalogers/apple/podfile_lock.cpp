@@ -14,9 +14,7 @@ namespace hallmark::sbom::internal {
 namespace {
 
 // "Name/Sub (1.2.3)" or "Name (= 1.2.3)" / "Name (from `path`)" -> name part
-std::string pod_name(std::string_view s) {
-  return std::string(trim(s.substr(0, s.find(" ("))));
-}
+std::string pod_name(std::string_view s) { return std::string(trim(s.substr(0, s.find(" (")))); }
 std::string pod_version(std::string_view s) {
   size_t open = s.find(" (");
   if (open == std::string_view::npos || s.empty() || s.back() != ')') return {};
@@ -84,12 +82,10 @@ void catalog_podfile_lock(const CatalogInput& in, CatalogResult& out) {
   }
 }
 
-bool matches_podfile_lock(std::string_view filename, std::string_view) {
-  return filename == "Podfile.lock";
-}
+bool matches_podfile_lock(std::string_view filename, std::string_view) { return filename == "Podfile.lock"; }
 
-} // namespace
+}  // namespace
 
 const Cataloger kPodfileLockCataloger{"podfile-lock", matches_podfile_lock, catalog_podfile_lock};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

@@ -23,8 +23,8 @@ void catalog_swift_resolved_unguarded(const CatalogInput& in, CatalogResult& out
   }
   const json* pins = nullptr;
   if (doc.is_object() && doc.contains("pins") && doc["pins"].is_array()) pins = &doc["pins"];
-  else if (doc.is_object() && doc.contains("object") && doc["object"].is_object() &&
-           doc["object"].contains("pins") && doc["object"]["pins"].is_array())
+  else if (doc.is_object() && doc.contains("object") && doc["object"].is_object() && doc["object"].contains("pins") &&
+           doc["object"]["pins"].is_array())
     pins = &doc["object"]["pins"];
   if (!pins) {
     rb.warn("no pins array (neither v1 object.pins nor v2/v3 pins)");
@@ -74,13 +74,10 @@ void catalog_swift_resolved(const CatalogInput& in, CatalogResult& out) {
   }
 }
 
-bool matches_swift_resolved(std::string_view filename, std::string_view) {
-  return filename == "Package.resolved";
-}
+bool matches_swift_resolved(std::string_view filename, std::string_view) { return filename == "Package.resolved"; }
 
-} // namespace
+}  // namespace
 
-const Cataloger kSwiftResolvedCataloger{"swift-package-resolved", matches_swift_resolved,
-                                        catalog_swift_resolved};
+const Cataloger kSwiftResolvedCataloger{"swift-package-resolved", matches_swift_resolved, catalog_swift_resolved};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

@@ -31,7 +31,7 @@ namespace hallmark::sbom {
 bool is_archive_name(std::string_view filename) {
   static constexpr std::array<std::string_view, 16> kSuffixes = {
       ".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tar.bz2", ".zip",
-      ".jar", ".war", ".ear", ".whl", ".deb", ".apk", ".nupkg", ".tar.lz4"};
+      ".jar", ".war",    ".ear", ".whl",    ".deb", ".apk",     ".nupkg",   ".tar.lz4"};
   std::string lower = internal::to_lower(filename);
   for (std::string_view s : kSuffixes)
     if (lower.size() > s.size() && std::string_view(lower).substr(lower.size() - s.size()) == s) return true;
@@ -45,9 +45,9 @@ using internal::split_lines;
 using internal::trim;
 
 // Files a cataloger may read beside its own (read_sibling): kept when present at the same level.
-const std::set<std::string_view> kSiblingNames = {
-    "package.json", "go.sum",         "Cargo.toml", "composer.json", "mix.exs",
-    "pyproject.toml", "Pipfile",      "pnpm-workspace.yaml", ".yarnrc.yml"};
+const std::set<std::string_view> kSiblingNames = {"package.json", "go.sum",         "Cargo.toml", "composer.json",
+                                                  "mix.exs",      "pyproject.toml", "Pipfile",    "pnpm-workspace.yaml",
+                                                  ".yarnrc.yml"};
 
 // The catalogers an archive member may match: the registry's table, plus this folder's ones the
 // table does not list yet (same name = same cataloger, so nothing runs twice once it does).
@@ -63,10 +63,9 @@ const std::vector<const Cataloger*>& member_catalogers() {
          {&internal::kGoModCataloger, &internal::kCargoLockCataloger, &internal::kGemfileLockCataloger,
           &internal::kComposerLockCataloger, &internal::kMavenPomCataloger, &internal::kGradleLockfileCataloger,
           &internal::kGradleVerificationCataloger, &internal::kNugetLockCataloger, &internal::kDotnetDepsCataloger,
-          &internal::kNugetPackagesConfigCataloger, &internal::kConanLockCataloger,
-          &internal::kVcpkgManifestCataloger, &internal::kMixLockCataloger, &internal::kPubspecLockCataloger,
-          &internal::kSwiftResolvedCataloger, &internal::kPodfileLockCataloger, &internal::kDpkgStatusCataloger,
-          &internal::kApkInstalledCataloger})
+          &internal::kNugetPackagesConfigCataloger, &internal::kConanLockCataloger, &internal::kVcpkgManifestCataloger,
+          &internal::kMixLockCataloger, &internal::kPubspecLockCataloger, &internal::kSwiftResolvedCataloger,
+          &internal::kPodfileLockCataloger, &internal::kDpkgStatusCataloger, &internal::kApkInstalledCataloger})
       if (!names.count(c->name)) t.push_back(c);
     return t;
   }();
@@ -187,17 +186,17 @@ struct ArchiveApi {
 };
 
 bool fill_archive_api(void* lib, ArchiveApi& a, std::string& missing) {
-  return load_symbols(lib,
-                      {symbol(a.read_free, "archive_read_free"), symbol(a.read_new, "archive_read_new"),
-                       symbol(a.read_support_filter_all, "archive_read_support_filter_all"),
-                       symbol(a.read_support_format_all, "archive_read_support_format_all"),
-                       symbol(a.read_next_header, "archive_read_next_header"),
-                       symbol(a.error_string, "archive_error_string"), symbol(a.entry_filetype, "archive_entry_filetype"),
-                       symbol(a.entry_pathname, "archive_entry_pathname"),
-                       symbol(a.entry_size_is_set, "archive_entry_size_is_set"), symbol(a.entry_size, "archive_entry_size"),
-                       symbol(a.read_data, "archive_read_data"), symbol(a.read_open_memory, "archive_read_open_memory"),
-                       symbol(a.read_open_filename, "archive_read_open_filename")},
-                      missing);
+  return load_symbols(
+      lib,
+      {symbol(a.read_free, "archive_read_free"), symbol(a.read_new, "archive_read_new"),
+       symbol(a.read_support_filter_all, "archive_read_support_filter_all"),
+       symbol(a.read_support_format_all, "archive_read_support_format_all"),
+       symbol(a.read_next_header, "archive_read_next_header"), symbol(a.error_string, "archive_error_string"),
+       symbol(a.entry_filetype, "archive_entry_filetype"), symbol(a.entry_pathname, "archive_entry_pathname"),
+       symbol(a.entry_size_is_set, "archive_entry_size_is_set"), symbol(a.entry_size, "archive_entry_size"),
+       symbol(a.read_data, "archive_read_data"), symbol(a.read_open_memory, "archive_read_open_memory"),
+       symbol(a.read_open_filename, "archive_read_open_filename")},
+      missing);
 }
 
 const ArchiveApi* archive_api(std::string* why = nullptr) {
@@ -269,8 +268,8 @@ struct Walk {
         continue;
       }
       if (++entries > opt.limits.max_entries) {
-        warn(display, "more than " + std::to_string(opt.limits.max_entries) +
-                          " archive members; stopped (limit max_entries)");
+        warn(display,
+             "more than " + std::to_string(opt.limits.max_entries) + " archive members; stopped (limit max_entries)");
         stopped = true;
         break;
       }
@@ -279,16 +278,17 @@ struct Walk {
       bool unsafe = false;
       std::string name = sanitize_member_name(raw ? raw : "", unsafe);
       if (unsafe && !reported_unsafe) {
-        warn(display, "member name \"" + printable(raw ? raw : "") + "\" is absolute, climbs with \"..\" or holds "
-                      "control bytes; shown as \"" + name + "\"");
+        warn(display, "member name \"" + printable(raw ? raw : "") +
+                          "\" is absolute, climbs with \"..\" or holds "
+                          "control bytes; shown as \"" +
+                          name + "\"");
         reported_unsafe = true;
       }
       if (name.empty() || !wanted(name)) continue;
       if (la().entry_size_is_set(e) && static_cast<uint64_t>(la().entry_size(e)) > kMaxIncludeBytes &&
           include_candidate(base_name(name)) && !any_cataloger(base_name(name), name))
         continue;  // a large text file is no requirements include; not worth its memory
-      if (la().entry_size_is_set(e) &&
-          static_cast<uint64_t>(la().entry_size(e)) > opt.limits.max_member_bytes) {
+      if (la().entry_size_is_set(e) && static_cast<uint64_t>(la().entry_size(e)) > opt.limits.max_member_bytes) {
         warn(display + "!/" + name, "member larger than " + std::to_string(opt.limits.max_member_bytes) +
                                         " bytes; not read (limit max_member_bytes)");
         continue;
@@ -302,8 +302,8 @@ struct Walk {
         la_ssize_t n = la().read_data(a, buf, sizeof buf);
         if (n == 0) break;
         if (n < 0) {
-          warn(display + "!/" + name, std::string("corrupt member data: ") +
-                                          (la().error_string(a) ? la().error_string(a) : "?"));
+          warn(display + "!/" + name,
+               std::string("corrupt member data: ") + (la().error_string(a) ? la().error_string(a) : "?"));
           bad = true;
           break;
         }
@@ -395,8 +395,8 @@ struct Walk {
           if (!f["License-Expression"].empty()) c.licenses.push_back(f["License-Expression"]);
           else if (!f["License"].empty() && f["License"].size() < 64) c.licenses.push_back(f["License"]);
           c.occurrences.push_back(path);
-          if (!identity && (archive_base.size() > 4 &&
-                            internal::to_lower(archive_base.substr(archive_base.size() - 4)) == ".whl"))
+          if (!identity &&
+              (archive_base.size() > 4 && internal::to_lower(archive_base.substr(archive_base.size() - 4)) == ".whl"))
             identity = c;
         }
       }
@@ -465,8 +465,7 @@ struct Walk {
     return false;
   }
 
-  void run_catalogers(const Member& m, const std::string& path,
-                      const std::map<std::string, const Member*>& by_name) {
+  void run_catalogers(const Member& m, const std::string& path, const std::map<std::string, const Member*>& by_name) {
     std::string_view base = base_name(m.name);
     for (const Cataloger* c : member_catalogers()) {
       if (!c->matches(base, m.name)) continue;
@@ -494,7 +493,8 @@ struct Walk {
     }
     ArchivePtr a = new_reader();
     if (la().read_open_memory(a.get(), m.data.data(), m.data.size()) != ARCHIVE_OK) {
-      warn(path, std::string("not a readable archive: ") + (la().error_string(a.get()) ? la().error_string(a.get()) : "?"));
+      warn(path,
+           std::string("not a readable archive: ") + (la().error_string(a.get()) ? la().error_string(a.get()) : "?"));
       return;
     }
     std::vector<CatalogResult> saved_pending;
@@ -541,7 +541,7 @@ struct Walk {
   std::optional<Component> deb_identity_;
 };
 
-} // namespace
+}  // namespace
 
 namespace {
 
@@ -579,7 +579,7 @@ Error not_readable(const std::string& display_path, archive* a) {
                     (la().error_string(a) ? la().error_string(a) : "unknown error") + ")");
 }
 
-} // namespace
+}  // namespace
 
 Result<ArchiveCatalog> catalog_archive(const std::filesystem::path& file, const std::string& display_path,
                                        const ArchiveOptions& options) {
@@ -609,8 +609,9 @@ Result<ArchiveCatalog> catalog_archive_bytes(std::string_view bytes, const std::
                                              const ArchiveOptions& options) {
   if (std::string why; archive_api(&why) == nullptr) return make_error(display_path + ": " + why);
   ArchivePtr a = new_reader();
-  if (la().read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) return not_readable(display_path, a.get());
+  if (la().read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK)
+    return not_readable(display_path, a.get());
   return catalog_opened(a.get(), display_path, options, sha256_hex(bytes));
 }
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

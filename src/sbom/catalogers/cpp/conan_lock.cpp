@@ -133,12 +133,10 @@ void catalog_conan_lock(const CatalogInput& in, CatalogResult& out) {
   }
 }
 
-bool matches_conan_lock(std::string_view filename, std::string_view) {
-  return filename == "conan.lock";
-}
+bool matches_conan_lock(std::string_view filename, std::string_view) { return filename == "conan.lock"; }
 
-} // namespace
+}  // namespace
 
 const Cataloger kConanLockCataloger{"conan-lock", matches_conan_lock, catalog_conan_lock};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

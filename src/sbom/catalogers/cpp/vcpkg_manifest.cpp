@@ -47,8 +47,7 @@ void catalog_vcpkg_unguarded(const CatalogInput& in, CatalogResult& out) {
       if (auto f = d.find("features"); f != d.end() && f->is_array()) {
         std::string feats;
         for (const auto& x : *f) {
-          std::string fs = x.is_string() ? x.get<std::string>()
-                           : (x.is_object() ? x.value("name", "") : std::string{});
+          std::string fs = x.is_string() ? x.get<std::string>() : (x.is_object() ? x.value("name", "") : std::string{});
           if (fs.empty()) continue;
           feats += (feats.empty() ? "" : ",") + fs;
         }
@@ -82,8 +81,8 @@ void catalog_vcpkg(const CatalogInput& in, CatalogResult& out) {
 
 bool matches_vcpkg(std::string_view filename, std::string_view) { return filename == "vcpkg.json"; }
 
-} // namespace
+}  // namespace
 
 const Cataloger kVcpkgManifestCataloger{"vcpkg-manifest", matches_vcpkg, catalog_vcpkg};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

@@ -79,12 +79,10 @@ void catalog_pubspec_lock(const CatalogInput& in, CatalogResult& out) {
   }
 }
 
-bool matches_pubspec_lock(std::string_view filename, std::string_view) {
-  return filename == "pubspec.lock";
-}
+bool matches_pubspec_lock(std::string_view filename, std::string_view) { return filename == "pubspec.lock"; }
 
-} // namespace
+}  // namespace
 
 const Cataloger kPubspecLockCataloger{"pubspec-lock", matches_pubspec_lock, catalog_pubspec_lock};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

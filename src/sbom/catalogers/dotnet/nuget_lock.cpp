@@ -82,9 +82,7 @@ void catalog_nuget_lock(const CatalogInput& in, CatalogResult& out) {
   }
 }
 
-bool matches_nuget_lock(std::string_view filename, std::string_view) {
-  return filename == "packages.lock.json";
-}
+bool matches_nuget_lock(std::string_view filename, std::string_view) { return filename == "packages.lock.json"; }
 
 // *.deps.json (the .NET host's dependency manifest next to a built app): libraries of type
 // "package" are NuGet packages (sha512 "sha512-<base64>"), "project" ones are the app's projects.
@@ -103,8 +101,7 @@ void catalog_dotnet_deps_unguarded(const CatalogInput& in, CatalogResult& out) {
     return;
   }
   std::string root_target;
-  if (auto rt = doc.find("runtimeTarget"); rt != doc.end() && rt->is_object())
-    root_target = rt->value("name", "");
+  if (auto rt = doc.find("runtimeTarget"); rt != doc.end() && rt->is_object()) root_target = rt->value("name", "");
   std::map<std::string, std::string> ref_of;  // "Name/Version" -> ref
   std::map<std::string, std::string> ref_by_name;
   for (const auto& [key, lib] : libs->items()) {
@@ -153,8 +150,7 @@ void catalog_dotnet_deps_unguarded(const CatalogInput& in, CatalogResult& out) {
       for (const auto& [dep, ver] : d->items()) {
         std::string k = dep + "/" + (ver.is_string() ? ver.get<std::string>() : "");
         if (auto t = ref_of.find(k); t != ref_of.end()) rb.edge(from->second, t->second);
-        else if (auto t2 = ref_by_name.find(to_lower(dep)); t2 != ref_by_name.end())
-          rb.edge(from->second, t2->second);
+        else if (auto t2 = ref_by_name.find(to_lower(dep)); t2 != ref_by_name.end()) rb.edge(from->second, t2->second);
       }
     }
   }
@@ -174,9 +170,9 @@ bool matches_dotnet_deps(std::string_view filename, std::string_view) {
   return filename.size() > 10 && filename.substr(filename.size() - 10) == ".deps.json";
 }
 
-} // namespace
+}  // namespace
 
 const Cataloger kNugetLockCataloger{"nuget-packages-lock", matches_nuget_lock, catalog_nuget_lock};
 const Cataloger kDotnetDepsCataloger{"dotnet-deps-json", matches_dotnet_deps, catalog_dotnet_deps};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

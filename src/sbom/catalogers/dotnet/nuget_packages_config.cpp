@@ -34,13 +34,11 @@ void catalog_packages_config(const CatalogInput& in, CatalogResult& out) {
   }
 }
 
-bool matches_packages_config(std::string_view filename, std::string_view) {
-  return filename == "packages.config";
-}
+bool matches_packages_config(std::string_view filename, std::string_view) { return filename == "packages.config"; }
 
-} // namespace
+}  // namespace
 
 const Cataloger kNugetPackagesConfigCataloger{"nuget-packages-config", matches_packages_config,
                                               catalog_packages_config};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

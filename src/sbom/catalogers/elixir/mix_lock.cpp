@@ -16,8 +16,8 @@ namespace {
 
 struct Term {
   enum Kind { kString, kAtom, kList, kTuple, kMap, kOther } kind = kOther;
-  std::string text;                              // string or atom
-  std::vector<Term> items;                       // list/tuple items; map: key, value, key, value
+  std::string text;         // string or atom
+  std::vector<Term> items;  // list/tuple items; map: key, value, key, value
 };
 
 class ElixirReader {
@@ -58,8 +58,7 @@ private:
     return true;
   }
   static bool word_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '?' ||
-           c == '!' || c == '@';
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '?' || c == '!' || c == '@';
   }
   // Items until `close`; "key: value" pairs become {:key, value} tuples (keyword lists).
   bool sequence(std::vector<Term>& items, char close, int depth, bool is_map) {
@@ -182,7 +181,7 @@ void catalog_mix_lock(const CatalogInput& in, CatalogResult& out) {
     rb.warn("line " + std::to_string(reader.line()) + ": not a mix.lock map literal");
     return;
   }
-  std::map<std::string, std::string> ref_of;   // app name -> ref
+  std::map<std::string, std::string> ref_of;  // app name -> ref
   std::vector<std::pair<std::string, const Term*>> dep_lists;
   for (size_t i = 0; i + 1 < root.items.size(); i += 2) {
     const Term& key = root.items[i];
@@ -284,8 +283,8 @@ void catalog_mix_lock(const CatalogInput& in, CatalogResult& out) {
 
 bool matches_mix_lock(std::string_view filename, std::string_view) { return filename == "mix.lock"; }
 
-} // namespace
+}  // namespace
 
 const Cataloger kMixLockCataloger{"mix-lock", matches_mix_lock, catalog_mix_lock};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

@@ -143,8 +143,7 @@ std::optional<std::string> read_small_file(const std::filesystem::path& p) {
 }
 
 bool is_local_path(std::string_view p) {
-  return p.rfind("./", 0) == 0 || p.rfind("../", 0) == 0 || p.rfind("/", 0) == 0 || p == "." ||
-         p == "..";
+  return p.rfind("./", 0) == 0 || p.rfind("../", 0) == 0 || p.rfind("/", 0) == 0 || p == "." || p == "..";
 }
 
 Component go_component(const std::string& path, const std::string& version) {
@@ -215,8 +214,7 @@ void catalog_go_mod(const CatalogInput& in, CatalogResult& out) {
       c = go_component(rq.path, rq.version);
     }
     std::string sum_path = c.group.empty() ? c.name : c.group + "/" + c.name;
-    if (auto it = h1.find({sum_path, c.version}); it != h1.end())
-      c.properties["hallmark:go.sum.h1"] = it->second;
+    if (auto it = h1.find({sum_path, c.version}); it != h1.end()) c.properties["hallmark:go.sum.h1"] = it->second;
     if (rq.indirect) c.properties["hallmark:go.indirect"] = "true";
     std::string ref = rb.add(std::move(c));
     selected[rq.path] = ref;
@@ -230,8 +228,7 @@ void catalog_go_mod(const CatalogInput& in, CatalogResult& out) {
   if (!cache.empty()) {
     std::filesystem::path dl = cache / "cache" / "download";
     for (const auto& [path, version] : selected_version) {
-      auto text = read_small_file(dl / escape_module_path(path) / "@v" /
-                                  (escape_module_path(version) + ".mod"));
+      auto text = read_small_file(dl / escape_module_path(path) / "@v" / (escape_module_path(version) + ".mod"));
       if (!text) continue;
       GoModFile dep = parse_go_mod(*text, nullptr);
       for (const auto& rq : dep.requires_) {
@@ -244,11 +241,11 @@ void catalog_go_mod(const CatalogInput& in, CatalogResult& out) {
 
 bool matches_go_mod(std::string_view filename, std::string_view) { return filename == "go.mod"; }
 
-} // namespace
+}  // namespace
 
 const Cataloger kGoModCataloger{"go-mod", matches_go_mod, catalog_go_mod};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal
 
 namespace hallmark::sbom {
 
@@ -263,4 +260,4 @@ std::filesystem::path go_module_cache_dir(const EnvMap& env) {
   return {};
 }
 
-} // namespace hallmark::sbom
+}  // namespace hallmark::sbom

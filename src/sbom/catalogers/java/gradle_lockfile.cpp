@@ -11,8 +11,8 @@ namespace {
 
 bool is_dev_configuration(std::string_view conf) {
   static constexpr std::string_view kDevPrefixes[] = {
-      "test", "androidTest", "spotbugs", "jacoco", "checkstyle", "pmd", "detekt", "ktlint",
-      "developmentOnly", "lint", "codenarc", "errorprone", "swagger", "integrationTest"};
+      "test",   "androidTest",     "spotbugs", "jacoco",   "checkstyle", "pmd",     "detekt",
+      "ktlint", "developmentOnly", "lint",     "codenarc", "errorprone", "swagger", "integrationTest"};
   for (auto p : kDevPrefixes)
     if (conf.rfind(p, 0) == 0) return true;
   // Variant test configurations: debugUnitTestRuntimeClasspath, releaseTestCompileClasspath...
@@ -54,13 +54,12 @@ void catalog_gradle_lockfile(const CatalogInput& in, CatalogResult& out) {
 bool matches_gradle_lockfile(std::string_view filename, std::string_view relpath) {
   if (filename == "gradle.lockfile" || filename == "buildscript-gradle.lockfile") return true;
   // Gradle < 6.8 kept one file per configuration under gradle/dependency-locks/.
-  return relpath.find("gradle/dependency-locks/") != std::string_view::npos &&
-         filename.size() > 9 && filename.substr(filename.size() - 9) == ".lockfile";
+  return relpath.find("gradle/dependency-locks/") != std::string_view::npos && filename.size() > 9 &&
+         filename.substr(filename.size() - 9) == ".lockfile";
 }
 
-} // namespace
+}  // namespace
 
-const Cataloger kGradleLockfileCataloger{"gradle-lockfile", matches_gradle_lockfile,
-                                         catalog_gradle_lockfile};
+const Cataloger kGradleLockfileCataloger{"gradle-lockfile", matches_gradle_lockfile, catalog_gradle_lockfile};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

@@ -54,10 +54,9 @@ bool matches_gradle_verification(std::string_view filename, std::string_view) {
   return filename == "verification-metadata.xml";
 }
 
-} // namespace
+}  // namespace
 
-const Cataloger kGradleVerificationCataloger{"gradle-verification-metadata",
-                                             matches_gradle_verification,
+const Cataloger kGradleVerificationCataloger{"gradle-verification-metadata", matches_gradle_verification,
                                              catalog_gradle_verification};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

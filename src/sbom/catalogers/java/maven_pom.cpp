@@ -53,7 +53,7 @@ void catalog_maven_pom(const CatalogInput& in, CatalogResult& out) {
   std::string pgroup = child_text(parent, "groupId"), pversion = child_text(parent, "version");
   std::string group = child_text(project, "groupId");
   std::string version = child_text(project, "version");
-  if (group.empty()) group = pgroup;      // inherited from the parent, as Maven does
+  if (group.empty()) group = pgroup;  // inherited from the parent, as Maven does
   if (version.empty()) version = pversion;
   std::string artifact = child_text(project, "artifactId");
   for (const char* prefix : {"project.", "pom."}) {
@@ -129,12 +129,10 @@ void catalog_maven_pom(const CatalogInput& in, CatalogResult& out) {
   for (auto profile : project.child("profiles").children("profile")) walk_model(profile);
 }
 
-bool matches_maven_pom(std::string_view filename, std::string_view) {
-  return filename == "pom.xml";
-}
+bool matches_maven_pom(std::string_view filename, std::string_view) { return filename == "pom.xml"; }
 
-} // namespace
+}  // namespace
 
 const Cataloger kMavenPomCataloger{"maven-pom", matches_maven_pom, catalog_maven_pom};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

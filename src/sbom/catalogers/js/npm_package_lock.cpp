@@ -45,14 +45,15 @@ void add_hashes(Component& c, const json& e, const CatalogInput& in, CatalogResu
   std::string problem, integrity = it->get<std::string>();
   c.hashes = sri_to_hashes(integrity, &problem);
   if (!problem.empty())
-    add_warning(out, in, "line " + std::to_string(find_line(in.content, integrity)) + ": " +
-                             integrity_warning(c.name + "@" + c.version, integrity, problem));
+    add_warning(out, in,
+                "line " + std::to_string(find_line(in.content, integrity)) + ": " +
+                    integrity_warning(c.name + "@" + c.version, integrity, problem));
 }
 
 // ---- lockfileVersion 2 and 3: "packages" keyed by install path ----
 void catalog_packages(const json& packages, const CatalogInput& in, CatalogResult& out) {
-  std::map<std::string, std::string> ref_at;       // install path -> bom_ref
-  std::map<std::string, std::string> project_at;   // workspace folder -> project bom_ref
+  std::map<std::string, std::string> ref_at;      // install path -> bom_ref
+  std::map<std::string, std::string> project_at;  // workspace folder -> project bom_ref
   out.components.reserve(out.components.size() + packages.size());
   for (auto& [path, e] : packages.items()) {
     if (!e.is_object() || path.empty()) continue;
@@ -69,8 +70,9 @@ void catalog_packages(const json& packages, const CatalogInput& in, CatalogResul
     if (e.value("link", false)) continue;  // a symlink to a workspace folder, resolved below
     std::string name = e.value("name", path.substr(nm + 13));
     if (!e.contains("version")) {
-      add_warning(out, in, "line " + std::to_string(find_line(in.content, "\"" + path + "\"")) +
-                               ": packages[\"" + path + "\"] has no version; skipped");
+      add_warning(out, in,
+                  "line " + std::to_string(find_line(in.content, "\"" + path + "\"")) + ": packages[\"" + path +
+                      "\"] has no version; skipped");
       continue;
     }
     Component c = npm_component(name, "", in);
@@ -117,7 +119,8 @@ void catalog_packages(const json& packages, const CatalogInput& in, CatalogResul
     }
     for (const char* section : {"dependencies", "optionalDependencies", "peerDependencies", "devDependencies"}) {
       bool dev = std::string_view(section) == "devDependencies";
-      if (dev && !is_root && project_at.find(path) == project_at.end()) continue;  // installed deps' dev deps are not installed
+      if (dev && !is_root && project_at.find(path) == project_at.end())
+        continue;  // installed deps' dev deps are not installed
       auto sec = e.find(section);
       if (sec == e.end() || !sec->is_object()) continue;
       // Optional and peer dependencies may legitimately be absent (other platforms, unmet
@@ -128,14 +131,13 @@ void catalog_packages(const json& packages, const CatalogInput& in, CatalogResul
         const std::string* to = resolve(path, dep);
         if (!to) {
           if (must_exist)
-            add_warning(out, in, "line " + std::to_string(find_line(in.content, "\"" + path + "\"")) +
-                                     ": packages[\"" + path + "\"].dependencies." + dep +
-                                     " is not in the lockfile; edge dropped");
+            add_warning(out, in,
+                        "line " + std::to_string(find_line(in.content, "\"" + path + "\"")) + ": packages[\"" + path +
+                            "\"].dependencies." + dep + " is not in the lockfile; edge dropped");
           continue;
         }
         if (is_root) {
-          if (std::find(out.direct.begin(), out.direct.end(), *to) == out.direct.end())
-            out.direct.push_back(*to);
+          if (std::find(out.direct.begin(), out.direct.end(), *to) == out.direct.end()) out.direct.push_back(*to);
         } else {
           add_edge(out, from_ref, *to);
         }
@@ -160,8 +162,9 @@ void walk_v1(const json& deps, V1Node& node, const CatalogInput& in, CatalogResu
   }
   for (auto& [name, e] : deps.items()) {
     if (!e.is_object() || !e.contains("version") || !e["version"].is_string()) {
-      add_warning(out, in, "line " + std::to_string(find_line(in.content, "\"" + name + "\": {")) +
-                               ": dependencies." + name + " has no version; skipped");
+      add_warning(out, in,
+                  "line " + std::to_string(find_line(in.content, "\"" + name + "\": {")) + ": dependencies." + name +
+                      " has no version; skipped");
       continue;
     }
     std::string version = e["version"].get<std::string>();
@@ -237,8 +240,7 @@ void catalog_npm_lock(const CatalogInput& in, CatalogResult& out) {
   int version = lock.value("lockfileVersion", 1);
   if (auto pk = lock.find("packages"); version >= 2 && pk != lock.end() && pk->is_object())
     catalog_packages(*pk, in, out);
-  else
-    catalog_v1(lock, in, out);
+  else catalog_v1(lock, in, out);
 }
 
 bool matches_npm_lock(std::string_view filename, std::string_view relpath) {
@@ -247,8 +249,8 @@ bool matches_npm_lock(std::string_view filename, std::string_view relpath) {
   return filename == "package-lock.json" || filename == "npm-shrinkwrap.json";
 }
 
-} // namespace
+}  // namespace
 
 extern const Cataloger kNpmPackageLockCataloger{"npm-package-lock", matches_npm_lock, catalog_npm_lock};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

@@ -17,7 +17,6 @@
 namespace hallmark::sbom::internal {
 namespace {
 
-
 std::string strip_peers(std::string v) {
   size_t paren = v.find('(');
   if (paren != std::string::npos) v.erase(paren);
@@ -98,8 +97,8 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
       package_meta[key] = e.value;
       NameVersion nv = parse_key(key, major);
       if (nv.name.empty() || nv.version.empty()) {
-        add_warning(out, in, "line " + std::to_string(e.line) + ": packages key '" + key +
-                                 "' has no name@version; skipped");
+        add_warning(out, in,
+                    "line " + std::to_string(e.line) + ": packages key '" + key + "' has no name@version; skipped");
         continue;
       }
       if (key[0] == '/') key.erase(0, 1);
@@ -148,8 +147,9 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
           std::string to = resolve_value(name, value);
           if (to.empty()) {
             if (std::string_view(section) == "dependencies" && value.rfind("link:", 0) != 0)
-              add_warning(out, in, "line " + std::to_string(d.line) + ": " + key +
-                                       " depends on " + name + "@" + value + ", which is not in the lockfile; edge dropped");
+              add_warning(out, in,
+                          "line " + std::to_string(d.line) + ": " + key + " depends on " + name + "@" + value +
+                              ", which is not in the lockfile; edge dropped");
             continue;
           }
           add_edge(out, from->second, to);
@@ -210,8 +210,9 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
           to = resolve_value(name, value);
         }
         if (to.empty()) {
-          add_warning(out, in, "line " + std::to_string(d.line) + ": importer " + imp.path +
-                                   " dependency " + name + "@" + value + " is not in the lockfile; edge dropped");
+          add_warning(out, in,
+                      "line " + std::to_string(d.line) + ": importer " + imp.path + " dependency " + name + "@" +
+                          value + " is not in the lockfile; edge dropped");
           continue;
         }
         if (from.empty()) {
@@ -231,8 +232,8 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
 
 bool matches_pnpm(std::string_view filename, std::string_view) { return filename == "pnpm-lock.yaml"; }
 
-} // namespace
+}  // namespace
 
 extern const Cataloger kPnpmLockCataloger{"pnpm-lock", matches_pnpm, catalog_pnpm};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

@@ -15,7 +15,6 @@
 namespace hallmark::sbom::internal {
 namespace {
 
-
 // "name@range" -> {name, range}; the name may be scoped ("@babel/core@^7").
 std::pair<std::string, std::string> split_descriptor(std::string_view d) {
   size_t at = d.find('@', d.size() && d[0] == '@' ? 1 : 0);
@@ -148,7 +147,9 @@ void catalog_classic(const CatalogInput& in, CatalogResult& out) {
     std::string problem;
     c.hashes = sri_to_hashes(e.integrity, &problem);
     if (!problem.empty())
-      add_warning(out, in, "line " + std::to_string(e.line) + ": " + integrity_warning(name + "@" + e.version, e.integrity, problem));
+      add_warning(out, in,
+                  "line " + std::to_string(e.line) + ": " +
+                      integrity_warning(name + "@" + e.version, e.integrity, problem));
     if (c.hashes.empty()) {
       // Old lockfiles carry only the tarball's SHA-1 as the URL fragment.
       size_t hash = e.resolved.rfind('#');
@@ -170,8 +171,10 @@ void catalog_classic(const CatalogInput& in, CatalogResult& out) {
     for (auto& [name, range] : entries[i].deps) {
       auto it = ref_of.find(name + "@" + range);
       if (it != ref_of.end()) add_edge(out, entry_ref[i], it->second);
-      else add_warning(out, in, "line " + std::to_string(entries[i].line) + ": dependency " + name + "@" +
-                                    range + " has no entry; edge dropped");
+      else
+        add_warning(out, in,
+                    "line " + std::to_string(entries[i].line) + ": dependency " + name + "@" + range +
+                        " has no entry; edge dropped");
     }
   }
   attach_root(in, out, [&](const std::string& name, const std::string& range) {
@@ -256,8 +259,9 @@ void catalog_berry(const CatalogInput& in, CatalogResult& out) {
       std::string name = d.key, range = d.value ? d.value->scalar : std::string();
       std::string to = lookup(name, range);
       if (to.empty()) {
-        add_warning(out, in, "line " + std::to_string(d.line) + ": dependency " + name +
-                                 "@" + range + " has no entry; edge dropped");
+        add_warning(out, in,
+                    "line " + std::to_string(d.line) + ": dependency " + name + "@" + range +
+                        " has no entry; edge dropped");
         continue;
       }
       if (e.ref == root_ref) continue;  // the root's edges come from package.json below
@@ -270,16 +274,15 @@ void catalog_berry(const CatalogInput& in, CatalogResult& out) {
 
 void catalog_yarn_lock(const CatalogInput& in, CatalogResult& out) {
   // Berry files start with a comment then "__metadata:"; classic ones say "yarn lockfile v1".
-  bool berry = in.content.find("\n__metadata:") != std::string_view::npos ||
-               starts_with(in.content, "__metadata:");
+  bool berry = in.content.find("\n__metadata:") != std::string_view::npos || starts_with(in.content, "__metadata:");
   if (berry) catalog_berry(in, out);
   else catalog_classic(in, out);
 }
 
 bool matches_yarn_lock(std::string_view filename, std::string_view) { return filename == "yarn.lock"; }
 
-} // namespace
+}  // namespace
 
 extern const Cataloger kYarnLockCataloger{"yarn-lock", matches_yarn_lock, catalog_yarn_lock};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

@@ -45,7 +45,10 @@ void catalog_apk_installed(const CatalogInput& in, CatalogResult& out) {
   std::map<std::string, std::string> ref_of;
   std::vector<std::pair<std::string, const ApkRecord*>> nodes;
   for (const auto& r : recs) {
-    auto get = [&](char k) { auto it = r.f.find(k); return it == r.f.end() ? std::string{} : it->second; };
+    auto get = [&](char k) {
+      auto it = r.f.find(k);
+      return it == r.f.end() ? std::string{} : it->second;
+    };
     if (get('P').empty() || get('V').empty()) {
       rb.warn("record at line " + std::to_string(r.line) + ": no P (name) or V (version)");
       continue;
@@ -87,8 +90,8 @@ bool matches_apk_installed(std::string_view filename, std::string_view relpath) 
           (relpath.size() > 20 && relpath.substr(relpath.size() - 20) == "/lib/apk/db/installed"));
 }
 
-} // namespace
+}  // namespace
 
 const Cataloger kApkInstalledCataloger{"apk-installed", matches_apk_installed, catalog_apk_installed};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

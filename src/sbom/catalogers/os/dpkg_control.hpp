@@ -23,4 +23,4 @@ std::vector<DebParagraph> parse_deb_paragraphs(std::string_view text);
 Component deb_component(const DebParagraph& p, const std::string& distro);
 std::vector<std::vector<std::string>> deb_depends(std::string_view field);
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

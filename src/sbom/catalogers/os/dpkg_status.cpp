@@ -103,7 +103,7 @@ void catalog_dpkg_status(const CatalogInput& in, CatalogResult& out) {
         }
     }
   }
-  std::map<std::string, std::string> ref_of;       // package name -> ref (installed only)
+  std::map<std::string, std::string> ref_of;         // package name -> ref (installed only)
   std::multimap<std::string, std::string> provider;  // virtual name -> ref
   std::vector<std::pair<std::string, const DebParagraph*>> installed;
   for (const auto& p : paras) {
@@ -137,12 +137,13 @@ void catalog_dpkg_status(const CatalogInput& in, CatalogResult& out) {
 }
 
 bool matches_dpkg_status(std::string_view filename, std::string_view relpath) {
-  return filename == "status" && (relpath == "var/lib/dpkg/status" ||
-                                  (relpath.size() > 20 && relpath.substr(relpath.size() - 20) == "/var/lib/dpkg/status"));
+  return filename == "status" &&
+         (relpath == "var/lib/dpkg/status" ||
+          (relpath.size() > 20 && relpath.substr(relpath.size() - 20) == "/var/lib/dpkg/status"));
 }
 
-} // namespace
+}  // namespace
 
 const Cataloger kDpkgStatusCataloger{"dpkg-status", matches_dpkg_status, catalog_dpkg_status};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

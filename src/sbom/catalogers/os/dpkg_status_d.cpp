@@ -14,7 +14,8 @@ constexpr std::string_view kDir = "var/lib/dpkg/status.d/";
 
 bool matches_status_d(std::string_view filename, std::string_view relpath) {
   if (filename.find('.') != std::string_view::npos) return false;  // NAME.md5sums, NAME.list
-  size_t at = relpath.size() >= kDir.size() + filename.size() ? relpath.size() - filename.size() - kDir.size() : std::string_view::npos;
+  size_t at = relpath.size() >= kDir.size() + filename.size() ? relpath.size() - filename.size() - kDir.size()
+                                                              : std::string_view::npos;
   return at != std::string_view::npos && relpath.substr(at, kDir.size()) == kDir && (at == 0 || relpath[at - 1] == '/');
 }
 
@@ -38,9 +39,9 @@ void catalog_status_d(const CatalogInput& in, CatalogResult& out) {
   }
 }
 
-} // namespace
+}  // namespace
 
 extern const Cataloger kDpkgStatusDCataloger;
 const Cataloger kDpkgStatusDCataloger{"dpkg-status.d", matches_status_d, catalog_status_d};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

@@ -19,8 +19,16 @@ namespace {
 
 // Tags and types from rpm's rpmtag.h.
 enum : uint32_t {
-  kName = 1000, kVersion = 1001, kRelease = 1002, kEpoch = 1003, kLicense = 1014, kVendor = 1011,
-  kArch = 1022, kSourceRpm = 1044, kProvideName = 1047, kRequireName = 1049,
+  kName = 1000,
+  kVersion = 1001,
+  kRelease = 1002,
+  kEpoch = 1003,
+  kLicense = 1014,
+  kVendor = 1011,
+  kArch = 1022,
+  kSourceRpm = 1044,
+  kProvideName = 1047,
+  kRequireName = 1049,
 };
 enum : uint32_t { kInt32 = 4, kString = 6, kStringArray = 8, kI18nString = 9 };
 
@@ -46,8 +54,8 @@ Result<Header> parse_header(const unsigned char* blob, size_t size) {
   for (uint32_t i = 0; i < il; ++i) {
     const unsigned char* e = blob + 8 + size_t(i) * 16;
     const uint32_t tag = be32(e), type = be32(e + 4), off = be32(e + 8), count = be32(e + 12);
-    if (tag != kName && tag != kVersion && tag != kRelease && tag != kEpoch && tag != kLicense &&
-        tag != kVendor && tag != kArch && tag != kSourceRpm && tag != kProvideName && tag != kRequireName)
+    if (tag != kName && tag != kVersion && tag != kRelease && tag != kEpoch && tag != kLicense && tag != kVendor &&
+        tag != kArch && tag != kSourceRpm && tag != kProvideName && tag != kRequireName)
       continue;
     if (off >= dl || count == 0) return make_error("tag " + std::to_string(tag) + " points outside the data");
     if (type == kInt32) {
@@ -197,8 +205,8 @@ bool matches_rpmdb(std::string_view filename, std::string_view relpath) {
   return false;
 }
 
-} // namespace
+}  // namespace
 
 const Cataloger kRpmdbSqliteCataloger{"rpmdb-sqlite", matches_rpmdb, catalog_rpmdb};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

@@ -29,8 +29,8 @@ void catalog_composer_lock_unguarded(const CatalogInput& in, CatalogResult& out)
     size_t i = 0;
     for (const auto& p : *it) {
       ++i;
-      if (!p.is_object() || !p.contains("name") || !p["name"].is_string() ||
-          !p.contains("version") || !p["version"].is_string()) {
+      if (!p.is_object() || !p.contains("name") || !p["name"].is_string() || !p.contains("version") ||
+          !p["version"].is_string()) {
         rb.warn(std::string(key) + "[" + std::to_string(i - 1) + "]: missing name or version");
         continue;
       }
@@ -101,12 +101,10 @@ void catalog_composer_lock(const CatalogInput& in, CatalogResult& out) {
   }
 }
 
-bool matches_composer_lock(std::string_view filename, std::string_view) {
-  return filename == "composer.lock";
-}
+bool matches_composer_lock(std::string_view filename, std::string_view) { return filename == "composer.lock"; }
 
-} // namespace
+}  // namespace
 
 const Cataloger kComposerLockCataloger{"composer-lock", matches_composer_lock, catalog_composer_lock};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

@@ -7,7 +7,6 @@
 namespace hallmark::sbom::internal {
 namespace {
 
-
 void catalog_installed(const CatalogInput& in, CatalogResult& out) {
   std::string name, version, license_expr;
   std::vector<std::string> licenses;
@@ -19,7 +18,7 @@ void catalog_installed(const CatalogInput& in, CatalogResult& out) {
     std::string_view line = text.substr(pos, nl - pos);
     pos = nl + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) break;  // the headers end at the first blank line; the body is the README
+    if (line.empty()) break;                          // the headers end at the first blank line; the body is the README
     if (line[0] == ' ' || line[0] == '\t') continue;  // folded continuation
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
@@ -47,8 +46,8 @@ bool matches_installed(std::string_view filename, std::string_view relpath) {
   return false;
 }
 
-} // namespace
+}  // namespace
 
 extern const Cataloger kPythonInstalledCataloger{"python-installed", matches_installed, catalog_installed};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

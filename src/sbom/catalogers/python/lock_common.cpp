@@ -8,8 +8,9 @@ std::optional<toml::table> parse_toml(const CatalogInput& in, CatalogResult& out
   try {
     return toml::parse(in.content, in.path);
   } catch (const toml::parse_error& e) {
-    add_warning(out, in, "line " + std::to_string(e.source().begin.line) + ": not valid TOML (" +
-                             std::string(e.description()) + "); skipped");
+    add_warning(out, in,
+                "line " + std::to_string(e.source().begin.line) + ": not valid TOML (" + std::string(e.description()) +
+                    "); skipped");
     return std::nullopt;
   }
 }
@@ -27,16 +28,15 @@ void attach_python_root(const CatalogInput& in, CatalogResult& out, const NameIn
     }
 }
 
-std::optional<Component> locked_package(const toml::table& pkg, const CatalogInput& in,
-                                        CatalogResult& out) {
+std::optional<Component> locked_package(const toml::table& pkg, const CatalogInput& in, CatalogResult& out) {
   auto name = pkg["name"].value<std::string>();
   auto version = pkg["version"].value<std::string>();
   if (!name || !version) {
-    add_warning(out, in, "line " + std::to_string(pkg.source().begin.line) +
-                             ": [[package]] without name or version; skipped");
+    add_warning(out, in,
+                "line " + std::to_string(pkg.source().begin.line) + ": [[package]] without name or version; skipped");
     return std::nullopt;
   }
   return pypi_component(*name, *version, in);
 }
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

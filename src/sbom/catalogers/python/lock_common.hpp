@@ -13,8 +13,7 @@ std::optional<toml::table> parse_toml(const CatalogInput& in, CatalogResult& out
 
 // The component of one [[package]] table; nullopt (with a warning naming its line) when it
 // has no name or version.
-std::optional<Component> locked_package(const toml::table& pkg, const CatalogInput& in,
-                                        CatalogResult& out);
+std::optional<Component> locked_package(const toml::table& pkg, const CatalogInput& in, CatalogResult& out);
 
 // Index of components by PEP 503 name (several versions may share a name in uv/poetry locks
 // with markers).
@@ -25,4 +24,4 @@ using NameIndex = std::map<std::string, std::vector<std::string>>;
 void attach_python_root(const CatalogInput& in, CatalogResult& out, const NameIndex& by_name,
                         const DeclaredPython& declared);
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

@@ -5,7 +5,6 @@
 namespace hallmark::sbom::internal {
 namespace {
 
-
 void catalog_pdm(const CatalogInput& in, CatalogResult& out) {
   auto doc = parse_toml(in, out);
   if (!doc) return;
@@ -43,8 +42,8 @@ void catalog_pdm(const CatalogInput& in, CatalogResult& out) {
 
 bool matches_pdm(std::string_view filename, std::string_view) { return filename == "pdm.lock"; }
 
-} // namespace
+}  // namespace
 
 extern const Cataloger kPdmLockCataloger{"python-pdm-lock", matches_pdm, catalog_pdm};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

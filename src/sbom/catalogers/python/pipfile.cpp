@@ -60,7 +60,8 @@ void catalog_pipfile_lock(const CatalogInput& in, CatalogResult& out) {
         if (auto* p = t["dev-packages"].as_table())
           for (auto& [k, v] : *p) declared.dev.insert(pep503(k.str()));
       } catch (const toml::parse_error& e) {
-        out.warnings.push_back(Warning{"Pipfile", "line " + std::to_string(e.source().begin.line) + ": not valid TOML"});
+        out.warnings.push_back(
+            Warning{"Pipfile", "line " + std::to_string(e.source().begin.line) + ": not valid TOML"});
       }
     }
   attach_python_root(in, out, by_name, declared);
@@ -68,8 +69,8 @@ void catalog_pipfile_lock(const CatalogInput& in, CatalogResult& out) {
 
 bool matches_pipfile_lock(std::string_view filename, std::string_view) { return filename == "Pipfile.lock"; }
 
-} // namespace
+}  // namespace
 
 extern const Cataloger kPipfileLockCataloger{"python-pipfile-lock", matches_pipfile_lock, catalog_pipfile_lock};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

@@ -7,7 +7,6 @@
 namespace hallmark::sbom::internal {
 namespace {
 
-
 void catalog_poetry(const CatalogInput& in, CatalogResult& out) {
   auto doc = parse_toml(in, out);
   if (!doc) return;
@@ -48,8 +47,8 @@ void catalog_poetry(const CatalogInput& in, CatalogResult& out) {
 
 bool matches_poetry(std::string_view filename, std::string_view) { return filename == "poetry.lock"; }
 
-} // namespace
+}  // namespace
 
 extern const Cataloger kPoetryLockCataloger{"python-poetry-lock", matches_poetry, catalog_poetry};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

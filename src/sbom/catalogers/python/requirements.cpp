@@ -15,7 +15,6 @@
 namespace hallmark::sbom::internal {
 namespace {
 
-
 struct Parser {
   const CatalogInput& in;
   CatalogResult& out;
@@ -53,7 +52,8 @@ struct Parser {
     size_t pos = 0;
     while (pos <= spec.size()) {
       size_t comma = spec.find(',', pos);
-      std::string clause = trim_space(spec.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
+      std::string clause =
+          trim_space(spec.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
       size_t op = 0;
       for (const char* o : {"===", "~=", "==", "!=", "<=", ">=", "<", ">"})
         if (starts_with(clause, o)) {
@@ -117,7 +117,10 @@ struct Parser {
         size_t colon = v.find(':');
         if (colon != std::string::npos) {
           std::string alg = v.substr(0, colon), hex = v.substr(colon + 1);
-          const char* cdx = alg == "sha256" ? "SHA-256" : alg == "sha384" ? "SHA-384" : alg == "sha512" ? "SHA-512" : nullptr;
+          const char* cdx = alg == "sha256"   ? "SHA-256"
+                            : alg == "sha384" ? "SHA-384"
+                            : alg == "sha512" ? "SHA-512"
+                                              : nullptr;
           if (cdx) hashes.push_back(Hash{cdx, hex});
         }
       }
@@ -184,7 +187,8 @@ struct Parser {
       warn(file, lineno, "cannot tell the package name of '" + url + "' (add #egg=NAME or write NAME @ URL); skipped");
       return;
     }
-    bool vcs = starts_with(url, "git+") || starts_with(url, "hg+") || starts_with(url, "svn+") || starts_with(url, "bzr+");
+    bool vcs =
+        starts_with(url, "git+") || starts_with(url, "hg+") || starts_with(url, "svn+") || starts_with(url, "bzr+");
     std::string version;
     if (vcs) {
       size_t path = url.find('/', url.find("://") + 3);
@@ -232,8 +236,8 @@ bool matches_requirements(std::string_view filename, std::string_view) {
   return starts_with(filename, "requirements") && ends_with(filename, ".txt");
 }
 
-} // namespace
+}  // namespace
 
 extern const Cataloger kPythonRequirementsCataloger{"python-requirements", matches_requirements, catalog_requirements};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

@@ -10,7 +10,6 @@
 namespace hallmark::sbom::internal {
 namespace {
 
-
 void catalog_uv(const CatalogInput& in, CatalogResult& out) {
   auto doc = parse_toml(in, out);
   if (!doc) return;
@@ -101,14 +100,15 @@ void catalog_uv(const CatalogInput& in, CatalogResult& out) {
   // Members' own dependencies are production dependencies of the workspace.
   for (const Component& m : out.projects)
     if (m.bom_ref != root_ref)
-      if (auto it = out.edges.find(m.bom_ref); it != out.edges.end()) prod.insert(prod.end(), it->second.begin(), it->second.end());
+      if (auto it = out.edges.find(m.bom_ref); it != out.edges.end())
+        prod.insert(prod.end(), it->second.begin(), it->second.end());
   if (!root_ref.empty()) scope_by_reachability(out, prod);
 }
 
 bool matches_uv(std::string_view filename, std::string_view) { return filename == "uv.lock"; }
 
-} // namespace
+}  // namespace
 
 extern const Cataloger kUvLockCataloger{"python-uv-lock", matches_uv, catalog_uv};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

@@ -54,8 +54,7 @@ void catalog_gemfile_lock(const CatalogInput& in, CatalogResult& out) {
       in_specs = false;
       continue;
     }
-    bool source_section = section == "GEM" || section == "GIT" || section == "PATH" ||
-                          section == "PLUGIN SOURCE";
+    bool source_section = section == "GEM" || section == "GIT" || section == "PATH" || section == "PLUGIN SOURCE";
     if (source_section) {
       if (ind == 2) {
         if (body.rfind("remote: ", 0) == 0) remote = std::string(body.substr(8));
@@ -127,8 +126,8 @@ bool matches_gemfile_lock(std::string_view filename, std::string_view) {
   return filename == "Gemfile.lock" || filename == "gems.locked";
 }
 
-} // namespace
+}  // namespace
 
 const Cataloger kGemfileLockCataloger{"gemfile-lock", matches_gemfile_lock, catalog_gemfile_lock};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal

@@ -32,8 +32,7 @@ void catalog_cargo_lock(const CatalogInput& in, CatalogResult& out) {
   if (auto* meta = doc["metadata"].as_table()) {
     for (const auto& [k, v] : *meta) {
       std::string key(k.str());
-      if (key.rfind("checksum ", 0) == 0 && v.is_string())
-        v1_checksums[key.substr(9)] = v.as_string()->get();
+      if (key.rfind("checksum ", 0) == 0 && v.is_string()) v1_checksums[key.substr(9)] = v.as_string()->get();
     }
   }
 
@@ -139,8 +138,7 @@ void catalog_cargo_lock(const CatalogInput& in, CatalogResult& out) {
     for (const auto& d : p.deps) {
       const CratePkg* t = resolve(d);
       if (!t) {
-        rb.warn("package " + p.name + " " + p.version + ": dependency \"" + d +
-                "\" matches no single [[package]]");
+        rb.warn("package " + p.name + " " + p.version + ": dependency \"" + d + "\" matches no single [[package]]");
         continue;
       }
       if (is_root) rb.direct(t->ref);
@@ -152,12 +150,10 @@ void catalog_cargo_lock(const CatalogInput& in, CatalogResult& out) {
   (void)root_found;
 }
 
-bool matches_cargo_lock(std::string_view filename, std::string_view) {
-  return filename == "Cargo.lock";
-}
+bool matches_cargo_lock(std::string_view filename, std::string_view) { return filename == "Cargo.lock"; }
 
-} // namespace
+}  // namespace
 
 const Cataloger kCargoLockCataloger{"cargo-lock", matches_cargo_lock, catalog_cargo_lock};
 
-} // namespace hallmark::sbom::internal
+}  // namespace hallmark::sbom::internal
