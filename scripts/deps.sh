@@ -14,8 +14,9 @@ pkgs+=(rpm)
 pkgs+=(jq)
 # The Debian package (scripts/package.sh), its lint and the install check in a fresh root.
 pkgs+=(debhelper dpkg-dev lintian debootstrap)
-# clang: the libFuzzer harnesses (scripts/fuzz.sh, run briefly by .ci/run).
-pkgs+=(clang)
+# clang: the libFuzzer harnesses (scripts/fuzz.sh, run briefly by .ci/run); clang-format: the
+# format check (scripts/format.sh).
+pkgs+=(clang clang-format)
 # chromium renders `hallmark report` headless (tests/e2e/detect/report.sh).
 pkgs+=(chromium)
 # The man page check (groff) and the zsh completion test.
