@@ -1,11 +1,11 @@
 #include "ignore_rules.hpp"
 
+#include "hallmark/util/atomic_file.hpp"
+
 #include <git2.h>
 
 #include <climits>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <mutex>
 
 namespace hallmark::hash::internal {
@@ -18,12 +18,12 @@ std::string canonical(const std::string& p) {
 }
 
 // The ignore file at `path` when libgit2 would hang on it: "line N ..."; nullopt when it is safe
-// or absent (an unreadable one libgit2 skips as well).
+// or absent (an unreadable one libgit2 skips as well). read_file opens without blocking and
+// refuses anything but a regular file, so a FIFO named .gitignore cannot stall the walk here.
 std::optional<std::string> unsafe_ignore_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto bad = line_libgit2_mishandles(text);
+  auto text = read_file(path);
+  if (!text) return std::nullopt;
+  auto bad = line_libgit2_mishandles(*text);
   if (!bad) return std::nullopt;
   return "line " + std::to_string(bad->line) + " " + bad->why +
          "; ignore rules are not applied here, so nothing is left out: change the line, or run without "
