@@ -35,7 +35,6 @@ struct StepContext {
   WalkOptions walk;                              // the materials walk; the products walk starts from it
   std::vector<std::filesystem::path> material_roots, product_roots;
   StepTelemetry telemetry;
-  std::optional<ChildOutcome> child;
 
   void warn(const std::string& line) { outcome.warnings.push_back(line); }
   void failed(const std::string& line) {  // hallmark's own failure: a warning, 125 under --strict

@@ -284,7 +284,6 @@ bool run_command(StepContext& s) {
                                               ? ": command not found"
                                               : std::string(": cannot execute: ") + std::strerror(c.spawn_errno));
   }
-  s.child = c;
   return true;
 }
 
