@@ -23,7 +23,7 @@ json statement_for(json subjects, const std::string& bom_text) {
 Status add_bom(const Result<sbom::Bom>& bom, const std::string& what, const fs::path& file, json subjects,
                const EnvMap& env, SbomAttestations& out) {
   if (!bom) return make_error("SBOM of " + what + ": " + bom.message());
-  for (const auto& w : bom->warnings) out.warnings.push_back(w.path + ": " + w.message);
+  for (const auto& w : bom->warnings) out.warnings.push_back(w.subject + ": " + w.message);
   sbom::WriterOptions wo;
   wo.source_date_epoch = env_get(env, "SOURCE_DATE_EPOCH");
   wo.deterministic_ids = !wo.source_date_epoch.empty();

@@ -136,7 +136,7 @@ int report_run(RunOutcome& out, const DetectReport& detected, const Globals& g) 
   if (g.verbosity >= 1)  // -q: errors only
     for (const auto& w : out.warnings) say("warning: " + w);
   if (g.verbosity >= 2)
-    for (const auto& w : out.record.warnings) say("warning: " + w.path + ": " + w.message);
+    for (const auto& w : out.record.warnings) say("warning: " + w.subject + ": " + w.message);
   if (g.verbosity >= 1) {
     const StepRecord& r = out.record;
     std::string status =

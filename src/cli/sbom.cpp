@@ -110,8 +110,8 @@ Runner setup_sbom(CLI::App& sub, Globals& g) {
       return 2;
     }
     if (g.verbosity >= 1)
-      for (const Warning& wn : bom->warnings)
-        say("warning: " + printable((wn.path.empty() ? "" : wn.path + ": ") + wn.message));
+      for (const Diagnostic& wn : bom->warnings)
+        say("warning: " + printable((wn.subject.empty() ? "" : wn.subject + ": ") + wn.message));
     if (g.verbosity >= 1 && !o->output.empty())
       say("sbom: " + std::to_string(bom->components.size()) + " components, " + std::to_string(bom->warnings.size()) +
           " warnings -> " + o->output);

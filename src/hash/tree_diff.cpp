@@ -15,7 +15,7 @@ TreeDiff diff_snapshots(const TreeSnapshot& before, const TreeSnapshot& after) {
   // A file that could not be read afterwards is not known to be gone: it is reported through
   // the warning, not listed as deleted.
   std::unordered_set<std::string> unreadable;
-  for (const auto& w : after.warnings) unreadable.insert(w.path);
+  for (const auto& w : after.warnings) unreadable.insert(w.subject);
 
   TreeDiff diff;
   const auto& b = before.entries;

@@ -104,7 +104,7 @@ TreeSnapshot Walker::assemble() {
   order = {};
   nodes_.clear();
   snap_.unchanged = std::move(unchanged_);
-  auto by_path = [](const auto& a, const auto& b) { return a.path < b.path; };
+  auto by_path = [](const auto& a, const auto& b) { return a.subject < b.subject; };
   std::stable_sort(snap_.warnings.begin(), snap_.warnings.end(), by_path);
   return std::move(snap_);
 }
@@ -146,11 +146,11 @@ TreeSnapshot merge_parts(std::vector<TreeSnapshot>& parts) {
     out.counts.digests_reused += b.counts.digests_reused;
   }
   // A problem with the root itself is met by every part.
-  auto by_path = [](const Warning& a, const Warning& b) { return a.path < b.path; };
+  auto by_path = [](const Diagnostic& a, const Diagnostic& b) { return a.subject < b.subject; };
   std::stable_sort(out.warnings.begin(), out.warnings.end(), by_path);
   out.warnings.erase(
       std::unique(out.warnings.begin(), out.warnings.end(),
-                  [](const Warning& a, const Warning& b) { return a.path == b.path && a.message == b.message; }),
+                  [](const Diagnostic& a, const Diagnostic& b) { return a.subject == b.subject && a.message == b.message; }),
       out.warnings.end());
   return out;
 }

@@ -14,7 +14,12 @@ namespace hallmark {
 
 using nlohmann::json;
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Warning, path, message)
+// A record's warnings keep the field names of record-format v1: {"path", "message"}.
+void to_json(json& j, const Diagnostic& d) { j = json{{"path", d.subject}, {"message", d.message}}; }
+void from_json(const json& j, Diagnostic& d) {
+  d.subject = j.value("path", std::string());
+  d.message = j.value("message", std::string());
+}
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Rusage, user_cpu_s, sys_cpu_s, max_rss_kb)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HostInfo, hostname, os, kernel, arch, uid)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(GitContext, root, commit, branch, detached, tags, remote_url, dirty,

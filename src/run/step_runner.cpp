@@ -310,9 +310,9 @@ void walk_products(StepContext& s) {
     }
     // A file unreadable (or oddly named) before and after is one finding, not two.
     std::set<std::pair<std::string, std::string>> seen;
-    for (const auto& w : rec.warnings) seen.emplace(w.path, w.message);
+    for (const auto& w : rec.warnings) seen.emplace(w.subject, w.message);
     for (auto& w : after->warnings)
-      if (seen.emplace(w.path, w.message).second) rec.warnings.push_back(std::move(w));
+      if (seen.emplace(w.subject, w.message).second) rec.warnings.push_back(std::move(w));
     s.scratch.after = std::move(*after);
   } else {
     s.failed("products: " + after.message());

@@ -55,7 +55,7 @@ void run_catalogers(const std::string& display, std::string_view content, const 
       c.catalog(in, r);
     } catch (const std::exception& e) {
       // A cataloger bug or a library throwing on hostile input must not take the run down.
-      r.warnings.push_back(Warning{display, std::string(c.name) + " failed: " + e.what()});
+      r.warnings.push_back(Diagnostic{display, std::string(c.name) + " failed: " + e.what()});
     }
     results.push_back(std::move(r));
   }
@@ -64,7 +64,7 @@ void run_catalogers(const std::string& display, std::string_view content, const 
 struct Walker {
   const BomOptions& options;
   std::vector<CatalogResult>& results;
-  std::vector<Warning>& warnings;
+  std::vector<Diagnostic>& warnings;
   std::vector<Component>& artifacts;
 
   bool excluded(const std::string& rel) const {
@@ -86,12 +86,12 @@ struct Walker {
     uint64_t size = fs::file_size(p, ec);
     if (!ec && size > options.max_file_bytes) {
       warnings.push_back(
-          Warning{display, "larger than " + std::to_string(options.max_file_bytes >> 20) + " MiB; not catalogued"});
+          Diagnostic{display, "larger than " + std::to_string(options.max_file_bytes >> 20) + " MiB; not catalogued"});
       return;
     }
     auto content = read_file(p, options.max_file_bytes);
     if (!content.ok()) {
-      warnings.push_back(Warning{display, "cannot read: " + content.message()});
+      warnings.push_back(Diagnostic{display, "cannot read: " + content.message()});
       return;
     }
     run_catalogers(display, *content, p.parent_path(), options.include_dev, options.go_module_cache, results);
@@ -102,11 +102,11 @@ struct Walker {
     ao.include_dev = options.include_dev;
     auto r = catalog_archive(p, display, ao);
     if (!r.ok()) {
-      warnings.push_back(Warning{display, r.message()});
+      warnings.push_back(Diagnostic{display, r.message()});
       return;
     }
     for (CatalogResult& cr : r->results) results.push_back(std::move(cr));
-    for (Warning& w : r->warnings) warnings.push_back(std::move(w));
+    for (Diagnostic& w : r->warnings) warnings.push_back(std::move(w));
     // Inside a tree, a jar or wheel is itself a dependency; an archive given alone is the root.
     if (in_tree)
       if (auto dep = archive_as_dependency(r->artifact, display)) results.push_back(std::move(*dep));
@@ -115,13 +115,13 @@ struct Walker {
 
   void dir(const fs::path& d, const std::string& rel, const std::string& display_base, int depth) {
     if (depth > 128) {
-      warnings.push_back(Warning{join_rel(display_base, rel), "directory nesting deeper than 128; not walked"});
+      warnings.push_back(Diagnostic{join_rel(display_base, rel), "directory nesting deeper than 128; not walked"});
       return;
     }
     std::error_code ec;
     fs::directory_iterator it(d, fs::directory_options::skip_permission_denied, ec);
     if (ec) {
-      warnings.push_back(Warning{join_rel(display_base, rel), "cannot list directory: " + ec.message()});
+      warnings.push_back(Diagnostic{join_rel(display_base, rel), "cannot list directory: " + ec.message()});
       return;
     }
     // Sorted so warnings and occurrences come out in a stable order.
@@ -204,7 +204,7 @@ Bom merge_results(Component root, std::vector<CatalogResult> results, bool inclu
   std::vector<std::map<std::string, std::string>> ref_maps(results.size());
   for (size_t i = 0; i < results.size(); ++i) {
     CatalogResult& r = results[i];
-    for (Warning& w : r.warnings) bom.warnings.push_back(std::move(w));
+    for (Diagnostic& w : r.warnings) bom.warnings.push_back(std::move(w));
     auto absorb = [&](Component& c, bool project) {
       std::string purl = make_purl(c);
       std::string old_ref = c.bom_ref.empty() ? purl : c.bom_ref;
@@ -271,7 +271,7 @@ Bom merge_results(Component root, std::vector<CatalogResult> results, bool inclu
     }
   }
   if (dangling)
-    bom.warnings.push_back(Warning{"", std::to_string(dangling) +
+    bom.warnings.push_back(Diagnostic{"", std::to_string(dangling) +
                                            " dependency edge(s) point at no catalogued component "
                                            "and were dropped (first: " +
                                            first_dangling + ")"});
@@ -288,7 +288,7 @@ Bom merge_results(Component root, std::vector<CatalogResult> results, bool inclu
 
 Result<Bom> build_bom(const BomOptions& options) {
   std::vector<CatalogResult> results;
-  std::vector<Warning> warnings;
+  std::vector<Diagnostic> warnings;
   std::vector<Component> artifacts;
   Walker walker{options, results, warnings, artifacts};
   std::vector<fs::path> paths = options.paths.empty() ? std::vector<fs::path>{"."} : options.paths;
@@ -307,7 +307,7 @@ Result<Bom> build_bom(const BomOptions& options) {
       for (const Cataloger& c : catalogers())
         if (c.matches(p.filename().string(), display)) any = true;
       if (!any && is_archive_name(p.filename().string())) walker.archive(p, display, /*in_tree=*/false);
-      else if (!any) warnings.push_back(Warning{display, "no cataloger reads this kind of file"});
+      else if (!any) warnings.push_back(Diagnostic{display, "no cataloger reads this kind of file"});
       else walker.file(p, display);
     } else {
       return make_error(p.string() + ": not a directory, regular file or archive");
@@ -321,7 +321,7 @@ Result<Bom> build_bom(const BomOptions& options) {
     root = detect_project(base.empty() ? fs::path(".") : base);
   }
   Bom bom = merge_results(std::move(root), std::move(results), options.include_dev);
-  for (Warning& w : warnings) bom.warnings.push_back(std::move(w));
+  for (Diagnostic& w : warnings) bom.warnings.push_back(std::move(w));
   return bom;
 }
 

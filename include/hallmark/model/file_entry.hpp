@@ -1,8 +1,10 @@
 // The vocabulary of every file list hallmark writes (materials, products, SBOM file hashes,
-// trace sections): a file's entry, its digests, and a warning about a path. Kept apart from the
-// step record so that the modules that only list files do not recompile when the record changes.
+// trace sections): a file's entry and its digests; a warning about a path is a Diagnostic
+// (util/diagnostics.hpp). Kept apart from the step record so that the modules that only list
+// files do not recompile when the record changes.
 #pragma once
 
+#include "hallmark/util/diagnostics.hpp"
 #include "hallmark/util/result.hpp"
 
 #include <nlohmann/json_fwd.hpp>
@@ -28,11 +30,6 @@ struct FileEntry {
   DigestMap digests;        // regular files and dirhash entries
   std::string link_target;  // symlinks: the target as stored, never followed
   uint64_t file_count = 0;  // dirhash: how many files the digest covers
-};
-
-struct Warning {
-  std::string path;
-  std::string message;
 };
 
 // Shared by every record writer: the same field names everywhere.

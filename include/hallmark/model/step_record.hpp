@@ -49,7 +49,7 @@ struct StepRecord {
   std::vector<FileEntry> materials;
   std::vector<FileEntry> products;
   std::vector<std::string> deleted;
-  std::vector<Warning> warnings;
+  std::vector<Diagnostic> warnings;
 
   std::optional<GitContext> git;
   std::optional<CiContext> ci;

@@ -15,9 +15,9 @@
 //    their paths chain: "app.tar.gz!/lib/x.war!/WEB-INF/lib/y.jar!/META-INF/MANIFEST.MF".
 //  - Member names are sanitised for display ("../", leading "/", NUL and control bytes removed or
 //    escaped); they are never used as disk paths.
-//  - Limits (entries, decompressed bytes in total and per member) stop the walk with a Warning
+//  - Limits (entries, decompressed bytes in total and per member) stop the walk with a Diagnostic
 //    naming the archive and the limit; what was catalogued before the stop is still returned.
-//    A corrupt member or nested archive is a Warning, the walk goes on with the next member.
+//    A corrupt member or nested archive is a Diagnostic, the walk goes on with the next member.
 //  - `artifact` describes the archive itself and becomes metadata.component when the archive is
 //    the only PATH: type "file" (or "application"/"library" when the archive is a known package:
 //    a jar's own pom.properties, a wheel's dist-info, an npm tarball's package.json, then with
@@ -55,7 +55,7 @@ struct ArchiveOptions {
 struct ArchiveCatalog {
   Component artifact;                  // the archive itself (see the contract above)
   std::vector<CatalogResult> results;  // one per catalogued member, member order
-  std::vector<Warning> warnings;       // limits hit, corrupt members, unsafe names
+  std::vector<Diagnostic> warnings;       // limits hit, corrupt members, unsafe names
 };
 
 // True when the file name looks like an archive the reader handles (by extension, cheap: the

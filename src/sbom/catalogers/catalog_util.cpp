@@ -157,7 +157,7 @@ void scope_by_reachability(CatalogResult& out, const std::vector<std::string>& p
 }
 
 void add_warning(CatalogResult& out, const CatalogInput& in, std::string message) {
-  out.warnings.push_back(Warning{in.path, std::move(message)});
+  out.warnings.push_back(Diagnostic{in.path, std::move(message)});
 }
 
 void add_edge(CatalogResult& out, const std::string& from, const std::string& to) {
@@ -377,7 +377,7 @@ void ResultBuilder::edge(const std::string& from, const std::string& to) {
   if (edge_seen_.emplace(from, to).second) out_.edges[from].push_back(to);
 }
 
-void ResultBuilder::warn(std::string message) { out_.warnings.push_back(Warning{in_.path, std::move(message)}); }
+void ResultBuilder::warn(std::string message) { out_.warnings.push_back(Diagnostic{in_.path, std::move(message)}); }
 
 std::optional<nlohmann::json> parse_json_object(const CatalogInput& in, ResultBuilder& rb) {
   nlohmann::json doc;

@@ -71,7 +71,7 @@ struct Collector {
   const std::vector<oci::Descriptor>& layers;
   std::map<std::string, std::string> held;  // path -> content
   std::vector<CatalogResult> results;
-  std::vector<Warning> warnings;
+  std::vector<Diagnostic> warnings;
   uint64_t held_bytes = 0;
   std::string current;
   bool hold_current = false;
@@ -88,7 +88,7 @@ struct Collector {
       too_big = false;
       hold_current = (any_cataloger(path) || sibling_worth_holding(path) || archive_worth_holding(path));
       if (hold_current && (e.size > options.max_file_bytes || held_bytes + e.size > options.max_held_bytes)) {
-        warnings.push_back(Warning{display(path, e), std::to_string(e.size) + " bytes: over the size held for "
+        warnings.push_back(Diagnostic{display(path, e), std::to_string(e.size) + " bytes: over the size held for "
                                                                               "cataloguing; not catalogued"});
         hold_current = false;
       }
@@ -129,7 +129,7 @@ void run_on_held(const Collector& col, const oci::SquashedImage& tree, const std
       auto cat = catalog_archive_bytes(content, display, ao);
       CatalogResult r;
       if (!cat.ok()) {
-        r.warnings.push_back(Warning{display, cat.message()});
+        r.warnings.push_back(Diagnostic{display, cat.message()});
       } else {
         for (auto& cr : cat->results) results.push_back(std::move(cr));
         r.warnings = std::move(cat->warnings);
@@ -163,7 +163,7 @@ void run_on_held(const Collector& col, const oci::SquashedImage& tree, const std
       try {
         c.catalog(in, r);
       } catch (const std::exception& ex) {
-        r.warnings.push_back(Warning{display, std::string(c.name) + " failed: " + ex.what()});
+        r.warnings.push_back(Diagnostic{display, std::string(c.name) + " failed: " + ex.what()});
       }
       results.push_back(std::move(r));
     }
@@ -229,7 +229,7 @@ Result<ImageBom> build_image_bom(const ImageBomOptions& o) {
   out.layers = image->layers.size();
   out.files = tree->entries.size();
   out.bom = merge_results(image_component(*ref, image->top_digest, *image), std::move(results), o.include_dev);
-  for (const auto& w : tree->warnings) out.bom.warnings.push_back(Warning{ref->to_string(), w});
+  for (const auto& w : tree->warnings) out.bom.warnings.push_back(Diagnostic{ref->to_string(), w});
   for (auto& w : col.warnings) out.bom.warnings.push_back(std::move(w));
   return out;
 }

@@ -34,7 +34,7 @@ const FileEntry* entry(const TreeSnapshot& s, const std::string& path) {
 
 bool has_warning(const TreeSnapshot& s, const std::string& path, const std::string& part) {
   for (const auto& w : s.warnings)
-    if (w.path == path && w.message.find(part) != std::string::npos) return true;
+    if (w.subject == path && w.message.find(part) != std::string::npos) return true;
   return false;
 }
 
@@ -291,7 +291,7 @@ TEST_CASE("hash::walk_survives_an_ignore_file_libgit2_hangs_on") {
   CHECK(entry(*r, "a.log") != nullptr);  // all or nothing: the root's rule is not applied either
   CHECK(entry(*r, "sub/b.log") != nullptr);
   REQUIRE(r->warnings.size() == 1);
-  CHECK(r->warnings[0].path == "sub/.gitignore");
+  CHECK(r->warnings[0].subject == "sub/.gitignore");
   CHECK(r->warnings[0].message.find("line 1 holds a vertical tab") != std::string::npos);
 
   // In the work tree's own .gitignore, and in info/exclude (read before any item).
@@ -300,14 +300,14 @@ TEST_CASE("hash::walk_survives_an_ignore_file_libgit2_hangs_on") {
   auto r2 = walk_tree(o);
   REQUIRE(r2.ok());
   REQUIRE(r2->warnings.size() == 1);
-  CHECK(r2->warnings[0].path == ".gitignore");
+  CHECK(r2->warnings[0].subject == ".gitignore");
   CHECK(r2->warnings[0].message.find("line 2") != std::string::npos);
   write_file(t / ".gitignore", "*.log\n");
   write_file(t / ".git/info/exclude", "!\v\n");
   auto r3 = walk_tree(o);
   REQUIRE(r3.ok());
   REQUIRE(r3->warnings.size() == 1);
-  CHECK(r3->warnings[0].path.find("info/exclude") != std::string::npos);
+  CHECK(r3->warnings[0].subject.find("info/exclude") != std::string::npos);
   CHECK(entry(*r3, "a.log") != nullptr);
 
   // Found by fuzz_ignore as well (tests/fuzz/regressions/ignore-negated-slashes-crash): libgit2
@@ -317,7 +317,7 @@ TEST_CASE("hash::walk_survives_an_ignore_file_libgit2_hangs_on") {
   auto rc = walk_tree(o);
   REQUIRE(rc.ok());
   REQUIRE(rc->warnings.size() == 1);
-  CHECK(rc->warnings[0].path == ".gitignore");
+  CHECK(rc->warnings[0].subject == ".gitignore");
   CHECK(rc->warnings[0].message.find("crashes") != std::string::npos);
   CHECK(entry(*rc, "a.log") != nullptr);
   write_file(t / ".gitignore", "*.log\n");

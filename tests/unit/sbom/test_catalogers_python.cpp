@@ -34,7 +34,7 @@ TEST_CASE("sbom::requirements_includes_hashes_markers") {
   CHECK(find(r, "pkg:pypi/six@1.16.0")->hashes.empty());  // several wheels: no single hash
   CHECK(find(r, "pkg:pypi/unpinned"));                    // no version invented
   REQUIRE(r.warnings.size() == 1);                        // missing.txt
-  CHECK(r.warnings[0].path == "sub/more.txt");
+  CHECK(r.warnings[0].subject == "sub/more.txt");
   CHECK(r.warnings[0].message.find("line 2") != std::string::npos);
 }
 
@@ -49,7 +49,7 @@ TEST_CASE("sbom::requirements_malformed_lines_warn") {
   std::set<std::string> lines;
   for (const auto& w : r.warnings) lines.insert(w.message.substr(0, w.message.find(':')));
   CHECK(lines == std::set<std::string>{"line 2", "line 3", "line 4", "line 5", "line 6", "line 9"});
-  for (const auto& w : r.warnings) CHECK(w.path == "requirements.txt");
+  for (const auto& w : r.warnings) CHECK(w.subject == "requirements.txt");
 }
 
 // pip's VCS and URL forms (docs/sbom.md): components with vcs_url / download_url, and a warning

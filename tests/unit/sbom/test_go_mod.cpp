@@ -83,5 +83,5 @@ TEST_CASE("sbom::go_mod_malformed") {
   bool named_line = false;
   for (const auto& w : run.result.warnings) named_line |= w.message.find("line 2") != std::string::npos;
   CHECK(named_line);
-  CHECK(run.result.warnings[0].path == "go.mod");
+  CHECK(run.result.warnings[0].subject == "go.mod");
 }

@@ -43,7 +43,7 @@ TEST_CASE("sbom::catalogers_survive_hostile_input") {
   auto text = hallmark::read_file(corpus("npm-v3-mocha") / "package-lock.json");
   auto r = catalog_file("x/package-lock.json", std::string_view(*text).substr(0, 5000), {}, true);
   REQUIRE(r.warnings.size() == 1);
-  CHECK(r.warnings[0].path == "x/package-lock.json");
+  CHECK(r.warnings[0].subject == "x/package-lock.json");
   CHECK(r.warnings[0].message.find("line ") == 0);
 }
 

@@ -5,7 +5,7 @@
 // archive-only identity file: META-INF/maven/**/pom.properties, META-INF/MANIFEST.MF, a wheel's
 // *.dist-info/METADATA, an npm tarball's package/package.json, a .deb's control file) are held
 // in memory under the limits, then catalogued. Hostile input (bombs, traversal names, deep
-// nesting, corrupt members) ends as a Warning, never as a crash or an unbounded read.
+// nesting, corrupt members) ends as a Diagnostic, never as a crash or an unbounded read.
 #include "hallmark/sbom/archive.hpp"
 
 #include "hallmark/hash/digest.hpp"

@@ -61,7 +61,7 @@ void catalog_pipfile_lock(const CatalogInput& in, CatalogResult& out) {
           for (auto& [k, v] : *p) declared.dev.insert(pep503(k.str()));
       } catch (const toml::parse_error& e) {
         out.warnings.push_back(
-            Warning{"Pipfile", "line " + std::to_string(e.source().begin.line) + ": not valid TOML"});
+            Diagnostic{"Pipfile", "line " + std::to_string(e.source().begin.line) + ": not valid TOML"});
       }
     }
   attach_python_root(in, out, by_name, declared);

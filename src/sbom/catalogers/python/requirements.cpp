@@ -71,7 +71,7 @@ struct Parser {
   }
 
   void warn(const std::string& file, size_t line, const std::string& msg) {
-    out.warnings.push_back(Warning{file, "line " + std::to_string(line) + ": " + msg});
+    out.warnings.push_back(Diagnostic{file, "line " + std::to_string(line) + ": " + msg});
   }
 
   void handle(std::string line, const std::string& file, size_t lineno, int depth) {

@@ -1,0 +1,58 @@
+#include "hallmark/util/diagnostics.hpp"
+
+#include <algorithm>
+#include <tuple>
+#include <utility>
+
+namespace hallmark {
+
+const char* to_string(Severity s) {
+  switch (s) {
+  case Severity::note: return "note";
+  case Severity::warning: return "warning";
+  case Severity::error: return "error";
+  }
+  return "warning";
+}
+
+std::string to_line(const Diagnostic& d) { return d.subject.empty() ? d.message : d.subject + ": " + d.message; }
+
+void Diagnostics::report(Diagnostic d) {
+  std::lock_guard lock(m_);
+  items_.push_back(std::move(d));
+}
+
+void Diagnostics::absorb(Diagnostics& other) {
+  if (&other == this) return;
+  std::vector<Diagnostic> moved = other.take();
+  std::lock_guard lock(m_);
+  items_.insert(items_.end(), std::make_move_iterator(moved.begin()), std::make_move_iterator(moved.end()));
+}
+
+std::vector<Diagnostic> Diagnostics::entries() const {
+  std::lock_guard lock(m_);
+  return items_;
+}
+
+std::vector<Diagnostic> Diagnostics::take() {
+  std::lock_guard lock(m_);
+  return std::exchange(items_, {});
+}
+
+size_t Diagnostics::size() const {
+  std::lock_guard lock(m_);
+  return items_.size();
+}
+
+size_t Diagnostics::count(Severity s) const {
+  std::lock_guard lock(m_);
+  return std::count_if(items_.begin(), items_.end(), [s](const Diagnostic& d) { return d.severity == s; });
+}
+
+void Diagnostics::sort_by_subject() {
+  std::lock_guard lock(m_);
+  auto key = [](const Diagnostic& d) { return std::tie(d.subject, d.message); };
+  std::stable_sort(items_.begin(), items_.end(), [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
+}
+
+}  // namespace hallmark
