@@ -118,7 +118,7 @@ Result<AttestOutcome> write_statement_only(const AttestOptions& o, const std::ve
 
 }  // namespace
 
-Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hallmark_version) {
+Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hallmark_version, Diagnostics& diag) {
   // Load the key first: a wrong passphrase or a world-readable key must fail before any output.
   // (--statement-only signs nothing and reads no key.)
   auto key = o.statement_only ? Result<SigningKey>(make_error("unused")) : load_signing_key(o.key, o.passphrase);
@@ -169,19 +169,21 @@ Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hall
     fs::path prefix = materials_path_for(output);  // "<out>.materials.json" -> "<out>"
     prefix.replace_extension();
     prefix.replace_extension();
-    auto sb = make_sbom_attestations(workspace, first->statement["subject"], prefix, o.env, o.image_bom);
+    auto sb = make_sbom_attestations(workspace, first->statement["subject"], prefix, o.env, diag, o.image_bom);
     if (!sb) return sb.error();
     for (auto& f : sb->files) {
       out.sbom_files.push_back(f.path);
       po.sboms.push_back(std::move(f));
     }
     sbom_statements = std::move(sb->statements);
-    out.warnings = std::move(sb->warnings);
   }
   // Every check passed: now the run's root span joins the event log (once per run, however
   // often attest or `telemetry close` ran), so that the chain head signed below covers it.
-  if (o.telemetry.enabled)
-    out.telemetry_warnings = close_run_telemetry(o.telemetry, *run, o.record_dir, *steps, o.env).warnings;
+  if (o.telemetry.enabled) {
+    Diagnostics telemetry;
+    close_run_telemetry(o.telemetry, *run, o.record_dir, *steps, o.env, telemetry);
+    for (const auto& d : telemetry.take()) diag.warn("telemetry", to_line(d));
+  }
   auto prov = build_provenance(*steps, po);
   if (!prov) return prov.error();
   use_image_subject(*prov);

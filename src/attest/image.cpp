@@ -48,7 +48,7 @@ std::string output_name(const oci::ImageRef& ref) {
 
 }  // namespace
 
-Result<ImageAttestOutcome> attest_image(const ImageAttestOptions& o, const std::string& version) {
+Result<ImageAttestOutcome> attest_image(const ImageAttestOptions& o, const std::string& version, Diagnostics& diag) {
   auto r = resolve_subject(o.reference, o.source);
   if (!r) return r.error();
   if (o.push && r->ref.transport != oci::Transport::registry)
@@ -70,7 +70,7 @@ Result<ImageAttestOutcome> attest_image(const ImageAttestOptions& o, const std::
   ImageAttestOutcome out;
   out.image = o.reference;
   out.digest = r->subject.digest;
-  auto attested = attest_run(a, version);
+  auto attested = attest_run(a, version, diag);
   if (!attested) return attested.error();
   out.attest = std::move(*attested);
   // A refused run (a failed step) wrote nothing: nothing to push either.
@@ -92,7 +92,7 @@ Result<ImageAttestOutcome> attest_image(const ImageAttestOptions& o, const std::
     if (!bundle) return bundle.error();
     auto how = oci::push_referrer_bundle(registry, r->subject, bundle->dump(), predicate, created);
     if (how) out.pushed.push_back("referrer via " + *how + " (" + predicate + ")");
-    else out.warnings.push_back("the Sigstore bundle referrer was not stored: " + how.message());
+    else diag.warn("", "the Sigstore bundle referrer was not stored: " + how.message());
   }
   return out;
 }

@@ -21,9 +21,10 @@ json statement_for(json subjects, const std::string& bom_text) {
 }
 
 Status add_bom(const Result<sbom::Bom>& bom, const std::string& what, const fs::path& file, json subjects,
-               const EnvMap& env, SbomAttestations& out) {
+               const EnvMap& env, SbomAttestations& out, Diagnostics& diag) {
   if (!bom) return make_error("SBOM of " + what + ": " + bom.message());
-  for (const auto& w : bom->warnings) out.warnings.push_back(w.subject + ": " + w.message);
+  // A lockfile that does not parse leaves the SBOM short, not the attestation wrong: a note.
+  for (const auto& w : bom->warnings) diag.note("sbom", to_line(w));
   sbom::WriterOptions wo;
   wo.source_date_epoch = env_get(env, "SOURCE_DATE_EPOCH");
   wo.deterministic_ids = !wo.source_date_epoch.empty();
@@ -34,35 +35,36 @@ Status add_bom(const Result<sbom::Bom>& bom, const std::string& what, const fs::
   return ok_status();
 }
 
-Status add_sbom(const fs::path& input, const fs::path& file, json subjects, const EnvMap& env, SbomAttestations& out) {
+Status add_sbom(const fs::path& input, const fs::path& file, json subjects, const EnvMap& env, SbomAttestations& out,
+                Diagnostics& diag) {
   sbom::BomOptions bo;
   bo.paths = {input};
   bo.go_module_cache = sbom::go_module_cache_dir(env);
-  return add_bom(sbom::build_bom(bo), input.string(), file, std::move(subjects), env, out);
+  return add_bom(sbom::build_bom(bo), input.string(), file, std::move(subjects), env, out, diag);
 }
 
 }  // namespace
 
 Result<SbomAttestations> make_sbom_attestations(const fs::path& workspace, const json& subjects,
-                                                const fs::path& out_prefix, const EnvMap& env,
+                                                const fs::path& out_prefix, const EnvMap& env, Diagnostics& diag,
                                                 const std::function<Result<sbom::Bom>()>& image_bom) {
   SbomAttestations out;
   if (image_bom) {
     fs::path file = out_prefix;
     file += ".image.cdx.json";
-    HALLMARK_TRY(add_bom(image_bom(), "the image", file, subjects, env, out));
+    HALLMARK_TRY(add_bom(image_bom(), "the image", file, subjects, env, out, diag));
     return out;
   }
   fs::path ws_file = out_prefix;
   ws_file += ".workspace.cdx.json";
-  HALLMARK_TRY(add_sbom(workspace, ws_file, subjects, env, out));
+  HALLMARK_TRY(add_sbom(workspace, ws_file, subjects, env, out, diag));
   for (const auto& s : subjects) {
     std::string name = s.value("name", std::string());
     if (!sbom::is_archive_name(fs::path(name).filename().string())) continue;
     fs::path archive = workspace / name;
     fs::path file = archive;
     file += ".cdx.json";
-    HALLMARK_TRY(add_sbom(archive, file, json::array({s}), env, out));
+    HALLMARK_TRY(add_sbom(archive, file, json::array({s}), env, out, diag));
   }
   return out;
 }

@@ -38,7 +38,8 @@ int attest_image_cli(const AttestOptions& a, const Opts& o, const Globals& g) {
   io.source.env = g.env;
   io.source.insecure_registries = o.insecure;
   io.push = o.push;
-  auto out = attest_image(io, hallmark_version());
+  Diagnostics diag;
+  auto out = attest_image(io, hallmark_version(), diag);
   if (!out) {
     say_error(out.message());
     return 2;
@@ -47,7 +48,7 @@ int attest_image_cli(const AttestOptions& a, const Opts& o, const Globals& g) {
     say_error(out->attest.refused);
     return 1;
   }
-  for (const auto& w : out->warnings) say("warning: " + w);
+  say_diagnostics(diag, g);
   if (g.verbosity >= 1) {
     say("attested image " + out->image + " (" + out->digest + ") from " + std::to_string(out->attest.steps) +
         " step(s), builder " + out->attest.builder_id + ", key " + out->attest.keyid);
@@ -134,13 +135,13 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
       return 2;
     }
     if (!o->image.empty()) return attest_image_cli(a, *o, g);
-    auto out = attest_run(a, hallmark_version());
+    Diagnostics diag;
+    auto out = attest_run(a, hallmark_version(), diag);
     if (!out) {
       say_error(out.message());
       return 2;
     }
-    for (const auto& w : out->telemetry_warnings)
-      if (g.verbosity >= 1) say("warning: telemetry: " + w);
+    say_diagnostics(diag, g, Severity::warning);
     for (const auto& t : out->record_tampering)
       if (g.verbosity >= 1)
         say("warning: record dir tampered with: " + t.path + " " + t.change + " since the last step");
@@ -148,8 +149,7 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
       say_error(out->refused);
       return 1;
     }
-    if (g.verbosity >= 2)
-      for (const auto& w : out->warnings) say("warning: sbom: " + w);
+    say_diagnostics(diag, g, Severity::note);
     if (g.verbosity >= 1) {
       std::string subjects;
       for (const auto& s : out->subjects) subjects += (subjects.empty() ? "" : ", ") + s;

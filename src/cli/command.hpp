@@ -3,9 +3,11 @@
 #pragma once
 
 #include "hallmark/context/environment.hpp"
+#include "hallmark/util/diagnostics.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,9 @@ struct Command {
 // One line to stderr, prefixed "hallmark: ". The only way the CLI reports errors.
 void say(const std::string& line);
 void say_error(const std::string& line);
+// A library's findings as "warning: <subject>: <message>" lines: warnings and errors unless -q,
+// notes only with -v. `only`: just the entries of that severity.
+void say_diagnostics(const Diagnostics& diag, const Globals& g, std::optional<Severity> only = std::nullopt);
 
 // Flushes stdio and ends the process with `status` at once, skipping destructors and atexit
 // handlers: for a command whose last act would be freeing large structures. Sanitizer builds

@@ -41,6 +41,13 @@ static const Command kCommands[] = {
 void say(const std::string& line) { std::fprintf(stderr, "hallmark: %s\n", line.c_str()); }
 void say_error(const std::string& line) { std::fprintf(stderr, "hallmark: error: %s\n", line.c_str()); }
 
+void say_diagnostics(const Diagnostics& diag, const Globals& g, std::optional<Severity> only) {
+  for (const auto& d : diag.entries()) {
+    if (only && d.severity != *only) continue;
+    if (g.verbosity >= (d.severity == Severity::note ? 2 : 1)) say("warning: " + to_line(d));
+  }
+}
+
 int exit_without_freeing(int status) {
 #if defined(__SANITIZE_ADDRESS__)
   return status;

@@ -15,9 +15,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void report(const FlushStats& s, const Globals& g) {
-  if (g.verbosity >= 1)
-    for (const auto& w : s.warnings) say("warning: " + w);
+void report(const FlushStats& s, const Diagnostics& diag, const Globals& g) {
+  say_diagnostics(diag, g);
   if (g.verbosity >= 1 && s.already_closed)
     say("telemetry: the run span is in the event log already (attest or an earlier close); not emitted again");
   if (g.verbosity >= 1)
@@ -74,13 +73,17 @@ Runner setup_telemetry(CLI::App& sub, Globals& g) {
     topts.otlp_endpoint = o->endpoint;
     RecordDir dir(RecordDir::locate(fs::current_path(), o->record_dir, g.env));
     if (flush->parsed()) {
-      report(flush_record_dir(topts, dir.path(), g.env, std::chrono::milliseconds(o->deadline_ms)), g);
+      Diagnostics diag;
+      FlushStats stats = flush_record_dir(topts, dir.path(), g.env, std::chrono::milliseconds(o->deadline_ms), diag);
+      report(stats, diag, g);
       return 0;
     }
     if (close->parsed()) {
       auto located = locate_run_or_say(o->record_dir, g);
       if (!located) return 2;
-      report(close_run_telemetry(topts, located->run, dir.path(), located->steps, g.env), g);
+      Diagnostics diag;
+      FlushStats stats = close_run_telemetry(topts, located->run, dir.path(), located->steps, g.env, diag);
+      report(stats, diag, g);
       return 0;
     }
     return 2;
@@ -96,9 +99,10 @@ void emit_cli_metrics(const Globals& g, const std::vector<otlp::Metric>& metrics
   std::error_code ec;
   bool exporting = g.env.count("OTEL_EXPORTER_OTLP_ENDPOINT") || g.env.count("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT");
   if (!fs::is_directory(dir, ec) && !exporting) return;
-  auto stats = emit_metrics(TelemetryOptions{}, dir, g.env, metrics);
+  Diagnostics diag;
+  emit_metrics(TelemetryOptions{}, dir, g.env, metrics, diag);
   if (g.verbosity >= 2)
-    for (const auto& w : stats.warnings) say("warning: telemetry: " + w);
+    for (const auto& d : diag.entries()) say("warning: telemetry: " + to_line(d));
 }
 
 }  // namespace hallmark::cli

@@ -35,7 +35,8 @@ void log_failure(const VerifyResult& r, const VerifyOptions& v, const std::strin
       break;
     }
   f.policy = v.policy.string();
-  std::vector<std::string> warnings = emit_verification_failed(TelemetryOptions{}, dir, g.env, f).warnings;
+  Diagnostics diag;
+  emit_verification_failed(TelemetryOptions{}, dir, g.env, f, diag);
   // A denied component is its own event, one per component, for SIEM rules that key on it.
   for (const auto& c : r.checks) {
     if (c.passed || c.check != "policy.deniedComponents") continue;
@@ -48,12 +49,11 @@ void log_failure(const VerifyResult& r, const VerifyOptions& v, const std::strin
       d.purl = purl;
       d.rule = c.expected;
       d.sbom_path = v.provenance.string();
-      auto w = emit_sbom_denied_component(TelemetryOptions{}, dir, g.env, d).warnings;
-      warnings.insert(warnings.end(), w.begin(), w.end());
+      emit_sbom_denied_component(TelemetryOptions{}, dir, g.env, d, diag);
     }
   }
   if (g.verbosity >= 2)
-    for (const auto& w : warnings) say("warning: telemetry: " + w);
+    for (const auto& d : diag.entries()) say("warning: telemetry: " + to_line(d));
 }
 
 int verify_image_cli(const VerifyOptions& v, const std::string& image, const std::vector<std::string>& insecure,

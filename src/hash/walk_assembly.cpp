@@ -148,10 +148,11 @@ TreeSnapshot merge_parts(std::vector<TreeSnapshot>& parts) {
   // A problem with the root itself is met by every part.
   auto by_path = [](const Diagnostic& a, const Diagnostic& b) { return a.subject < b.subject; };
   std::stable_sort(out.warnings.begin(), out.warnings.end(), by_path);
-  out.warnings.erase(
-      std::unique(out.warnings.begin(), out.warnings.end(),
-                  [](const Diagnostic& a, const Diagnostic& b) { return a.subject == b.subject && a.message == b.message; }),
-      out.warnings.end());
+  out.warnings.erase(std::unique(out.warnings.begin(), out.warnings.end(),
+                                 [](const Diagnostic& a, const Diagnostic& b) {
+                                   return a.subject == b.subject && a.message == b.message;
+                                 }),
+                     out.warnings.end());
   return out;
 }
 

@@ -19,12 +19,15 @@
 namespace hallmark::run::internal {
 
 struct StepContext {
-  StepContext(const RunOptions& options, const EnvMap& env, RunScratch& scratch, RunOutcome& outcome);
+  StepContext(const RunOptions& options, const EnvMap& env, RunScratch& scratch, RunOutcome& outcome,
+              Diagnostics& diag);
 
   const RunOptions& options;
   const EnvMap& env;
   RunScratch& scratch;
   RunOutcome& outcome;
+  Diagnostics& diag;                // the caller's: hallmark's own findings for the user, errors under --strict
+  const size_t errors_before;       // in `diag` when the step began: only this step's count for --strict
   StepRecord& rec;                  // outcome.record
   std::filesystem::path workspace;  // absolute, normal
   RecordDir records;
@@ -34,13 +37,16 @@ struct StepContext {
   std::vector<RecordTampering> sealed_findings;  // found by the seal check, before the command
   WalkOptions walk;                              // the materials walk; the products walk starts from it
   std::vector<std::filesystem::path> material_roots, product_roots;
+  // What telemetry reports from begin() to finish(), the exporter thread included; summarised
+  // into `diag` once the step is over (one line per cause, not one per batch). Declared before
+  // `telemetry`, whose thread reports into it until it is destroyed.
+  Diagnostics telemetry_diag;
   StepTelemetry telemetry;
 
-  void warn(const std::string& line) { outcome.warnings.push_back(line); }
-  void failed(const std::string& line) {  // hallmark's own failure: a warning, 125 under --strict
-    warn(line);
-    outcome.hallmark_failed = true;
-  }
+  void warn(std::string subject, std::string message) { diag.warn(std::move(subject), std::move(message)); }
+  // hallmark's own failure: the record is missing or incomplete (125 under --strict).
+  void failed(std::string subject, std::string message) { diag.error(std::move(subject), std::move(message)); }
+  bool hallmark_failed() const { return diag.count(Severity::error) > errors_before; }
   // Appends the time since the previous phase ended to outcome.phases (what -v prints).
   void phase_done(const char* name);
 
@@ -53,7 +59,7 @@ void gather_context(StepContext& s);
 // The walk over material and product roots, the products' baseline.
 void walk_materials(StepContext& s);
 // Runs the command, traced when asked and possible. False: the step ends here (the command
-// could not run, or --require-trace cannot be met); outcome says why.
+// could not run, or --require-trace cannot be met); an error in `diag` says why.
 bool run_command(StepContext& s);
 // The second walk, diffed against the first: products, deletions; then the materials.
 void walk_products(StepContext& s);

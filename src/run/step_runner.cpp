@@ -98,18 +98,19 @@ std::vector<std::string> child_environment(const EnvMap& env) {
 // A collector that is down or hung meets every batch of the step (spans streamed during it, the
 // step's own at the end): one line names the cause and what stays in the log, as many lines as
 // there are distinct causes, never one per batch.
-void warn_telemetry(const FlushStats& sent, const std::filesystem::path& log,
-                    const std::function<void(const std::string&)>& warn) {
+void warn_telemetry(const FlushStats& sent, const std::vector<Diagnostic>& found, const std::filesystem::path& log,
+                    Diagnostics& diag) {
   std::vector<std::string> causes;
-  for (const auto& w : sent.warnings)
-    if (std::find(causes.begin(), causes.end(), w) == causes.end() && causes.size() < 3) causes.push_back(w);
+  for (const auto& d : found)
+    if (std::string w = to_line(d); std::find(causes.begin(), causes.end(), w) == causes.end() && causes.size() < 3)
+      causes.push_back(w);
   std::string kept;
   if (sent.unsent > 0)
     kept = std::to_string(sent.unsent) + (sent.unsent == 1 ? " event-log line" : " event-log lines") +
            " not exported yet; they stay in " + log.string() + " for `hallmark telemetry flush`";
-  if (causes.empty() && !kept.empty()) warn("telemetry: " + kept);
+  if (causes.empty() && !kept.empty()) diag.warn("telemetry", kept);
   for (size_t i = 0; i < causes.size(); ++i)
-    warn("telemetry: " + causes[i] + (i == 0 && !kept.empty() ? "; " + kept : ""));
+    diag.warn("telemetry", causes[i] + (i == 0 && !kept.empty() ? "; " + kept : ""));
 }
 
 }  // namespace
@@ -118,8 +119,8 @@ void warn_telemetry(const FlushStats& sent, const std::filesystem::path& log,
 
 namespace hallmark::run::internal {
 
-StepContext::StepContext(const RunOptions& o, const EnvMap& e, RunScratch& sc, RunOutcome& out)
-    : options(o), env(e), scratch(sc), outcome(out), rec(out.record),
+StepContext::StepContext(const RunOptions& o, const EnvMap& e, RunScratch& sc, RunOutcome& out, Diagnostics& d)
+    : options(o), env(e), scratch(sc), outcome(out), diag(d), errors_before(d.count(Severity::error)), rec(out.record),
       workspace(fs::absolute(o.workspace.empty() ? fs::current_path() : o.workspace).lexically_normal()),
       records(RecordDir::locate(workspace, o.record_dir_flag, e)) {
   auto parsed = DigestSet::parse(o.digests);  // checked by check_run_options
@@ -147,7 +148,7 @@ void gather_context(StepContext& s) {
   // Context first: cheap, and the CI run id decides which pipeline run this step joins.
   rec.ci = detect_ci(s.env);
   if (auto git = collect_git_context(s.workspace); git.ok()) rec.git = *git;
-  else s.warn("git context: " + git.message());
+  else s.warn("git context", git.message());
   rec.env = collect_env_context(s.env, s.options.env_filter);
 
   // The detector's run id already names the attempt (docs/ci-platforms.md); empty for generic CI.
@@ -156,7 +157,7 @@ void gather_context(StepContext& s) {
   // (A malformed TRACEPARENT is reported once, by StepTelemetry::begin.)
   std::string trace_seed = s.options.telemetry.enabled ? trace_id_seed(s.env, rec.ci) : std::string();
   auto run = s.records.open_run(ci_run, rec.ci ? rec.ci->platform : std::string(), trace_seed);
-  if (!run.ok()) return s.failed(run.message());
+  if (!run.ok()) return s.failed("", run.message());
   s.run = std::move(*run);
   rec.run_id = s.run->id;
   // What changed in the record dir since the previous step left it (docs/record-format.md).
@@ -181,7 +182,7 @@ void walk_materials(StepContext& s) {
     if (std::find(walk.roots.begin(), walk.roots.end(), p) == walk.roots.end() && fs::exists(p, ec))
       walk.roots.push_back(p);
   auto snap = walk_tree(walk);
-  if (!snap.ok()) return s.failed("materials: " + snap.message());
+  if (!snap.ok()) return s.failed("materials", snap.message());
   std::optional<TreeSnapshot>& before = s.scratch.before;
   before = std::move(*snap);
   for (auto& w : before->warnings) s.rec.warnings.push_back(w);
@@ -219,20 +220,19 @@ void take_trace(StepContext& s, TracedOutcome& t) {
                          : s.options.trace_watch_reads ? "a stop for every open (" + t.read_watch_note + ")"
                                                        : "a stop for every open (--trace-reads ptrace)";
   if (ts.reads_lost > 0)
-    s.warn("trace: " + std::to_string(ts.reads_lost) +
-           " read-only opens could not be attributed to a path (directory removed meanwhile)");
+    s.warn("trace", std::to_string(ts.reads_lost) +
+                        " read-only opens could not be attributed to a path (directory removed meanwhile)");
   const std::string ws = s.workspace.string(), rd = fs::absolute(s.records.path()).lexically_normal().string();
   // Outside the workspace and the record dir, and nothing a record would have redacted.
   auto outside = [&](const std::string& p) { return !path_under(p, ws) && !path_under(p, rd) && redact_text(p) == p; };
   if (Status st = s.scratch.trace_cache->save(s.records.path() / kDigestCacheName, outside); !st.ok())
-    s.warn("digest cache: " + st.message());
+    s.warn("digest cache", st.message());
 }
 
 // hallmark could not start or wait for the command: hallmark's failure, and the step ends.
 bool command_failed(StepContext& s, std::string message) {
-  s.outcome.spawn_message = std::move(message);
+  s.failed("", std::move(message));
   s.outcome.exit_code = kStrictFailureExit;
-  s.outcome.hallmark_failed = true;
   return false;
 }
 
@@ -242,8 +242,8 @@ bool run_command(StepContext& s) {
   // Telemetry starts before the child so the child inherits TRACEPARENT of its step span and
   // the exporter can send earlier steps' leftovers while the build runs.
   if (s.run)
-    s.telemetry = StepTelemetry::begin(s.options.telemetry, *s.run, s.records.path(), s.rec.name, s.env, &s.rec);
-  for (const auto& w : s.telemetry.warnings()) s.warn("telemetry: " + w);
+    s.telemetry = StepTelemetry::begin(s.options.telemetry, *s.run, s.records.path(), s.rec.name, s.env,
+                                       s.telemetry_diag, &s.rec);
   EnvMap child_env = s.env;
   for (const auto& kv : s.telemetry.child_env()) {
     size_t eq = kv.find('=');
@@ -256,13 +256,13 @@ bool run_command(StepContext& s) {
     std::string why;
     if (!trace_available(&why)) {
       if (s.options.require_trace) return command_failed(s, "--require-trace: tracing is not possible here: " + why);
-      s.warn("tracing is not possible here (" + why + "); running untraced");
+      s.warn("", "tracing is not possible here (" + why + "); running untraced");
     } else if (auto t = spawn_traced(spawn, trace_options(s)); t.ok()) {
       child = t->child;
       take_trace(s, *t);
       traced = true;
     } else {
-      s.warn("tracing failed (" + t.message() + "); running untraced");
+      s.warn("", "tracing failed (" + t.message() + "); running untraced");
     }
   }
   if (!traced) child = spawn_and_wait(spawn);
@@ -277,12 +277,13 @@ bool run_command(StepContext& s) {
   rec.signal = c.signal;
   rec.rusage = c.rusage;
   s.outcome.exit_code = c.exit_code;
+  s.outcome.command_ran = true;
+  // The command's failure, not hallmark's (127/126 like a shell): a note, whatever --strict says.
   if (c.spawn_errno != 0) {
     rec.spawn_error = c.spawn_errno == ENOENT ? "not found" : "not executable";
-    s.outcome.spawn_message =
-        redact_text(s.options.argv[0]) + (c.spawn_errno == ENOENT
-                                              ? ": command not found"
-                                              : std::string(": cannot execute: ") + std::strerror(c.spawn_errno));
+    s.diag.note(redact_text(s.options.argv[0]), c.spawn_errno == ENOENT
+                                                    ? "command not found"
+                                                    : std::string("cannot execute: ") + std::strerror(c.spawn_errno));
   }
   return true;
 }
@@ -315,7 +316,7 @@ void walk_products(StepContext& s) {
       if (seen.emplace(w.subject, w.message).second) rec.warnings.push_back(std::move(w));
     s.scratch.after = std::move(*after);
   } else {
-    s.failed("products: " + after.message());
+    s.failed("products", after.message());
   }
   // Materials once the walk has served as the products' baseline: moved, not copied, when it
   // covered exactly the material roots (the default; 20,000 entries cost 15 ms to copy).
@@ -333,36 +334,38 @@ void persist(StepContext& s) {
   }
   if (s.run) {
     if (auto file = s.records.write_step(s.rec); file.ok()) out.record_file = *file;
-    else s.failed(file.message());
+    else s.failed("", file.message());
   }
   // The in-toto link beside the record (hallmark run --sign): signed only once the record is.
   if (o.link_key && !out.record_file.empty()) {
     if (auto link = write_signed_link(s.rec, *o.link_key, s.records.path() / "links"); link.ok()) out.link_file = *link;
-    else s.failed("cannot write the signed link: " + link.message());
+    else s.failed("", "cannot write the signed link: " + link.message());
   }
   s.phase_done("record");
   // Telemetry last: bounded by its flush deadline, and it never touches the exit status.
-  warn_telemetry(s.telemetry.finish(s.rec, out.record_file), s.event_log, [&](const std::string& w) { s.warn(w); });
+  FlushStats sent = s.telemetry.finish(s.rec, out.record_file);
+  warn_telemetry(sent, s.telemetry_diag.take(), s.event_log, s.diag);
   if (o.telemetry.enabled) s.phase_done("telemetry");
   for (const auto& t : s.rec.record_tampering)
-    s.warn("record dir tampered with: " + t.path + " " + t.change +
-           (t.detected_by == "trace" ? " by pid " + std::to_string(t.pid) + (t.exe.empty() ? "" : " (" + t.exe + ")")
-                                     : " since the previous step"));
+    s.warn("", "record dir tampered with: " + t.path + " " + t.change +
+                   (t.detected_by == "trace"
+                        ? " by pid " + std::to_string(t.pid) + (t.exe.empty() ? "" : " (" + t.exe + ")")
+                        : " since the previous step"));
   if (s.run && !out.record_file.empty())
     if (Status st = s.records.update_seal(s.event_log, s.sealed_findings); !st.ok())
-      s.warn("record seal: " + st.message());
-  if (out.hallmark_failed && o.strict) out.exit_code = kStrictFailureExit;
+      s.warn("record seal", st.message());
+  if (s.hallmark_failed() && o.strict) out.exit_code = kStrictFailureExit;
 }
 
 }  // namespace hallmark::run::internal
 
 namespace hallmark {
 
-RunOutcome run_step(const RunOptions& options, const EnvMap& env, RunScratch* keep) {
+RunOutcome run_step(const RunOptions& options, const EnvMap& env, Diagnostics& diag, RunScratch* keep) {
   using namespace run::internal;
   RunScratch local;
   RunOutcome outcome;
-  StepContext s(options, env, keep != nullptr ? *keep : local, outcome);
+  StepContext s(options, env, keep != nullptr ? *keep : local, outcome, diag);
   gather_context(s);
   s.phase_done("context");
   walk_materials(s);

@@ -272,9 +272,9 @@ Bom merge_results(Component root, std::vector<CatalogResult> results, bool inclu
   }
   if (dangling)
     bom.warnings.push_back(Diagnostic{"", std::to_string(dangling) +
-                                           " dependency edge(s) point at no catalogued component "
-                                           "and were dropped (first: " +
-                                           first_dangling + ")"});
+                                              " dependency edge(s) point at no catalogued component "
+                                              "and were dropped (first: " +
+                                              first_dangling + ")"});
 
   bom.root = std::move(root);
   bom.components.reserve(by_purl.size());

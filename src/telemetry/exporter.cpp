@@ -246,8 +246,8 @@ bool retryable_curl(CURLcode c) {
 enum class PostOutcome { accepted, rejected, gave_up };
 
 // A partialSuccess count (an int64, which proto3 JSON writes as a string); absent is 0. A
-// value that is no count is said in `stats`, not read as 0 in silence.
-int64_t json_count(const json& j, const char* key, const std::string& url, FlushStats& stats) {
+// value that is no count is reported, not read as 0 in silence.
+int64_t json_count(const json& j, const char* key, const std::string& url, Diagnostics& diag) {
   auto it = j.find(key);
   if (it == j.end()) return 0;
   if (it->is_number_integer()) return it->get<int64_t>();
@@ -257,17 +257,17 @@ int64_t json_count(const json& j, const char* key, const std::string& url, Flush
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
     if (ec == std::errc() && p == text.data() + text.size()) return n;
   }
-  stats.warnings.push_back("collector at " + url + " answered a partialSuccess." + key + " that is not a count (" +
-                           it->dump().substr(0, 40) + ")");
+  diag.warn("", "collector at " + url + " answered a partialSuccess." + key + " that is not a count (" +
+                    it->dump().substr(0, 40) + ")");
   return 0;
 }
 
 // Partial success is final: the collector said why, sending again cannot help.
-void note_partial_success(const std::string& url, int64_t n, const std::string& message, FlushStats& stats,
+void note_partial_success(const std::string& url, int64_t n, const std::string& message, Diagnostics& diag,
                           size_t& rejected_items) {
   if (n <= 0) return;
   rejected_items += size_t(n);
-  stats.warnings.push_back("collector at " + url + " rejected " + std::to_string(n) + " items: " + message);
+  diag.warn("", "collector at " + url + " rejected " + std::to_string(n) + " items: " + message);
 }
 
 // OTLP/HTTP servers answer in the encoding of the request, but a proxy or an error page in
@@ -280,7 +280,7 @@ bool protobuf_response(const Body& sent, const Attempt& a) {
 // protocol asks for it, then gzipped when configured. A batch that does not transcode goes as
 // JSON with a warning: the data matters more than its encoding.
 Body encode_body(const std::string& payload, otlp::Signal signal, const ExporterConfig& cfg, const std::string& url,
-                 FlushStats& stats) {
+                 Diagnostics& diag) {
   Body b{payload};
   OtlpProtocol protocol = signal == otlp::Signal::traces ? cfg.traces_protocol
                           : signal == otlp::Signal::logs ? cfg.logs_protocol
@@ -289,8 +289,8 @@ Body encode_body(const std::string& payload, otlp::Signal signal, const Exporter
     auto pb = otlp::json_to_protobuf(payload, signal);
     if (pb.ok()) b.bytes = std::move(*pb), b.protobuf = true;
     else
-      stats.warnings.push_back("cannot encode a batch for " + url + " as protobuf (" + pb.message() +
-                               "); sending it as http/json");
+      diag.warn("",
+                "cannot encode a batch for " + url + " as protobuf (" + pb.message() + "); sending it as http/json");
   }
   if (cfg.gzip) {
     std::string z = gzip(b.bytes);
@@ -301,9 +301,9 @@ Body encode_body(const std::string& payload, otlp::Signal signal, const Exporter
 
 PostOutcome post_with_retry(const std::string& url, const std::string& payload, otlp::Signal signal,
                             const ExporterConfig& cfg, const ExportDeadline& deadline, FlushStats& stats,
-                            size_t& rejected_items) {
+                            Diagnostics& diag, size_t& rejected_items) {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
-  Body body = encode_body(payload, signal, cfg, url, stats);
+  Body body = encode_body(payload, signal, cfg, url, diag);
   milliseconds backoff(250);
   for (int attempt = 0; attempt < 8; ++attempt) {
     if (deadline.passed()) return PostOutcome::gave_up;
@@ -314,19 +314,19 @@ PostOutcome post_with_retry(const std::string& url, const std::string& payload, 
       if (protobuf_response(body, a)) {
         auto ps = otlp::decode_export_response(a.body);
         if (ps.ok())
-          note_partial_success(url, ps->rejected, ps->error_message.empty() ? "(no message)" : ps->error_message, stats,
+          note_partial_success(url, ps->rejected, ps->error_message.empty() ? "(no message)" : ps->error_message, diag,
                                rejected_items);
-        else stats.warnings.push_back("cannot read the answer of " + url + ": " + ps.message());
+        else diag.warn("", "cannot read the answer of " + url + ": " + ps.message());
         return PostOutcome::accepted;
       }
       json r = json::parse(a.body, nullptr, false);
       if (r.is_object() && r.contains("partialSuccess") && r["partialSuccess"].is_object()) {
         const json& ps = r["partialSuccess"];
         note_partial_success(url,
-                             json_count(ps, "rejectedSpans", url, stats) +
-                                 json_count(ps, "rejectedLogRecords", url, stats) +
-                                 json_count(ps, "rejectedDataPoints", url, stats),
-                             ps.value("errorMessage", std::string("(no message)")), stats, rejected_items);
+                             json_count(ps, "rejectedSpans", url, diag) +
+                                 json_count(ps, "rejectedLogRecords", url, diag) +
+                                 json_count(ps, "rejectedDataPoints", url, diag),
+                             ps.value("errorMessage", std::string("(no message)")), diag, rejected_items);
       }
       return PostOutcome::accepted;
     }
@@ -343,10 +343,10 @@ PostOutcome post_with_retry(const std::string& url, const std::string& payload, 
           if (r.is_object() && r.contains("message") && r["message"].is_string())
             why += ": " + r["message"].get<std::string>().substr(0, 300);
         }
-        stats.warnings.push_back("collector at " + url + " refused a batch (" + why + "); not retrying");
+        diag.warn("", "collector at " + url + " refused a batch (" + why + "); not retrying");
         return PostOutcome::rejected;
       }
-      stats.warnings.push_back("cannot export to " + url + " (" + why + ")");
+      diag.warn("", "cannot export to " + url + " (" + why + ")");
       return PostOutcome::gave_up;
     }
     // Full jitter around the exponential step, never shorter than what Retry-After asks.
@@ -354,9 +354,10 @@ PostOutcome post_with_retry(const std::string& url, const std::string& payload, 
     milliseconds wait(jitter(rng));
     if (auto ra = parse_retry_after(a.retry_after, std::chrono::system_clock::now())) wait = std::max(wait, *ra);
     if (Clock::now() + wait >= deadline.get()) {
-      stats.warnings.push_back(
-          "giving up on " + url + " before the flush deadline (" +
-          (a.curl != CURLE_OK ? std::string(curl_error_text(a.curl)) : "HTTP " + std::to_string(a.status)) + ")");
+      diag.warn("",
+                "giving up on " + url + " before the flush deadline (" +
+                    (a.curl != CURLE_OK ? std::string(curl_error_text(a.curl)) : "HTTP " + std::to_string(a.status)) +
+                    ")");
       return PostOutcome::gave_up;
     }
     deadline.sleep_until(Clock::now() + wait);
@@ -444,13 +445,14 @@ constexpr size_t kMaxBatchLines = 256;
 
 }  // namespace
 
-FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg, const ExportDeadline& deadline) {
+FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg, const ExportDeadline& deadline,
+                           Diagnostics& diag) {
   FlushStats stats;
-  if (std::string why; curl_api(&why) == nullptr) stats.warnings.push_back("cannot export telemetry: " + why);
+  if (std::string why; curl_api(&why) == nullptr) diag.warn("", "cannot export telemetry: " + why);
   SentList sent = read_sent(sent_list_path(log));
   auto lines = read_event_lines(log, sent.done_offset);
   if (!lines.ok()) {
-    stats.warnings.push_back(lines.message());
+    diag.warn("", lines.message());
     return stats;
   }
   auto count_unsent = [&] {
@@ -468,14 +470,14 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg, const
   }
   ExportLock lock(export_lock_path(log), deadline);
   if (!lock.held()) {
-    stats.warnings.push_back("another hallmark process is exporting " + log.string() + "; leaving it to that one");
+    diag.warn("", "another hallmark process is exporting " + log.string() + "; leaving it to that one");
     return stats;
   }
   // Re-read under the lock: a peer may have appended or exported since.
   sent = read_sent(sent_list_path(log));
   lines = read_event_lines(log, sent.done_offset);
   if (!lines.ok()) {
-    stats.warnings.push_back(lines.message());
+    diag.warn("", lines.message());
     return stats;
   }
   before = !lines->empty() && lines->front().offset == 0 ? 0 : sent.done_lines;
@@ -513,7 +515,7 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg, const
       }
       body += "]}";
       size_t rejected_items = 0;
-      PostOutcome out = post_with_retry(url, body, signal, cfg, deadline, stats, rejected_items);
+      PostOutcome out = post_with_retry(url, body, signal, cfg, deadline, stats, diag, rejected_items);
       if (out == PostOutcome::gave_up) {
         stats.unsent += todo.size() - first;
         stop = true;
@@ -526,7 +528,7 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg, const
       }
       marks.pop_back();
       Status st = append_line_locked(sent_list_path(log), marks);
-      if (!st.ok()) stats.warnings.push_back(st.message());
+      if (!st.ok()) diag.warn("", st.message());
       (out == PostOutcome::accepted ? stats.sent : stats.rejected) += i - first;
     }
   }
@@ -541,7 +543,7 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg, const
     if (offset > sent.done_offset) {
       Status st =
           append_line_locked(sent_list_path(log), "@done " + std::to_string(offset) + " " + std::to_string(before + k));
-      if (!st.ok()) stats.warnings.push_back(st.message());
+      if (!st.ok()) diag.warn("", st.message());
     }
   }
   return stats;

@@ -27,7 +27,7 @@ std::string signal_url(const std::string& base, const char* path) {
 // The per-signal variable wins over OTEL_EXPORTER_OTLP_PROTOCOL, as for endpoints. Anything but
 // http/json or http/protobuf (grpc above all) falls back to http/json with one warning per
 // variable, never an error: telemetry must not stop a build.
-OtlpProtocol protocol_for(const EnvMap& env, const char* signal_var, std::vector<std::string>& warnings) {
+OtlpProtocol protocol_for(const EnvMap& env, const char* signal_var, Diagnostics& diag) {
   const char* var = signal_var;
   std::string value = first_set(env, {signal_var});
   if (value.empty()) {
@@ -39,7 +39,7 @@ OtlpProtocol protocol_for(const EnvMap& env, const char* signal_var, std::vector
   std::string w = std::string(var) + "='" + value +
                   "' is not supported by hallmark (http/json or http/protobuf); sending "
                   "http/json instead";
-  if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);
+  diag.report_once({"", w});
   return OtlpProtocol::http_json;
 }
 
@@ -121,7 +121,7 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_key_value_
   return out;
 }
 
-ExporterConfig exporter_config(const EnvMap& env, const TelemetryOptions& options, std::vector<std::string>& warnings) {
+ExporterConfig exporter_config(const EnvMap& env, const TelemetryOptions& options, Diagnostics& diag) {
   ExporterConfig c;
   if (!options.enabled) return c;
   if (!options.otlp_endpoint.empty()) {
@@ -148,27 +148,27 @@ ExporterConfig exporter_config(const EnvMap& env, const TelemetryOptions& option
   if (!headers.empty()) {
     std::string why;
     if (auto kv = parse_key_value_list(headers, &why)) c.headers = *kv;
-    else warnings.push_back("ignoring OTEL_EXPORTER_OTLP_HEADERS: " + why);
+    else diag.warn("", "ignoring OTEL_EXPORTER_OTLP_HEADERS: " + why);
   }
   std::string compression = first_set(env, {"OTEL_EXPORTER_OTLP_COMPRESSION"});
   if (compression == "gzip") c.gzip = true;
   else if (!compression.empty() && compression != "none")
-    warnings.push_back("ignoring OTEL_EXPORTER_OTLP_COMPRESSION='" + compression + "' (gzip or none)");
+    diag.warn("", "ignoring OTEL_EXPORTER_OTLP_COMPRESSION='" + compression + "' (gzip or none)");
   std::string timeout = first_set(env, {"OTEL_EXPORTER_OTLP_TIMEOUT"});
   if (!timeout.empty()) {
     long ms = 0;
     auto [p, ec] = std::from_chars(timeout.data(), timeout.data() + timeout.size(), ms);
     if (ec != std::errc() || p != timeout.data() + timeout.size() || ms <= 0)
-      warnings.push_back("ignoring OTEL_EXPORTER_OTLP_TIMEOUT='" + timeout + "' (milliseconds)");
+      diag.warn("", "ignoring OTEL_EXPORTER_OTLP_TIMEOUT='" + timeout + "' (milliseconds)");
     else c.timeout = std::chrono::milliseconds(ms);
   }
-  c.traces_protocol = protocol_for(env, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", warnings);
-  c.logs_protocol = protocol_for(env, "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", warnings);
-  c.metrics_protocol = protocol_for(env, "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", warnings);
+  c.traces_protocol = protocol_for(env, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", diag);
+  c.logs_protocol = protocol_for(env, "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", diag);
+  c.metrics_protocol = protocol_for(env, "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", diag);
   return c;
 }
 
-otlp::Resource telemetry_resource(const EnvMap& env, const std::string& version, std::vector<std::string>& warnings) {
+otlp::Resource telemetry_resource(const EnvMap& env, const std::string& version, Diagnostics& diag) {
   otlp::Resource r;
   otlp::set_attribute(r.attributes, "service.name", std::string("hallmark"));
   std::string attrs = env_get(env, "OTEL_RESOURCE_ATTRIBUTES");
@@ -178,13 +178,13 @@ otlp::Resource telemetry_resource(const EnvMap& env, const std::string& version,
       for (auto& [k, v] : *kv) {
         // The event log's own fields: a resource copy would be found before the line's own.
         if (k.rfind("hallmark.chain.", 0) == 0) {
-          warnings.push_back("ignoring " + k + " in OTEL_RESOURCE_ATTRIBUTES: the event log's chain sets it");
+          diag.warn("", "ignoring " + k + " in OTEL_RESOURCE_ATTRIBUTES: the event log's chain sets it");
           continue;
         }
         otlp::set_attribute(r.attributes, k, v);
       }
     } else {
-      warnings.push_back("ignoring OTEL_RESOURCE_ATTRIBUTES: " + why);
+      diag.warn("", "ignoring OTEL_RESOURCE_ATTRIBUTES: " + why);
     }
   }
   std::string service = trim(env_get(env, "OTEL_SERVICE_NAME"));

@@ -24,7 +24,7 @@ constexpr const char* kParentFile = "telemetry.parent.json";
 
 // The caller's span (from TRACEPARENT at the first step) is the run span's parent; it is kept
 // in the record dir so that `close` can name it long after that step's process ended.
-void remember_caller(const fs::path& dir, const RunInfo& run, const EnvMap& env, std::vector<std::string>& warnings,
+void remember_caller(const fs::path& dir, const RunInfo& run, const EnvMap& env, Diagnostics& diag,
                      std::string& trace_state) {
   trace_state = sanitize_tracestate(env_get(env, "TRACESTATE"));
   auto it = env.find("TRACEPARENT");
@@ -32,12 +32,12 @@ void remember_caller(const fs::path& dir, const RunInfo& run, const EnvMap& env,
   std::string why;
   auto tp = parse_traceparent(it->second, &why);
   if (!tp) {
-    warnings.push_back("ignoring malformed TRACEPARENT (" + why + ")");
+    diag.warn("", "ignoring malformed TRACEPARENT (" + why + ")");
     return;
   }
   if (tp->trace_id != run.trace_id) {
-    warnings.push_back("TRACEPARENT names trace " + tp->trace_id + " but this run already has trace " + run.trace_id +
-                       "; keeping the run's trace");
+    diag.warn("", "TRACEPARENT names trace " + tp->trace_id + " but this run already has trace " + run.trace_id +
+                      "; keeping the run's trace");
     return;
   }
   json j = {{"parent_span_id", tp->span_id}, {"trace_state", trace_state}};
@@ -59,7 +59,6 @@ void merge(FlushStats& into, const FlushStats& s) {
   into.http_requests += s.http_requests;
   into.unsent = s.unsent;  // the last flush knows what is left
   into.not_configured = s.not_configured;
-  into.warnings.insert(into.warnings.end(), s.warnings.begin(), s.warnings.end());
 }
 
 Result<EventLine> append_spans(const fs::path& log, const otlp::Resource& resource,
@@ -79,39 +78,35 @@ Result<EventLine> append_logs(const fs::path& log, const otlp::Resource& resourc
 // Appends the spans (one line) and the logs (another); returns the chain seq of the last line
 // written, which is the log's line count at that moment (0 when nothing was written).
 uint64_t append_signals(const fs::path& log, const otlp::Resource& resource, const Signals& signals,
-                        std::vector<std::string>& warnings) {
+                        Diagnostics& diag) {
   uint64_t last_seq = 0;
   if (!signals.spans.empty()) {
     auto line = append_spans(log, resource, signals.spans);
     if (line.ok()) last_seq = line->seq;
-    else warnings.push_back(line.message());
+    else diag.warn("", line.message());
   }
   if (!signals.logs.empty()) {
     auto line = append_logs(log, resource, signals.logs);
     if (line.ok()) last_seq = line->seq;
-    else warnings.push_back(line.message());
+    else diag.warn("", line.message());
   }
   if (!signals.metrics.empty()) {
     auto line = append_event_request(log, otlp::metrics_request(resource, signals.metrics, hallmark_version()));
     if (line.ok()) last_seq = line->seq;
-    else warnings.push_back(line.message());
+    else diag.warn("", line.message());
   }
   return last_seq;
 }
 
 // Appends the signals and exports within the deadline, on the calling thread.
 FlushStats append_and_flush(const TelemetryOptions& options, const fs::path& dir, const EnvMap& env,
-                            const otlp::Resource& resource, const Signals& signals,
-                            const std::vector<std::string>& extra_warnings) {
+                            const otlp::Resource& resource, const Signals& signals, Diagnostics& diag) {
   FlushStats stats;
-  stats.warnings = extra_warnings;
   std::error_code ec;
   fs::create_directories(dir, ec);
   fs::path log = dir / kEventLogName;
-  append_signals(log, resource, signals, stats.warnings);
-  std::vector<std::string> w;
-  ExporterConfig cfg = exporter_config(env, options, w);
-  stats.warnings.insert(stats.warnings.end(), w.begin(), w.end());
+  append_signals(log, resource, signals, diag);
+  ExporterConfig cfg = exporter_config(env, options, diag);
   if (!cfg.exporting()) {
     // Nothing exported, but the summary still counts what the log holds.
     if (auto lines = read_event_lines(log); lines.ok()) stats.lines = lines->size();
@@ -119,7 +114,7 @@ FlushStats append_and_flush(const TelemetryOptions& options, const fs::path& dir
   }
   ExportDeadline deadline;
   deadline.set(ExportDeadline::Clock::now() + options.flush_deadline);
-  merge(stats, flush_event_log(log, cfg, deadline));
+  merge(stats, flush_event_log(log, cfg, deadline, diag));
   return stats;
 }
 
@@ -138,8 +133,8 @@ std::string current_trace_id(const fs::path& dir, const EnvMap& env) {
 // Commands outside a step (verify, sbom) describe the same entities as the run they add to: the
 // cicd.* and vcs.* attributes of the event log's last line's resource, when that line belongs to
 // the record dir's current run. A backend then sees one resource for the run, not one more.
-otlp::Resource outside_step_resource(const fs::path& dir, const EnvMap& env, std::vector<std::string>& w) {
-  otlp::Resource resource = telemetry_resource(env, hallmark_version(), w);
+otlp::Resource outside_step_resource(const fs::path& dir, const EnvMap& env, Diagnostics& diag) {
+  otlp::Resource resource = telemetry_resource(env, hallmark_version(), diag);
   auto run_text = read_file(dir / "run.json", 1 << 20);
   auto last = last_event_line(dir / kEventLogName);
   if (!run_text.ok() || !last.ok() || last->empty()) return resource;
@@ -185,7 +180,7 @@ struct StepTelemetry::Impl {
   StepSignalContext ctx;
   ExporterConfig cfg;
   otlp::Resource resource;
-  std::vector<std::string> warnings;
+  Diagnostics* diag = nullptr;  // the caller's sink (begin), reported into from the worker thread too
   std::string baggage;
 
   ExportDeadline deadline;
@@ -230,13 +225,13 @@ struct StepTelemetry::Impl {
       writing = false;
       if (line.ok())
         for (const auto& e : batch) streamed.insert(e.index);
-      else stats.warnings.push_back(line.message());  // not streamed: finish() emits them
+      else diag->warn("", line.message());  // not streamed: finish() emits them
     }
     cv.notify_all();
   }
 
   void work() {
-    FlushStats backlog = flush_event_log(log, cfg, deadline);
+    FlushStats backlog = flush_event_log(log, cfg, deadline, *diag);
     {
       std::lock_guard<std::mutex> g(m);
       merge(stats, backlog);
@@ -259,11 +254,11 @@ struct StepTelemetry::Impl {
         writing = true;
       }
       write_batch(batch);
-      FlushStats s = flush_event_log(log, cfg, deadline);
+      FlushStats s = flush_event_log(log, cfg, deadline, *diag);
       std::lock_guard<std::mutex> g(m);
       merge(stats, s);
     }
-    FlushStats last = deadline.passed() ? FlushStats{} : flush_event_log(log, cfg, deadline);
+    FlushStats last = deadline.passed() ? FlushStats{} : flush_event_log(log, cfg, deadline, *diag);
     std::lock_guard<std::mutex> g(m);
     merge(stats, last);
   }
@@ -297,7 +292,8 @@ StepTelemetry::~StepTelemetry() {
 }
 
 StepTelemetry StepTelemetry::begin(const TelemetryOptions& options, const RunInfo& run, const fs::path& record_dir,
-                                   const std::string& step_name, const EnvMap& env, const StepRecord* context) {
+                                   const std::string& step_name, const EnvMap& env, Diagnostics& diag,
+                                   const StepRecord* context) {
   StepTelemetry t;
   if (!options.enabled || run.trace_id.size() != 32) return t;
   auto impl = std::make_unique<Impl>();
@@ -306,8 +302,9 @@ StepTelemetry StepTelemetry::begin(const TelemetryOptions& options, const RunInf
   impl->dir = record_dir;
   impl->log = record_dir / kEventLogName;
   impl->step_name = step_name;
+  impl->diag = &diag;
   std::string trace_state;
-  remember_caller(record_dir, run, env, impl->warnings, trace_state);
+  remember_caller(record_dir, run, env, diag, trace_state);
   impl->ctx.run = run;
   impl->ctx.step_span_id = random_span_id();
   impl->ctx.parent_span_id = root_span_id(run.trace_id);
@@ -323,8 +320,8 @@ StepTelemetry StepTelemetry::begin(const TelemetryOptions& options, const RunInf
     while (tmpdir.size() > 1 && tmpdir.back() == '/') tmpdir.pop_back();
     impl->ctx.temp_dirs.push_back(tmpdir);
   }
-  impl->cfg = exporter_config(env, options, impl->warnings);
-  impl->resource = telemetry_resource(env, hallmark_version(), impl->warnings);
+  impl->cfg = exporter_config(env, options, diag);
+  impl->resource = telemetry_resource(env, hallmark_version(), diag);
   if (context) impl->resource = with_entities(std::move(impl->resource), entity_attributes(run, *context));
   // Baggage the caller set travels on; hallmark adds the run and step so that tools inside the
   // build can tag their own telemetry with them.
@@ -356,10 +353,6 @@ const std::string& StepTelemetry::step_span_id() const {
   return impl_ ? impl_->ctx.step_span_id : none;
 }
 
-std::vector<std::string> StepTelemetry::warnings() const {
-  return impl_ ? impl_->warnings : std::vector<std::string>{};
-}
-
 ProcessEndListener StepTelemetry::process_listener() {
   if (!impl_ || impl_->options.detail != TelemetryDetail::processes || !impl_->worker.joinable()) return {};
   Impl* p = impl_.get();
@@ -382,14 +375,12 @@ FlushStats StepTelemetry::finish(const StepRecord& record, const fs::path& recor
   im.ctx.streamed_processes = nullptr;
   std::error_code ec;
   fs::create_directories(im.dir, ec);
-  std::vector<std::string> append_warnings;
-  const uint64_t last_seq = append_signals(im.log, im.resource, sig, append_warnings);
+  const uint64_t last_seq = append_signals(im.log, im.resource, sig, *im.diag);
   im.stop(im.options.flush_deadline);
   {
     std::lock_guard<std::mutex> g(im.m);
     out = im.stats;
   }
-  out.warnings.insert(out.warnings.begin(), append_warnings.begin(), append_warnings.end());
   if (!im.cfg.exporting()) {
     if (last_seq > 0) {
       out.lines = size_t(last_seq);
@@ -413,79 +404,73 @@ bool run_span_logged(const fs::path& record_dir, const RunInfo& run) {
 }
 
 FlushStats close_run_telemetry(const TelemetryOptions& options, const RunInfo& run, const fs::path& record_dir,
-                               const std::vector<StepRecord>& steps, const EnvMap& env) {
+                               const std::vector<StepRecord>& steps, const EnvMap& env, Diagnostics& diag) {
   if (!options.enabled || run.trace_id.size() != 32) return {};
   // `attest` after `telemetry close`, a second attest or a second close: the run span is in the
   // log already. Emitting it again would give the trace two roots; export what is pending.
   if (run_span_logged(record_dir, run)) {
     FlushStats stats;
-    ExporterConfig cfg = exporter_config(env, options, stats.warnings);
+    ExporterConfig cfg = exporter_config(env, options, diag);
     if (cfg.exporting()) {
       ExportDeadline deadline;
       deadline.set(ExportDeadline::Clock::now() + options.flush_deadline);
-      merge(stats, flush_event_log(record_dir / kEventLogName, cfg, deadline));
+      merge(stats, flush_event_log(record_dir / kEventLogName, cfg, deadline, diag));
     } else if (auto lines = read_event_lines(record_dir / kEventLogName); lines.ok()) {
       stats.lines = lines->size();
     }
     stats.already_closed = true;
     return stats;
   }
-  std::vector<std::string> w;
-  otlp::Resource resource = telemetry_resource(env, hallmark_version(), w);
+  otlp::Resource resource = telemetry_resource(env, hallmark_version(), diag);
   // The first step's entities: a run on one worker has one resource, its run span included.
   if (!steps.empty()) resource = with_entities(std::move(resource), entity_attributes(run, steps.front()));
   Signals signals;
   signals.spans.push_back(run_span(run, steps, caller_parent(record_dir)));
   signals.metrics = run_metrics(run, steps, uint64_t(unix_nanos(std::chrono::system_clock::now())));
-  return append_and_flush(options, record_dir, env, resource, signals, w);
+  return append_and_flush(options, record_dir, env, resource, signals, diag);
 }
 
 FlushStats emit_events(const TelemetryOptions& options, const fs::path& record_dir, const EnvMap& env,
-                       const std::vector<otlp::LogRecord>& logs) {
+                       const std::vector<otlp::LogRecord>& logs, Diagnostics& diag) {
   if (!options.enabled || logs.empty()) return {};
-  std::vector<std::string> w;
-  otlp::Resource resource = outside_step_resource(record_dir, env, w);
+  otlp::Resource resource = outside_step_resource(record_dir, env, diag);
   Signals signals;
   signals.logs = logs;
-  return append_and_flush(options, record_dir, env, resource, signals, w);
+  return append_and_flush(options, record_dir, env, resource, signals, diag);
 }
 
 FlushStats emit_metrics(const TelemetryOptions& options, const fs::path& record_dir, const EnvMap& env,
-                        const std::vector<otlp::Metric>& metrics) {
+                        const std::vector<otlp::Metric>& metrics, Diagnostics& diag) {
   if (!options.enabled || metrics.empty()) return {};
-  std::vector<std::string> w;
-  otlp::Resource resource = outside_step_resource(record_dir, env, w);
+  otlp::Resource resource = outside_step_resource(record_dir, env, diag);
   Signals signals;
   signals.metrics = metrics;
-  return append_and_flush(options, record_dir, env, resource, signals, w);
+  return append_and_flush(options, record_dir, env, resource, signals, diag);
 }
 
 FlushStats emit_verification_failed(const TelemetryOptions& options, const fs::path& record_dir, const EnvMap& env,
-                                    const VerificationFailure& failure) {
-  return emit_events(options, record_dir, env, {verification_failed_event(failure, current_trace_id(record_dir, env))});
+                                    const VerificationFailure& failure, Diagnostics& diag) {
+  return emit_events(options, record_dir, env, {verification_failed_event(failure, current_trace_id(record_dir, env))},
+                     diag);
 }
 
 FlushStats emit_sbom_denied_component(const TelemetryOptions& options, const fs::path& record_dir, const EnvMap& env,
-                                      const DeniedComponent& component) {
+                                      const DeniedComponent& component, Diagnostics& diag) {
   return emit_events(options, record_dir, env,
-                     {sbom_denied_component_event(component, current_trace_id(record_dir, env))});
+                     {sbom_denied_component_event(component, current_trace_id(record_dir, env))}, diag);
 }
 
 FlushStats flush_record_dir(const TelemetryOptions& options, const fs::path& record_dir, const EnvMap& env,
-                            std::chrono::milliseconds deadline_ms) {
-  std::vector<std::string> w;
-  ExporterConfig cfg = exporter_config(env, options, w);
+                            std::chrono::milliseconds deadline_ms, Diagnostics& diag) {
+  ExporterConfig cfg = exporter_config(env, options, diag);
   FlushStats stats;
   if (!cfg.exporting()) {
-    stats.warnings = w;
-    stats.warnings.push_back("no OTLP endpoint configured (set OTEL_EXPORTER_OTLP_ENDPOINT or --otlp-endpoint)");
+    diag.warn("", "no OTLP endpoint configured (set OTEL_EXPORTER_OTLP_ENDPOINT or --otlp-endpoint)");
     return stats;
   }
   ExportDeadline deadline;
   deadline.set(ExportDeadline::Clock::now() + deadline_ms);
-  stats = flush_event_log(record_dir / kEventLogName, cfg, deadline);
-  stats.warnings.insert(stats.warnings.begin(), w.begin(), w.end());
-  return stats;
+  return flush_event_log(record_dir / kEventLogName, cfg, deadline, diag);
 }
 
 }  // namespace hallmark

@@ -22,6 +22,11 @@ void Diagnostics::report(Diagnostic d) {
   items_.push_back(std::move(d));
 }
 
+void Diagnostics::report_once(Diagnostic d) {
+  std::lock_guard lock(m_);
+  if (std::find(items_.begin(), items_.end(), d) == items_.end()) items_.push_back(std::move(d));
+}
+
 void Diagnostics::absorb(Diagnostics& other) {
   if (&other == this) return;
   std::vector<Diagnostic> moved = other.take();
@@ -39,6 +44,14 @@ std::vector<Diagnostic> Diagnostics::take() {
   return std::exchange(items_, {});
 }
 
+std::vector<std::string> Diagnostics::lines() const {
+  std::lock_guard lock(m_);
+  std::vector<std::string> out;
+  out.reserve(items_.size());
+  for (const auto& d : items_) out.push_back(to_line(d));
+  return out;
+}
+
 size_t Diagnostics::size() const {
   std::lock_guard lock(m_);
   return items_.size();
@@ -52,7 +65,8 @@ size_t Diagnostics::count(Severity s) const {
 void Diagnostics::sort_by_subject() {
   std::lock_guard lock(m_);
   auto key = [](const Diagnostic& d) { return std::tie(d.subject, d.message); };
-  std::stable_sort(items_.begin(), items_.end(), [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
+  std::stable_sort(items_.begin(), items_.end(),
+                   [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
 }
 
 }  // namespace hallmark

@@ -59,14 +59,14 @@ struct AttestOutcome {
   size_t steps = 0;
   std::vector<std::filesystem::path> sbom_files;     // with --sbom
   std::vector<std::filesystem::path> extra_outputs;  // --sbom --bundle: one bundle per SBOM
-  std::vector<std::string> warnings;
-  std::vector<std::string> telemetry_warnings;
-  std::vector<RecordTampering> record_tampering;  // attest's check of the record dir's seal
+  std::vector<RecordTampering> record_tampering;     // attest's check of the record dir's seal
   // Non-empty: nothing was signed or written, the run stays open (exit 1). A step failed, or a
   // subject changed on disk since the step that produced it (both digests named).
   std::string refused;
 };
 
-Result<AttestOutcome> attest_run(const AttestOptions& options, const std::string& hallmark_version);
+// `diag`: the catalogers' findings with --sbom (notes, subject "sbom") and telemetry's problems
+// (warnings, subject "telemetry").
+Result<AttestOutcome> attest_run(const AttestOptions& options, const std::string& hallmark_version, Diagnostics& diag);
 
 }  // namespace hallmark

@@ -28,10 +28,11 @@ struct ImageAttestOutcome {
   std::string image;                // the reference as given
   std::string digest;               // the subject
   std::vector<std::string> pushed;  // where each attestation went
-  std::vector<std::string> warnings;
 };
 
-Result<ImageAttestOutcome> attest_image(const ImageAttestOptions& options, const std::string& hallmark_version);
+// `diag`: attest_run's findings, and a referrer the registry would not store.
+Result<ImageAttestOutcome> attest_image(const ImageAttestOptions& options, const std::string& hallmark_version,
+                                        Diagnostics& diag);
 
 struct ImageVerifyOptions {
   VerifyOptions verify;

@@ -23,16 +23,17 @@ inline constexpr const char* kCycloneDxPredicateType = "https://cyclonedx.org/bo
 struct SbomAttestations {
   std::vector<ByproductFile> files;        // the SBOM files written (provenance byproducts)
   std::vector<nlohmann::json> statements;  // unsigned in-toto statements, one per SBOM
-  std::vector<std::string> warnings;       // from the catalogers, with the file named
 };
 
-// `env`: SOURCE_DATE_EPOCH (reproducible SBOMs) and the Go module cache's location.
+// `env`: SOURCE_DATE_EPOCH (reproducible SBOMs) and the Go module cache's location. The
+// catalogers' findings go into `diag` as notes with subject "sbom" (the file named in the message).
 // `subjects` is the provenance statement's subject array; `out_prefix` names the files:
 // "<out_prefix>.workspace.cdx.json" for the workspace, "<workspace>/<subject>.cdx.json" per archive.
 // For an image subject (`image_bom` set: attest --image), the SBOM is the image's own instead,
 // "<out_prefix>.image.cdx.json": what the image holds, not what the workspace declares.
 Result<SbomAttestations> make_sbom_attestations(const std::filesystem::path& workspace, const nlohmann::json& subjects,
                                                 const std::filesystem::path& out_prefix, const EnvMap& env,
+                                                Diagnostics& diag,
                                                 const std::function<Result<sbom::Bom>()>& image_bom = {});
 
 }  // namespace hallmark

@@ -67,8 +67,8 @@ struct WalkCounts {
 };
 
 struct TreeSnapshot {
-  std::vector<FileEntry> entries;  // sorted by path
-  std::vector<Diagnostic> warnings;   // sorted by path
+  std::vector<FileEntry> entries;    // sorted by path
+  std::vector<Diagnostic> warnings;  // sorted by path
   // Parallel to `entries`: a regular file's stat at hashing time, for a later walk to reuse its
   // digests; nullopt for other kinds and for files changed within 50 ms of the walk ("racy":
   // same-tick rewrites keep their StatKey). A vector, not a map by path: 20,000 fewer

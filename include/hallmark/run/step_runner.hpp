@@ -54,10 +54,8 @@ struct RunOutcome {
   StepRecord record;
   std::filesystem::path record_file;  // empty if the record could not be written
   std::filesystem::path link_file;    // the signed in-toto link, when RunOptions::link_key is set
-  std::vector<std::string> warnings;  // one line each, for the user
-  std::string spawn_message;          // "CMD: command not found" etc.
+  bool command_ran = false;           // false: hallmark could not start it (an error says why)
   std::string trace_note;             // how read-only opens were observed, and why (for -v)
-  bool hallmark_failed = false;       // hallmark's own failure (record missing or incomplete)
   // Wall-clock milliseconds of hallmark's own phases ("context", "materials", ...), in order:
   // what `-v` prints, so a slow step can be attributed to hallmark or to the build.
   std::vector<std::pair<std::string, int64_t>> phases;
@@ -75,8 +73,12 @@ struct RunScratch {
 // Validates options that must be right before anything runs (digest names, globs).
 Status check_run_options(const RunOptions& options);
 
+// `diag` receives hallmark's own findings: warnings (telemetry down, tracing unavailable, the
+// record dir tampered with), errors when the record is missing or incomplete (they make the exit
+// code 125 under `strict`), and a note when the command is not found or not executable
+// ("CMD: command not found"). Findings about the step's files go into the record's warnings.
 // `scratch`: where the intermediate data lives (null: freed before returning).
-RunOutcome run_step(const RunOptions& options, const EnvMap& env, RunScratch* scratch = nullptr);
+RunOutcome run_step(const RunOptions& options, const EnvMap& env, Diagnostics& diag, RunScratch* scratch = nullptr);
 
 // "make" for "/usr/bin/make", "build.sh" for "./build.sh".
 std::string default_step_name(const std::vector<std::string>& argv);

@@ -55,7 +55,7 @@ struct ArchiveOptions {
 struct ArchiveCatalog {
   Component artifact;                  // the archive itself (see the contract above)
   std::vector<CatalogResult> results;  // one per catalogued member, member order
-  std::vector<Diagnostic> warnings;       // limits hit, corrupt members, unsafe names
+  std::vector<Diagnostic> warnings;    // limits hit, corrupt members, unsafe names
 };
 
 // True when the file name looks like an archive the reader handles (by extension, cheap: the

@@ -35,8 +35,8 @@ struct CatalogResult {
   std::vector<Component> components;
   std::vector<std::string> direct;
   std::map<std::string, std::vector<std::string>> edges;
-  std::vector<Component> projects;  // workspace members/importers (own components with edges)
-  std::vector<Diagnostic> warnings;    // malformed input: file and line/field named
+  std::vector<Component> projects;   // workspace members/importers (own components with edges)
+  std::vector<Diagnostic> warnings;  // malformed input: file and line/field named
 };
 
 struct Cataloger {

@@ -13,6 +13,8 @@
 #include "hallmark/telemetry/otel_config.hpp"
 #include "hallmark/util/result.hpp"
 
+#include "hallmark/util/diagnostics.hpp"
+
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -49,12 +51,12 @@ struct FlushStats {
   size_t not_configured = 0;
   size_t http_requests = 0;
   bool already_closed = false;  // close_run_telemetry: the run span was in the log already
-  std::vector<std::string> warnings;
 };
 
-// Sends what is pending in `log` to the configured endpoints before `deadline`.
+// Sends what is pending in `log` to the configured endpoints before `deadline`. What went wrong
+// (a collector down, a batch refused) is reported into `diag`; the counts are the result.
 FlushStats flush_event_log(const std::filesystem::path& log, const ExporterConfig& config,
-                           const ExportDeadline& deadline);
+                           const ExportDeadline& deadline, Diagnostics& diag);
 
 // Retry-After: delta-seconds or an HTTP-date (RFC 9110 §10.2.3); nullopt when unparsable.
 std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value,

@@ -8,6 +8,8 @@
 #include "hallmark/context/environment.hpp"
 #include "hallmark/telemetry/otlp.hpp"
 
+#include "hallmark/util/diagnostics.hpp"
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -55,10 +57,10 @@ std::optional<std::string> percent_decode(const std::string& text);
 // Percent-encodes what is not allowed in a baggage value.
 std::string percent_encode_baggage(const std::string& text);
 
-ExporterConfig exporter_config(const EnvMap& env, const TelemetryOptions& options, std::vector<std::string>& warnings);
+ExporterConfig exporter_config(const EnvMap& env, const TelemetryOptions& options, Diagnostics& diag);
 
 // service.name (OTEL_SERVICE_NAME > service.name in OTEL_RESOURCE_ATTRIBUTES > "hallmark"),
 // the other OTEL_RESOURCE_ATTRIBUTES entries, and telemetry.sdk.* / service.version.
-otlp::Resource telemetry_resource(const EnvMap& env, const std::string& version, std::vector<std::string>& warnings);
+otlp::Resource telemetry_resource(const EnvMap& env, const std::string& version, Diagnostics& diag);
 
 }  // namespace hallmark

@@ -39,14 +39,22 @@ public:
   Diagnostics& operator=(const Diagnostics&) = delete;
 
   void report(Diagnostic d);
-  void note(std::string subject, std::string message) { report({std::move(subject), std::move(message), Severity::note}); }
+  void note(std::string subject, std::string message) {
+    report({std::move(subject), std::move(message), Severity::note});
+  }
   void warn(std::string subject, std::string message) { report({std::move(subject), std::move(message)}); }
-  void error(std::string subject, std::string message) { report({std::move(subject), std::move(message), Severity::error}); }
+  void error(std::string subject, std::string message) {
+    report({std::move(subject), std::move(message), Severity::error});
+  }
+  // Reports unless an equal entry (subject, message, severity) is there already.
+  void report_once(Diagnostic d);
   // Every entry of `other`, in its order (other is left empty).
   void absorb(Diagnostics& other);
 
   std::vector<Diagnostic> entries() const;
-  std::vector<Diagnostic> take();  // the entries, leaving the sink empty
+  std::vector<Diagnostic> take();          // the entries, leaving the sink empty
+  std::vector<std::string> lines() const;  // to_line() of each entry
+  void clear() { (void)take(); }
   size_t size() const;
   bool empty() const { return size() == 0; }
   size_t count(Severity s) const;

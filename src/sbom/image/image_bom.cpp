@@ -89,7 +89,7 @@ struct Collector {
       hold_current = (any_cataloger(path) || sibling_worth_holding(path) || archive_worth_holding(path));
       if (hold_current && (e.size > options.max_file_bytes || held_bytes + e.size > options.max_held_bytes)) {
         warnings.push_back(Diagnostic{display(path, e), std::to_string(e.size) + " bytes: over the size held for "
-                                                                              "cataloguing; not catalogued"});
+                                                                                 "cataloguing; not catalogued"});
         hold_current = false;
       }
       go = GoBuildInfoScanner{};

@@ -56,12 +56,13 @@ TEST_CASE("run::step_records_materials_products_and_status") {
   TempDir t;
   std::ofstream(t.path / "in.txt") << "input\n";
   RunScratch scratch;
+  Diagnostics diag;
   auto out =
       run_step(options_in(t.path, {"/bin/sh", "-c", "cd \"$0\" && cat in.txt >out.txt; exit 3", t.path.string()}), kEnv,
-               &scratch);
+               diag, &scratch);
   CHECK(out.exit_code == 3);
-  CHECK_FALSE(out.hallmark_failed);
-  CHECK(out.spawn_message.empty());
+  CHECK(out.command_ran);
+  CHECK(diag.lines() == std::vector<std::string>{});
   REQUIRE_FALSE(out.record_file.empty());
   CHECK(fs::exists(out.record_file));
   const StepRecord& r = out.record;
@@ -86,10 +87,13 @@ TEST_CASE("run::step_records_materials_products_and_status") {
 
 TEST_CASE("run::command_not_found_is_127_and_recorded") {
   TempDir t;
-  auto out = run_step(options_in(t.path, {"no-such-command-hallmark-test"}), kEnv);
+  Diagnostics diag;
+  auto out = run_step(options_in(t.path, {"no-such-command-hallmark-test"}), kEnv, diag);
   CHECK(out.exit_code == 127);
   CHECK(out.record.spawn_error == "not found");
-  CHECK(out.spawn_message.find("command not found") != std::string::npos);
+  // The command's failure, said as a shell says it; not hallmark's (no error, so not 125 under --strict).
+  REQUIRE(diag.size() == 1);
+  CHECK(diag.entries()[0] == Diagnostic{"no-such-command-hallmark-test", "command not found", Severity::note});
   CHECK_FALSE(out.record_file.empty());
 }
 
@@ -99,13 +103,14 @@ TEST_CASE("run::strict_turns_hallmark_failures_into_125") {
   std::ofstream(t.path / "blocker") << "x";
   RunOptions o = options_in(t.path, {"true"});
   o.record_dir_flag = (t.path / "blocker" / "records").string();
-  auto lax = run_step(o, kEnv);
-  CHECK(lax.hallmark_failed);
-  CHECK(lax.exit_code == 0);  // the command's status: hallmark's failure is a warning
-  CHECK_FALSE(lax.warnings.empty());
+  Diagnostics lax_diag;
+  auto lax = run_step(o, kEnv, lax_diag);
+  CHECK(lax_diag.has_errors());
+  CHECK(lax.exit_code == 0);  // the command's status: hallmark's failure is reported, not returned
   o.strict = true;
-  auto strict = run_step(o, kEnv);
-  CHECK(strict.hallmark_failed);
+  // The same sink again: only this step's errors count for --strict, and this one has its own.
+  auto strict = run_step(o, kEnv, lax_diag);
+  CHECK(lax_diag.count(Severity::error) == 2);
   CHECK(strict.exit_code == kStrictFailureExit);
 }
 
@@ -122,7 +127,8 @@ TEST_CASE("run::phases_walk_diff_and_persist_without_a_command") {
   o.link_key = std::move(*key);
   RunScratch scratch;
   RunOutcome out;
-  StepContext s(o, kEnv, scratch, out);
+  Diagnostics diag;
+  StepContext s(o, kEnv, scratch, out, diag);
   gather_context(s);
   REQUIRE(s.run.has_value());
   CHECK(out.record.run_id == s.run->id);
@@ -140,7 +146,7 @@ TEST_CASE("run::phases_walk_diff_and_persist_without_a_command") {
   o.before_record = [&](StepRecord& r) { hook_saw_products = has_path(r.products, "new.txt"); };
   persist(s);
   CHECK(hook_saw_products);
-  CHECK_FALSE(out.hallmark_failed);
+  CHECK_FALSE(diag.has_errors());
   REQUIRE_FALSE(out.record_file.empty());
   CHECK(fs::exists(out.record_file));
   REQUIRE_FALSE(out.link_file.empty());
@@ -164,10 +170,11 @@ TEST_CASE("run::persist_without_a_run_records_nothing") {
   RunScratch scratch;
   RunOutcome out;
   out.exit_code = 3;
-  StepContext s(o, kEnv, scratch, out);
+  Diagnostics diag;
+  StepContext s(o, kEnv, scratch, out, diag);
   gather_context(s);
   CHECK_FALSE(s.run.has_value());
-  CHECK(out.hallmark_failed);
+  CHECK(s.hallmark_failed());
   persist(s);
   CHECK(out.record_file.empty());
   CHECK(out.link_file.empty());

@@ -120,7 +120,7 @@ TEST_CASE("telemetry::key_value_lists_are_percent_decoded") {
 }
 
 TEST_CASE("telemetry::resource_service_name_precedence") {
-  std::vector<std::string> w;
+  Diagnostics w;
   auto name = [](const otlp::Resource& r) {
     return std::get<std::string>(*otlp::find_attribute(r.attributes, "service.name"));
   };
@@ -136,11 +136,11 @@ TEST_CASE("telemetry::resource_service_name_precedence") {
   auto rb = telemetry_resource(bad, "0.1.0", w);
   CHECK(name(rb) == "hallmark");  // the whole malformed value is ignored
   REQUIRE(w.size() == 1);
-  CHECK(w[0].find("OTEL_RESOURCE_ATTRIBUTES") != std::string::npos);
+  CHECK(w.lines()[0].find("OTEL_RESOURCE_ATTRIBUTES") != std::string::npos);
 }
 
 TEST_CASE("telemetry::exporter_endpoints_and_options") {
-  std::vector<std::string> w;
+  Diagnostics w;
   TelemetryOptions o;
   CHECK_FALSE(exporter_config({}, o, w).exporting());
   EnvMap env{{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"}};
@@ -174,7 +174,7 @@ TEST_CASE("telemetry::exporter_endpoints_and_options") {
 }
 
 TEST_CASE("telemetry::exporter_protocols") {
-  std::vector<std::string> w;
+  Diagnostics w;
   TelemetryOptions o;
   auto c = exporter_config({}, o, w);
   CHECK(c.traces_protocol == OtlpProtocol::http_json);  // hallmark's default
@@ -195,15 +195,15 @@ TEST_CASE("telemetry::exporter_protocols") {
   CHECK(c.traces_protocol == OtlpProtocol::http_json);
   CHECK(c.logs_protocol == OtlpProtocol::http_json);
   REQUIRE(w.size() == 1);  // once, though both signals fell back
-  CHECK(w[0].find("OTEL_EXPORTER_OTLP_PROTOCOL='grpc'") != std::string::npos);
-  CHECK(w[0].find("sending http/json") != std::string::npos);
+  CHECK(w.lines()[0].find("OTEL_EXPORTER_OTLP_PROTOCOL='grpc'") != std::string::npos);
+  CHECK(w.lines()[0].find("sending http/json") != std::string::npos);
   w.clear();
   env = {{"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"}, {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/thrift"}};
   c = exporter_config(env, o, w);
   CHECK(c.traces_protocol == OtlpProtocol::http_json);
   CHECK(c.logs_protocol == OtlpProtocol::http_protobuf);
   REQUIRE(w.size() == 1);
-  CHECK(w[0].find("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL='http/thrift'") != std::string::npos);
+  CHECK(w.lines()[0].find("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL='http/thrift'") != std::string::npos);
 }
 
 TEST_SUITE_END();

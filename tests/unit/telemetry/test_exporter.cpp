@@ -45,10 +45,18 @@ ExporterConfig config_for(const std::string& base, OtlpProtocol protocol = OtlpP
   return c;
 }
 
-FlushStats flush(const Log& l, const ExporterConfig& c, int ms = 5000) {
+// The counts and, as lines, what the flush reported.
+struct Flushed : FlushStats {
+  std::vector<std::string> warnings;
+};
+
+Flushed flush(const Log& l, const ExporterConfig& c, int ms = 5000) {
   ExportDeadline d;
   d.set(Clock::now() + std::chrono::milliseconds(ms));
-  return flush_event_log(l.log, c, d);
+  Diagnostics diag;
+  Flushed out{flush_event_log(l.log, c, d, diag), {}};
+  out.warnings = diag.lines();
+  return out;
 }
 
 // Items (spans or log records) whose `field` is `value`, over every request the sink received.

@@ -225,7 +225,8 @@ TEST_CASE("telemetry::step_telemetry_end_to_end_with_sink") {
   EnvMap env{{"TRACEPARENT", "00-0af7651916cd43dd8448eb211c80319c-aaaaaaaaaaaaaaaa-01"},
              {"TRACESTATE", "vendor=x"},
              {"OTEL_SERVICE_NAME", "pipeline-tests"}};
-  auto t = StepTelemetry::begin(o, run, dir, "build", env);
+  Diagnostics diag;
+  auto t = StepTelemetry::begin(o, run, dir, "build", env, diag);
   auto child = t.child_env();
   REQUIRE(child.size() == 3);
   CHECK(child[0] == "TRACEPARENT=00-" + run.trace_id + "-" + t.step_span_id() + "-01");
@@ -234,8 +235,9 @@ TEST_CASE("telemetry::step_telemetry_end_to_end_with_sink") {
   auto st = t.finish(sample_record("build", 0));
   CHECK(st.sent == 3);  // spans, events, and the traced step's metrics (telemetry/metrics.hpp)
   CHECK(st.unsent == 0);
-  auto close = close_run_telemetry(o, run, dir, {sample_record("build", 0)}, env);
+  auto close = close_run_telemetry(o, run, dir, {sample_record("build", 0)}, env, diag);
   CHECK(close.sent == 2);  // the run span and the run's metrics
+  CHECK(diag.lines() == std::vector<std::string>{});
   CHECK(verify_event_chain(dir / kEventLogName).ok());
 
   auto got = sink.received();
@@ -274,8 +276,9 @@ TEST_CASE("telemetry::verification_failed_event_reaches_log") {
   const fs::path dir = tmp.path;
   TelemetryOptions o;
   VerificationFailure f{"dist/app.tar.gz", std::string(64, 'b'), "signature does not match", ""};
-  auto st = emit_verification_failed(o, dir, {}, f);
-  CHECK(st.warnings.empty());
+  Diagnostics diag;
+  emit_verification_failed(o, dir, {}, f, diag);
+  CHECK(diag.lines() == std::vector<std::string>{});
   auto lines = read_event_lines(dir / kEventLogName);
   REQUIRE(lines.ok());
   REQUIRE(lines->size() == 1);
