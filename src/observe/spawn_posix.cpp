@@ -98,6 +98,48 @@ int shell_exit_status(int status, int* signal_out) {
   return 1;
 }
 
+namespace {
+
+// What the child wrote to the close-on-exec pipe before failing to exec, 0 when the pipe closed
+// empty (exec succeeded). Closes `fd`.
+int read_exec_errno(int fd) {
+  int exec_errno = 0;
+  while (true) {
+    ssize_t n = ::read(fd, &exec_errno, sizeof exec_errno);
+    if (n < 0 && errno == EINTR) continue;
+    if (n != sizeof exec_errno) exec_errno = 0;
+    break;
+  }
+  ::close(fd);
+  return exec_errno;
+}
+
+// Reaps the child and stops forwarding signals to it; fills the end of `out`.
+Status wait_child(pid_t pid, int exec_errno, ChildOutcome& out) {
+  int status = 0;
+  struct rusage ru {};
+  while (::wait4(pid, &status, 0, &ru) < 0) {
+    if (errno != EINTR) {
+      int e = errno;
+      forward_signals_to(0);
+      return make_error(std::string("wait4: ") + std::strerror(e));
+    }
+  }
+  forward_signals_to(0);
+  out.finished = std::chrono::system_clock::now();
+  out.exit_code = shell_exit_status(status, &out.signal);
+  if (exec_errno != 0) {
+    out.spawn_errno = exec_errno;
+    out.exit_code = exec_errno == ENOENT ? 127 : 126;
+  }
+  out.rusage.user_cpu_s = double(ru.ru_utime.tv_sec) + double(ru.ru_utime.tv_usec) / 1e6;
+  out.rusage.sys_cpu_s = double(ru.ru_stime.tv_sec) + double(ru.ru_stime.tv_usec) / 1e6;
+  out.rusage.max_rss_kb = ru.ru_maxrss;
+  return ok_status();
+}
+
+}  // namespace
+
 Result<ChildOutcome> spawn_and_wait(const SpawnOptions& options) {
   ChildOutcome out;
   if (options.argv.empty()) return make_error("no command given");
@@ -152,34 +194,8 @@ Result<ChildOutcome> spawn_and_wait(const SpawnOptions& options) {
   forward_signals_to(pid);
   ::sigprocmask(SIG_SETMASK, &old, nullptr);
 
-  int exec_errno = 0;
-  while (true) {
-    ssize_t n = ::read(fds[0], &exec_errno, sizeof exec_errno);
-    if (n < 0 && errno == EINTR) continue;
-    if (n != sizeof exec_errno) exec_errno = 0;
-    break;
-  }
-  ::close(fds[0]);
-
-  int status = 0;
-  struct rusage ru {};
-  while (::wait4(pid, &status, 0, &ru) < 0) {
-    if (errno != EINTR) {
-      int e = errno;
-      forward_signals_to(0);
-      return make_error(std::string("wait4: ") + std::strerror(e));
-    }
-  }
-  forward_signals_to(0);
-  out.finished = std::chrono::system_clock::now();
-  out.exit_code = shell_exit_status(status, &out.signal);
-  if (exec_errno != 0) {
-    out.spawn_errno = exec_errno;
-    out.exit_code = exec_errno == ENOENT ? 127 : 126;
-  }
-  out.rusage.user_cpu_s = double(ru.ru_utime.tv_sec) + double(ru.ru_utime.tv_usec) / 1e6;
-  out.rusage.sys_cpu_s = double(ru.ru_stime.tv_sec) + double(ru.ru_stime.tv_usec) / 1e6;
-  out.rusage.max_rss_kb = ru.ru_maxrss;
+  const int exec_errno = read_exec_errno(fds[0]);
+  HALLMARK_TRY(wait_child(pid, exec_errno, out));
   return out;
 }
 

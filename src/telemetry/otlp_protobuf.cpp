@@ -408,23 +408,7 @@ private:
   // One value of field `f`; `present`: written even when it is the type's default.
   Status single(const Field& f, const json& v, bool present) {
     switch (f.type) {
-    case Type::message: {
-      // Length first, but the length is only known afterwards: reserve one byte (most
-      // sub-messages are shorter than 128) and widen it when the content turns out longer.
-      put_tag(out_, f.number, kLen);
-      size_t at = out_.size();
-      out_.push_back('\0');
-      HALLMARK_TRY(message(v, *f.message));
-      size_t len = out_.size() - at - 1;
-      if (len < 0x80) {
-        out_[at] = char(len);
-      } else {
-        std::string prefix;
-        put_varint(prefix, len);
-        out_.replace(at, 1, prefix);
-      }
-      return ok_status();
-    }
+    case Type::message: return sub_message(f, v);
     case Type::string: {
       if (!v.is_string()) return fail("expected a string, got " + shown(v));
       const auto& s = v.get_ref<const std::string&>();
@@ -438,18 +422,66 @@ private:
       return ok_status();
     }
     case Type::trace_id:
-    case Type::span_id: {
-      size_t n = f.type == Type::trace_id ? 16 : 8;
-      if (!v.is_string()) return fail("expected a hex id, got " + shown(v));
-      const auto& hex = v.get_ref<const std::string&>();
-      if (hex.empty()) return ok_status();  // unset (a root span's parent, a log outside a trace)
-      auto raw = from_hex(hex);
-      if (!raw || raw->size() != n) return fail("expected " + std::to_string(n * 2) + " hex digits, got " + shown(v));
-      // W3C Trace Context: an all-zero id is invalid, and collectors drop what carries one.
-      if (raw->find_first_not_of('\0') == std::string::npos) return fail("all-zero id");
-      put_len(out_, f.number, *raw);
+    case Type::span_id: return id(f, v);
+    case Type::fixed64:
+    case Type::sfixed64:
+    case Type::fixed32:
+    case Type::uint32:
+    case Type::enumeration:
+    case Type::int32:
+    case Type::int64: return integer(f, v, present);
+    case Type::boolean: {
+      if (!v.is_boolean()) return fail("expected true or false, got " + shown(v));
+      bool b = v.get<bool>();
+      if (present || b) put_tag(out_, f.number, kVarint), put_varint(out_, b ? 1 : 0);
       return ok_status();
     }
+    case Type::float64: {
+      auto d = double_of(v);
+      if (!d) return fail("expected a number, got " + shown(v));
+      uint64_t bits = std::bit_cast<uint64_t>(*d);
+      if (present || bits) put_tag(out_, f.number, kI64), put_fixed(out_, bits, 8);
+      return ok_status();
+    }
+    }
+    return fail("unhandled field type");  // unreachable: every Type is handled above
+  }
+
+  Status sub_message(const Field& f, const json& v) {
+    // Length first, but the length is only known afterwards: reserve one byte (most
+    // sub-messages are shorter than 128) and widen it when the content turns out longer.
+    put_tag(out_, f.number, kLen);
+    size_t at = out_.size();
+    out_.push_back('\0');
+    HALLMARK_TRY(message(v, *f.message));
+    size_t len = out_.size() - at - 1;
+    if (len < 0x80) {
+      out_[at] = char(len);
+    } else {
+      std::string prefix;
+      put_varint(prefix, len);
+      out_.replace(at, 1, prefix);
+    }
+    return ok_status();
+  }
+
+  // A trace or span id: hex in JSON, raw bytes on the wire.
+  Status id(const Field& f, const json& v) {
+    size_t n = f.type == Type::trace_id ? 16 : 8;
+    if (!v.is_string()) return fail("expected a hex id, got " + shown(v));
+    const auto& hex = v.get_ref<const std::string&>();
+    if (hex.empty()) return ok_status();  // unset (a root span's parent, a log outside a trace)
+    auto raw = from_hex(hex);
+    if (!raw || raw->size() != n) return fail("expected " + std::to_string(n * 2) + " hex digits, got " + shown(v));
+    // W3C Trace Context: an all-zero id is invalid, and collectors drop what carries one.
+    if (raw->find_first_not_of('\0') == std::string::npos) return fail("all-zero id");
+    put_len(out_, f.number, *raw);
+    return ok_status();
+  }
+
+  // The integer types, fixed-width or varint.
+  Status integer(const Field& f, const json& v, bool present) {
+    switch (f.type) {
     case Type::fixed64: {
       auto u = integer_of<uint64_t>(v);
       if (!u) return fail("expected an unsigned 64-bit integer, got " + shown(v));
@@ -491,21 +523,9 @@ private:
       if (present || *i) put_tag(out_, f.number, kVarint), put_varint(out_, uint64_t(*i));
       return ok_status();
     }
-    case Type::boolean: {
-      if (!v.is_boolean()) return fail("expected true or false, got " + shown(v));
-      bool b = v.get<bool>();
-      if (present || b) put_tag(out_, f.number, kVarint), put_varint(out_, b ? 1 : 0);
-      return ok_status();
+    default: break;
     }
-    case Type::float64: {
-      auto d = double_of(v);
-      if (!d) return fail("expected a number, got " + shown(v));
-      uint64_t bits = std::bit_cast<uint64_t>(*d);
-      if (present || bits) put_tag(out_, f.number, kI64), put_fixed(out_, bits, 8);
-      return ok_status();
-    }
-    }
-    return fail("unhandled field type");  // unreachable: every Type is handled above
+    return fail("unhandled field type");  // unreachable: single() sends only integer types here
   }
 };
 

@@ -250,6 +250,78 @@ void TraceLog::connection(Connection c) {
   network_.push_back(std::move(c));
 }
 
+namespace {
+
+using Digests = std::vector<Result<DigestMap>>;
+
+// The first `count` paths hashed are the toolchain's.
+void add_toolchain(TraceSection& s, const std::vector<fs::path>& to_hash, size_t count, const Digests& digests) {
+  for (size_t i = 0; i < count; ++i) {
+    FileEntry e;
+    e.path = to_hash[i].string();
+    struct stat st {};
+    if (::stat(e.path.c_str(), &st) == 0) e.size = uint64_t(st.st_size);
+    if (digests[i].ok()) e.digests = *digests[i];
+    s.toolchain.push_back(std::move(e));
+  }
+}
+
+// Each process names the digest of its executable, found among the toolchain's.
+void add_exe_digests(TraceSection& s) {
+  std::unordered_map<std::string, std::string> exe_sha;
+  for (const auto& e : s.toolchain)
+    if (auto d = e.digests.find("sha256"); d != e.digests.end()) exe_sha[e.path] = d->second;
+  for (auto& p : s.processes)
+    if (!p.exe.empty())
+      if (auto it = exe_sha.find(real_path(p.exe)); it != exe_sha.end()) p.exe_sha256 = it->second;
+}
+
+void add_op_names(unsigned ops, std::vector<std::string>& names) {
+  static const std::pair<unsigned, const char*> kNames[] = {{kOpRead, "read"},
+                                                            {kOpWrite, "write"},
+                                                            {kOpCreate, "create"},
+                                                            {kOpDelete, "delete"},
+                                                            {kOpRenameFrom, "rename_from"},
+                                                            {kOpRenameTo, "rename_to"},
+                                                            {kOpExec, "exec"}};
+  for (const auto& [bit, name] : kNames)
+    if (ops & bit) names.push_back(name);
+}
+
+// A material or product as the record lists it: a symlink with its target, or a file with its
+// size and (when it was hashed) digests, whose sha256 the access `a` shows too.
+FileEntry material_or_product(const std::string& path, FileAccess& a, size_t hash_index, const Digests& digests) {
+  FileEntry e;
+  e.path = a.path;
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    e.kind = FileKind::symlink;
+    std::error_code ec;
+    e.link_target = fs::read_symlink(path, ec).string();
+  } else {
+    e.size = uint64_t(st.st_size);
+  }
+  if (hash_index != SIZE_MAX && digests[hash_index].ok()) {
+    e.digests = *digests[hash_index];
+    if (auto d = e.digests.find("sha256"); d != e.digests.end()) a.sha256 = d->second;
+  }
+  return e;
+}
+
+void add_network(TraceSection& s, std::vector<Connection>& network) {
+  std::set<std::string> remote;
+  for (const auto& c : network) {
+    const bool loopback =
+        c.address.rfind("127.", 0) == 0 || c.address == "::1" || c.address.rfind("::ffff:127.", 0) == 0;
+    if (c.family != "unix" && !loopback) remote.insert(c.address);
+  }
+  s.summary.connections = network.size();
+  s.summary.remote_hosts = remote.size();
+  s.network = std::move(network);
+}
+
+}  // namespace
+
 TraceSection TraceLog::finish(DigestCache& cache) {
   TraceSection s;
   // Processes still live here were never reported dead (the tracer stopped early).
@@ -302,68 +374,25 @@ TraceSection TraceLog::finish(DigestCache& cache) {
   }
   auto digests = cache.digest_all(to_hash);
 
-  for (size_t i = 0; i < first_file; ++i) {
-    FileEntry e;
-    e.path = to_hash[i].string();
-    struct stat st {};
-    if (::stat(e.path.c_str(), &st) == 0) e.size = uint64_t(st.st_size);
-    if (digests[i].ok()) e.digests = *digests[i];
-    s.toolchain.push_back(std::move(e));
-  }
-  std::unordered_map<std::string, std::string> exe_sha;
-  for (const auto& e : s.toolchain)
-    if (auto d = e.digests.find("sha256"); d != e.digests.end()) exe_sha[e.path] = d->second;
-  for (auto& p : s.processes)
-    if (!p.exe.empty())
-      if (auto it = exe_sha.find(real_path(p.exe)); it != exe_sha.end()) p.exe_sha256 = it->second;
+  add_toolchain(s, to_hash, first_file, digests);
+  add_exe_digests(s);
 
   for (size_t i = 0; i < listed.size(); ++i) {
     const FileState& f = *listed[i].state;
     const std::string& path = *listed[i].path;
     FileAccess a;
     a.path = display_path(path);
-    static const std::pair<unsigned, const char*> kNames[] = {{kOpRead, "read"},
-                                                              {kOpWrite, "write"},
-                                                              {kOpCreate, "create"},
-                                                              {kOpDelete, "delete"},
-                                                              {kOpRenameFrom, "rename_from"},
-                                                              {kOpRenameTo, "rename_to"},
-                                                              {kOpExec, "exec"}};
-    for (const auto& [bit, name] : kNames)
-      if (f.ops & bit) a.ops.push_back(name);
+    add_op_names(f.ops, a.ops);
     a.success = f.success;
     a.pid = f.pid;
     if ((f.ops & kOpRead) && f.success && !f.written) ++s.summary.files_read;
     if ((f.ops & (kOpWrite | kOpCreate | kOpRenameTo)) && f.success) ++s.summary.files_written;
-    if (role[i] != 0) {
-      FileEntry e;
-      e.path = a.path;
-      struct stat st {};
-      if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
-        e.kind = FileKind::symlink;
-        std::error_code ec;
-        e.link_target = fs::read_symlink(path, ec).string();
-      } else {
-        e.size = uint64_t(st.st_size);
-      }
-      if (hash_index[i] != SIZE_MAX && digests[hash_index[i]].ok()) {
-        e.digests = *digests[hash_index[i]];
-        if (auto d = e.digests.find("sha256"); d != e.digests.end()) a.sha256 = d->second;
-      }
-      (role[i] == 1 ? s.materials : s.products).push_back(std::move(e));
-    }
+    if (role[i] != 0)
+      (role[i] == 1 ? s.materials : s.products).push_back(material_or_product(path, a, hash_index[i], digests));
     s.files.push_back(std::move(a));
   }
 
-  std::set<std::string> remote;
-  for (const auto& c : network_) {
-    const bool loopback =
-        c.address.rfind("127.", 0) == 0 || c.address == "::1" || c.address.rfind("::ffff:127.", 0) == 0;
-    if (c.family != "unix" && !loopback) remote.insert(c.address);
-  }
-  s.summary.connections = network_.size();
-  s.summary.remote_hosts = remote.size();
-  s.network = std::move(network_);
+  add_network(s, network_);
   s.summary.failed_opens = summary_.failed_opens;
   s.summary.summarized = summary_.summarized;
   return s;

@@ -120,6 +120,68 @@ int stop_loop(pid_t child, TraceLog& log, DigestCache& cache, observe::internal:
   return status;
 }
 
+// Forks the child and seizes it, then lets it go on to its exec. The forwarded signals stay
+// blocked across fork so none is lost before the handlers exist. Of the pipes, only report[0]
+// stays open, and only on success.
+Result<pid_t> start_child(const ChildExec& x, int go[2], int report[2]) {
+  sigset_t block, old_mask;
+  sigemptyset(&block);
+  for (int s : kForwarded) sigaddset(&block, s);
+  ::sigprocmask(SIG_BLOCK, &block, &old_mask);
+  const pid_t child = ::fork();
+  if (child < 0) {
+    const int e = errno;
+    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    for (int fd : {go[0], go[1], report[0], report[1]}) ::close(fd);
+    return make_error(std::string("trace: fork: ") + std::strerror(e));
+  }
+  if (child == 0) {
+    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    ::close(go[1]);
+    ::close(report[0]);
+    child_main(x, go[0], report[1]);
+  }
+  ::close(go[0]);
+  ::close(report[1]);
+  if (::ptrace(PTRACE_SEIZE, child, 0, kPtraceOptions) != 0) {
+    const int e = errno;
+    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+    ::kill(child, SIGKILL);
+    ::close(go[1]);
+    ::close(report[0]);
+    ::waitpid(child, nullptr, 0);
+    return make_error(std::string("trace: ptrace(PTRACE_SEIZE) refused: ") + std::strerror(e) +
+                      " (run without --trace, or allow ptrace in the container)");
+  }
+  forward_signals_to(child);
+  ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
+  ::close(go[1]);  // lets the child go on
+  return child;
+}
+
+// After the stop loop: the child's end time, exit status and resource usage, and what it
+// reported on `report_fd` if it failed before exec (closed here). A filter that could not be
+// installed is an error: the command never ran.
+Status child_ended(ChildOutcome& child, int status, int report_fd, const rusage& ru_before) {
+  child.finished = std::chrono::system_clock::now();
+  ChildFailure f{0, 0};
+  const bool failed_before_exec = ::read(report_fd, &f, sizeof f) == ssize_t(sizeof f);
+  ::close(report_fd);
+  rusage ru_after{};
+  ::getrusage(RUSAGE_CHILDREN, &ru_after);
+  child.rusage = children_rusage_delta(ru_before, ru_after);
+
+  child.exit_code = shell_exit_status(status, &child.signal);
+  if (failed_before_exec) {
+    if (f.stage == 1)
+      return make_error(std::string("trace: installing the seccomp filter failed: ") + std::strerror(f.err) +
+                        " (run without --trace)");
+    child.spawn_errno = f.err;
+    child.exit_code = f.err == ENOENT ? 127 : 126;
+  }
+  return ok_status();
+}
+
 void finish_trace(TracedOutcome& out, TraceLog& log, DigestCache& cache, const observe::internal::ReadWatch* reads) {
   out.trace = log.finish(cache);
   out.record_tampering = log.take_record_tampering();
@@ -161,60 +223,15 @@ Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions
   rusage ru_before{};
   ::getrusage(RUSAGE_CHILDREN, &ru_before);
 
-  // The forwarded signals stay blocked across fork so none is lost before the handlers exist.
-  sigset_t block, old_mask;
-  sigemptyset(&block);
-  for (int s : kForwarded) sigaddset(&block, s);
-  ::sigprocmask(SIG_BLOCK, &block, &old_mask);
-  const pid_t child = ::fork();
-  if (child < 0) {
-    const int e = errno;
-    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
-    for (int fd : {go[0], go[1], report[0], report[1]}) ::close(fd);
-    return make_error(std::string("trace: fork: ") + std::strerror(e));
-  }
-  if (child == 0) {
-    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
-    ::close(go[1]);
-    ::close(report[0]);
-    child_main(ChildExec{program.c_str(), argv.data(), envp.data(), sh_argv.data(), &filter, need_nnp}, go[0],
-               report[1]);
-  }
-  ::close(go[0]);
-  ::close(report[1]);
-  if (::ptrace(PTRACE_SEIZE, child, 0, kPtraceOptions) != 0) {
-    const int e = errno;
-    ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
-    ::kill(child, SIGKILL);
-    ::close(go[1]);
-    ::close(report[0]);
-    ::waitpid(child, nullptr, 0);
-    return make_error(std::string("trace: ptrace(PTRACE_SEIZE) refused: ") + std::strerror(e) +
-                      " (run without --trace, or allow ptrace in the container)");
-  }
-  forward_signals_to(child);
-  ::sigprocmask(SIG_SETMASK, &old_mask, nullptr);
-  ::close(go[1]);  // lets the child go on
+  Result<pid_t> started =
+      start_child(ChildExec{program.c_str(), argv.data(), envp.data(), sh_argv.data(), &filter, need_nnp}, go, report);
+  if (!started.ok()) return started.error();
+  const pid_t child = *started;
   DigestCache own_cache(options.digests);
   DigestCache& cache = options.cache ? *options.cache : own_cache;
   const int status = stop_loop(child, log, cache, reads.get());
   forward_signals_to(0);
-  out.child.finished = std::chrono::system_clock::now();
-  ChildFailure f{0, 0};
-  const bool failed_before_exec = ::read(report[0], &f, sizeof f) == ssize_t(sizeof f);
-  ::close(report[0]);
-  rusage ru_after{};
-  ::getrusage(RUSAGE_CHILDREN, &ru_after);
-  out.child.rusage = children_rusage_delta(ru_before, ru_after);
-
-  out.child.exit_code = shell_exit_status(status, &out.child.signal);
-  if (failed_before_exec) {
-    if (f.stage == 1)
-      return make_error(std::string("trace: installing the seccomp filter failed: ") + std::strerror(f.err) +
-                        " (run without --trace)");
-    out.child.spawn_errno = f.err;
-    out.child.exit_code = f.err == ENOENT ? 127 : 126;
-  }
+  HALLMARK_TRY(child_ended(out.child, status, report[0], ru_before));
   finish_trace(out, log, cache, reads.get());
   return out;
 }

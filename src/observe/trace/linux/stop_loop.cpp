@@ -351,6 +351,52 @@ void StopLoop::expect_dns(Task& t, int fd, uint64_t buf, size_t room) {
   t.wait = Wait::dns;
 }
 
+// The operand of a syscall that changes a file (rename's source, unlink, truncate, mknod).
+void StopLoop::file_op(pid_t tid, Task& t, long dirfd, uint64_t addr, unsigned ops) {
+  t.path = resolve(tid, dirfd, addr);
+  t.ops = ops;
+  t.is_open = false;
+  if (!t.path.empty()) t.wait = Wait::file;
+}
+
+// The second operand: rename's target, the name link and symlink create.
+void StopLoop::second_path(pid_t tid, Task& t, long dirfd, uint64_t addr, unsigned ops) {
+  t.path2 = resolve(tid, dirfd, addr);
+  t.ops2 = ops;
+  if (!t.path2.empty()) t.wait = Wait::file;
+}
+
+void StopLoop::decode_openat2(pid_t tid, Task& t, long dirfd, uint64_t path, uint64_t how) {
+  uint64_t flags = 0;  // struct open_how starts with the u64 flags
+  if (read_tracee_bytes(tid, how, &flags, sizeof flags)) decode_open(tid, t, dirfd, path, flags);
+}
+
+void StopLoop::decode_execveat(pid_t tid, Task& t, long dirfd, uint64_t path, uint64_t flags) {
+  auto name = read_tracee_string(tid, path);
+  if ((flags & AT_EMPTY_PATH) && name && name->empty()) {
+    char what[32];
+    std::snprintf(what, sizeof what, "fd/%d", int(dirfd));
+    t.exec_path = proc_link(tid, what);
+  } else {
+    t.exec_path = resolve(tid, dirfd, path);
+  }
+}
+
+void StopLoop::decode_sendmsg(pid_t tid, Task& t, int fd, uint64_t msg) {
+  msghdr m{};
+  if (read_tracee_bytes(tid, msg, &m, sizeof m))
+    decode_sockaddr(tid, t, fd, reinterpret_cast<uint64_t>(m.msg_name), m.msg_namelen);
+}
+
+void StopLoop::decode_recvmsg(pid_t tid, Task& t, int fd, uint64_t msg) {
+  // The first buffer only: resolvers receive a message into one.
+  msghdr m{};
+  iovec v{};
+  if (dns_sockets_.count(t.tgid) && read_tracee_bytes(tid, msg, &m, sizeof m) && m.msg_iovlen > 0 &&
+      read_tracee_bytes(tid, reinterpret_cast<uint64_t>(m.msg_iov), &v, sizeof v))
+    expect_dns(t, fd, reinterpret_cast<uint64_t>(v.iov_base), v.iov_len);
+}
+
 void StopLoop::on_seccomp_stop(pid_t tid) {
   Task& t = task(tid);
   SyscallInfo info;
@@ -364,17 +410,6 @@ void StopLoop::on_seccomp_stop(pid_t tid) {
   t.ops = t.ops2 = 0;
   t.path.clear();
   t.path2.clear();
-  auto file_op = [&](long dirfd, uint64_t addr, unsigned ops) {
-    t.path = resolve(tid, dirfd, addr);
-    t.ops = ops;
-    t.is_open = false;
-    if (!t.path.empty()) t.wait = Wait::file;
-  };
-  auto second = [&](long dirfd, uint64_t addr, unsigned ops) {
-    t.path2 = resolve(tid, dirfd, addr);
-    t.ops2 = ops;
-    if (!t.path2.empty()) t.wait = Wait::file;
-  };
   switch (long(info.seccomp.nr)) {
 #ifdef __NR_open
   case __NR_open: decode_open(tid, t, AT_FDCWD, a[0], a[1]); break;
@@ -384,70 +419,43 @@ void StopLoop::on_seccomp_stop(pid_t tid) {
 #endif
   case __NR_openat: decode_open(tid, t, long(a[0]), a[1], a[2]); break;
 #ifdef __NR_openat2
-  case __NR_openat2: {
-    uint64_t flags = 0;  // struct open_how starts with the u64 flags
-    if (read_tracee_bytes(tid, a[2], &flags, sizeof flags)) decode_open(tid, t, long(a[0]), a[1], flags);
-    break;
-  }
+  case __NR_openat2: decode_openat2(tid, t, long(a[0]), a[1], a[2]); break;
 #endif
   case __NR_execve: t.exec_path = resolve(tid, AT_FDCWD, a[0]); break;
-  case __NR_execveat: {
-    auto name = read_tracee_string(tid, a[1]);
-    if ((a[4] & AT_EMPTY_PATH) && name && name->empty()) {
-      char what[32];
-      std::snprintf(what, sizeof what, "fd/%d", int(a[0]));
-      t.exec_path = proc_link(tid, what);
-    } else {
-      t.exec_path = resolve(tid, long(a[0]), a[1]);
-    }
-    break;
-  }
+  case __NR_execveat: decode_execveat(tid, t, long(a[0]), a[1], a[4]); break;
   case __NR_connect: decode_sockaddr(tid, t, int(a[0]), a[1], a[2]); break;
   case __NR_sendto: decode_sockaddr(tid, t, int(a[0]), a[4], a[5]); break;
-  case __NR_sendmsg: {
-    msghdr m{};
-    if (read_tracee_bytes(tid, a[1], &m, sizeof m))
-      decode_sockaddr(tid, t, int(a[0]), reinterpret_cast<uint64_t>(m.msg_name), m.msg_namelen);
-    break;
-  }
+  case __NR_sendmsg: decode_sendmsg(tid, t, int(a[0]), a[1]); break;
   case __NR_recvfrom: expect_dns(t, int(a[0]), a[1], size_t(a[2])); break;
-  case __NR_recvmsg: {
-    // The first buffer only: resolvers receive a message into one.
-    msghdr m{};
-    iovec v{};
-    if (dns_sockets_.count(t.tgid) && read_tracee_bytes(tid, a[1], &m, sizeof m) && m.msg_iovlen > 0 &&
-        read_tracee_bytes(tid, reinterpret_cast<uint64_t>(m.msg_iov), &v, sizeof v))
-      expect_dns(t, int(a[0]), reinterpret_cast<uint64_t>(v.iov_base), v.iov_len);
-    break;
-  }
+  case __NR_recvmsg: decode_recvmsg(tid, t, int(a[0]), a[1]); break;
 #ifdef __NR_rename
   case __NR_rename:
-    file_op(AT_FDCWD, a[0], kOpRenameFrom);
-    second(AT_FDCWD, a[1], kOpRenameTo);
+    file_op(tid, t, AT_FDCWD, a[0], kOpRenameFrom);
+    second_path(tid, t, AT_FDCWD, a[1], kOpRenameTo);
     break;
 #endif
   case __NR_renameat:
   case __NR_renameat2:
-    file_op(long(a[0]), a[1], kOpRenameFrom);
-    second(long(a[2]), a[3], kOpRenameTo);
+    file_op(tid, t, long(a[0]), a[1], kOpRenameFrom);
+    second_path(tid, t, long(a[2]), a[3], kOpRenameTo);
     break;
 #ifdef __NR_unlink
-  case __NR_unlink: file_op(AT_FDCWD, a[0], kOpDelete); break;
+  case __NR_unlink: file_op(tid, t, AT_FDCWD, a[0], kOpDelete); break;
 #endif
-  case __NR_unlinkat: file_op(long(a[0]), a[1], kOpDelete); break;
+  case __NR_unlinkat: file_op(tid, t, long(a[0]), a[1], kOpDelete); break;
 #ifdef __NR_link
-  case __NR_link: second(AT_FDCWD, a[1], kOpCreate | kOpWrite); break;
+  case __NR_link: second_path(tid, t, AT_FDCWD, a[1], kOpCreate | kOpWrite); break;
 #endif
-  case __NR_linkat: second(long(a[2]), a[3], kOpCreate | kOpWrite); break;
+  case __NR_linkat: second_path(tid, t, long(a[2]), a[3], kOpCreate | kOpWrite); break;
 #ifdef __NR_symlink
-  case __NR_symlink: second(AT_FDCWD, a[1], kOpCreate | kOpWrite); break;
+  case __NR_symlink: second_path(tid, t, AT_FDCWD, a[1], kOpCreate | kOpWrite); break;
 #endif
-  case __NR_symlinkat: second(long(a[1]), a[2], kOpCreate | kOpWrite); break;
-  case __NR_truncate: file_op(AT_FDCWD, a[0], kOpWrite); break;
+  case __NR_symlinkat: second_path(tid, t, long(a[1]), a[2], kOpCreate | kOpWrite); break;
+  case __NR_truncate: file_op(tid, t, AT_FDCWD, a[0], kOpWrite); break;
 #ifdef __NR_mknod
-  case __NR_mknod: file_op(AT_FDCWD, a[0], kOpCreate | kOpWrite); break;
+  case __NR_mknod: file_op(tid, t, AT_FDCWD, a[0], kOpCreate | kOpWrite); break;
 #endif
-  case __NR_mknodat: file_op(long(a[0]), a[1], kOpCreate | kOpWrite); break;
+  case __NR_mknodat: file_op(tid, t, long(a[0]), a[1], kOpCreate | kOpWrite); break;
   default: break;
   }
   // Restarting a seccomp stop with PTRACE_SYSCALL stops next at this syscall's exit.

@@ -54,6 +54,13 @@ private:
   bool decode_sockaddr(pid_t tid, Task& t, int fd, uint64_t addr, uint64_t len);
   // A receive on a socket that sent to port 53: its exit stop reads the answer.
   void expect_dns(Task& t, int fd, uint64_t buf, size_t room);
+  // The entry-stop decoders of on_seccomp_stop's syscalls that take more than one call.
+  void file_op(pid_t tid, Task& t, long dirfd, uint64_t addr, unsigned ops);
+  void second_path(pid_t tid, Task& t, long dirfd, uint64_t addr, unsigned ops);
+  void decode_openat2(pid_t tid, Task& t, long dirfd, uint64_t path, uint64_t how);
+  void decode_execveat(pid_t tid, Task& t, long dirfd, uint64_t path, uint64_t flags);
+  void decode_sendmsg(pid_t tid, Task& t, int fd, uint64_t msg);
+  void decode_recvmsg(pid_t tid, Task& t, int fd, uint64_t msg);
 
   pid_t root_;
   TraceLog& log_;

@@ -345,61 +345,7 @@ struct Walk {
     for (const auto& m : members) {
       std::string_view base = base_name(m.name);
       std::string path = display + "!/" + m.name;
-      // archive-only identity files
-      if (m.name.rfind("META-INF/maven/", 0) == 0 && base == "pom.properties") {
-        auto f = header_fields(m.data, '=');
-        Component c;
-        c.purl_type = "maven";
-        c.group = f["groupId"];
-        c.name = f["artifactId"];
-        c.version = f["version"];
-        c.occurrences.push_back(path);
-        if (c.name.empty()) {
-          warn(path, "no artifactId");
-          continue;
-        }
-        embedded.push_back(std::move(c));
-        continue;
-      }
-      if (m.name == "META-INF/MANIFEST.MF") continue;  // fallback identity, below
-      if (m.name == "control") {
-        auto paras = internal::parse_deb_paragraphs(m.data);
-        if (!paras.empty() && !paras[0].get("Package").empty()) {
-          identity = internal::deb_component(paras[0], "debian");
-          identity->occurrences.push_back(path);
-        }
-        continue;
-      }
-      if (m.name == "package/package.json") {
-        auto pj = internal::parse_package_json(m.data);
-        if (pj && !pj->name.empty()) {
-          CatalogInput in;
-          in.path = path;
-          Component c = internal::npm_component(pj->name, pj->version, in);
-          if (!pj->license.empty()) c.licenses.push_back(pj->license);
-          if (c.occurrences.empty()) c.occurrences.push_back(path);
-          identity = std::move(c);
-        } else {
-          warn(path, "package.json without a name");
-        }
-        continue;
-      }
-      if (base == "METADATA" && m.name.find(".dist-info/") != std::string::npos &&
-          m.name.find('/') == m.name.rfind('/')) {
-        auto f = header_fields(m.data, ':');
-        if (!f["Name"].empty()) {
-          Component c;
-          c.purl_type = "pypi";
-          c.name = f["Name"];
-          c.version = f["Version"];
-          if (!f["License-Expression"].empty()) c.licenses.push_back(f["License-Expression"]);
-          else if (!f["License"].empty() && f["License"].size() < 64) c.licenses.push_back(f["License"]);
-          c.occurrences.push_back(path);
-          if (!identity &&
-              (archive_base.size() > 4 && internal::to_lower(archive_base.substr(archive_base.size() - 4)) == ".whl"))
-            identity = c;
-        }
-      }
+      if (read_identity_member(m, base, path, archive_base, identity, embedded)) continue;
       if (kSiblingNames.count(base) && !any_cataloger(base, m.name)) continue;
       if (is_archive_name(base)) {
         nested(m, path, depth);
@@ -410,53 +356,129 @@ struct Walk {
       run_catalogers(m, path, by_name);
     }
 
-    // A jar's own identity: the pom.properties whose artifactId the file name starts with, or
-    // the only one; the others are embedded (shaded) artifacts it contains.
-    if (!identity && !embedded.empty()) {
-      size_t pick = embedded.size();
-      for (size_t i = 0; i < embedded.size(); ++i)
-        if (archive_base.rfind(embedded[i].name + "-", 0) == 0 || archive_base.rfind(embedded[i].name + ".", 0) == 0)
-          pick = i;
-      if (pick == embedded.size() && embedded.size() == 1) pick = 0;
-      if (pick < embedded.size()) {
-        identity = embedded[pick];
-        embedded.erase(embedded.begin() + static_cast<long>(pick));
-      }
-    }
-    if (!identity) {
-      if (auto it = by_name.find("META-INF/MANIFEST.MF"); it != by_name.end()) {
-        auto f = header_fields(it->second->data, ':');
-        std::string title = f.count("Implementation-Title") ? f["Implementation-Title"] : f["Bundle-SymbolicName"];
-        title = title.substr(0, title.find(';'));  // "org.x.y;singleton:=true"
-        std::string version = f.count("Implementation-Version") ? f["Implementation-Version"] : f["Bundle-Version"];
-        if (!title.empty()) {
-          Component c;
-          c.purl_type = "maven";
-          c.name = title;
-          c.version = version;
-          if (f.count("Implementation-Vendor-Id")) c.group = f["Implementation-Vendor-Id"];
-          c.properties["hallmark:source"] = "MANIFEST.MF";
-          c.occurrences.push_back(display + "!/META-INF/MANIFEST.MF");
-          identity = std::move(c);
-        }
-      }
-    }
-    if (!embedded.empty()) {
-      CatalogResult r;
-      for (auto& c : embedded) {
-        c.bom_ref = make_purl(c);
-        c.properties["hallmark:java.embedded"] = "true";
-        r.components.push_back(std::move(c));
-      }
-      if (identity) {
-        // identity's ref is assigned by the caller; its edges are added there
-        pending_embedded_.push_back(std::move(r));
-      } else {
-        for (auto& c : r.components) r.direct.push_back(c.bom_ref);
-        out.results.push_back(std::move(r));
-      }
-    }
+    if (!identity && !embedded.empty()) identity = take_jar_identity(embedded, archive_base);
+    if (!identity) identity = manifest_identity(by_name, display);
+    if (!embedded.empty()) add_embedded(embedded, identity.has_value());
     return identity;
+  }
+
+  // The archive-only identity files: pom.properties (into `embedded`), a deb's control, an npm
+  // tarball's package.json and a wheel's METADATA (into `identity`). Returns true when the member
+  // needs nothing more; a METADATA still goes on to the catalogers.
+  bool read_identity_member(const Member& m, std::string_view base, const std::string& path,
+                            std::string_view archive_base, std::optional<Component>& identity,
+                            std::vector<Component>& embedded) {
+    if (m.name.rfind("META-INF/maven/", 0) == 0 && base == "pom.properties") {
+      auto f = header_fields(m.data, '=');
+      Component c;
+      c.purl_type = "maven";
+      c.group = f["groupId"];
+      c.name = f["artifactId"];
+      c.version = f["version"];
+      c.occurrences.push_back(path);
+      if (c.name.empty()) {
+        warn(path, "no artifactId");
+        return true;
+      }
+      embedded.push_back(std::move(c));
+      return true;
+    }
+    if (m.name == "META-INF/MANIFEST.MF") return true;  // fallback identity, see manifest_identity
+    if (m.name == "control") {
+      auto paras = internal::parse_deb_paragraphs(m.data);
+      if (!paras.empty() && !paras[0].get("Package").empty()) {
+        identity = internal::deb_component(paras[0], "debian");
+        identity->occurrences.push_back(path);
+      }
+      return true;
+    }
+    if (m.name == "package/package.json") {
+      auto pj = internal::parse_package_json(m.data);
+      if (pj && !pj->name.empty()) {
+        CatalogInput in;
+        in.path = path;
+        Component c = internal::npm_component(pj->name, pj->version, in);
+        if (!pj->license.empty()) c.licenses.push_back(pj->license);
+        if (c.occurrences.empty()) c.occurrences.push_back(path);
+        identity = std::move(c);
+      } else {
+        warn(path, "package.json without a name");
+      }
+      return true;
+    }
+    if (base == "METADATA" && m.name.find(".dist-info/") != std::string::npos && m.name.find('/') == m.name.rfind('/'))
+      read_wheel_metadata(m, path, archive_base, identity);
+    return false;
+  }
+
+  // A .whl's own METADATA names the wheel, unless something else already did.
+  static void read_wheel_metadata(const Member& m, const std::string& path, std::string_view archive_base,
+                                  std::optional<Component>& identity) {
+    auto f = header_fields(m.data, ':');
+    if (f["Name"].empty()) return;
+    Component c;
+    c.purl_type = "pypi";
+    c.name = f["Name"];
+    c.version = f["Version"];
+    if (!f["License-Expression"].empty()) c.licenses.push_back(f["License-Expression"]);
+    else if (!f["License"].empty() && f["License"].size() < 64) c.licenses.push_back(f["License"]);
+    c.occurrences.push_back(path);
+    if (!identity &&
+        (archive_base.size() > 4 && internal::to_lower(archive_base.substr(archive_base.size() - 4)) == ".whl"))
+      identity = c;
+  }
+
+  // A jar's own identity: the pom.properties whose artifactId the file name starts with, or
+  // the only one; the others are embedded (shaded) artifacts it contains. The pick leaves
+  // `embedded`.
+  static std::optional<Component> take_jar_identity(std::vector<Component>& embedded, std::string_view archive_base) {
+    size_t pick = embedded.size();
+    for (size_t i = 0; i < embedded.size(); ++i)
+      if (archive_base.rfind(embedded[i].name + "-", 0) == 0 || archive_base.rfind(embedded[i].name + ".", 0) == 0)
+        pick = i;
+    if (pick == embedded.size() && embedded.size() == 1) pick = 0;
+    if (pick >= embedded.size()) return std::nullopt;
+    std::optional<Component> identity = embedded[pick];
+    embedded.erase(embedded.begin() + static_cast<long>(pick));
+    return identity;
+  }
+
+  // The last resort: MANIFEST.MF's title and version.
+  static std::optional<Component> manifest_identity(const std::map<std::string, const Member*>& by_name,
+                                                    const std::string& display) {
+    auto it = by_name.find("META-INF/MANIFEST.MF");
+    if (it == by_name.end()) return std::nullopt;
+    auto f = header_fields(it->second->data, ':');
+    std::string title = f.count("Implementation-Title") ? f["Implementation-Title"] : f["Bundle-SymbolicName"];
+    title = title.substr(0, title.find(';'));  // "org.x.y;singleton:=true"
+    std::string version = f.count("Implementation-Version") ? f["Implementation-Version"] : f["Bundle-Version"];
+    if (title.empty()) return std::nullopt;
+    Component c;
+    c.purl_type = "maven";
+    c.name = title;
+    c.version = version;
+    if (f.count("Implementation-Vendor-Id")) c.group = f["Implementation-Vendor-Id"];
+    c.properties["hallmark:source"] = "MANIFEST.MF";
+    c.occurrences.push_back(display + "!/META-INF/MANIFEST.MF");
+    return c;
+  }
+
+  // Shaded artifacts: below the archive's identity when it has one, else direct in a result of
+  // their own.
+  void add_embedded(std::vector<Component>& embedded, bool has_identity) {
+    CatalogResult r;
+    for (auto& c : embedded) {
+      c.bom_ref = make_purl(c);
+      c.properties["hallmark:java.embedded"] = "true";
+      r.components.push_back(std::move(c));
+    }
+    if (has_identity) {
+      // identity's ref is assigned by the caller; its edges are added there
+      pending_embedded_.push_back(std::move(r));
+    } else {
+      for (auto& c : r.components) r.direct.push_back(c.bom_ref);
+      out.results.push_back(std::move(r));
+    }
   }
 
   bool any_cataloger(std::string_view base, const std::string& name) const {

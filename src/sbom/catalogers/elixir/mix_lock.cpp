@@ -173,16 +173,10 @@ const Term* keyword(const Term& list, std::string_view key) {
   return nullptr;
 }
 
-void catalog_mix_lock(const CatalogInput& in, CatalogResult& out) {
-  ResultBuilder rb(in, out);
-  Term root;
-  ElixirReader reader(in.content);
-  if (!reader.parse(root) || root.kind != Term::kMap) {
-    rb.warn("line " + std::to_string(reader.line()) + ": not a mix.lock map literal");
-    return;
-  }
-  std::map<std::string, std::string> ref_of;  // app name -> ref
-  std::vector<std::pair<std::string, const Term*>> dep_lists;
+// One component per lock entry (hex, git or path). Fills ref_of (app name -> ref) and, for hex
+// entries, the dependency lists to link.
+void add_entries(const Term& root, ResultBuilder& rb, std::map<std::string, std::string>& ref_of,
+                 std::vector<std::pair<std::string, const Term*>>& dep_lists) {
   for (size_t i = 0; i + 1 < root.items.size(); i += 2) {
     const Term& key = root.items[i];
     const Term& v = root.items[i + 1];
@@ -221,6 +215,54 @@ void catalog_mix_lock(const CatalogInput& in, CatalogResult& out) {
     }
     ref_of[key.text] = rb.add(std::move(c));
   }
+}
+
+// The text inside mix.exs's deps/0 list, or nullopt when there is none.
+std::optional<std::string_view> deps_list_body(const std::string& exs) {
+  size_t start = exs.find("defp deps");
+  if (start == std::string::npos) start = exs.find("def deps");
+  if (start == std::string::npos) return std::nullopt;
+  size_t open = exs.find('[', start);
+  if (open == std::string::npos) return std::nullopt;
+  int depth = 0;
+  size_t close = open;
+  for (; close < exs.size(); ++close) {
+    if (exs[close] == '[') ++depth;
+    if (exs[close] == ']' && --depth == 0) break;
+  }
+  return std::string_view(exs).substr(open + 1, close - open - 1);
+}
+
+// One `{:name ...}` tuple of deps/0: the locked app it names is direct, dev/test-only when its
+// `only:` option leaves out :prod.
+void mark_direct(std::string_view tuple, const std::map<std::string, std::string>& ref_of, ResultBuilder& rb) {
+  if (tuple.size() < 3 || tuple[1] != ':') return;
+  size_t e = 2;
+  while (e < tuple.size() && (std::isalnum(static_cast<unsigned char>(tuple[e])) || tuple[e] == '_')) ++e;
+  auto to = ref_of.find(std::string(tuple.substr(2, e - 2)));
+  if (to == ref_of.end()) return;
+  size_t only = tuple.find("only:");
+  if (only != std::string_view::npos) {
+    std::string_view v = trim(tuple.substr(only + 5));
+    size_t stop = v.rfind('[', 0) == 0 ? v.find(']') + 1 : v.find_first_of(",}");
+    v = v.substr(0, std::min(stop, v.size()));
+    if (v.find(":prod") == std::string_view::npos)
+      if (Component* c = rb.find(to->second)) c->properties["hallmark:mix.only"] = std::string(trim(v));
+  }
+  rb.direct(to->second);
+}
+
+void catalog_mix_lock(const CatalogInput& in, CatalogResult& out) {
+  ResultBuilder rb(in, out);
+  Term root;
+  ElixirReader reader(in.content);
+  if (!reader.parse(root) || root.kind != Term::kMap) {
+    rb.warn("line " + std::to_string(reader.line()) + ": not a mix.lock map literal");
+    return;
+  }
+  std::map<std::string, std::string> ref_of;  // app name -> ref
+  std::vector<std::pair<std::string, const Term*>> dep_lists;
+  add_entries(root, rb, ref_of, dep_lists);
   for (const auto& [app, list] : dep_lists) {
     for (const auto& d : list->items) {
       // {:dep_app, "requirement", [hex: :package, repo: "hexpm", optional: bool]}
@@ -234,20 +276,11 @@ void catalog_mix_lock(const CatalogInput& in, CatalogResult& out) {
   if (!in.read_sibling) return;
   auto exs = in.read_sibling("mix.exs");
   if (!exs) return;
-  size_t start = exs->find("defp deps");
-  if (start == std::string::npos) start = exs->find("def deps");
-  if (start == std::string::npos) return;
-  size_t open = exs->find('[', start);
-  if (open == std::string::npos) return;
-  int depth = 0;
-  size_t close = open;
-  for (; close < exs->size(); ++close) {
-    if ((*exs)[close] == '[') ++depth;
-    if ((*exs)[close] == ']' && --depth == 0) break;
-  }
+  std::optional<std::string_view> found = deps_list_body(*exs);
+  if (!found) return;
   // deps/0 holds code (`runtime: Mix.env() == :dev`, helper calls), so it is scanned, not
   // parsed: each top-level `{:name ...}` tuple of the list, and its `only:` option.
-  std::string_view body = std::string_view(*exs).substr(open + 1, close - open - 1);
+  std::string_view body = *found;
   int level = 0;
   size_t tuple_start = 0;
   for (size_t i = 0; i < body.size(); ++i) {
@@ -260,23 +293,7 @@ void catalog_mix_lock(const CatalogInput& in, CatalogResult& out) {
     if (ch == '{' || ch == '[' || ch == '(') {
       if (level++ == 0 && ch == '{') tuple_start = i;
     } else if (ch == '}' || ch == ']' || ch == ')') {
-      if (--level == 0 && ch == '}') {
-        std::string_view tuple = body.substr(tuple_start, i + 1 - tuple_start);
-        if (tuple.size() < 3 || tuple[1] != ':') continue;
-        size_t e = 2;
-        while (e < tuple.size() && (std::isalnum(static_cast<unsigned char>(tuple[e])) || tuple[e] == '_')) ++e;
-        auto to = ref_of.find(std::string(tuple.substr(2, e - 2)));
-        if (to == ref_of.end()) continue;
-        size_t only = tuple.find("only:");
-        if (only != std::string_view::npos) {
-          std::string_view v = trim(tuple.substr(only + 5));
-          size_t stop = v.rfind('[', 0) == 0 ? v.find(']') + 1 : v.find_first_of(",}");
-          v = v.substr(0, std::min(stop, v.size()));
-          if (v.find(":prod") == std::string_view::npos)
-            if (Component* c = rb.find(to->second)) c->properties["hallmark:mix.only"] = std::string(trim(v));
-        }
-        rb.direct(to->second);
-      }
+      if (--level == 0 && ch == '}') mark_direct(body.substr(tuple_start, i + 1 - tuple_start), ref_of, rb);
     }
   }
 }

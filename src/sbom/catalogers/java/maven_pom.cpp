@@ -33,19 +33,9 @@ bool interpolate(std::string& s, const std::map<std::string, std::string>& props
   return s.find("${") == std::string::npos;
 }
 
-void catalog_maven_pom(const CatalogInput& in, CatalogResult& out) {
-  ResultBuilder rb(in, out);
-  pugi::xml_document doc;
-  auto parsed = doc.load_buffer(in.content.data(), in.content.size());
-  if (!parsed) {
-    rb.warn("offset " + std::to_string(parsed.offset) + ": " + parsed.description());
-    return;
-  }
-  pugi::xml_node project = doc.child("project");
-  if (!project) {
-    rb.warn("no <project> element");
-    return;
-  }
+// The values `${...}` can name: the file's <properties>, then project.*, pom.* and parent.*,
+// with groupId and version inherited from <parent> as Maven does.
+std::map<std::string, std::string> pom_properties(const pugi::xml_node& project) {
   pugi::xml_node parent = project.child("parent");
   std::map<std::string, std::string> props;
   for (auto p : project.child("properties").children())
@@ -68,16 +58,30 @@ void catalog_maven_pom(const CatalogInput& in, CatalogResult& out) {
   }
   if (parent) props["parent.version"] = pversion;
   props["version"] = version;
+  return props;
+}
 
-  std::map<std::string, std::string> managed;  // "group:artifact" -> version
+// <dependencyManagement>: "group:artifact" -> version.
+std::map<std::string, std::string> managed_versions(const pugi::xml_node& project,
+                                                    const std::map<std::string, std::string>& props) {
+  std::map<std::string, std::string> managed;
   for (auto d : project.child("dependencyManagement").child("dependencies").children("dependency")) {
     std::string v = child_text(d, "version");
     std::string key = child_text(d, "groupId") + ":" + child_text(d, "artifactId");
     interpolate(key, props);
     if (interpolate(v, props) && !v.empty()) managed[key] = v;
   }
+  return managed;
+}
 
-  auto add_dep = [&](const pugi::xml_node& d, bool plugin_dep) {
+// One pom being catalogued: what its <dependency> elements are resolved against.
+struct MavenPom {
+  const CatalogInput& in;
+  ResultBuilder& rb;
+  std::map<std::string, std::string> props;
+  std::map<std::string, std::string> managed;
+
+  void add_dep(const pugi::xml_node& d, bool plugin_dep) {
     std::string g = child_text(d, "groupId"), a = child_text(d, "artifactId");
     std::string v = child_text(d, "version"), scope = child_text(d, "scope");
     interpolate(g, props);
@@ -114,9 +118,10 @@ void catalog_maven_pom(const CatalogInput& in, CatalogResult& out) {
     if (!scope.empty()) c.properties["hallmark:maven.scope"] = scope;
     if (plugin_dep) c.properties["hallmark:maven.plugin-dependency"] = "true";
     rb.direct(rb.add(std::move(c)));
-  };
+  }
 
-  auto walk_model = [&](const pugi::xml_node& model) {
+  // The project itself or one of its <profile>s.
+  void walk_model(const pugi::xml_node& model) {
     for (auto d : model.child("dependencies").children("dependency")) add_dep(d, false);
     for (const char* container : {"plugins", "pluginManagement"}) {
       pugi::xml_node plugins = model.child("build").child(container);
@@ -124,9 +129,27 @@ void catalog_maven_pom(const CatalogInput& in, CatalogResult& out) {
       for (auto plugin : plugins.children("plugin"))
         for (auto d : plugin.child("dependencies").children("dependency")) add_dep(d, true);
     }
-  };
-  walk_model(project);
-  for (auto profile : project.child("profiles").children("profile")) walk_model(profile);
+  }
+};
+
+void catalog_maven_pom(const CatalogInput& in, CatalogResult& out) {
+  ResultBuilder rb(in, out);
+  pugi::xml_document doc;
+  auto parsed = doc.load_buffer(in.content.data(), in.content.size());
+  if (!parsed) {
+    rb.warn("offset " + std::to_string(parsed.offset) + ": " + parsed.description());
+    return;
+  }
+  pugi::xml_node project = doc.child("project");
+  if (!project) {
+    rb.warn("no <project> element");
+    return;
+  }
+  std::map<std::string, std::string> props = pom_properties(project);
+  std::map<std::string, std::string> managed = managed_versions(project, props);
+  MavenPom pom{in, rb, std::move(props), std::move(managed)};
+  pom.walk_model(project);
+  for (auto profile : project.child("profiles").children("profile")) pom.walk_model(profile);
 }
 
 bool matches_maven_pom(std::string_view filename, std::string_view) { return filename == "pom.xml"; }

@@ -51,9 +51,12 @@ void add_hashes(Component& c, const json& e, const CatalogInput& in, CatalogResu
 }
 
 // ---- lockfileVersion 2 and 3: "packages" keyed by install path ----
-void catalog_packages(const json& packages, const CatalogInput& in, CatalogResult& out) {
-  std::map<std::string, std::string> ref_at;      // install path -> bom_ref
-  std::map<std::string, std::string> project_at;  // workspace folder -> project bom_ref
+using RefMap = std::map<std::string, std::string>;
+
+// One component per installed package and one project per workspace folder. Fills ref_at
+// (install path -> bom_ref, links included) and project_at (workspace folder -> project bom_ref).
+void add_packages(const json& packages, const CatalogInput& in, CatalogResult& out, RefMap& ref_at,
+                  RefMap& project_at) {
   out.components.reserve(out.components.size() + packages.size());
   for (auto& [path, e] : packages.items()) {
     if (!e.is_object() || path.empty()) continue;
@@ -89,60 +92,73 @@ void catalog_packages(const json& packages, const CatalogInput& in, CatalogResul
       auto it = project_at.find(e["resolved"].get<std::string>());
       if (it != project_at.end()) ref_at[path] = it->second;
     }
+}
 
-  auto resolve = [&](std::string from, const std::string& dep) -> const std::string* {
-    for (;;) {
-      std::string candidate = (from.empty() ? "" : from + "/") + "node_modules/" + dep;
-      if (auto it = ref_at.find(candidate); it != ref_at.end()) return &it->second;
-      if (from.empty()) return nullptr;
-      size_t nm = from.rfind("/node_modules/");
-      if (nm != std::string::npos) {
-        from = from.substr(0, nm);
-      } else if (from.rfind("node_modules/", 0) == 0) {
-        from.clear();
+// What `dep` required from the package installed at `from` finds: the nearest node_modules up
+// the tree that holds it.
+const std::string* resolve_install(const RefMap& ref_at, std::string from, const std::string& dep) {
+  for (;;) {
+    std::string candidate = (from.empty() ? "" : from + "/") + "node_modules/" + dep;
+    if (auto it = ref_at.find(candidate); it != ref_at.end()) return &it->second;
+    if (from.empty()) return nullptr;
+    size_t nm = from.rfind("/node_modules/");
+    if (nm != std::string::npos) {
+      from = from.substr(0, nm);
+    } else if (from.rfind("node_modules/", 0) == 0) {
+      from.clear();
+    } else {
+      from.clear();  // a workspace folder: its own node_modules, then the root's
+    }
+  }
+}
+
+// The edges of the package at `path`, or the direct dependencies when it is the root ("").
+void link_package(const std::string& path, const json& e, const std::string& from_ref, const RefMap& ref_at,
+                  const RefMap& project_at, const CatalogInput& in, CatalogResult& out) {
+  bool is_root = path.empty();
+  for (const char* section : {"dependencies", "optionalDependencies", "peerDependencies", "devDependencies"}) {
+    bool dev = std::string_view(section) == "devDependencies";
+    if (dev && !is_root && project_at.find(path) == project_at.end())
+      continue;  // installed deps' dev deps are not installed
+    auto sec = e.find(section);
+    if (sec == e.end() || !sec->is_object()) continue;
+    // Optional and peer dependencies may legitimately be absent (other platforms, unmet
+    // peers); a missing regular dependency means an inconsistent lockfile.
+    bool must_exist = std::string_view(section) == "dependencies";
+    for (auto& [dep, range] : sec->items()) {
+      (void)range;
+      const std::string* to = resolve_install(ref_at, path, dep);
+      if (!to) {
+        if (must_exist)
+          add_warning(out, in,
+                      "line " + std::to_string(find_line(in.content, "\"" + path + "\"")) + ": packages[\"" + path +
+                          "\"].dependencies." + dep + " is not in the lockfile; edge dropped");
+        continue;
+      }
+      if (is_root) {
+        if (std::find(out.direct.begin(), out.direct.end(), *to) == out.direct.end()) out.direct.push_back(*to);
       } else {
-        from.clear();  // a workspace folder: its own node_modules, then the root's
+        add_edge(out, from_ref, *to);
       }
     }
-  };
+  }
+}
 
+void catalog_packages(const json& packages, const CatalogInput& in, CatalogResult& out) {
+  RefMap ref_at;      // install path -> bom_ref
+  RefMap project_at;  // workspace folder -> project bom_ref
+  add_packages(packages, in, out, ref_at, project_at);
   for (auto& [path, e] : packages.items()) {
     if (!e.is_object() || e.value("link", false)) continue;
     std::string from_ref;
-    bool is_root = path.empty();
-    if (!is_root) {
+    if (!path.empty()) {
       auto it = ref_at.find(path);
       auto pit = project_at.find(path);
       if (it != ref_at.end()) from_ref = it->second;
       else if (pit != project_at.end()) from_ref = pit->second;
       else continue;
     }
-    for (const char* section : {"dependencies", "optionalDependencies", "peerDependencies", "devDependencies"}) {
-      bool dev = std::string_view(section) == "devDependencies";
-      if (dev && !is_root && project_at.find(path) == project_at.end())
-        continue;  // installed deps' dev deps are not installed
-      auto sec = e.find(section);
-      if (sec == e.end() || !sec->is_object()) continue;
-      // Optional and peer dependencies may legitimately be absent (other platforms, unmet
-      // peers); a missing regular dependency means an inconsistent lockfile.
-      bool must_exist = std::string_view(section) == "dependencies";
-      for (auto& [dep, range] : sec->items()) {
-        (void)range;
-        const std::string* to = resolve(path, dep);
-        if (!to) {
-          if (must_exist)
-            add_warning(out, in,
-                        "line " + std::to_string(find_line(in.content, "\"" + path + "\"")) + ": packages[\"" + path +
-                            "\"].dependencies." + dep + " is not in the lockfile; edge dropped");
-          continue;
-        }
-        if (is_root) {
-          if (std::find(out.direct.begin(), out.direct.end(), *to) == out.direct.end()) out.direct.push_back(*to);
-        } else {
-          add_edge(out, from_ref, *to);
-        }
-      }
-    }
+    link_package(path, e, from_ref, ref_at, project_at, in, out);
   }
 }
 

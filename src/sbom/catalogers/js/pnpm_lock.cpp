@@ -49,20 +49,20 @@ std::string normalise_path(const std::string& p) {
   return n.empty() ? "." : n;
 }
 
-void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
-  YamlDocument parsed;
-  const YamlNode* doc = parse_yaml_mapping(in, out, parsed);
-  if (!doc) return;
-  std::string lv = doc->str("lockfileVersion");
-  int major = lv.empty() ? 0 : std::atoi(lv.c_str());
-  if (major < 5) {
-    add_warning(out, in, "lockfileVersion '" + lv + "' is not 5, 6 or 9; skipped");
-    return;
-  }
+// One lockfile being catalogued: the components found so far and the key -> bom_ref map that
+// resolves edges, shared by the passes below.
+struct PnpmCatalog {
+  PnpmCatalog(const CatalogInput& input, CatalogResult& result, int lock_major)
+      : in(input), out(result), major(lock_major) {}
 
+  const CatalogInput& in;
+  CatalogResult& out;
+  int major;
   std::map<std::string, size_t> index;  // bom_ref -> position in out.components
   bool has_dev_flags = false;
-  auto component_for = [&](const NameVersion& nv, const YamlNode* meta) -> std::string {
+  std::map<std::string, std::string> ref_of_key;  // key without leading '/', peers kept
+
+  std::string component_for(const NameVersion& nv, const YamlNode* meta) {
     Component c = npm_component(nv.name, nv.version, in);
     if (nv.version.find(':') != std::string::npos || nv.version.find('/') != std::string::npos) {
       c.qualifiers["download_url"] = nv.version;  // tarball or git dependency
@@ -84,39 +84,42 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
       out.components.push_back(std::move(c));
     }
     return it->first;
-  };
+  }
 
-  // Packages (metadata) and the key -> bom_ref map used to resolve edges.
-  std::map<std::string, std::string> ref_of_key;  // key without leading '/', peers kept
-  // yaml-cpp looks map keys up by a linear scan: index packages once for the snapshot pass.
-  std::map<std::string, const YamlNode*> package_meta;
-  const YamlNode* packages = doc->get("packages");
-  if (packages && packages->is_map())
-    for (const YamlEntry& e : packages->entries) {
-      std::string key = e.key;
-      package_meta[key] = e.value;
-      NameVersion nv = parse_key(key, major);
-      if (nv.name.empty() || nv.version.empty()) {
-        add_warning(out, in,
-                    "line " + std::to_string(e.line) + ": packages key '" + key + "' has no name@version; skipped");
-        continue;
+  // Packages (metadata): one component each. Returns them by key for the v9 snapshot pass, since
+  // yaml-cpp looks map keys up by a linear scan.
+  std::map<std::string, const YamlNode*> add_packages(const YamlNode* packages) {
+    std::map<std::string, const YamlNode*> package_meta;
+    if (packages && packages->is_map())
+      for (const YamlEntry& e : packages->entries) {
+        std::string key = e.key;
+        package_meta[key] = e.value;
+        NameVersion nv = parse_key(key, major);
+        if (nv.name.empty() || nv.version.empty()) {
+          add_warning(out, in,
+                      "line " + std::to_string(e.line) + ": packages key '" + key + "' has no name@version; skipped");
+          continue;
+        }
+        if (key[0] == '/') key.erase(0, 1);
+        ref_of_key[key] = component_for(nv, e.value);
       }
-      if (key[0] == '/') key.erase(0, 1);
-      ref_of_key[key] = component_for(nv, e.value);
-    }
+    return package_meta;
+  }
+
   // v9 snapshots: one per peer variant, holding the edges.
-  const YamlNode* graph = major >= 9 ? doc->get("snapshots") : packages;
-  if (major >= 9 && graph && graph->is_map())
-    for (const YamlEntry& e : graph->entries) {
-      NameVersion nv = parse_key(e.key, major);
-      if (nv.name.empty() || nv.version.empty()) continue;
-      auto meta_it = package_meta.find(nv.name + "@" + nv.version);
-      ref_of_key[e.key] = component_for(nv, meta_it == package_meta.end() ? nullptr : meta_it->second);
-    }
+  void add_snapshots(const YamlNode* snapshots, const std::map<std::string, const YamlNode*>& package_meta) {
+    if (snapshots && snapshots->is_map())
+      for (const YamlEntry& e : snapshots->entries) {
+        NameVersion nv = parse_key(e.key, major);
+        if (nv.name.empty() || nv.version.empty()) continue;
+        auto meta_it = package_meta.find(nv.name + "@" + nv.version);
+        ref_of_key[e.key] = component_for(nv, meta_it == package_meta.end() ? nullptr : meta_it->second);
+      }
+  }
 
   // A dependency value -> the key it names: "1.2.3(peer@1)" (v6/v9), "1.2.3_peer@1" (v5),
   // "other-name@1.2.3" (v9 alias), "/other-name/1.2.3" or "/other-name@1.2.3" (v5/v6 alias).
-  auto resolve_value = [&](const std::string& name, const std::string& value) -> std::string {
+  std::string resolve_value(const std::string& name, const std::string& value) const {
     if (value.rfind("link:", 0) == 0) return "";
     std::string key;
     if (!value.empty() && value[0] == '/') key = value.substr(1);
@@ -131,37 +134,43 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
     std::string plain = major >= 6 ? nv.name + "@" + nv.version : nv.name + "/" + nv.version;
     it = ref_of_key.find(plain);
     return it != ref_of_key.end() ? it->second : std::string();
-  };
+  }
 
-  if (graph && graph->is_map())
-    for (const YamlEntry& e : graph->entries) {
-      std::string key = e.key;
-      if (!key.empty() && key[0] == '/') key.erase(0, 1);
-      auto from = ref_of_key.find(key);
-      if (from == ref_of_key.end() || !e.value) continue;
-      for (const char* section : {"dependencies", "optionalDependencies"}) {
-        const YamlNode* deps = e.value->get(section);
-        if (!deps || !deps->is_map()) continue;
-        for (const YamlEntry& d : deps->entries) {
-          std::string name = d.key, value = d.value ? d.value->scalar : std::string();
-          std::string to = resolve_value(name, value);
-          if (to.empty()) {
-            if (std::string_view(section) == "dependencies" && value.rfind("link:", 0) != 0)
-              add_warning(out, in,
-                          "line " + std::to_string(d.line) + ": " + key + " depends on " + name + "@" + value +
-                              ", which is not in the lockfile; edge dropped");
-            continue;
+  // Package -> package edges, from `packages` (v5/v6) or `snapshots` (v9).
+  void link_packages(const YamlNode* graph) {
+    if (graph && graph->is_map())
+      for (const YamlEntry& e : graph->entries) {
+        std::string key = e.key;
+        if (!key.empty() && key[0] == '/') key.erase(0, 1);
+        auto from = ref_of_key.find(key);
+        if (from == ref_of_key.end() || !e.value) continue;
+        for (const char* section : {"dependencies", "optionalDependencies"}) {
+          const YamlNode* deps = e.value->get(section);
+          if (!deps || !deps->is_map()) continue;
+          for (const YamlEntry& d : deps->entries) {
+            std::string name = d.key, value = d.value ? d.value->scalar : std::string();
+            std::string to = resolve_value(name, value);
+            if (to.empty()) {
+              if (std::string_view(section) == "dependencies" && value.rfind("link:", 0) != 0)
+                add_warning(out, in,
+                            "line " + std::to_string(d.line) + ": " + key + " depends on " + name + "@" + value +
+                                ", which is not in the lockfile; edge dropped");
+              continue;
+            }
+            add_edge(out, from->second, to);
           }
-          add_edge(out, from->second, to);
         }
       }
-    }
+  }
+};
 
-  // Importers (v5.3+/v6/v9), or the single-project layout of older v5 files.
-  struct Importer {
-    std::string path;
-    const YamlNode* node;
-  };
+struct Importer {
+  std::string path;
+  const YamlNode* node;
+};
+
+// Importers (v5.3+/v6/v9), or the single-project layout of older v5 files.
+std::vector<Importer> importers_of(const YamlNode* doc) {
   std::vector<Importer> importers;
   if (const YamlNode* imp = doc->get("importers"); imp && imp->is_map()) {
     for (const YamlEntry& e : imp->entries)
@@ -169,8 +178,14 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
   } else {
     importers.push_back({".", doc});
   }
+  return importers;
+}
 
-  std::map<std::string, std::string> project_ref;  // importer path -> bom_ref ("" for ".")
+// Every importer but "." is a workspace member, a project of its own. Returns importer path ->
+// bom_ref ("" for ".").
+std::map<std::string, std::string> add_projects(const std::vector<Importer>& importers, const CatalogInput& in,
+                                                CatalogResult& out) {
+  std::map<std::string, std::string> project_ref;
   for (const Importer& imp : importers) {
     if (imp.path == ".") {
       project_ref["."] = "";
@@ -189,7 +204,15 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
     project_ref[imp.path] = p.bom_ref;
     out.projects.push_back(std::move(p));
   }
+  return project_ref;
+}
 
+// Importer -> package edges ("." gives the direct dependencies). Returns what the importers'
+// production dependencies point at.
+std::vector<std::string> link_importers(const PnpmCatalog& cat, const std::vector<Importer>& importers,
+                                        std::map<std::string, std::string>& project_ref) {
+  const CatalogInput& in = cat.in;
+  CatalogResult& out = cat.out;
   std::vector<std::string> prod;
   for (const Importer& imp : importers) {
     const std::string& from = project_ref[imp.path];
@@ -207,7 +230,7 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
           if (it == project_ref.end() || it->second.empty()) continue;  // a folder outside the workspace
           to = it->second;
         } else {
-          to = resolve_value(name, value);
+          to = cat.resolve_value(name, value);
         }
         if (to.empty()) {
           add_warning(out, in,
@@ -224,7 +247,31 @@ void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
       }
     }
   }
-  if (!has_dev_flags) {
+  return prod;
+}
+
+void catalog_pnpm(const CatalogInput& in, CatalogResult& out) {
+  YamlDocument parsed;
+  const YamlNode* doc = parse_yaml_mapping(in, out, parsed);
+  if (!doc) return;
+  std::string lv = doc->str("lockfileVersion");
+  int major = lv.empty() ? 0 : std::atoi(lv.c_str());
+  if (major < 5) {
+    add_warning(out, in, "lockfileVersion '" + lv + "' is not 5, 6 or 9; skipped");
+    return;
+  }
+
+  PnpmCatalog cat{in, out, major};
+  const YamlNode* packages = doc->get("packages");
+  std::map<std::string, const YamlNode*> package_meta = cat.add_packages(packages);
+  const YamlNode* graph = major >= 9 ? doc->get("snapshots") : packages;
+  if (major >= 9) cat.add_snapshots(graph, package_meta);
+  cat.link_packages(graph);
+
+  std::vector<Importer> importers = importers_of(doc);
+  std::map<std::string, std::string> project_ref = add_projects(importers, in, out);
+  std::vector<std::string> prod = link_importers(cat, importers, project_ref);
+  if (!cat.has_dev_flags) {
     // v9 dropped the dev flags: what no importer's production dependencies reach is dev-only.
     scope_by_reachability(out, prod);
   }

@@ -56,17 +56,69 @@ void attach_root(const CatalogInput& in, CatalogResult& out, Lookup lookup) {
 }
 
 // ---------------- classic ----------------
-void catalog_classic(const CatalogInput& in, CatalogResult& out) {
-  struct Entry {
-    std::vector<std::string> descriptors;
-    std::string version, resolved, integrity;
-    std::vector<std::pair<std::string, std::string>> deps;  // name, range
-    size_t line = 0;
-  };
-  std::vector<Entry> entries;
+struct ClassicEntry {
+  std::vector<std::string> descriptors;
+  std::string version, resolved, integrity;
+  std::vector<std::pair<std::string, std::string>> deps;  // name, range
+  size_t line = 0;
+};
+
+enum class ClassicState { none, in_entry, in_deps };
+
+// `"a@^1", a@^2:` -> an entry named by those descriptors.
+ClassicEntry classic_header(std::string_view line, size_t lineno) {
+  ClassicEntry e;
+  e.line = lineno;
+  std::string_view head = line.substr(0, line.size() - 1);
+  size_t start = 0;
+  while (start < head.size()) {
+    size_t comma = head.find(',', start);
+    if (comma == std::string_view::npos) comma = head.size();
+    std::string d = unquote(head.substr(start, comma - start));
+    if (!d.empty()) e.descriptors.push_back(d);
+    start = comma + 1;
+  }
+  return e;
+}
+
+// An indented line of an entry: a field at indent 2, or a dependency inside a dependencies block.
+void classic_body_line(std::string_view line, size_t indent, ClassicEntry& e, ClassicState& state) {
+  std::string body = trim_space(line);
+  if (indent == 2) {
+    state = ClassicState::in_entry;
+    if (body == "dependencies:" || body == "optionalDependencies:") {
+      state = ClassicState::in_deps;
+      return;
+    }
+    size_t sp = body.find(' ');
+    if (sp == std::string::npos) return;  // another block header (peerDependenciesMeta:)
+    std::string key = body.substr(0, sp), value = unquote(body.substr(sp + 1));
+    if (key == "version") e.version = value;
+    else if (key == "resolved") e.resolved = value;
+    else if (key == "integrity") e.integrity = value;
+  } else if (state == ClassicState::in_deps && indent >= 4) {
+    // `name "range"`, the name quoted when scoped.
+    std::string name, range;
+    if (body[0] == '"') {
+      size_t close = body.find('"', 1);
+      if (close == std::string::npos) return;
+      name = body.substr(1, close - 1);
+      range = unquote(body.substr(close + 1));
+    } else {
+      size_t sp = body.find(' ');
+      if (sp == std::string::npos) return;
+      name = body.substr(0, sp);
+      range = unquote(body.substr(sp + 1));
+    }
+    e.deps.emplace_back(name, range);
+  }
+}
+
+std::vector<ClassicEntry> parse_classic(const CatalogInput& in, CatalogResult& out) {
+  std::vector<ClassicEntry> entries;
   std::string_view text = in.content;
   size_t pos = 0, lineno = 0;
-  enum { none, in_entry, in_deps } state = none;
+  ClassicState state = ClassicState::none;
   while (pos < text.size()) {
     size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) nl = text.size();
@@ -79,61 +131,26 @@ void catalog_classic(const CatalogInput& in, CatalogResult& out) {
     if (indent == 0) {
       if (line.back() != ':') {
         add_warning(out, in, "line " + std::to_string(lineno) + ": expected \"descriptor:\"; entry skipped");
-        state = none;
+        state = ClassicState::none;
         continue;
       }
-      Entry e;
-      e.line = lineno;
-      std::string_view head = line.substr(0, line.size() - 1);
-      size_t start = 0;
-      while (start < head.size()) {
-        size_t comma = head.find(',', start);
-        if (comma == std::string_view::npos) comma = head.size();
-        std::string d = unquote(head.substr(start, comma - start));
-        if (!d.empty()) e.descriptors.push_back(d);
-        start = comma + 1;
-      }
-      entries.push_back(std::move(e));
-      state = in_entry;
+      entries.push_back(classic_header(line, lineno));
+      state = ClassicState::in_entry;
       continue;
     }
-    if (state == none) continue;
-    Entry& e = entries.back();
-    std::string body = trim_space(line);
-    if (indent == 2) {
-      state = in_entry;
-      if (body == "dependencies:" || body == "optionalDependencies:") {
-        state = in_deps;
-        continue;
-      }
-      size_t sp = body.find(' ');
-      if (sp == std::string::npos) continue;  // another block header (peerDependenciesMeta:)
-      std::string key = body.substr(0, sp), value = unquote(body.substr(sp + 1));
-      if (key == "version") e.version = value;
-      else if (key == "resolved") e.resolved = value;
-      else if (key == "integrity") e.integrity = value;
-    } else if (state == in_deps && indent >= 4) {
-      // `name "range"`, the name quoted when scoped.
-      std::string name, range;
-      if (body[0] == '"') {
-        size_t close = body.find('"', 1);
-        if (close == std::string::npos) continue;
-        name = body.substr(1, close - 1);
-        range = unquote(body.substr(close + 1));
-      } else {
-        size_t sp = body.find(' ');
-        if (sp == std::string::npos) continue;
-        name = body.substr(0, sp);
-        range = unquote(body.substr(sp + 1));
-      }
-      e.deps.emplace_back(name, range);
-    }
+    if (state == ClassicState::none) continue;
+    classic_body_line(line, indent, entries.back(), state);
   }
+  return entries;
+}
 
-  std::map<std::string, std::string> ref_of;  // "name@range" -> bom_ref
+// One component per entry with a version, local folders left out. Fills ref_of ("name@range" ->
+// bom_ref) and returns each entry's bom_ref ("" when it made none).
+std::vector<std::string> add_classic_components(const std::vector<ClassicEntry>& entries, const CatalogInput& in,
+                                                CatalogResult& out, std::map<std::string, std::string>& ref_of) {
   std::vector<std::string> entry_ref(entries.size());
   for (size_t i = 0; i < entries.size(); ++i) {
-    Entry& e = entries[i];
+    const ClassicEntry& e = entries[i];
     if (e.descriptors.empty()) continue;
     if (e.version.empty()) {
       add_warning(out, in, "line " + std::to_string(e.line) + ": " + e.descriptors[0] + " has no version; skipped");
@@ -166,6 +183,13 @@ void catalog_classic(const CatalogInput& in, CatalogResult& out) {
     for (const std::string& d : e.descriptors) ref_of[d] = c.bom_ref;
     out.components.push_back(std::move(c));
   }
+  return entry_ref;
+}
+
+void catalog_classic(const CatalogInput& in, CatalogResult& out) {
+  std::vector<ClassicEntry> entries = parse_classic(in, out);
+  std::map<std::string, std::string> ref_of;  // "name@range" -> bom_ref
+  std::vector<std::string> entry_ref = add_classic_components(entries, in, out, ref_of);
   for (size_t i = 0; i < entries.size(); ++i) {
     if (entry_ref[i].empty()) continue;
     for (auto& [name, range] : entries[i].deps) {
@@ -184,76 +208,91 @@ void catalog_classic(const CatalogInput& in, CatalogResult& out) {
 }
 
 // ---------------- berry ----------------
+struct BerryEntry {
+  std::string ref;
+  const YamlNode* deps = nullptr;
+  bool workspace = false;
+  std::string path;
+};
+
+// One top-level entry -> a component, or a project when it is a workspace member (root_ref set
+// for "."). nullopt for local folders and for entries lacking resolution or version.
+std::optional<BerryEntry> berry_entry(const YamlEntry& top, const CatalogInput& in, CatalogResult& out,
+                                      std::string& root_ref) {
+  const std::string& key = top.key;
+  const YamlNode& v = *top.value;
+  std::string resolution = v.str("resolution");
+  std::string version = v.str("version");
+  auto [name, reference] = split_descriptor(resolution);
+  if (name.empty() || version.empty()) {
+    add_warning(out, in, "line " + std::to_string(top.line) + ": " + key + " lacks resolution or version; skipped");
+    return std::nullopt;
+  }
+  BerryEntry e;
+  e.deps = v.get("dependencies");
+  if (reference.rfind("workspace:", 0) == 0) {
+    // A workspace member: a project of this repository, not a downloaded package.
+    e.workspace = true;
+    e.path = reference.substr(10);
+    Component p = npm_component(name, version == "0.0.0-use.local" ? "" : version, in);
+    p.type = "application";
+    p.properties["hallmark:workspace-path"] = e.path;
+    e.ref = p.bom_ref;
+    if (e.path == ".") {
+      root_ref = p.bom_ref;
+    } else {
+      out.projects.push_back(std::move(p));
+    }
+  } else if (reference.rfind("link:", 0) == 0 || reference.rfind("portal:", 0) == 0 ||
+             reference.rfind("file:", 0) == 0) {
+    return std::nullopt;  // local folders
+  } else {
+    Component c = npm_component(name, version, in);
+    // checksum is "<cacheKey>/<sha512 of yarn's cache zip>", not of the registry tarball, so it
+    // is kept as a property rather than passed off as the package's hash.
+    if (auto cs = v.str("checksum"); !cs.empty()) c.properties["hallmark:yarn-checksum"] = cs;
+    if (reference.rfind("npm:", 0) != 0 && reference.rfind("patch:", 0) != 0) {
+      c.qualifiers["vcs_url"] = reference;
+      c.bom_ref = make_purl(c);
+    }
+    e.ref = c.bom_ref;
+    out.components.push_back(std::move(c));
+  }
+  return e;
+}
+
+// Every descriptor of a key ("a@npm:^1, a@npm:^1.2") names the entry's ref.
+void map_descriptors(const std::string& key, const std::string& ref, std::map<std::string, std::string>& ref_of) {
+  size_t start = 0;
+  while (start < key.size()) {
+    size_t comma = key.find(',', start);
+    if (comma == std::string::npos) comma = key.size();
+    std::string d = trim_space(std::string_view(key).substr(start, comma - start));
+    if (!d.empty()) ref_of[d] = ref;
+    start = comma + 1;
+  }
+}
+
 void catalog_berry(const CatalogInput& in, CatalogResult& out) {
   YamlDocument parsed;
   const YamlNode* doc = parse_yaml_mapping(in, out, parsed);
   if (!doc) return;
-  struct Entry {
-    std::string ref;
-    const YamlNode* deps = nullptr;
-    bool workspace = false;
-    std::string path;
-  };
   std::map<std::string, std::string> ref_of;  // descriptor "name@npm:^1" -> bom_ref
-  std::vector<Entry> entries;
+  std::vector<BerryEntry> entries;
   std::string root_ref;
   for (const YamlEntry& top : doc->entries) {
-    const std::string& key = top.key;
-    if (key == "__metadata" || !top.value || !top.value->is_map()) continue;
-    const YamlNode& v = *top.value;
-    std::string resolution = v.str("resolution");
-    std::string version = v.str("version");
-    auto [name, reference] = split_descriptor(resolution);
-    if (name.empty() || version.empty()) {
-      add_warning(out, in, "line " + std::to_string(top.line) + ": " + key + " lacks resolution or version; skipped");
-      continue;
-    }
-    Entry e;
-    e.deps = v.get("dependencies");
-    if (reference.rfind("workspace:", 0) == 0) {
-      // A workspace member: a project of this repository, not a downloaded package.
-      e.workspace = true;
-      e.path = reference.substr(10);
-      Component p = npm_component(name, version == "0.0.0-use.local" ? "" : version, in);
-      p.type = "application";
-      p.properties["hallmark:workspace-path"] = e.path;
-      e.ref = p.bom_ref;
-      if (e.path == ".") {
-        root_ref = p.bom_ref;
-      } else {
-        out.projects.push_back(std::move(p));
-      }
-    } else if (reference.rfind("link:", 0) == 0 || reference.rfind("portal:", 0) == 0 ||
-               reference.rfind("file:", 0) == 0) {
-      continue;  // local folders
-    } else {
-      Component c = npm_component(name, version, in);
-      // checksum is "<cacheKey>/<sha512 of yarn's cache zip>", not of the registry tarball, so it
-      // is kept as a property rather than passed off as the package's hash.
-      if (auto cs = v.str("checksum"); !cs.empty()) c.properties["hallmark:yarn-checksum"] = cs;
-      if (reference.rfind("npm:", 0) != 0 && reference.rfind("patch:", 0) != 0) {
-        c.qualifiers["vcs_url"] = reference;
-        c.bom_ref = make_purl(c);
-      }
-      e.ref = c.bom_ref;
-      out.components.push_back(std::move(c));
-    }
-    size_t start = 0;
-    while (start < key.size()) {
-      size_t comma = key.find(',', start);
-      if (comma == std::string::npos) comma = key.size();
-      std::string d = trim_space(std::string_view(key).substr(start, comma - start));
-      if (!d.empty()) ref_of[d] = e.ref;
-      start = comma + 1;
-    }
-    entries.push_back(std::move(e));
+    if (top.key == "__metadata" || !top.value || !top.value->is_map()) continue;
+    std::optional<BerryEntry> e = berry_entry(top, in, out, root_ref);
+    if (!e) continue;
+    map_descriptors(top.key, e->ref, ref_of);
+    entries.push_back(std::move(*e));
   }
   auto lookup = [&](const std::string& name, const std::string& range) {
     auto it = ref_of.find(name + "@" + range);
     if (it == ref_of.end() && range.find(':') == std::string::npos) it = ref_of.find(name + "@npm:" + range);
     return it == ref_of.end() ? std::string() : it->second;
   };
-  for (const Entry& e : entries) {
+  for (const BerryEntry& e : entries) {
     if (!e.deps || !e.deps->is_map()) continue;
     for (const YamlEntry& d : e.deps->entries) {
       std::string name = d.key, range = d.value ? d.value->scalar : std::string();

@@ -114,11 +114,11 @@ struct Db {
   }
 };
 
-void catalog_rpmdb(const CatalogInput& in, CatalogResult& out) {
-  ResultBuilder rb(in, out);
+// The database, from a copy of the file in memory; false (with a warning) when it is not one.
+bool open_db(const CatalogInput& in, ResultBuilder& rb, Db& db) {
   if (in.content.size() < 100 || std::memcmp(in.content.data(), "SQLite format 3", 16) != 0) {
     rb.warn("not an SQLite database (rpm's rpmdb.sqlite); no rpm packages read");
-    return;
+    return false;
   }
   // sqlite3_deserialize takes ownership of a sqlite3_malloc'd copy. A database left in WAL mode
   // (file format bytes 18-19 = 2) cannot be read from memory: its copy is marked rollback-journal,
@@ -127,19 +127,45 @@ void catalog_rpmdb(const CatalogInput& in, CatalogResult& out) {
   auto* copy = static_cast<unsigned char*>(sqlite3_malloc64(static_cast<sqlite3_uint64>(n)));
   if (copy == nullptr) {
     rb.warn("out of memory reading the rpm database");
-    return;
+    return false;
   }
   std::memcpy(copy, in.content.data(), in.content.size());
   if (copy[18] == 2) copy[18] = 1;
   if (copy[19] == 2) copy[19] = 1;
-  Db db;
   if (sqlite3_open_v2(":memory:", &db.db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK ||
       sqlite3_deserialize(db.db, "main", copy, n, n, SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY) !=
           SQLITE_OK) {
     if (db.db == nullptr) sqlite3_free(copy);
     rb.warn("cannot open the rpm database: " + std::string(db.db ? sqlite3_errmsg(db.db) : "sqlite3_open failed"));
-    return;
+    return false;
   }
+  return true;
+}
+
+// One installed package (its header has a name and a version).
+Component rpm_component(const Header& h, const std::string& os_id, const std::string& os_version) {
+  Component c;
+  c.purl_type = "rpm";
+  c.name = first(h, kName);
+  std::string version = first(h, kVersion), release = first(h, kRelease);
+  c.version = release.empty() ? version : version + "-" + release;
+  std::string vendor = first(h, kVendor);
+  // purl's rpm namespace is the vendor/distribution: os-release's ID, else the Vendor tag.
+  c.group = !os_id.empty() ? os_id : !vendor.empty() ? to_lower(vendor.substr(0, vendor.find(' '))) : "unknown";
+  if (std::string arch = first(h, kArch); !arch.empty()) c.qualifiers["arch"] = arch;
+  if (auto e = h.ints.find(kEpoch); e != h.ints.end() && e->second != 0)
+    c.qualifiers["epoch"] = std::to_string(e->second);
+  if (!os_id.empty() && !os_version.empty()) c.qualifiers["distro"] = os_id + "-" + os_version;
+  if (std::string lic = first(h, kLicense); !lic.empty()) c.licenses.push_back(lic);
+  if (std::string src = first(h, kSourceRpm); !src.empty()) c.properties["hallmark:rpm.sourcerpm"] = src;
+  c.supplier = vendor;
+  return c;
+}
+
+void catalog_rpmdb(const CatalogInput& in, CatalogResult& out) {
+  ResultBuilder rb(in, out);
+  Db db;
+  if (!open_db(in, rb, db)) return;
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(db.db, "SELECT hnum, blob FROM Packages ORDER BY hnum", -1, &raw, nullptr) != SQLITE_OK) {
     rb.warn("not an rpm database (" + std::string(sqlite3_errmsg(db.db)) + "); no rpm packages read");
@@ -160,28 +186,13 @@ void catalog_rpmdb(const CatalogInput& in, CatalogResult& out) {
       rb.warn("package " + std::to_string(hnum) + ": " + h.message() + "; skipped");
       continue;
     }
-    Component c;
-    c.purl_type = "rpm";
-    c.name = first(*h, kName);
-    std::string version = first(*h, kVersion), release = first(*h, kRelease);
-    if (c.name.empty() || version.empty()) {
+    const std::string name = first(*h, kName);
+    if (name.empty() || first(*h, kVersion).empty()) {
       rb.warn("package " + std::to_string(hnum) + ": no name or version; skipped");
       continue;
     }
-    if (c.name == "gpg-pubkey") continue;  // imported signing keys, not software
-    c.version = release.empty() ? version : version + "-" + release;
-    std::string vendor = first(*h, kVendor);
-    // purl's rpm namespace is the vendor/distribution: os-release's ID, else the Vendor tag.
-    c.group = !os_id.empty() ? os_id : !vendor.empty() ? to_lower(vendor.substr(0, vendor.find(' '))) : "unknown";
-    if (std::string arch = first(*h, kArch); !arch.empty()) c.qualifiers["arch"] = arch;
-    if (auto e = h->ints.find(kEpoch); e != h->ints.end() && e->second != 0)
-      c.qualifiers["epoch"] = std::to_string(e->second);
-    if (!os_id.empty() && !os_version.empty()) c.qualifiers["distro"] = os_id + "-" + os_version;
-    if (std::string lic = first(*h, kLicense); !lic.empty()) c.licenses.push_back(lic);
-    if (std::string src = first(*h, kSourceRpm); !src.empty()) c.properties["hallmark:rpm.sourcerpm"] = src;
-    c.supplier = vendor;
-    const std::string name = c.name;
-    std::string ref = rb.add(std::move(c));
+    if (name == "gpg-pubkey") continue;  // imported signing keys, not software
+    std::string ref = rb.add(rpm_component(*h, os_id, os_version));
     provider.emplace(name, ref);
     if (auto p = h->strings.find(kProvideName); p != h->strings.end())
       for (const auto& cap : p->second) provider.emplace(cap, ref);

@@ -74,41 +74,43 @@ struct Parser {
     out.warnings.push_back(Diagnostic{file, "line " + std::to_string(line) + ": " + msg});
   }
 
-  void handle(std::string line, const std::string& file, size_t lineno, int depth) {
-    // Comments start at a '#' that begins the line or follows whitespace (pip's rule).
+  // Comments start at a '#' that begins the line or follows whitespace (pip's rule).
+  static void strip_comment(std::string& line) {
     for (size_t i = 0; i < line.size(); ++i)
       if (line[i] == '#' && (i == 0 || std::isspace(static_cast<unsigned char>(line[i - 1])))) {
         line.erase(i);
         break;
       }
-    std::string s = trim_space(line);
-    if (s.empty()) return;
-    if (s[0] == '-') {
-      for (const char* opt : {"-r", "--requirement"}) {
-        if (!starts_with(s, opt)) continue;
-        std::string target = trim_space(std::string_view(s).substr(std::string_view(opt).size()));
-        if (!target.empty() && target[0] == '=') target = trim_space(target.substr(1));
-        include(target, file, lineno, depth);
-        return;
-      }
-      // -e with a VCS URL is a dependency fetched from the repository; -e with a path is the
-      // project itself.
-      if (s == "-e" || s == "--editable") {
-        warn(file, lineno, s + " without a path or URL; skipped");
-        return;
-      }
-      for (const char* opt : {"-e ", "--editable "}) {
-        if (!starts_with(s, opt)) continue;
-        std::string target = trim_space(std::string_view(s).substr(std::string_view(opt).size()));
-        if (target.find("://") != std::string::npos) url_requirement("", target, {}, file, lineno);
-        return;
-      }
-      return;  // -c constraints, --index-url, ...
+  }
+
+  // A line of options: -r includes and -e requirements count, the others (-c constraints,
+  // --index-url, ...) are ignored.
+  void handle_option(const std::string& s, const std::string& file, size_t lineno, int depth) {
+    for (const char* opt : {"-r", "--requirement"}) {
+      if (!starts_with(s, opt)) continue;
+      std::string target = trim_space(std::string_view(s).substr(std::string_view(opt).size()));
+      if (!target.empty() && target[0] == '=') target = trim_space(target.substr(1));
+      include(target, file, lineno, depth);
+      return;
     }
-    // Options after the requirement: --hash=alg:hex (any number).
+    // -e with a VCS URL is a dependency fetched from the repository; -e with a path is the
+    // project itself.
+    if (s == "-e" || s == "--editable") {
+      warn(file, lineno, s + " without a path or URL; skipped");
+      return;
+    }
+    for (const char* opt : {"-e ", "--editable "}) {
+      if (!starts_with(s, opt)) continue;
+      std::string target = trim_space(std::string_view(s).substr(std::string_view(opt).size()));
+      if (target.find("://") != std::string::npos) url_requirement("", target, {}, file, lineno);
+      return;
+    }
+  }
+
+  // The --hash=alg:hex options after a requirement (any number).
+  static std::vector<Hash> hash_options(const std::string& s) {
     std::vector<Hash> hashes;
     size_t opt = s.find(" --");
-    std::string req = trim_space(s.substr(0, opt));
     while (opt != std::string::npos) {
       size_t next = s.find(" --", opt + 3);
       std::string o = trim_space(s.substr(opt + 1, next == std::string::npos ? std::string::npos : next - opt - 1));
@@ -126,12 +128,30 @@ struct Parser {
       }
       opt = next;
     }
+    return hashes;
+  }
+
+  void handle(std::string line, const std::string& file, size_t lineno, int depth) {
+    strip_comment(line);
+    std::string s = trim_space(line);
+    if (s.empty()) return;
+    if (s[0] == '-') {
+      handle_option(s, file, lineno, depth);
+      return;
+    }
+    std::string req = trim_space(s.substr(0, s.find(" --")));
+    std::vector<Hash> hashes = hash_options(s);
     if (req.find("://") != std::string::npos) {  // "name @ URL" (PEP 508) or a bare URL
       size_t at = req.find(" @ ");
       std::string name = at == std::string::npos ? "" : pep508_name(req.substr(0, at));
       url_requirement(name, trim_space(req.substr(at == std::string::npos ? 0 : at + 3)), hashes, file, lineno);
       return;
     }
+    requirement(req, hashes, file, lineno);
+  }
+
+  // "name[extras] (specifiers); marker": pinned by == or ===, else without a version.
+  void requirement(const std::string& req, const std::vector<Hash>& hashes, const std::string& file, size_t lineno) {
     std::string name = pep508_name(req);
     if (name.empty()) {
       warn(file, lineno, "cannot read a requirement in '" + req + "'; skipped");

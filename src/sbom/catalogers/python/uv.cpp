@@ -10,48 +10,58 @@
 namespace hallmark::sbom::internal {
 namespace {
 
-void catalog_uv(const CatalogInput& in, CatalogResult& out) {
-  auto doc = parse_toml(in, out);
-  if (!doc) return;
-  auto* packages = (*doc)["package"].as_array();
-  if (!packages) return;
+struct Pending {
+  std::string ref;
+  const toml::table* pkg;
+  bool is_root;
+};
+
+// The component of one [[package]]; `member`/`is_root` say whether its source makes it a
+// workspace member, and the one at ".".
+Component uv_component(const toml::table& pkg, const std::string& name, const std::string& version,
+                       const CatalogInput& in, bool& member, bool& is_root) {
+  Component c = pypi_component(name, version, in);
+  const toml::table* source = pkg["source"].as_table();
+  if (source) {
+    if (auto e = (*source)["editable"].value<std::string>()) member = true, is_root = *e == ".";
+    if (auto v = (*source)["virtual"].value<std::string>()) member = true, is_root = *v == ".";
+    if (auto g = (*source)["git"].value<std::string>()) {
+      c.qualifiers["vcs_url"] = *g;
+      c.bom_ref = make_purl(c);
+    }
+    if (auto u = (*source)["url"].value<std::string>()) {
+      c.qualifiers["download_url"] = *u;
+      c.bom_ref = make_purl(c);
+    }
+  }
+  if (auto sdist = pkg["sdist"]["hash"].value<std::string>(); sdist && !pkg["wheels"]) {
+    // A package with only an sdist has one artifact, so its hash is the package's.
+    if (starts_with(*sdist, "sha256:")) c.hashes.push_back(Hash{"SHA-256", sdist->substr(7)});
+  }
+  return c;
+}
+
+// One uv.lock being catalogued: packages by name, for the edges that follow.
+struct UvLock {
+  UvLock(const CatalogInput& input, CatalogResult& result) : in(input), out(result) {}
+
+  const CatalogInput& in;
+  CatalogResult& out;
   NameIndex by_name;
   std::map<std::string, std::string> by_name_version;  // "name@version" -> ref
-  struct Pending {
-    std::string ref;
-    const toml::table* pkg;
-    bool is_root;
-  };
   std::vector<Pending> pending;
   std::string root_ref;
-  for (const toml::node& node : *packages) {
-    const toml::table* pkg = node.as_table();
-    if (!pkg) continue;
+  std::vector<std::string> prod;
+
+  void add_package(const toml::table* pkg) {
     auto name = (*pkg)["name"].value<std::string>();
     if (!name) {
       add_warning(out, in, "line " + std::to_string(pkg->source().begin.line) + ": [[package]] without name; skipped");
-      continue;
+      return;
     }
     std::string version = (*pkg)["version"].value_or(std::string());
-    Component c = pypi_component(*name, version, in);
-    const toml::table* source = (*pkg)["source"].as_table();
     bool member = false, is_root = false;
-    if (source) {
-      if (auto e = (*source)["editable"].value<std::string>()) member = true, is_root = *e == ".";
-      if (auto v = (*source)["virtual"].value<std::string>()) member = true, is_root = *v == ".";
-      if (auto g = (*source)["git"].value<std::string>()) {
-        c.qualifiers["vcs_url"] = *g;
-        c.bom_ref = make_purl(c);
-      }
-      if (auto u = (*source)["url"].value<std::string>()) {
-        c.qualifiers["download_url"] = *u;
-        c.bom_ref = make_purl(c);
-      }
-    }
-    if (auto sdist = (*pkg)["sdist"]["hash"].value<std::string>(); sdist && !(*pkg)["wheels"]) {
-      // A package with only an sdist has one artifact, so its hash is the package's.
-      if (starts_with(*sdist, "sha256:")) c.hashes.push_back(Hash{"SHA-256", sdist->substr(7)});
-    }
+    Component c = uv_component(*pkg, *name, version, in, member, is_root);
     by_name[pep503(*name)].push_back(c.bom_ref);
     by_name_version[pep503(*name) + "@" + version] = c.bom_ref;
     pending.push_back({c.bom_ref, pkg, is_root});
@@ -65,7 +75,8 @@ void catalog_uv(const CatalogInput& in, CatalogResult& out) {
       out.components.push_back(std::move(c));
     }
   }
-  auto resolve = [&](const toml::node& dep) -> std::vector<std::string> {
+
+  std::vector<std::string> resolve(const toml::node& dep) const {
     const toml::table* t = dep.as_table();
     if (!t) return {};
     auto name = (*t)["name"].value<std::string>();
@@ -76,27 +87,42 @@ void catalog_uv(const CatalogInput& in, CatalogResult& out) {
     }
     auto it = by_name.find(pep503(*name));
     return it == by_name.end() ? std::vector<std::string>{} : it->second;
-  };
-  std::vector<std::string> prod;
-  for (const Pending& p : pending) {
-    auto edges = [&](const toml::node* arr, bool dev) {
-      if (!arr || !arr->is_array()) return;
-      for (const toml::node& dep : *arr->as_array())
-        for (const std::string& to : resolve(dep)) {
-          if (p.is_root) {
-            if (std::find(out.direct.begin(), out.direct.end(), to) == out.direct.end()) out.direct.push_back(to);
-            if (!dev) prod.push_back(to);
-          } else {
-            add_edge(out, p.ref, to);
-          }
-        }
-    };
-    edges((*p.pkg)["dependencies"].node(), false);
-    if (auto* opt = (*p.pkg)["optional-dependencies"].as_table())
-      for (auto& [extra, arr] : *opt) edges(&arr, false);
-    if (auto* dev = (*p.pkg)["dev-dependencies"].as_table())
-      for (auto& [group, arr] : *dev) edges(&arr, true);
   }
+
+  // The root's dependencies are direct (and, unless dev, production); the others are edges.
+  void edges(const Pending& p, const toml::node* arr, bool dev) {
+    if (!arr || !arr->is_array()) return;
+    for (const toml::node& dep : *arr->as_array())
+      for (const std::string& to : resolve(dep)) {
+        if (p.is_root) {
+          if (std::find(out.direct.begin(), out.direct.end(), to) == out.direct.end()) out.direct.push_back(to);
+          if (!dev) prod.push_back(to);
+        } else {
+          add_edge(out, p.ref, to);
+        }
+      }
+  }
+
+  void link(const Pending& p) {
+    edges(p, (*p.pkg)["dependencies"].node(), false);
+    if (auto* opt = (*p.pkg)["optional-dependencies"].as_table())
+      for (auto& [extra, arr] : *opt) edges(p, &arr, false);
+    if (auto* dev = (*p.pkg)["dev-dependencies"].as_table())
+      for (auto& [group, arr] : *dev) edges(p, &arr, true);
+  }
+};
+
+void catalog_uv(const CatalogInput& in, CatalogResult& out) {
+  auto doc = parse_toml(in, out);
+  if (!doc) return;
+  auto* packages = (*doc)["package"].as_array();
+  if (!packages) return;
+  UvLock lock(in, out);
+  for (const toml::node& node : *packages)
+    if (const toml::table* pkg = node.as_table()) lock.add_package(pkg);
+  for (const Pending& p : lock.pending) lock.link(p);
+  std::vector<std::string>& prod = lock.prod;
+  const std::string& root_ref = lock.root_ref;
   // Members' own dependencies are production dependencies of the workspace.
   for (const Component& m : out.projects)
     if (m.bom_ref != root_ref)

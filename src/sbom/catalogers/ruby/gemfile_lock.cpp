@@ -34,6 +34,52 @@ size_t indent_of(std::string_view line) {
   return i;
 }
 
+// A spec of a GEM, GIT, PATH or PLUGIN SOURCE section, with where that section says it comes from.
+Component gem_component(const GemSpec& g, const std::string& section, const std::string& remote,
+                        const std::string& revision) {
+  Component c;
+  c.purl_type = "gem";
+  c.name = g.name;
+  c.version = g.version;
+  if (!g.platform.empty() && g.platform != "ruby") c.qualifiers["platform"] = g.platform;
+  if (section == "GIT") {
+    c.qualifiers["vcs_url"] = "git+" + remote + (revision.empty() ? "" : "@" + revision);
+    c.properties["hallmark:source"] = "git";
+  } else if (section == "PATH") {
+    c.properties["hallmark:source"] = "path";
+    c.properties["hallmark:gem.path"] = remote;
+  } else if (!remote.empty() && remote != "https://rubygems.org/") {
+    c.qualifiers["repository_url"] = remote;
+  }
+  return c;
+}
+
+// Once every spec is known: CHECKSUMS onto the components, then the edges and the direct set.
+void link_specs(const std::vector<GemSpec>& specs, const std::vector<std::string>& direct_names,
+                const std::map<std::string, std::string>& checksums, ResultBuilder& rb) {
+  std::multimap<std::string, size_t> by_name;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    by_name.emplace(specs[i].name, i);
+    const auto& g = specs[i];
+    std::string key = g.name + " (" + g.version + (g.platform.empty() ? "" : "-" + g.platform) + ")";
+    if (auto it = checksums.find(key); it != checksums.end() && it->second.size() == 64)
+      if (Component* c = rb.find(g.ref)) c->hashes.push_back({"SHA-256", to_lower(it->second)});
+  }
+  // A dependency names a gem, not a platform variant: every locked variant of it is a target
+  // (the lock does not say which platform will be installed).
+  auto targets = [&](const std::string& name) {
+    std::vector<std::string> refs;
+    auto [lo, hi] = by_name.equal_range(name);
+    for (auto it = lo; it != hi; ++it) refs.push_back(specs[it->second].ref);
+    return refs;
+  };
+  for (const auto& g : specs)
+    for (const auto& d : g.deps)
+      for (const auto& t : targets(d)) rb.edge(g.ref, t);  // absent names (bundler itself) skipped
+  for (const auto& d : direct_names)
+    for (const auto& t : targets(d)) rb.direct(t);
+}
+
 void catalog_gemfile_lock(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
   std::vector<GemSpec> specs;
@@ -66,21 +112,7 @@ void catalog_gemfile_lock(const CatalogInput& in, CatalogResult& out) {
           rb.warn("line " + std::to_string(n) + ": unreadable spec \"" + std::string(body) + "\"");
           continue;
         }
-        Component c;
-        c.purl_type = "gem";
-        c.name = g.name;
-        c.version = g.version;
-        if (!g.platform.empty() && g.platform != "ruby") c.qualifiers["platform"] = g.platform;
-        if (section == "GIT") {
-          c.qualifiers["vcs_url"] = "git+" + remote + (revision.empty() ? "" : "@" + revision);
-          c.properties["hallmark:source"] = "git";
-        } else if (section == "PATH") {
-          c.properties["hallmark:source"] = "path";
-          c.properties["hallmark:gem.path"] = remote;
-        } else if (!remote.empty() && remote != "https://rubygems.org/") {
-          c.qualifiers["repository_url"] = remote;
-        }
-        g.ref = rb.add(std::move(c));
+        g.ref = rb.add(gem_component(g, section, remote, revision));
         specs.push_back(std::move(g));
       } else if (ind == 6 && in_specs && !specs.empty()) {
         std::string_view dep = body.substr(0, body.find(" ("));
@@ -98,28 +130,7 @@ void catalog_gemfile_lock(const CatalogInput& in, CatalogResult& out) {
         if (sum.rfind("sha256=", 0) == 0) checksums[std::string(body.substr(0, close + 1))] = sum.substr(7);
     }
   }
-
-  std::multimap<std::string, size_t> by_name;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    by_name.emplace(specs[i].name, i);
-    const auto& g = specs[i];
-    std::string key = g.name + " (" + g.version + (g.platform.empty() ? "" : "-" + g.platform) + ")";
-    if (auto it = checksums.find(key); it != checksums.end() && it->second.size() == 64)
-      if (Component* c = rb.find(g.ref)) c->hashes.push_back({"SHA-256", to_lower(it->second)});
-  }
-  // A dependency names a gem, not a platform variant: every locked variant of it is a target
-  // (the lock does not say which platform will be installed).
-  auto targets = [&](const std::string& name) {
-    std::vector<std::string> refs;
-    auto [lo, hi] = by_name.equal_range(name);
-    for (auto it = lo; it != hi; ++it) refs.push_back(specs[it->second].ref);
-    return refs;
-  };
-  for (const auto& g : specs)
-    for (const auto& d : g.deps)
-      for (const auto& t : targets(d)) rb.edge(g.ref, t);  // absent names (bundler itself) skipped
-  for (const auto& d : direct_names)
-    for (const auto& t : targets(d)) rb.direct(t);
+  link_specs(specs, direct_names, checksums, rb);
 }
 
 bool matches_gemfile_lock(std::string_view filename, std::string_view) {
