@@ -443,10 +443,12 @@ void check_components(const Policy& p, const json& st, Checks& out) {
       consider(string_at(d, {"uri"}));
       consider(string_at(d, {"name"}));
     }
-  if (have_components || !hits.empty())
+  if (have_components || !hits.empty()) {
+    std::vector<std::string> denied(hits.begin(), hits.end());
     add(out, "policy.deniedComponents", hits.empty(), "none of " + join(p.denied_components),
-        hits.empty() ? "none" : join(std::vector<std::string>(hits.begin(), hits.end())));
-  else
+        hits.empty() ? "none" : join(denied));
+    out.back().offending = std::move(denied);
+  } else
     out.push_back({"policy.deniedComponents", true, "none of " + join(p.denied_components),
                    "no SBOM components among the byproducts to judge", true});
 }

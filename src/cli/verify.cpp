@@ -40,11 +40,7 @@ void log_failure(const VerifyResult& r, const VerifyOptions& v, const std::strin
   // A denied component is its own event, one per component, for SIEM rules that key on it.
   for (const auto& c : r.checks) {
     if (c.passed || c.check != "policy.deniedComponents") continue;
-    size_t start = 0;
-    while (start < c.actual.size()) {
-      size_t comma = c.actual.find(", ", start);
-      std::string purl = c.actual.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      start = comma == std::string::npos ? c.actual.size() : comma + 2;
+    for (const auto& purl : c.offending) {
       DeniedComponent d;
       d.purl = purl;
       d.rule = c.expected;

@@ -31,4 +31,20 @@ node "$PEERS_SRC/validate-cdx.mjs" --refs-error "$ARTIFACT.workspace.cdx.json" >
 echo '{"requireSbom": true}' >policy.json
 expect_status 0 out.txt "$HM" verify --artifact "$ARTIFACT" --key ../k.pub --policy policy.json
 expect_contains out.txt PASSED
+# Two denied components: verify fails naming both, and logs one event per component (the purls
+# reach the event log as they are, not re-split from the FAILED line's text).
+echo '{"deniedComponents": ["pkg:pypi/requests@*", "pkg:npm/ms@*"]}' >deny.json
+expect_status 1 out.txt "$HM" verify --artifact "$ARTIFACT" --key ../k.pub --policy deny.json
+expect_contains out.txt "FAILED: policy.deniedComponents"
+$PY - .hallmark/events.otlp.jsonl <<'PY' || fail "denied-component events are not one per purl"
+import json, sys
+purls = []
+for line in open(sys.argv[1]):
+    for rl in json.loads(line).get("resourceLogs", []):
+        for sl in rl["scopeLogs"]:
+            for r in sl["logRecords"]:
+                a = {x["key"]: x["value"].get("stringValue") for x in r["attributes"]}
+                if "hallmark.component.purl" in a: purls.append(a["hallmark.component.purl"])
+assert sorted(purls) == ["pkg:npm/ms@2.1.3", "pkg:pypi/requests@2.31.0"], purls
+PY
 pass "attest --sbom"

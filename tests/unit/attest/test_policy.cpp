@@ -156,6 +156,12 @@ TEST_CASE("attest::policy_sbom_network_components") {
   CHECK(find(r, "policy.requireSbom")->passed);
   CHECK_FALSE(find(r, "policy.deniedComponents")->passed);
   CHECK(find(r, "policy.deniedComponents")->actual == "pkg:npm/left-pad@1.3.0");
+  // The denied purls as data, one each, for verify's one telemetry event per component.
+  p.denied_components = {"pkg:npm/*"};
+  r = evaluate_policy(p, st, {});
+  CHECK(find(r, "policy.deniedComponents")->offending ==
+        std::vector<std::string>{"pkg:npm/left-pad@1.3.0", "pkg:npm/ok@1"});
+  CHECK(find(r, "policy.deniedComponents")->actual == "pkg:npm/left-pad@1.3.0, pkg:npm/ok@1");
 
   p.denied_network_destinations = {"10.0.0.1"};
   p.denied_components = {"pkg:pypi/*"};
