@@ -116,6 +116,51 @@ Result<AttestOutcome> write_statement_only(const AttestOptions& o, const std::ve
   return out;
 }
 
+// --sbom: the SBOMs are byproducts of the provenance (added to `po`) and signed statements of
+// their own (returned, unsigned). Files are named after the provenance's `output`.
+Result<std::vector<nlohmann::json>> add_sboms(const AttestOptions& o, const StepRecord& first_step,
+                                              const nlohmann::json& subjects, const fs::path& output,
+                                              ProvenanceOptions& po, AttestOutcome& out, Diagnostics& diag) {
+  fs::path workspace = first_step.workspace.empty() ? fs::path(".") : fs::path(first_step.workspace);
+  fs::path prefix = materials_path_for(output);  // "<out>.materials.json" -> "<out>"
+  prefix.replace_extension();
+  prefix.replace_extension();
+  auto sb = make_sbom_attestations(workspace, subjects, prefix, o.env, diag, o.image_bom);
+  if (!sb) return sb.error();
+  for (auto& f : sb->files) {
+    out.sbom_files.push_back(f.path);
+    po.sboms.push_back(std::move(f));
+  }
+  return std::move(sb->statements);
+}
+
+// Every statement is signed over its exact embedded payload bytes. In .intoto.jsonl they are
+// lines of one file (provenance first), returned; as bundles, the provenance's is returned and
+// each SBOM's is written beside its SBOM (out.extra_outputs).
+Result<std::string> sign_statements(const std::vector<nlohmann::json>& statements, const SigningKey& key, bool bundle,
+                                    AttestOutcome& out) {
+  std::string content;
+  for (size_t i = 0; i < statements.size(); ++i) {
+    auto env = sign_dsse(kInTotoPayloadType, statement_payload(statements[i]), key);
+    if (!env) return env.error();
+    if (!bundle) {
+      content += dsse_to_line(*env) + "\n";
+      continue;
+    }
+    auto b = sigstore_bundle(*env, key.keyid());
+    if (!b) return b.error();
+    if (i == 0) {
+      content = b->dump(2) + "\n";
+    } else {
+      fs::path extra = out.sbom_files[i - 1];
+      extra += ".sigstore.json";
+      HALLMARK_TRY(write_file_atomic(extra, b->dump(2) + "\n"));
+      out.extra_outputs.push_back(extra);
+    }
+  }
+  return content;
+}
+
 }  // namespace
 
 Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hallmark_version, Diagnostics& diag) {
@@ -164,18 +209,9 @@ Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hall
   if (!o.materials_inline) po.materials_list_name = materials.filename().string();
   std::vector<nlohmann::json> sbom_statements;
   if (o.sbom) {
-    // SBOMs are byproducts of the provenance and signed statements of their own.
-    fs::path workspace = steps->front().workspace.empty() ? fs::path(".") : fs::path(steps->front().workspace);
-    fs::path prefix = materials_path_for(output);  // "<out>.materials.json" -> "<out>"
-    prefix.replace_extension();
-    prefix.replace_extension();
-    auto sb = make_sbom_attestations(workspace, first->statement["subject"], prefix, o.env, diag, o.image_bom);
+    auto sb = add_sboms(o, steps->front(), first->statement["subject"], output, po, out, diag);
     if (!sb) return sb.error();
-    for (auto& f : sb->files) {
-      out.sbom_files.push_back(f.path);
-      po.sboms.push_back(std::move(f));
-    }
-    sbom_statements = std::move(sb->statements);
+    sbom_statements = std::move(*sb);
   }
   // Every check passed: now the run's root span joins the event log (once per run, however
   // often attest or `telemetry close` ran), so that the chain head signed below covers it.
@@ -188,31 +224,12 @@ Result<AttestOutcome> attest_run(const AttestOptions& o, const std::string& hall
   if (!prov) return prov.error();
   use_image_subject(*prov);
 
-  // Every statement is signed over its exact embedded payload bytes. In .intoto.jsonl they are
-  // lines of one file (provenance first); as bundles, one file each.
   std::vector<nlohmann::json> statements{prov->statement};
   statements.insert(statements.end(), sbom_statements.begin(), sbom_statements.end());
-  std::string content;
-  for (size_t i = 0; i < statements.size(); ++i) {
-    auto env = sign_dsse(kInTotoPayloadType, statement_payload(statements[i]), *key);
-    if (!env) return env.error();
-    if (!o.bundle) {
-      content += dsse_to_line(*env) + "\n";
-      continue;
-    }
-    auto bundle = sigstore_bundle(*env, key->keyid());
-    if (!bundle) return bundle.error();
-    if (i == 0) {
-      content = bundle->dump(2) + "\n";
-    } else {
-      fs::path extra = out.sbom_files[i - 1];
-      extra += ".sigstore.json";
-      HALLMARK_TRY(write_file_atomic(extra, bundle->dump(2) + "\n"));
-      out.extra_outputs.push_back(extra);
-    }
-  }
+  auto content = sign_statements(statements, *key, o.bundle, out);
+  if (!content) return content.error();
   if (!materials.empty()) HALLMARK_TRY(write_file_atomic(materials, prov->materials_list));
-  HALLMARK_TRY(write_file_atomic(output, content));
+  HALLMARK_TRY(write_file_atomic(output, *content));
   if (o.close_run) HALLMARK_TRY(dir.close_run());
 
   out.output = output;

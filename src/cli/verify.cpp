@@ -19,6 +19,16 @@ void emit_cli_metrics(const Globals& g, const std::vector<otlp::Metric>& metrics
 
 namespace {
 
+struct VerifyCliOptions {
+  VerifyOptions verify;
+  std::string artifact, provenance, policy, events, record_dir, trusted_root;
+  std::vector<std::string> keys;
+  bool print_provenance = false;
+  bool json = false;
+  std::string image;
+  std::vector<std::string> insecure;
+};
+
 // A failed verification is a security event: logged where the pipeline's telemetry goes.
 void log_failure(const VerifyResult& r, const VerifyOptions& v, const std::string& record_dir_flag, const Globals& g) {
   namespace fs = std::filesystem;
@@ -82,109 +92,111 @@ int verify_image_cli(const VerifyOptions& v, const std::string& image, const std
   return r->result.passed ? 0 : 1;
 }
 
-}  // namespace
-
-Runner setup_verify(CLI::App& sub, Globals& g) {
-  struct Opts {
-    VerifyOptions verify;
-    std::string artifact, provenance, policy, events, record_dir, trusted_root;
-    std::vector<std::string> keys;
-    bool print_provenance = false;
-    bool json = false;
-    std::string image;
-    std::vector<std::string> insecure;
-  };
-  auto o = std::make_shared<Opts>();
+void add_verify_options(CLI::App& sub, VerifyCliOptions& o) {
   sub.footer("Checks, in order: the signature with a trusted key (keyless bundles: certificate chain, SCT,\n"
              "transparency log, timestamps, signature, identity; docs/verify.md), payloadType, _type,\n"
              "predicateType, the artifact's sha256 among the subjects, builder.id, source, then the policy.\n"
              "Exit status: 0 passed, 1 verification failed, 2 usage or I/O error.");
-  sub.add_option("--artifact,-a", o->artifact, "The file to deploy");
-  sub.add_option("--artifact-digest", o->verify.artifact_digest,
+  sub.add_option("--artifact,-a", o.artifact, "The file to deploy");
+  sub.add_option("--artifact-digest", o.verify.artifact_digest,
                  "sha256:HEX of the artifact, instead of --artifact (needs --provenance)");
-  sub.add_option("--image", o->image,
+  sub.add_option("--image", o.image,
                  "Verify a container image instead: every attestation stored for its digest "
                  "(cosign tag, OCI referrers, a cosign save layout) is checked; docs/images.md");
-  sub.add_option("--insecure-registry", o->insecure, "With --image: allow plain HTTP to this registry HOST[:PORT]");
-  sub.add_option("--provenance,-p", o->provenance,
+  sub.add_option("--insecure-registry", o.insecure, "With --image: allow plain HTTP to this registry HOST[:PORT]");
+  sub.add_option("--provenance,-p", o.provenance,
                  "DSSE envelope, .intoto.jsonl or Sigstore bundle (default: beside the artifact)");
-  sub.add_option("--key,-k", o->keys,
+  sub.add_option("--key,-k", o.keys,
                  "Trusted public key (SPKI PEM); repeatable; not needed for keyless Sigstore bundles");
-  sub.add_option("--trusted-root", o->trusted_root,
+  sub.add_option("--trusted-root", o.trusted_root,
                  "Sigstore trusted root JSON (default: the shipped public-good root; docs/verify.md)");
-  sub.add_option("--certificate-identity", o->verify.identity.san,
+  sub.add_option("--certificate-identity", o.verify.identity.san,
                  "Keyless: the signing certificate's SAN (URI or email), exact");
-  sub.add_option("--certificate-identity-regexp", o->verify.identity.san_regexp,
-                 "Keyless: the SAN matches this regexp");
-  sub.add_option("--certificate-oidc-issuer", o->verify.identity.issuer,
+  sub.add_option("--certificate-identity-regexp", o.verify.identity.san_regexp, "Keyless: the SAN matches this regexp");
+  sub.add_option("--certificate-oidc-issuer", o.verify.identity.issuer,
                  "Keyless: the certificate's OIDC issuer, exact");
-  sub.add_option("--certificate-oidc-issuer-regexp", o->verify.identity.issuer_regexp,
+  sub.add_option("--certificate-oidc-issuer-regexp", o.verify.identity.issuer_regexp,
                  "Keyless: the OIDC issuer matches this regexp");
-  sub.add_option("--source-branch", o->verify.build.source_branch,
+  sub.add_option("--source-branch", o.verify.build.source_branch,
                  "Keyless (GitHub): the certificate's source ref is this branch");
-  sub.add_option("--source-tag", o->verify.build.source_tag,
+  sub.add_option("--source-tag", o.verify.build.source_tag,
                  "Keyless (GitHub): the certificate's source ref is this tag");
-  sub.add_option("--source-versioned-tag", o->verify.build.source_versioned_tag,
+  sub.add_option("--source-versioned-tag", o.verify.build.source_versioned_tag,
                  "Keyless (GitHub): a tag with this semver prefix (v13 matches v13.0.30)");
-  sub.add_option("--builder-id", o->verify.builder_id,
+  sub.add_option("--builder-id", o.verify.builder_id,
                  "Require this builder.id (keyless: the certificate's Build Signer URI[@ref])");
-  sub.add_option("--source-uri", o->verify.source_uri,
+  sub.add_option("--source-uri", o.verify.source_uri,
                  "Require this source repository (keyless: the certificate's and the provenance's)");
-  sub.add_option("--source-ref", o->verify.source_ref, "Require this source ref (branch/tag name or refs/...)");
-  sub.add_option("--policy", o->policy, "Policy JSON (docs/policy.md)");
-  sub.add_flag("--allow-raw-ecdsa", o->verify.allow_raw_ecdsa,
-               "Accept raw r||s ECDSA signatures (not DSSE conformant)");
-  sub.add_option("--events", o->events,
+  sub.add_option("--source-ref", o.verify.source_ref, "Require this source ref (branch/tag name or refs/...)");
+  sub.add_option("--policy", o.policy, "Policy JSON (docs/policy.md)");
+  sub.add_flag("--allow-raw-ecdsa", o.verify.allow_raw_ecdsa, "Accept raw r||s ECDSA signatures (not DSSE conformant)");
+  sub.add_option("--events", o.events,
                  "Check that this event log (events.otlp.jsonl) is complete and unaltered against the chain head the "
                  "provenance signs");
   sub.add_option(
-      "--record-dir", o->record_dir,
+      "--record-dir", o.record_dir,
       "Where a failed verification is logged as a telemetry event (default: $HALLMARK_DIR or ./.hallmark, if present)");
-  sub.add_flag("--print-provenance", o->print_provenance, "Print the verified statement");
-  sub.add_flag("--json", o->json, "Print the result as JSON");
+  sub.add_flag("--print-provenance", o.print_provenance, "Print the verified statement");
+  sub.add_flag("--json", o.json, "Print the result as JSON");
+}
 
+// The library's options from the flags; an error is a usage error (exit 2).
+Result<VerifyOptions> prepare_verify(const VerifyCliOptions& o, const Globals& g) {
+  VerifyOptions v = o.verify;
+  if (int(!o.artifact.empty()) + int(!v.artifact_digest.empty()) + int(!o.image.empty()) != 1)
+    return make_error("verify needs exactly one of --artifact FILE, --artifact-digest sha256:HEX and --image REF");
+  v.artifact = o.artifact;
+  v.trusted_root = o.trusted_root;
+  if (auto d = g.env.find("HALLMARK_DATA_DIR"); d != g.env.end()) v.data_dir = d->second;
+  v.provenance = o.provenance;
+  v.policy = o.policy;
+  for (const auto& k : o.keys) v.keys.emplace_back(k);
+  if (!o.events.empty()) {
+    auto check = event_log_check(o.events);
+    if (!check) return check.error();
+    v.extra_checks.push_back(std::move(*check));
+  }
+  return v;
+}
+
+// The result on stdout (lines or JSON), the failure's telemetry event, the metric; the exit status.
+int report_verify(const VerifyResult& r, const VerifyOptions& v, const VerifyCliOptions& o, const Globals& g) {
+  if (o.json) {
+    nlohmann::json j = r.to_json();
+    if (o.print_provenance && r.passed) j["statement"] = r.statement;
+    std::printf("%s\n", dump_json(j, 2).c_str());
+  } else {
+    for (const auto& line : r.lines(v.artifact)) std::printf("%s\n", line.c_str());
+    if (o.print_provenance && r.passed) std::printf("%s\n", dump_json(r.statement, 2).c_str());
+  }
+  if (!r.passed) log_failure(r, v, o.record_dir, g);
+  // A passed verification is counted only where metrics are exported: appending to the record
+  // dir's log otherwise would change a log whose head attest already signed, for nothing.
+  bool exporting = g.env.count("OTEL_EXPORTER_OTLP_ENDPOINT") || g.env.count("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT");
+  if (!r.passed || exporting)
+    emit_cli_metrics(g, {verify_result_metric(r.passed, uint64_t(unix_nanos(std::chrono::system_clock::now())))});
+  return r.passed ? 0 : 1;
+}
+
+}  // namespace
+
+Runner setup_verify(CLI::App& sub, Globals& g) {
+  auto o = std::make_shared<VerifyCliOptions>();
+  add_verify_options(sub, *o);
   return [o, &g] {
-    VerifyOptions v = o->verify;
-    if (int(!o->artifact.empty()) + int(!v.artifact_digest.empty()) + int(!o->image.empty()) != 1) {
-      say_error("verify needs exactly one of --artifact FILE, --artifact-digest sha256:HEX and --image REF");
+    auto v = prepare_verify(*o, g);
+    if (!v) {
+      say_error(v.message());
       return 2;
     }
-    v.artifact = o->artifact;
-    v.trusted_root = o->trusted_root;
-    if (auto d = g.env.find("HALLMARK_DATA_DIR"); d != g.env.end()) v.data_dir = d->second;
-    v.provenance = o->provenance;
-    v.policy = o->policy;
-    for (const auto& k : o->keys) v.keys.emplace_back(k);
-    if (!o->events.empty()) {
-      auto check = event_log_check(o->events);
-      if (!check) {
-        say_error(check.message());
-        return 2;
-      }
-      v.extra_checks.push_back(std::move(*check));
-    }
     if (!o->image.empty())
-      return verify_image_cli(v, o->image, o->insecure, o->json, o->print_provenance, o->record_dir, g);
-    auto r = verify_artifact(v);
+      return verify_image_cli(*v, o->image, o->insecure, o->json, o->print_provenance, o->record_dir, g);
+    auto r = verify_artifact(*v);
     if (!r) {
       say_error(r.message());
       return 2;
     }
-    if (o->json) {
-      nlohmann::json j = r->to_json();
-      if (o->print_provenance && r->passed) j["statement"] = r->statement;
-      std::printf("%s\n", dump_json(j, 2).c_str());
-    } else {
-      for (const auto& line : r->lines(v.artifact)) std::printf("%s\n", line.c_str());
-      if (o->print_provenance && r->passed) std::printf("%s\n", dump_json(r->statement, 2).c_str());
-    }
-    if (!r->passed) log_failure(*r, v, o->record_dir, g);
-    // A passed verification is counted only where metrics are exported: appending to the record
-    // dir's log otherwise would change a log whose head attest already signed, for nothing.
-    bool exporting = g.env.count("OTEL_EXPORTER_OTLP_ENDPOINT") || g.env.count("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT");
-    if (!r->passed || exporting)
-      emit_cli_metrics(g, {verify_result_metric(r->passed, uint64_t(unix_nanos(std::chrono::system_clock::now())))});
-    return r->passed ? 0 : 1;
+    return report_verify(*r, *v, *o, g);
   };
 }
 
