@@ -253,8 +253,8 @@ bool run_command(StepContext& s) {
   Result<ChildOutcome> child = make_error("not run");
   bool traced = false;
   if (s.options.trace) {
-    std::string why;
-    if (!trace_available(&why)) {
+    if (Status can = trace_available(); !can.ok()) {
+      const std::string& why = can.message();
       if (s.options.require_trace) return command_failed(s, "--require-trace: tracing is not possible here: " + why);
       s.warn("", "tracing is not possible here (" + why + "); running untraced");
     } else if (auto t = spawn_traced(spawn, trace_options(s)); t.ok()) {

@@ -87,8 +87,7 @@ std::string percent_encode_baggage(const std::string& text) {
   return out;
 }
 
-std::optional<std::vector<std::pair<std::string, std::string>>> parse_key_value_list(const std::string& text,
-                                                                                     std::string* why) {
+Result<std::vector<std::pair<std::string, std::string>>> parse_key_value_list(const std::string& text) {
   std::vector<std::pair<std::string, std::string>> out;
   size_t start = 0;
   while (start <= text.size()) {
@@ -101,20 +100,11 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_key_value_
       continue;  // "a=1,,b=2": empty list members are allowed by the baggage grammar's OWS
     }
     size_t eq = member.find('=');
-    if (eq == std::string::npos) {
-      if (why) *why = "entry '" + member + "' has no '='";
-      return std::nullopt;
-    }
+    if (eq == std::string::npos) return make_error("entry '" + member + "' has no '='");
     auto key = percent_decode(trim(member.substr(0, eq)));
     auto value = percent_decode(trim(member.substr(eq + 1)));
-    if (!key || !value) {
-      if (why) *why = "entry '" + member + "' has a bad percent-escape";
-      return std::nullopt;
-    }
-    if (key->empty()) {
-      if (why) *why = "entry '" + member + "' has an empty key";
-      return std::nullopt;
-    }
+    if (!key || !value) return make_error("entry '" + member + "' has a bad percent-escape");
+    if (key->empty()) return make_error("entry '" + member + "' has an empty key");
     out.emplace_back(*key, *value);
     if (end == text.size()) break;
   }
@@ -146,9 +136,8 @@ ExporterConfig exporter_config(const EnvMap& env, const TelemetryOptions& option
 
   std::string headers = first_set(env, {"OTEL_EXPORTER_OTLP_HEADERS"});
   if (!headers.empty()) {
-    std::string why;
-    if (auto kv = parse_key_value_list(headers, &why)) c.headers = *kv;
-    else diag.warn("", "ignoring OTEL_EXPORTER_OTLP_HEADERS: " + why);
+    if (auto kv = parse_key_value_list(headers)) c.headers = *kv;
+    else diag.warn("", "ignoring OTEL_EXPORTER_OTLP_HEADERS: " + kv.message());
   }
   std::string compression = first_set(env, {"OTEL_EXPORTER_OTLP_COMPRESSION"});
   if (compression == "gzip") c.gzip = true;
@@ -173,8 +162,8 @@ otlp::Resource telemetry_resource(const EnvMap& env, const std::string& version,
   otlp::set_attribute(r.attributes, "service.name", std::string("hallmark"));
   std::string attrs = env_get(env, "OTEL_RESOURCE_ATTRIBUTES");
   if (!trim(attrs).empty()) {
-    std::string why;
-    if (auto kv = parse_key_value_list(attrs, &why)) {
+    auto kv = parse_key_value_list(attrs);
+    if (kv) {
       for (auto& [k, v] : *kv) {
         // The event log's own fields: a resource copy would be found before the line's own.
         if (k.rfind("hallmark.chain.", 0) == 0) {
@@ -184,7 +173,7 @@ otlp::Resource telemetry_resource(const EnvMap& env, const std::string& version,
         otlp::set_attribute(r.attributes, k, v);
       }
     } else {
-      diag.warn("", "ignoring OTEL_RESOURCE_ATTRIBUTES: " + why);
+      diag.warn("", "ignoring OTEL_RESOURCE_ATTRIBUTES: " + kv.message());
     }
   }
   std::string service = trim(env_get(env, "OTEL_SERVICE_NAME"));

@@ -29,10 +29,9 @@ void remember_caller(const fs::path& dir, const RunInfo& run, const EnvMap& env,
   trace_state = sanitize_tracestate(env_get(env, "TRACESTATE"));
   auto it = env.find("TRACEPARENT");
   if (it == env.end()) return;
-  std::string why;
-  auto tp = parse_traceparent(it->second, &why);
+  auto tp = parse_traceparent(it->second);
   if (!tp) {
-    diag.warn("", "ignoring malformed TRACEPARENT (" + why + ")");
+    diag.warn("", "ignoring malformed TRACEPARENT (" + tp.message() + ")");
     return;
   }
   if (tp->trace_id != run.trace_id) {
@@ -126,7 +125,7 @@ std::string current_trace_id(const fs::path& dir, const EnvMap& env) {
     json j = json::parse(*text, nullptr, false);
     if (j.is_object() && j.value("trace_id", std::string()).size() == 32) return j["trace_id"].get<std::string>();
   }
-  std::string seed = trace_id_seed(env, std::nullopt, nullptr);
+  std::string seed = trace_id_seed(env, std::nullopt);
   return seed.empty() ? random_trace_id() : seed;
 }
 

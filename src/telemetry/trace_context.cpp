@@ -29,26 +29,20 @@ std::string random_hex(size_t bytes) {
   return hex;
 }
 
-bool fail(std::string* why, const char* msg) {
-  if (why) *why = msg;
-  return false;
-}
-
 }  // namespace
 
-std::optional<TraceParent> parse_traceparent(std::string_view v, std::string* why) {
+Result<TraceParent> parse_traceparent(std::string_view v) {
   // version "-" trace-id "-" parent-id "-" trace-flags = 2+1+32+1+16+1+2 = 55 chars.
-  if (v.size() < 55) return fail(why, "too short (need 55 characters)"), std::nullopt;
-  if (v[2] != '-' || v[35] != '-' || v[52] != '-') return fail(why, "fields not separated by '-'"), std::nullopt;
+  if (v.size() < 55) return make_error("too short (need 55 characters)");
+  if (v[2] != '-' || v[35] != '-' || v[52] != '-') return make_error("fields not separated by '-'");
   std::string_view version = v.substr(0, 2), trace = v.substr(3, 32), span = v.substr(36, 16), flags = v.substr(53, 2);
   if (!is_lower_hex(version) || !is_lower_hex(trace) || !is_lower_hex(span) || !is_lower_hex(flags))
-    return fail(why, "fields must be lowercase hex"), std::nullopt;
-  if (version == "ff") return fail(why, "version ff is invalid"), std::nullopt;
-  if (version == "00" && v.size() != 55) return fail(why, "version 00 has exactly four fields"), std::nullopt;
-  if (version != "00" && v.size() > 55 && v[55] != '-')
-    return fail(why, "unexpected data after trace-flags"), std::nullopt;
-  if (all_zero(trace)) return fail(why, "all-zero trace-id"), std::nullopt;
-  if (all_zero(span)) return fail(why, "all-zero parent-id"), std::nullopt;
+    return make_error("fields must be lowercase hex");
+  if (version == "ff") return make_error("version ff is invalid");
+  if (version == "00" && v.size() != 55) return make_error("version 00 has exactly four fields");
+  if (version != "00" && v.size() > 55 && v[55] != '-') return make_error("unexpected data after trace-flags");
+  if (all_zero(trace)) return make_error("all-zero trace-id");
+  if (all_zero(span)) return make_error("all-zero parent-id");
   TraceParent tp;
   tp.trace_id = std::string(trace);
   tp.span_id = std::string(span);
@@ -87,13 +81,10 @@ std::string derive_trace_id(const CiContext& ci) {
   return id;
 }
 
-std::string trace_id_seed(const EnvMap& env, const std::optional<CiContext>& ci, std::string* warning) {
-  auto it = env.find("TRACEPARENT");
-  if (it != env.end()) {
-    std::string why;
-    if (auto tp = parse_traceparent(it->second, &why)) return tp->trace_id;
-    if (warning) *warning = "ignoring malformed TRACEPARENT (" + why + ")";
-  }
+std::string trace_id_seed(const EnvMap& env, const std::optional<CiContext>& ci) {
+  // A malformed TRACEPARENT is reported once, by the step's telemetry (which also reads it).
+  if (auto it = env.find("TRACEPARENT"); it != env.end())
+    if (auto tp = parse_traceparent(it->second)) return tp->trace_id;
   if (ci && !ci->run_id.empty()) return derive_trace_id(*ci);
   return {};
 }

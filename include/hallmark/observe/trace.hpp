@@ -44,8 +44,8 @@ struct TracedOutcome {
   std::vector<RecordTampering> record_tampering;
 };
 
-// True when ptrace + seccomp can be used here; otherwise `why` says what is missing.
-bool trace_available(std::string* why);
+// Whether ptrace + seccomp can be used here; the error says what is missing.
+Status trace_available();
 // Returns an error only when the command was never started (the caller then runs it untraced);
 // once started, the command runs to completion and its outcome is returned with what was seen.
 Result<TracedOutcome> spawn_traced(const SpawnOptions& spawn, const TraceOptions& options);

@@ -9,6 +9,7 @@
 #include "hallmark/telemetry/otlp.hpp"
 
 #include "hallmark/util/diagnostics.hpp"
+#include "hallmark/util/result.hpp"
 
 #include <chrono>
 #include <optional>
@@ -49,9 +50,8 @@ struct ExporterConfig {
 };
 
 // `key=value,key2=value2` (W3C Baggage syntax without properties), keys and values trimmed and
-// percent-decoded. Any malformed member makes the whole list invalid: nullopt + `why`.
-std::optional<std::vector<std::pair<std::string, std::string>>> parse_key_value_list(const std::string& text,
-                                                                                     std::string* why);
+// percent-decoded. Any malformed member makes the whole list invalid (the error names it).
+Result<std::vector<std::pair<std::string, std::string>>> parse_key_value_list(const std::string& text);
 // RFC 3986 percent-decoding; nullopt on a bad escape.
 std::optional<std::string> percent_decode(const std::string& text);
 // Percent-encodes what is not allowed in a baggage value.

@@ -3,6 +3,7 @@
 // `hallmark run` of one CI job (separate processes, separate machines) lands in one trace.
 #pragma once
 
+#include "hallmark/util/result.hpp"
 #include "hallmark/context/environment.hpp"
 #include "hallmark/model/context.hpp"
 
@@ -20,8 +21,8 @@ struct TraceParent {
 
 // Parses a traceparent header value per W3C Trace Context level 2 §3.2: version 00 has exactly
 // four fields; a higher version may append fields after the flags; version ff is invalid;
-// upper-case hex is invalid. Returns nullopt and sets `why` on any violation.
-std::optional<TraceParent> parse_traceparent(std::string_view value, std::string* why = nullptr);
+// upper-case hex is invalid. The error names the violation.
+Result<TraceParent> parse_traceparent(std::string_view value);
 std::string format_traceparent(const TraceParent& tp);  // "00-<trace>-<span>-<flags>"
 
 // tracestate is passed on unchanged when it is plausibly valid (≤ 32 list members, ≤ 512 chars
@@ -37,8 +38,8 @@ std::string derive_trace_id(const CiContext& ci);
 
 // What the record dir should seed a new run's trace id with: an incoming TRACEPARENT's trace id
 // (the run becomes part of the caller's trace), else derive_trace_id in CI, else "" (random).
-// `warning` is set when TRACEPARENT is present but malformed (it is then ignored).
-std::string trace_id_seed(const EnvMap& env, const std::optional<CiContext>& ci, std::string* warning = nullptr);
+// A malformed TRACEPARENT is ignored here (StepTelemetry::begin reports it).
+std::string trace_id_seed(const EnvMap& env, const std::optional<CiContext>& ci);
 
 // The run's root span id, a pure function of the trace id so every step names the same parent
 // without coordinating.

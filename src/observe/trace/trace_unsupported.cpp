@@ -4,10 +4,7 @@
 
 namespace hallmark {
 
-bool trace_available(std::string* why) {
-  if (why) *why = "process tracing is implemented for Linux on x86_64 and aarch64 only";
-  return false;
-}
+Status trace_available() { return make_error("process tracing is implemented for Linux on x86_64 and aarch64 only"); }
 
 Result<TracedOutcome> spawn_traced(const SpawnOptions&, const TraceOptions&) {
   return make_error("process tracing is implemented for Linux on x86_64 and aarch64 only");

@@ -110,8 +110,8 @@ const ProcessRecord* find_process(const TraceSection& t, const std::string& exe_
 TEST_SUITE_BEGIN("trace");
 
 TEST_CASE("trace::available_here") {
-  std::string why;
-  CHECK_MESSAGE(trace_available(&why), why);
+  Status st = trace_available();
+  CHECK_MESSAGE(st.ok(), (st.ok() ? "" : st.message()));
 }
 
 TEST_CASE("trace::shell_pipeline") {

@@ -70,16 +70,12 @@ std::string fsid_key(const void* fsid) { return std::string(static_cast<const ch
 
 }  // namespace
 
-std::unique_ptr<ReadWatch> ReadWatch::start(std::string* why) {
-  auto fail = [&](std::string text) {
-    if (why) *why = std::move(text);
-    return std::unique_ptr<ReadWatch>();
-  };
+Result<std::unique_ptr<ReadWatch>> ReadWatch::start() {
   // Unlimited queue: an overflow would silently lose reads; the stop loop drains it often.
   const int fd =
       ::fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_QUEUE | FAN_REPORT_DFID_NAME,
                       O_RDONLY | O_LARGEFILE);
-  if (fd < 0) return fail(std::string("fanotify: ") + std::strerror(errno));
+  if (fd < 0) return make_error(std::string("fanotify: ") + std::strerror(errno));
   std::unique_ptr<ReadWatch> w(new ReadWatch);
   w->fd_ = fd;
   std::map<dev_t, std::string> seen;  // filesystem -> its one mount point
@@ -89,30 +85,30 @@ std::unique_ptr<ReadWatch> ReadWatch::start(std::string* why) {
     if (::stat(m.point.c_str(), &st) != 0) {
       if (errno == ENOENT) continue;  // its mount point was removed: nothing can be opened there
       // e.g. a FUSE mount that denies root: unwatched, its reads would go silently unrecorded.
-      return fail("fanotify: cannot stat " + m.point + ": " + std::strerror(errno));
+      return make_error("fanotify: cannot stat " + m.point + ": " + std::strerror(errno));
     }
     if (auto it = seen.find(st.st_dev); it != seen.end()) {
       if (it->second == m.point) continue;  // the same mount listed again (over-mounted)
       // A path is resolved through one mount; a second one would make it ambiguous.
-      return fail("fanotify: " + m.point + " and " + it->second + " are the same filesystem (bind mount)");
+      return make_error("fanotify: " + m.point + " and " + it->second + " are the same filesystem (bind mount)");
     }
     seen.emplace(st.st_dev, m.point);
     // FAN_CLOSE_NOWRITE, not FAN_OPEN: it is reported exactly for files opened without write
     // access (FAN_OPEN also fires for the opens for writing the stop loop records itself), when
     // the last reference goes: at close, or at unmap/exit for a mapped library.
     if (::fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_CLOSE_NOWRITE, AT_FDCWD, m.point.c_str()) != 0)
-      return fail("fanotify: cannot watch " + m.point + " (" + m.type + "): " + std::strerror(errno));
+      return make_error("fanotify: cannot watch " + m.point + " (" + m.type + "): " + std::strerror(errno));
     struct statfs sfs {};
     // Not O_PATH: open_by_handle_at() refuses such a descriptor (EBADF).
     const int mfd = ::open(m.point.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (mfd < 0 || ::fstatfs(mfd, &sfs) != 0) {
       if (mfd >= 0) ::close(mfd);
-      return fail("fanotify: cannot open " + m.point + ": " + std::strerror(errno));
+      return make_error("fanotify: cannot open " + m.point + ": " + std::strerror(errno));
     }
     w->mounts_.emplace_back(fsid_key(&sfs.f_fsid), mfd);
   }
-  if (w->mounts_.empty()) return fail("fanotify: no filesystem to watch");
-  return w;
+  if (w->mounts_.empty()) return make_error("fanotify: no filesystem to watch");
+  return Result<std::unique_ptr<ReadWatch>>(std::move(w));
 }
 
 ReadWatch::~ReadWatch() {

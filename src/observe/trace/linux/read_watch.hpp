@@ -8,6 +8,8 @@
 // What it cannot see, failed read-only opens, is then not counted (docs/record-format.md).
 #pragma once
 
+#include "hallmark/util/result.hpp"
+
 #include <sys/types.h>
 
 #include <cstdint>
@@ -22,10 +24,10 @@ namespace hallmark::observe::internal {
 
 class ReadWatch {
 public:
-  // Marks every non-pseudo filesystem mounted here. nullptr, with `why`, when fanotify is not
-  // permitted or a filesystem cannot be watched unambiguously (no file handles, bind mounts):
-  // the caller then stops for every open as before.
-  static std::unique_ptr<ReadWatch> start(std::string* why);
+  // Marks every non-pseudo filesystem mounted here. An error when fanotify is not permitted or
+  // a filesystem cannot be watched unambiguously (no file handles, bind mounts): the caller then
+  // stops for every open as before.
+  static Result<std::unique_ptr<ReadWatch>> start();
   ~ReadWatch();
   ReadWatch(const ReadWatch&) = delete;
   ReadWatch& operator=(const ReadWatch&) = delete;

@@ -48,7 +48,12 @@ Rusage children_rusage_delta(const rusage& before, const rusage& after) {
 // record uses the path it was given.
 std::unique_ptr<observe::internal::ReadWatch> start_read_watch(const TraceOptions& options, std::string& note) {
   if (!options.watch_reads) return nullptr;
-  std::unique_ptr<observe::internal::ReadWatch> reads = observe::internal::ReadWatch::start(&note);
+  auto started = observe::internal::ReadWatch::start();
+  if (!started) {
+    note = started.message();
+    return nullptr;
+  }
+  std::unique_ptr<observe::internal::ReadWatch> reads = std::move(*started);
   if (reads)
     for (const auto& root : {options.workspace, options.record_dir}) {
       std::error_code ec;

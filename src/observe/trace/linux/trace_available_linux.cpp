@@ -72,13 +72,13 @@ std::string probe() {
 
 }  // namespace
 
-bool trace_available(std::string* why) {
+Status trace_available() {
   // One probe per process: the answer does not change while hallmark runs.
   static std::once_flag once;
   static std::string reason;
   std::call_once(once, [] { reason = probe(); });
-  if (why) *why = reason;
-  return reason.empty();
+  if (!reason.empty()) return make_error(reason);
+  return ok_status();
 }
 
 }  // namespace hallmark
