@@ -210,6 +210,27 @@ TEST_CASE("telemetry::semconv_task_worker_vcs_exec") {
   CHECK(otlp::find_attribute(merged.attributes, "vcs.ref.head.revision") != nullptr);
 }
 
+// Problems with the caller's context reach the sink the step passed down, each said once, and
+// leave telemetry working: a bad TRACEPARENT is ignored, grpc falls back to http/json.
+TEST_CASE("telemetry::begin_reports_bad_context_into_the_sink") {
+  hmtest::TempDir tmp("begin");
+  RunInfo run;
+  run.id = "run-1";
+  run.started = "2026-11-26T09:59:59.000Z";
+  run.trace_id = "0af7651916cd43dd8448eb211c80319c";
+  TelemetryOptions o;
+  o.enabled = true;
+  EnvMap env{{"TRACEPARENT", "00-garbage"}, {"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"}};
+  Diagnostics diag;
+  auto t = StepTelemetry::begin(o, run, tmp.path, "build", env, diag);
+  CHECK(t.child_env().size() >= 1);
+  CHECK(diag.lines() ==
+        std::vector<std::string>{"ignoring malformed TRACEPARENT (too short (need 55 characters))",
+                                 "OTEL_EXPORTER_OTLP_PROTOCOL='grpc' is not supported by hallmark (http/json or "
+                                 "http/protobuf); sending http/json instead"});
+  t.finish(StepRecord{});
+}
+
 TEST_CASE("telemetry::step_telemetry_end_to_end_with_sink") {
   test::OtlpSink sink;
   REQUIRE(sink.port() > 0);
