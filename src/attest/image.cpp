@@ -97,7 +97,7 @@ Result<ImageAttestOutcome> attest_image(const ImageAttestOptions& o, const std::
   return out;
 }
 
-Result<ImageVerifyResult> verify_image(const ImageVerifyOptions& o) {
+Result<ImageVerifyResult> verify_image(const ImageVerifyOptions& o, Diagnostics& diag) {
   std::unique_ptr<oci::ImageSource> source;
   auto r = resolve_subject(o.reference, o.source, &source);
   if (!r) return r.error();
@@ -108,15 +108,14 @@ Result<ImageVerifyResult> verify_image(const ImageVerifyOptions& o) {
   oci::FoundAttestations found;
   if (r->ref.transport == oci::Transport::registry) {
     oci::RegistryClient registry = client_for(r->ref, o.source);
-    auto f = oci::fetch_registry_attestations(registry, r->subject.digest);
+    auto f = oci::fetch_registry_attestations(registry, r->subject.digest, diag);
     if (!f) return f.error();
     found = std::move(*f);
   } else {
-    auto f = oci::fetch_layout_attestations(*source);
+    auto f = oci::fetch_layout_attestations(*source, diag);
     if (!f) return f.error();
     found = std::move(*f);
   }
-  out.warnings = std::move(found.warnings);
   std::vector<AttestationDocument> documents;
   for (auto& a : found.items) {
     out.found.push_back(a.where);

@@ -69,13 +69,14 @@ int verify_image_cli(const VerifyOptions& v, const std::string& image, const std
   io.reference = image;
   io.source.env = g.env;
   io.source.insecure_registries = insecure;
-  auto r = verify_image(io);
+  Diagnostics diag;
+  auto r = verify_image(io, diag);
   if (!r) {
     say_error(r.message());
     return 2;
   }
   if (g.verbosity >= 2)
-    for (const auto& w : r->warnings) say("warning: " + w);
+    for (const auto& line : diag.lines()) say("warning: " + line);
   if (json) {
     nlohmann::json j = r->to_json();
     if (print_provenance && r->result.passed) j["statement"] = r->result.statement;

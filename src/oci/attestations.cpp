@@ -165,10 +165,10 @@ namespace {
 
 // The DSSE layers of a cosign attestation manifest.
 void dsse_layers(const std::function<Result<std::string>(const Descriptor&)>& fetch, const Manifest& m,
-                 const std::string& where, FoundAttestations& out) {
+                 const std::string& where, FoundAttestations& out, Diagnostics& diag) {
   auto layers = manifest_layers(m);
   if (!layers) {
-    out.warnings.push_back(where + ": " + layers.message());
+    diag.warn(where, layers.message());
     return;
   }
   for (size_t i = 0; i < layers->size(); ++i) {
@@ -177,30 +177,30 @@ void dsse_layers(const std::function<Result<std::string>(const Descriptor&)>& fe
     auto blob = fetch(d);
     std::string label = where + " layer " + std::to_string(i) + " (" + d.digest + ")";
     if (!blob) {
-      out.warnings.push_back(label + ": " + blob.message());
+      diag.warn(label, blob.message());
       continue;
     }
     out.items.push_back(StoredAttestation{label, std::move(*blob), false, d.annotations});
   }
 }
 
-void bundle_referrer(RegistryClient& registry, const Descriptor& ref, FoundAttestations& out) {
+void bundle_referrer(RegistryClient& registry, const Descriptor& ref, FoundAttestations& out, Diagnostics& diag) {
   std::string where = "referrer " + ref.digest;
   auto m = registry.get_manifest(ref.digest);
   if (!m || !*m) {
-    out.warnings.push_back(where + ": " + (m ? std::string("manifest unknown") : m.message()));
+    diag.warn(where, m ? std::string("manifest unknown") : m.message());
     return;
   }
   auto layers = manifest_layers(**m);
   if (!layers) {
-    out.warnings.push_back(where + ": " + layers.message());
+    diag.warn(where, layers.message());
     return;
   }
   for (const auto& d : *layers) {
     if (d.media_type != kSigstoreBundleArtifact) continue;
     auto blob = registry.get_small_blob(d);
     if (!blob) {
-      out.warnings.push_back(where + ": " + blob.message());
+      diag.warn(where, blob.message());
       continue;
     }
     out.items.push_back(StoredAttestation{where, std::move(*blob), true, ref.annotations});
@@ -209,13 +209,14 @@ void bundle_referrer(RegistryClient& registry, const Descriptor& ref, FoundAttes
 
 }  // namespace
 
-Result<FoundAttestations> fetch_registry_attestations(RegistryClient& registry, const std::string& subject_digest) {
+Result<FoundAttestations> fetch_registry_attestations(RegistryClient& registry, const std::string& subject_digest,
+                                                      Diagnostics& diag) {
   FoundAttestations out;
   std::string tag = cosign_attestation_tag(subject_digest);
   auto att = registry.get_manifest(tag);
   if (!att) return att.error();
   if (*att)
-    dsse_layers([&](const Descriptor& d) { return registry.get_small_blob(d); }, **att, "cosign tag " + tag, out);
+    dsse_layers([&](const Descriptor& d) { return registry.get_small_blob(d); }, **att, "cosign tag " + tag, out, diag);
   auto refs = registry.referrers(subject_digest);
   if (!refs) return refs.error();
   json index;
@@ -230,25 +231,25 @@ Result<FoundAttestations> fetch_registry_attestations(RegistryClient& registry, 
     for (size_t i = 0; i < index["manifests"].size(); ++i) {
       auto d = Descriptor::from_json(index["manifests"][i], "referrers of " + subject_digest);
       if (!d) {
-        out.warnings.push_back(d.message());
+        diag.warn("", d.message());
         continue;
       }
-      if (d->artifact_type == kSigstoreBundleArtifact) bundle_referrer(registry, *d, out);
+      if (d->artifact_type == kSigstoreBundleArtifact) bundle_referrer(registry, *d, out, diag);
     }
   return out;
 }
 
-Result<FoundAttestations> fetch_layout_attestations(ImageSource& layout) {
+Result<FoundAttestations> fetch_layout_attestations(ImageSource& layout, Diagnostics& diag) {
   FoundAttestations out;
   for (const auto& d : layout.layout_attestations()) {
     auto bytes = layout.fetch_small(d);
     std::string where = "layout atts " + d.digest;
     if (!bytes) {
-      out.warnings.push_back(where + ": " + bytes.message());
+      diag.warn(where, bytes.message());
       continue;
     }
     dsse_layers([&](const Descriptor& l) { return layout.fetch_small(l); }, Manifest{kOciManifest, d.digest, *bytes},
-                where, out);
+                where, out, diag);
   }
   return out;
 }

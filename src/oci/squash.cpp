@@ -64,14 +64,14 @@ bool link_escapes(const std::string& link_path, const std::string& target) {
 
 class SquashVisitor : public TarVisitor {
 public:
-  SquashVisitor(SquashedImage& out, size_t layer, const std::string& layer_name)
-      : out_(out), layer_(layer), name_(layer_name) {}
+  SquashVisitor(SquashedImage& out, Diagnostics& diag, size_t layer, const std::string& layer_name)
+      : out_(out), diag_(diag), layer_(layer), name_(layer_name) {}
 
   Status entry(const TarEntry& e) override {
     ++ordinal_;
     bool absolute = false;
     auto clean = clean_layer_path(e.path, absolute);
-    auto warn = [&](const std::string& why) { out_.warnings.push_back(name_ + ": " + why); };
+    auto warn = [&](std::string why) { diag_.warn(name_, std::move(why)); };
     if (!clean) {
       warn("entry \"" + e.path + "\" climbs out of the root with \"..\"; skipped");
       return ok_status();
@@ -127,6 +127,7 @@ private:
   }
 
   SquashedImage& out_;
+  Diagnostics& diag_;
   size_t layer_;
   std::string name_;
   uint64_t ordinal_ = 0;
@@ -184,11 +185,11 @@ private:
 
 }  // namespace
 
-Result<SquashedImage> squash_layers(ImageSource& source, const std::vector<Descriptor>& layers,
+Result<SquashedImage> squash_layers(ImageSource& source, const std::vector<Descriptor>& layers, Diagnostics& diag,
                                     const SquashLimits& limits) {
   SquashedImage out;
   for (size_t i = 0; i < layers.size(); ++i) {
-    SquashVisitor v(out, i, "layer " + std::to_string(i) + " (" + layers[i].digest + ")");
+    SquashVisitor v(out, diag, i, "layer " + std::to_string(i) + " (" + layers[i].digest + ")");
     HALLMARK_TRY(stream_layer(source, layers[i], i, limits, v));
   }
   return out;

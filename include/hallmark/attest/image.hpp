@@ -47,7 +47,6 @@ struct ImageVerifyResult {
   std::string tag;                 // the tag resolved (empty for a digest reference)
   std::vector<std::string> found;  // where each attestation came from
   std::string attestation;         // which one passed (or got furthest)
-  std::vector<std::string> warnings;
 
   nlohmann::json to_json() const;
   std::vector<std::string> lines() const;
@@ -55,6 +54,7 @@ struct ImageVerifyResult {
 
 // An error (exit 2) for usage and I/O problems, an unreachable registry or an image that does not
 // exist; everything about the attestations is a result (exit 1 when none passes).
-Result<ImageVerifyResult> verify_image(const ImageVerifyOptions& options);
+// `diag`: stored attestations that could not be read (skipped).
+Result<ImageVerifyResult> verify_image(const ImageVerifyOptions& options, Diagnostics& diag);
 
 }  // namespace hallmark

@@ -9,6 +9,7 @@
 //  - `cosign save` layouts: index.json entries annotated kind=dev.cosignproject.cosign/atts.
 #pragma once
 
+#include "hallmark/util/diagnostics.hpp"
 #include "hallmark/oci/image.hpp"
 #include "hallmark/oci/registry.hpp"
 
@@ -52,13 +53,13 @@ Result<std::string> push_referrer_bundle(RegistryClient& registry, const Descrip
                                          const std::string& created);
 
 // Every attestation stored for `subject_digest`, from all three places (the layout only for a
-// layout source). Unreadable individual entries are skipped with a warning; an unreachable
-// registry is an error.
+// layout source). Unreadable individual entries are skipped with a warning in `diag`; an
+// unreachable registry is an error.
 struct FoundAttestations {
   std::vector<StoredAttestation> items;
-  std::vector<std::string> warnings;
 };
-Result<FoundAttestations> fetch_registry_attestations(RegistryClient& registry, const std::string& subject_digest);
-Result<FoundAttestations> fetch_layout_attestations(ImageSource& layout);
+Result<FoundAttestations> fetch_registry_attestations(RegistryClient& registry, const std::string& subject_digest,
+                                                      Diagnostics& diag);
+Result<FoundAttestations> fetch_layout_attestations(ImageSource& layout, Diagnostics& diag);
 
 }  // namespace hallmark::oci

@@ -8,6 +8,7 @@
 // and expansion ratio of each layer are bounded (gzip bombs are errors).
 #pragma once
 
+#include "hallmark/util/diagnostics.hpp"
 #include "hallmark/oci/image.hpp"
 
 #include <cstdint>
@@ -35,10 +36,10 @@ struct TreeEntry {
 
 struct SquashedImage {
   std::map<std::string, TreeEntry> entries;  // relative paths, no leading "/" or "./"
-  std::vector<std::string> warnings;         // one per skipped or suspicious entry
 };
 
-Result<SquashedImage> squash_layers(ImageSource& source, const std::vector<Descriptor>& layers,
+// `diag`: one warning per skipped or suspicious entry, its layer as the subject.
+Result<SquashedImage> squash_layers(ImageSource& source, const std::vector<Descriptor>& layers, Diagnostics& diag,
                                     const SquashLimits& limits = {});
 
 // Called with each wanted file's content in pieces; `last` marks the end of the file.

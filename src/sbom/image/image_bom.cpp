@@ -207,7 +207,8 @@ Result<ImageBom> build_image_bom(const ImageBomOptions& o) {
   if (!source) return source.error();
   auto image = oci::resolve_image(**source, *platform);
   if (!image) return image.error();
-  auto tree = oci::squash_layers(**source, image->layers, o.limits);
+  Diagnostics squashed;
+  auto tree = oci::squash_layers(**source, image->layers, squashed, o.limits);
   if (!tree) return tree.error();
 
   Collector col(o, image->layers);
@@ -229,7 +230,7 @@ Result<ImageBom> build_image_bom(const ImageBomOptions& o) {
   out.layers = image->layers.size();
   out.files = tree->entries.size();
   out.bom = merge_results(image_component(*ref, image->top_digest, *image), std::move(results), o.include_dev);
-  for (const auto& w : tree->warnings) out.bom.warnings.push_back(Diagnostic{ref->to_string(), w});
+  for (const auto& w : squashed.take()) out.bom.warnings.push_back(Diagnostic{ref->to_string(), to_line(w)});
   for (auto& w : col.warnings) out.bom.warnings.push_back(std::move(w));
   return out;
 }
