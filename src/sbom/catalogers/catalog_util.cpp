@@ -60,7 +60,7 @@ std::string pep503(std::string_view name) {
   return out;
 }
 
-std::vector<Hash> sri_to_hashes(std::string_view integrity, std::string* problem) {
+SriHashes sri_to_hashes(std::string_view integrity) {
   struct Alg {
     const char* prefix;
     const char* name;
@@ -95,8 +95,7 @@ std::vector<Hash> sri_to_hashes(std::string_view integrity, std::string* problem
     }
   }
   if (out.empty() && why.empty() && !integrity.empty()) why = "no sha512/sha384/sha256/sha1 value";
-  if (problem != nullptr) *problem = out.empty() ? why : std::string();
-  return out;
+  return {out, out.empty() ? why : std::string()};
 }
 
 std::string integrity_warning(const std::string& what, std::string_view integrity, const std::string& problem) {

@@ -33,7 +33,11 @@ std::string pep503(std::string_view name);
 // are skipped, as SRI says; a value that does not decode to a digest of its algorithm's length,
 // or an integrity with no usable token, is skipped and described in `problem` (for a warning:
 // a lockfile that says "integrity" must not silently lose it).
-std::vector<Hash> sri_to_hashes(std::string_view integrity, std::string* problem = nullptr);
+struct SriHashes {
+  std::vector<Hash> hashes;
+  std::string problem;  // empty when at least one hash was read
+};
+SriHashes sri_to_hashes(std::string_view integrity);
 // The warning for a bad integrity of `what` ("ms@2.1.3"), empty when `problem` is.
 std::string integrity_warning(const std::string& what, std::string_view integrity, const std::string& problem);
 

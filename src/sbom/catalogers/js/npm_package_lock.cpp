@@ -42,8 +42,9 @@ void apply_version(Component& c, const std::string& version, const std::string& 
 void add_hashes(Component& c, const json& e, const CatalogInput& in, CatalogResult& out) {
   auto it = e.find("integrity");
   if (it == e.end() || !it->is_string()) return;
-  std::string problem, integrity = it->get<std::string>();
-  c.hashes = sri_to_hashes(integrity, &problem);
+  const std::string& integrity = it->get_ref<const std::string&>();
+  auto [hashes, problem] = sri_to_hashes(integrity);
+  c.hashes = std::move(hashes);
   if (!problem.empty())
     add_warning(out, in,
                 "line " + std::to_string(find_line(in.content, integrity)) + ": " +

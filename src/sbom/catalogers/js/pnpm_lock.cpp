@@ -73,8 +73,9 @@ struct PnpmCatalog {
     auto [it, fresh] = index.emplace(c.bom_ref, out.components.size());
     if (fresh) {
       if (const YamlNode* res = meta ? meta->get("resolution") : nullptr) {
-        std::string problem, integrity = res->str("integrity");
-        c.hashes = sri_to_hashes(integrity, &problem);
+        std::string integrity = res->str("integrity");
+        auto [hashes, problem] = sri_to_hashes(integrity);
+        c.hashes = std::move(hashes);
         if (!problem.empty()) add_warning(out, in, integrity_warning(c.bom_ref, integrity, problem));
       }
       if (meta && meta->get("dev")) {

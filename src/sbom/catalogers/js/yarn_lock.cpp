@@ -161,8 +161,8 @@ std::vector<std::string> add_classic_components(const std::vector<ClassicEntry>&
     if (range.rfind("npm:", 0) == 0) name = split_descriptor(range.substr(4)).first;
     if (range.rfind("file:", 0) == 0 || range.rfind("link:", 0) == 0) continue;  // local folders
     Component c = npm_component(name, e.version, in);
-    std::string problem;
-    c.hashes = sri_to_hashes(e.integrity, &problem);
+    auto [hashes, problem] = sri_to_hashes(e.integrity);
+    c.hashes = std::move(hashes);
     if (!problem.empty())
       add_warning(out, in,
                   "line " + std::to_string(e.line) + ": " +
