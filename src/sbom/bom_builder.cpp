@@ -175,6 +175,100 @@ void merge_into(Component& into, Component&& from) {
   if (into.supplier.empty()) into.supplier = std::move(from.supplier);
 }
 
+// The components of every result merged by purl, and how each result's own refs map onto them.
+struct MergedComponents {
+  std::map<std::string, Component> by_purl;
+  std::vector<std::map<std::string, std::string>> ref_maps;  // per result: its ref -> the merged one
+  std::set<std::string> dropped_dev;                         // refs left out on purpose (dev-only, no --include-dev)
+};
+
+// A cataloger's bom_ref is normally its purl; map whatever it used to the merged component's ref
+// so its edges follow. Moves the components and warnings out of `results`.
+MergedComponents merge_components(std::vector<CatalogResult>& results, const Component& root,
+                                  std::vector<Diagnostic>& warnings) {
+  const std::string root_purl = root.purl_type.empty() ? "" : make_purl(root);
+  MergedComponents m;
+  m.ref_maps.resize(results.size());
+  for (size_t i = 0; i < results.size(); ++i) {
+    CatalogResult& r = results[i];
+    for (Diagnostic& w : r.warnings) warnings.push_back(std::move(w));
+    auto absorb = [&](Component& c, bool project) {
+      std::string purl = make_purl(c);
+      std::string old_ref = c.bom_ref.empty() ? purl : c.bom_ref;
+      if (!root_purl.empty() && purl == root_purl) {
+        m.ref_maps[i][old_ref] = root.bom_ref;  // the project itself: metadata.component
+        return;
+      }
+      if (project && c.type == "library") c.type = "application";
+      m.ref_maps[i][old_ref] = purl;
+      c.bom_ref = purl;
+      auto it = m.by_purl.find(purl);
+      if (it == m.by_purl.end()) m.by_purl.emplace(purl, std::move(c));
+      else merge_into(it->second, std::move(c));
+    };
+    for (Component& c : r.components) absorb(c, false);
+    for (Component& c : r.projects) absorb(c, true);
+  }
+  return m;
+}
+
+// Decided after merging: a package that is dev in one manifest and required in another is required.
+void drop_dev_only(MergedComponents& m) {
+  for (auto it = m.by_purl.begin(); it != m.by_purl.end();) {
+    if (it->second.scope == Scope::excluded) {
+      m.dropped_dev.insert(it->first);
+      it = m.by_purl.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+// Every result's edges, remapped to merged refs; an edge to nothing catalogued is dropped and
+// counted in one warning.
+std::map<std::string, std::set<std::string>> dependency_graph(const std::string& root_ref,
+                                                              const std::vector<CatalogResult>& results,
+                                                              const MergedComponents& m,
+                                                              std::vector<Diagnostic>& warnings) {
+  std::map<std::string, std::set<std::string>> graph;
+  graph[root_ref];
+  for (auto& [purl, c] : m.by_purl) graph[purl];
+  size_t dangling = 0;
+  std::string first_dangling;
+  for (size_t i = 0; i < results.size(); ++i) {
+    // A ref the result did not define itself may still name a component another manifest
+    // found (refs are purls), e.g. a workspace member's lockfile pointing at a shared package.
+    auto map_ref = [&](const std::string& ref) -> std::string {
+      auto it = m.ref_maps[i].find(ref);
+      if (it != m.ref_maps[i].end()) return it->second;
+      return m.by_purl.count(ref) || m.dropped_dev.count(ref) ? ref : std::string();
+    };
+    auto link = [&](const std::string& from, const std::string& to_raw) {
+      std::string to = map_ref(to_raw);
+      if (to.empty() || (!graph.count(to))) {
+        if (!m.dropped_dev.count(to.empty() ? to_raw : to)) {
+          ++dangling;
+          if (first_dangling.empty()) first_dangling = from + " -> " + to_raw;
+        }
+        return;
+      }
+      if (from != to) graph[from].insert(to);
+    };
+    for (const std::string& d : results[i].direct) link(root_ref, d);
+    for (auto& [from_raw, tos] : results[i].edges) {
+      std::string from = map_ref(from_raw);
+      if (from.empty() || !graph.count(from)) continue;  // edges of a dropped dev package
+      for (const std::string& to : tos) link(from, to);
+    }
+  }
+  if (dangling)
+    warnings.push_back(Diagnostic{"", std::to_string(dangling) +
+                                          " dependency edge(s) point at no catalogued component "
+                                          "and were dropped (first: " +
+                                          first_dangling + ")"});
+  return graph;
+}
+
 }  // namespace
 
 CatalogResult catalog_file(const std::string& display_path, std::string_view content, const fs::path& dir,
@@ -195,90 +289,17 @@ CatalogResult catalog_file(const std::string& display_path, std::string_view con
 Bom merge_results(Component root, std::vector<CatalogResult> results, bool include_dev) {
   Bom bom;
   if (root.bom_ref.empty()) root.bom_ref = root.purl_type.empty() ? "root:" + root.name : make_purl(root);
-  const std::string root_purl = root.purl_type.empty() ? "" : make_purl(root);
-
-  // 1. Components by purl. A cataloger's bom_ref is normally its purl; map whatever it used to
-  //    the merged component's ref so its edges follow.
-  std::map<std::string, Component> by_purl;
-  std::set<std::string> dropped_dev;  // refs left out on purpose (dev-only, no --include-dev)
-  std::vector<std::map<std::string, std::string>> ref_maps(results.size());
-  for (size_t i = 0; i < results.size(); ++i) {
-    CatalogResult& r = results[i];
-    for (Diagnostic& w : r.warnings) bom.warnings.push_back(std::move(w));
-    auto absorb = [&](Component& c, bool project) {
-      std::string purl = make_purl(c);
-      std::string old_ref = c.bom_ref.empty() ? purl : c.bom_ref;
-      if (!root_purl.empty() && purl == root_purl) {
-        ref_maps[i][old_ref] = root.bom_ref;  // the project itself: metadata.component
-        return;
-      }
-      if (project && c.type == "library") c.type = "application";
-      ref_maps[i][old_ref] = purl;
-      c.bom_ref = purl;
-      auto it = by_purl.find(purl);
-      if (it == by_purl.end()) by_purl.emplace(purl, std::move(c));
-      else merge_into(it->second, std::move(c));
-    };
-    for (Component& c : r.components) absorb(c, false);
-    for (Component& c : r.projects) absorb(c, true);
-  }
-  // 2. Dev-only packages are left out unless asked for (decided after merging: a package that is
-  //    dev in one manifest and required in another is required).
-  if (!include_dev) {
-    for (auto it = by_purl.begin(); it != by_purl.end();) {
-      if (it->second.scope == Scope::excluded) {
-        dropped_dev.insert(it->first);
-        it = by_purl.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
-  // 3. bom-refs: the purl. Two components can only share one if the purl is the same, and those
-  //    were merged, so refs are unique; the root gets a distinct one if it collides.
-  if (by_purl.count(root.bom_ref)) root.bom_ref += "#root";
-
-  // 4. Edges, remapped and checked.
-  std::map<std::string, std::set<std::string>> graph;
-  graph[root.bom_ref];
-  for (auto& [purl, c] : by_purl) graph[purl];
-  size_t dangling = 0;
-  std::string first_dangling;
-  for (size_t i = 0; i < results.size(); ++i) {
-    // A ref the result did not define itself may still name a component another manifest
-    // found (refs are purls), e.g. a workspace member's lockfile pointing at a shared package.
-    auto map_ref = [&](const std::string& ref) -> std::string {
-      auto it = ref_maps[i].find(ref);
-      if (it != ref_maps[i].end()) return it->second;
-      return by_purl.count(ref) || dropped_dev.count(ref) ? ref : std::string();
-    };
-    auto link = [&](const std::string& from, const std::string& to_raw) {
-      std::string to = map_ref(to_raw);
-      if (to.empty() || (!graph.count(to))) {
-        if (!dropped_dev.count(to.empty() ? to_raw : to)) {
-          ++dangling;
-          if (first_dangling.empty()) first_dangling = from + " -> " + to_raw;
-        }
-        return;
-      }
-      if (from != to) graph[from].insert(to);
-    };
-    for (const std::string& d : results[i].direct) link(root.bom_ref, d);
-    for (auto& [from_raw, tos] : results[i].edges) {
-      std::string from = map_ref(from_raw);
-      if (from.empty() || !graph.count(from)) continue;  // edges of a dropped dev package
-      for (const std::string& to : tos) link(from, to);
-    }
-  }
-  if (dangling)
-    bom.warnings.push_back(Diagnostic{"", std::to_string(dangling) +
-                                              " dependency edge(s) point at no catalogued component "
-                                              "and were dropped (first: " +
-                                              first_dangling + ")"});
+  MergedComponents merged = merge_components(results, root, bom.warnings);
+  // Dev-only packages are left out unless asked for.
+  if (!include_dev) drop_dev_only(merged);
+  // bom-refs: the purl. Two components can only share one if the purl is the same, and those
+  // were merged, so refs are unique; the root gets a distinct one if it collides.
+  if (merged.by_purl.count(root.bom_ref)) root.bom_ref += "#root";
+  std::map<std::string, std::set<std::string>> graph = dependency_graph(root.bom_ref, results, merged, bom.warnings);
 
   bom.root = std::move(root);
-  bom.components.reserve(by_purl.size());
-  for (auto& [purl, c] : by_purl) {
+  bom.components.reserve(merged.by_purl.size());
+  for (auto& [purl, c] : merged.by_purl) {
     std::sort(c.occurrences.begin(), c.occurrences.end());
     bom.components.push_back(std::move(c));
   }

@@ -443,29 +443,131 @@ std::string_view resources_of(const std::string& line, const char* field, std::s
 constexpr size_t kMaxBatchBytes = 4u << 20;
 constexpr size_t kMaxBatchLines = 256;
 
+// What is left of the log past the done mark, and what the sent list says of it.
+struct PendingLog {
+  SentList sent;
+  std::vector<EventLine> lines;
+  size_t before = 0;  // lines of the log before the first one read
+};
+
+// Warns and returns nothing when the log cannot be read.
+std::optional<PendingLog> read_pending(const fs::path& log, Diagnostics& diag) {
+  PendingLog p;
+  p.sent = read_sent(sent_list_path(log));
+  auto lines = read_event_lines(log, p.sent.done_offset);
+  if (!lines.ok()) {
+    diag.warn("", lines.message());
+    return std::nullopt;
+  }
+  p.lines = std::move(lines.value());
+  // The offset is ignored (and the whole log read) when it no longer fits the file.
+  p.before = !p.lines.empty() && p.lines.front().offset == 0 ? 0 : p.sent.done_lines;
+  return p;
+}
+
+size_t count_unsent(const PendingLog& p) {
+  size_t n = 0;
+  for (const auto& l : p.lines)
+    if (!p.sent.digests.count(l.digest)) ++n;
+  return n;
+}
+
+// One request body from todo[i] on: up to kMaxBatchLines lines and kMaxBatchBytes (a bigger line
+// goes alone). Moves i past the lines taken.
+std::string batch_body(const std::vector<const EventLine*>& todo, const char* field, size_t& i) {
+  std::string body = std::string("{\"") + field + "\":[";
+  bool empty = true;
+  size_t bytes = 0, first = i;
+  while (i < todo.size() && i - first < kMaxBatchLines &&
+         (i == first || bytes + todo[i]->text.size() < kMaxBatchBytes)) {
+    std::string scratch;
+    if (std::string_view inner = resources_of(todo[i]->text, field, scratch); !inner.empty()) {
+      if (!empty) body += ',';
+      body += inner;
+      empty = false;
+    }
+    bytes += todo[i]->text.size();
+    ++i;
+  }
+  body += "]}";
+  return body;
+}
+
+// Marks todo[first, end) in the sent list, one append for the batch; a line marked rejected is
+// never sent again.
+void record_sent(const fs::path& log, const std::vector<const EventLine*>& todo, size_t first, size_t end,
+                 bool rejected, std::set<std::string>& finished, Diagnostics& diag) {
+  std::string marks;
+  for (size_t k = first; k < end; ++k) {
+    marks += todo[k]->digest + (rejected ? " rejected\n" : "\n");
+    finished.insert(todo[k]->digest);
+  }
+  marks.pop_back();
+  Status st = append_line_locked(sent_list_path(log), marks);
+  if (!st.ok()) diag.warn("", st.message());
+}
+
+// Sends one signal's unsent lines in batches. A batch the collector could not take before the
+// deadline ends this signal (the rest stays unsent), not the others.
+void send_signal(const fs::path& log, const PendingLog& pending, otlp::Signal signal, const ExporterConfig& cfg,
+                 const ExportDeadline& deadline, FlushStats& stats, Diagnostics& diag,
+                 std::set<std::string>& finished) {
+  const bool traces = signal == otlp::Signal::traces, metrics = signal == otlp::Signal::metrics;
+  const std::string& url = traces ? cfg.traces_url : metrics ? cfg.metrics_url : cfg.logs_url;
+  std::vector<const EventLine*> todo;
+  for (const auto& l : pending.lines)
+    if (l.traces == traces && l.metrics == metrics && !l.digest.empty() && !pending.sent.digests.count(l.digest))
+      todo.push_back(&l);
+  stats.pending += todo.size();
+  if (url.empty()) {
+    stats.not_configured += todo.size();
+    return;
+  }
+  const char* field = traces ? "resourceSpans" : metrics ? "resourceMetrics" : "resourceLogs";
+  size_t i = 0;
+  while (i < todo.size()) {
+    size_t first = i;
+    std::string body = batch_body(todo, field, i);
+    size_t rejected_items = 0;
+    PostOutcome out = post_with_retry(url, body, signal, cfg, deadline, stats, diag, rejected_items);
+    if (out == PostOutcome::gave_up) {
+      stats.unsent += todo.size() - first;
+      return;
+    }
+    record_sent(log, todo, first, i, out == PostOutcome::rejected, finished, diag);
+    (out == PostOutcome::accepted ? stats.sent : stats.rejected) += i - first;
+  }
+}
+
+// Advances the done mark over the leading lines that are now all sent or rejected (a line
+// without a chain digest can never be sent: it does not hold the mark back).
+void advance_done_mark(const fs::path& log, const PendingLog& pending, const std::set<std::string>& finished,
+                       Diagnostics& diag) {
+  const auto& lines = pending.lines;
+  size_t k = 0;
+  while (k < lines.size() &&
+         (lines[k].digest.empty() || pending.sent.digests.count(lines[k].digest) || finished.count(lines[k].digest)))
+    ++k;
+  if (k == 0) return;
+  uint64_t offset = k < lines.size() ? lines[k].offset : lines[k - 1].offset + lines[k - 1].text.size() + 1;
+  if (offset > pending.sent.done_offset) {
+    Status st = append_line_locked(sent_list_path(log),
+                                   "@done " + std::to_string(offset) + " " + std::to_string(pending.before + k));
+    if (!st.ok()) diag.warn("", st.message());
+  }
+}
+
 }  // namespace
 
 FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg, const ExportDeadline& deadline,
                            Diagnostics& diag) {
   FlushStats stats;
   if (std::string why; curl_api(&why) == nullptr) diag.warn("", "cannot export telemetry: " + why);
-  SentList sent = read_sent(sent_list_path(log));
-  auto lines = read_event_lines(log, sent.done_offset);
-  if (!lines.ok()) {
-    diag.warn("", lines.message());
-    return stats;
-  }
-  auto count_unsent = [&] {
-    size_t n = 0;
-    for (const auto& l : *lines)
-      if (!sent.digests.count(l.digest)) ++n;
-    return n;
-  };
-  // The offset is ignored (and the whole log read) when it no longer fits the file.
-  size_t before = !lines->empty() && lines->front().offset == 0 ? 0 : sent.done_lines;
-  stats.lines = before + lines->size();
-  if (!cfg.exporting() || lines->empty()) {
-    stats.not_configured = count_unsent();
+  std::optional<PendingLog> pending = read_pending(log, diag);
+  if (!pending) return stats;
+  stats.lines = pending->before + pending->lines.size();
+  if (!cfg.exporting() || pending->lines.empty()) {
+    stats.not_configured = count_unsent(*pending);
     return stats;
   }
   ExportLock lock(export_lock_path(log), deadline);
@@ -474,78 +576,13 @@ FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg, const
     return stats;
   }
   // Re-read under the lock: a peer may have appended or exported since.
-  sent = read_sent(sent_list_path(log));
-  lines = read_event_lines(log, sent.done_offset);
-  if (!lines.ok()) {
-    diag.warn("", lines.message());
-    return stats;
-  }
-  before = !lines->empty() && lines->front().offset == 0 ? 0 : sent.done_lines;
-  stats.lines = before + lines->size();
+  pending = read_pending(log, diag);
+  if (!pending) return stats;
+  stats.lines = pending->before + pending->lines.size();
   std::set<std::string> finished;  // sent or rejected by this flush
-  for (otlp::Signal signal : {otlp::Signal::traces, otlp::Signal::logs, otlp::Signal::metrics}) {
-    const bool traces = signal == otlp::Signal::traces, metrics = signal == otlp::Signal::metrics;
-    const std::string& url = traces ? cfg.traces_url : metrics ? cfg.metrics_url : cfg.logs_url;
-    std::vector<const EventLine*> todo;
-    for (const auto& l : *lines)
-      if (l.traces == traces && l.metrics == metrics && !l.digest.empty() && !sent.digests.count(l.digest))
-        todo.push_back(&l);
-    stats.pending += todo.size();
-    if (url.empty()) {
-      stats.not_configured += todo.size();
-      continue;
-    }
-    const char* field = traces ? "resourceSpans" : metrics ? "resourceMetrics" : "resourceLogs";
-    size_t i = 0;
-    bool stop = false;
-    while (i < todo.size() && !stop) {
-      std::string body = std::string("{\"") + field + "\":[";
-      bool empty = true;
-      size_t bytes = 0, first = i;
-      while (i < todo.size() && i - first < kMaxBatchLines &&
-             (i == first || bytes + todo[i]->text.size() < kMaxBatchBytes)) {
-        std::string scratch;
-        if (std::string_view inner = resources_of(todo[i]->text, field, scratch); !inner.empty()) {
-          if (!empty) body += ',';
-          body += inner;
-          empty = false;
-        }
-        bytes += todo[i]->text.size();
-        ++i;
-      }
-      body += "]}";
-      size_t rejected_items = 0;
-      PostOutcome out = post_with_retry(url, body, signal, cfg, deadline, stats, diag, rejected_items);
-      if (out == PostOutcome::gave_up) {
-        stats.unsent += todo.size() - first;
-        stop = true;
-        break;
-      }
-      std::string marks;
-      for (size_t k = first; k < i; ++k) {
-        marks += todo[k]->digest + (out == PostOutcome::rejected ? " rejected\n" : "\n");
-        finished.insert(todo[k]->digest);
-      }
-      marks.pop_back();
-      Status st = append_line_locked(sent_list_path(log), marks);
-      if (!st.ok()) diag.warn("", st.message());
-      (out == PostOutcome::accepted ? stats.sent : stats.rejected) += i - first;
-    }
-  }
-  // Advance the done mark over the leading lines that are now all sent or rejected (a line
-  // without a chain digest can never be sent: it does not hold the mark back).
-  size_t k = 0;
-  while (k < lines->size() &&
-         ((*lines)[k].digest.empty() || sent.digests.count((*lines)[k].digest) || finished.count((*lines)[k].digest)))
-    ++k;
-  if (k > 0) {
-    uint64_t offset = k < lines->size() ? (*lines)[k].offset : (*lines)[k - 1].offset + (*lines)[k - 1].text.size() + 1;
-    if (offset > sent.done_offset) {
-      Status st =
-          append_line_locked(sent_list_path(log), "@done " + std::to_string(offset) + " " + std::to_string(before + k));
-      if (!st.ok()) diag.warn("", st.message());
-    }
-  }
+  for (otlp::Signal signal : {otlp::Signal::traces, otlp::Signal::logs, otlp::Signal::metrics})
+    send_signal(log, *pending, signal, cfg, deadline, stats, diag, finished);
+  advance_done_mark(log, *pending, finished, diag);
   return stats;
 }
 

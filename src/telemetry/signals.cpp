@@ -307,64 +307,63 @@ void toolchain_events(const StepRecord& r, const StepSignalContext& ctx, Signals
   }
 }
 
-}  // namespace
-
-Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
-  Signals out;
-  uint64_t start = nanos(r.started), end = std::max(nanos(r.finished), start);
-  std::string result = task_result(r);
-  if (ctx.detail != TelemetryDetail::summary) {
-    otlp::Span s;
-    s.trace_id = ctx.run.trace_id;
-    s.span_id = ctx.step_span_id;
-    s.parent_span_id = ctx.parent_span_id;
-    s.trace_state = ctx.trace_state;
-    s.name = r.name;
-    s.kind = otlp::SpanKind::internal;
-    s.start_ns = start;
-    s.end_ns = end;
-    set_attribute(s.attributes, "cicd.pipeline.task.name", r.name);
-    set_attribute(s.attributes, "cicd.pipeline.task.run.id", ctx.step_span_id);
-    // Required by semconv: the CI's page of the run, or outside CI the record directory.
-    std::string task_url = r.ci && !r.ci->run_url.empty() ? r.ci->run_url : ctx.record_uri;
-    if (!task_url.empty()) set_attribute(s.attributes, "cicd.pipeline.task.run.url.full", task_url);
-    set_attribute(s.attributes, "cicd.pipeline.task.run.result", result);
-    if (!r.argv.empty())
-      set_attribute(s.attributes, "process.command_args", redact_argv(r.argv));  // again: defence in depth
-    set_attribute(s.attributes, "process.exit.code", int64_t(r.exit_code));
-    if (!r.cwd.empty()) set_attribute(s.attributes, "process.working_directory", r.cwd);
-    set_attribute(s.attributes, "hallmark.step.materials", int64_t(r.materials.size()));
-    set_attribute(s.attributes, "hallmark.step.products", int64_t(r.products.size()));
-    set_attribute(s.attributes, "hallmark.step.duration_ms", r.duration_ms);
-    if (result != "success") {
-      s.status = otlp::StatusCode::error;
-      s.status_message = r.spawn_error.empty() ? "exit status " + std::to_string(r.exit_code) : r.spawn_error;
-      set_attribute(s.attributes, "error.type", error_type(r.exit_code, r.signal, r.spawn_error));
-    }
-    out.spans.push_back(std::move(s));
+otlp::Span step_span(const StepRecord& r, const StepSignalContext& ctx, uint64_t start, uint64_t end,
+                     const std::string& result) {
+  otlp::Span s;
+  s.trace_id = ctx.run.trace_id;
+  s.span_id = ctx.step_span_id;
+  s.parent_span_id = ctx.parent_span_id;
+  s.trace_state = ctx.trace_state;
+  s.name = r.name;
+  s.kind = otlp::SpanKind::internal;
+  s.start_ns = start;
+  s.end_ns = end;
+  set_attribute(s.attributes, "cicd.pipeline.task.name", r.name);
+  set_attribute(s.attributes, "cicd.pipeline.task.run.id", ctx.step_span_id);
+  // Required by semconv: the CI's page of the run, or outside CI the record directory.
+  std::string task_url = r.ci && !r.ci->run_url.empty() ? r.ci->run_url : ctx.record_uri;
+  if (!task_url.empty()) set_attribute(s.attributes, "cicd.pipeline.task.run.url.full", task_url);
+  set_attribute(s.attributes, "cicd.pipeline.task.run.result", result);
+  if (!r.argv.empty())
+    set_attribute(s.attributes, "process.command_args", redact_argv(r.argv));  // again: defence in depth
+  set_attribute(s.attributes, "process.exit.code", int64_t(r.exit_code));
+  if (!r.cwd.empty()) set_attribute(s.attributes, "process.working_directory", r.cwd);
+  set_attribute(s.attributes, "hallmark.step.materials", int64_t(r.materials.size()));
+  set_attribute(s.attributes, "hallmark.step.products", int64_t(r.products.size()));
+  set_attribute(s.attributes, "hallmark.step.duration_ms", r.duration_ms);
+  if (result != "success") {
+    s.status = otlp::StatusCode::error;
+    s.status_message = r.spawn_error.empty() ? "exit status " + std::to_string(r.exit_code) : r.spawn_error;
+    set_attribute(s.attributes, "error.type", error_type(r.exit_code, r.signal, r.spawn_error));
   }
-  if (ctx.detail == TelemetryDetail::processes && r.trace) {
-    if (ctx.step_cwd.empty()) {
-      StepSignalContext with_cwd = ctx;
-      with_cwd.step_cwd = r.cwd;
-      process_spans(r, with_cwd, out);
-    } else {
-      process_spans(r, ctx, out);
-    }
-  }
+  return s;
+}
 
-  // Security events: every detail level.
+// Process spans compare each process's cwd with the step's, which the caller may leave to the record.
+void step_process_spans(const StepRecord& r, const StepSignalContext& ctx, Signals& out) {
+  if (!ctx.step_cwd.empty()) {
+    process_spans(r, ctx, out);
+    return;
+  }
+  StepSignalContext with_cwd = ctx;
+  with_cwd.step_cwd = r.cwd;
+  process_spans(r, with_cwd, out);
+}
+
+void secret_events(const StepRecord& r, const StepSignalContext& ctx, uint64_t t, Signals& out) {
   for (const auto& name : r.env.redacted) {
-    auto l = event(event_name::kSecretRedacted, otlp::Severity::info, "secret redacted from the record: " + name, start,
+    auto l = event(event_name::kSecretRedacted, otlp::Severity::info, "secret redacted from the record: " + name, t,
                    ctx.run.trace_id, ctx.step_span_id);
     set_attribute(l.attributes, "hallmark.env.name", name);  // the name only, never the value
     set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
     out.logs.push_back(std::move(l));
   }
-  if (r.trace) trace_events(r, ctx, end, out);
-  // What the step did that its baseline never had (docs/detection.md): a WARN at every level.
+}
+
+// What the step did that its baseline never had (docs/detection.md): a WARN at every level.
+void anomaly_events(const StepRecord& r, const StepSignalContext& ctx, uint64_t t, Signals& out) {
   for (const auto& a : r.anomalies) {
-    auto l = event("", otlp::Severity::warn, "anomaly: step '" + r.name + "' " + a.message, end, ctx.run.trace_id,
+    auto l = event("", otlp::Severity::warn, "anomaly: step '" + r.name + "' " + a.message, t, ctx.run.trace_id,
                    ctx.step_span_id);
     l.event_name = std::string(event_name::kAnomalyPrefix) + a.kind;
     set_attribute(l.attributes, "hallmark.anomaly.kind", a.kind);
@@ -373,46 +372,73 @@ Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
     set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
     out.logs.push_back(std::move(l));
   }
-  for (const auto& t : r.record_tampering) {
-    auto l = event(event_name::kRecordTampered, otlp::Severity::error,
-                   "record dir tampered with: " + t.path + " " + t.change, end, ctx.run.trace_id, ctx.step_span_id);
-    set_attribute(l.attributes, "file.path", t.path);
-    set_attribute(l.attributes, "hallmark.tamper.change", t.change);
-    set_attribute(l.attributes, "hallmark.tamper.detected_by", t.detected_by);
-    if (t.pid) set_attribute(l.attributes, "process.pid", t.pid);
-    if (!t.exe.empty()) set_attribute(l.attributes, "process.executable.path", t.exe);
+}
+
+void tamper_events(const StepRecord& r, const StepSignalContext& ctx, uint64_t t, Signals& out) {
+  for (const auto& tamper : r.record_tampering) {
+    auto l =
+        event(event_name::kRecordTampered, otlp::Severity::error,
+              "record dir tampered with: " + tamper.path + " " + tamper.change, t, ctx.run.trace_id, ctx.step_span_id);
+    set_attribute(l.attributes, "file.path", tamper.path);
+    set_attribute(l.attributes, "hallmark.tamper.change", tamper.change);
+    set_attribute(l.attributes, "hallmark.tamper.detected_by", tamper.detected_by);
+    if (tamper.pid) set_attribute(l.attributes, "process.pid", tamper.pid);
+    if (!tamper.exe.empty()) set_attribute(l.attributes, "process.executable.path", tamper.exe);
     set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
     out.logs.push_back(std::move(l));
   }
-  if (result != "success") {
-    auto l = event(event_name::kStepFailed, otlp::Severity::error,
-                   "step '" + r.name + "' " +
-                       (r.spawn_error.empty() ? "exited with status " + std::to_string(r.exit_code)
-                                              : "could not start: " + r.spawn_error),
-                   end, ctx.run.trace_id, ctx.step_span_id);
+}
+
+otlp::LogRecord step_failed_event(const StepRecord& r, const StepSignalContext& ctx, uint64_t t,
+                                  const std::string& result) {
+  auto l = event(event_name::kStepFailed, otlp::Severity::error,
+                 "step '" + r.name + "' " +
+                     (r.spawn_error.empty() ? "exited with status " + std::to_string(r.exit_code)
+                                            : "could not start: " + r.spawn_error),
+                 t, ctx.run.trace_id, ctx.step_span_id);
+  set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
+  set_attribute(l.attributes, "cicd.pipeline.task.run.result", result);
+  set_attribute(l.attributes, "process.exit.code", int64_t(r.exit_code));
+  set_attribute(l.attributes, "error.type", error_type(r.exit_code, r.signal, r.spawn_error));
+  if (!r.argv.empty()) set_attribute(l.attributes, "process.command_args", redact_argv(r.argv));
+  return l;
+}
+
+void product_events(const StepRecord& r, const StepSignalContext& ctx, uint64_t t, Signals& out) {
+  for (const auto& p : r.products) {
+    auto it = p.digests.find("sha256");
+    if (p.kind != FileKind::regular || it == p.digests.end()) continue;
+    auto l = event(event_name::kArtifactProduced, otlp::Severity::info, "product " + p.path, t, ctx.run.trace_id,
+                   ctx.step_span_id);
+    set_attribute(l.attributes, "artifact.filename", basename_of(p.path));
+    // file.path is a full path; records keep workspace-relative ones.
+    set_attribute(l.attributes, "file.path",
+                  p.path.empty() || p.path[0] == '/' || r.workspace.empty() ? p.path : r.workspace + "/" + p.path);
+    set_attribute(l.attributes, "artifact.hash", it->second);
+    set_attribute(l.attributes, "file.size", int64_t(p.size));
     set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
-    set_attribute(l.attributes, "cicd.pipeline.task.run.result", result);
-    set_attribute(l.attributes, "process.exit.code", int64_t(r.exit_code));
-    set_attribute(l.attributes, "error.type", error_type(r.exit_code, r.signal, r.spawn_error));
-    if (!r.argv.empty()) set_attribute(l.attributes, "process.command_args", redact_argv(r.argv));
     out.logs.push_back(std::move(l));
   }
+}
+
+}  // namespace
+
+Signals step_signals(const StepRecord& r, const StepSignalContext& ctx) {
+  Signals out;
+  uint64_t start = nanos(r.started), end = std::max(nanos(r.finished), start);
+  std::string result = task_result(r);
+  if (ctx.detail != TelemetryDetail::summary) out.spans.push_back(step_span(r, ctx, start, end, result));
+  if (ctx.detail == TelemetryDetail::processes && r.trace) step_process_spans(r, ctx, out);
+
+  // Security events: every detail level.
+  secret_events(r, ctx, start, out);
+  if (r.trace) trace_events(r, ctx, end, out);
+  anomaly_events(r, ctx, end, out);
+  tamper_events(r, ctx, end, out);
+  if (result != "success") out.logs.push_back(step_failed_event(r, ctx, end, result));
   if (ctx.detail != TelemetryDetail::summary) {
     if (r.trace) toolchain_events(r, ctx, out);
-    for (const auto& p : r.products) {
-      auto it = p.digests.find("sha256");
-      if (p.kind != FileKind::regular || it == p.digests.end()) continue;
-      auto l = event(event_name::kArtifactProduced, otlp::Severity::info, "product " + p.path, end, ctx.run.trace_id,
-                     ctx.step_span_id);
-      set_attribute(l.attributes, "artifact.filename", basename_of(p.path));
-      // file.path is a full path; records keep workspace-relative ones.
-      set_attribute(l.attributes, "file.path",
-                    p.path.empty() || p.path[0] == '/' || r.workspace.empty() ? p.path : r.workspace + "/" + p.path);
-      set_attribute(l.attributes, "artifact.hash", it->second);
-      set_attribute(l.attributes, "file.size", int64_t(p.size));
-      set_attribute(l.attributes, "cicd.pipeline.task.name", r.name);
-      out.logs.push_back(std::move(l));
-    }
+    product_events(r, ctx, end, out);
   }
   return out;
 }
