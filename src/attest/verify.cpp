@@ -91,17 +91,10 @@ bool ref_matches(const std::string& wanted, const std::string& actual) {
   return actual == "refs/heads/" + wanted || actual == "refs/tags/" + wanted;
 }
 
-EnvelopeOutcome check_envelope(const DsseEnvelope& env, const std::vector<VerifyingKey>& keys,
-                               const std::string& artifact_sha256, const VerifyOptions& o,
-                               const std::optional<Policy>& policy) {
-  EnvelopeOutcome out;
-  auto add = [&](const char* check, bool ok, std::string expected, std::string actual) {
-    out.checks.push_back({check, ok, std::move(expected), std::move(actual)});
-    return ok;
-  };
-
-  // 1. The signature, with a trusted key, over PAE(payloadType, payload). Keyid hints are not
-  // authenticated, so every trusted key is tried against every signature.
+// Keyid hints are not authenticated, so every trusted key is tried against every signature.
+// Adds the "signature" check; sets out.keyid when one verifies.
+bool check_signature(const DsseEnvelope& env, const std::vector<VerifyingKey>& keys, const VerifyOptions& o,
+                     EnvelopeOutcome& out) {
   std::string trusted;
   for (const auto& k : keys) trusted += (trusted.empty() ? "" : ", ") + k.keyid();
   std::string pae = dsse_pae(env.payload_type, env.payload);
@@ -121,9 +114,23 @@ EnvelopeOutcome check_envelope(const DsseEnvelope& env, const std::vector<Verify
     // Say the most specific reason once (raw ECDSA, wrong key).
     actual += " (" + reasons.front() + ")";
   }
-  if (!add("signature", !out.keyid.empty(), "a valid signature by trusted key " + trusted,
-           out.keyid.empty() ? actual : "signed by " + out.keyid))
-    return out;
+  const bool ok = !out.keyid.empty();
+  out.checks.push_back(
+      {"signature", ok, "a valid signature by trusted key " + trusted, ok ? "signed by " + out.keyid : actual});
+  return ok;
+}
+
+EnvelopeOutcome check_envelope(const DsseEnvelope& env, const std::vector<VerifyingKey>& keys,
+                               const std::string& artifact_sha256, const VerifyOptions& o,
+                               const std::optional<Policy>& policy) {
+  EnvelopeOutcome out;
+  auto add = [&](const char* check, bool ok, std::string expected, std::string actual) {
+    out.checks.push_back({check, ok, std::move(expected), std::move(actual)});
+    return ok;
+  };
+
+  // 1. The signature, with a trusted key, over PAE(payloadType, payload).
+  if (!check_signature(env, keys, o, out)) return out;
 
   // 2. Only now the (authenticated) payload.
   if (!add("payloadType", env.payload_type == kInTotoPayloadType, kInTotoPayloadType, quoted_or_none(env.payload_type)))
