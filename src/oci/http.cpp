@@ -25,17 +25,15 @@ struct CurlApi {
   decltype(&curl_slist_free_all) slist_free_all;
 };
 
-bool fill_curl_api(void* lib, CurlApi& a, std::string& missing) {
-  if (!load_symbols(lib,
-                    {symbol(a.global_init, "curl_global_init"), symbol(a.easy_init, "curl_easy_init"),
-                     symbol(a.easy_setopt, "curl_easy_setopt"), symbol(a.easy_perform, "curl_easy_perform"),
-                     symbol(a.easy_getinfo, "curl_easy_getinfo"), symbol(a.easy_cleanup, "curl_easy_cleanup"),
-                     symbol(a.easy_reset, "curl_easy_reset"), symbol(a.easy_strerror, "curl_easy_strerror"),
-                     symbol(a.slist_append, "curl_slist_append"), symbol(a.slist_free_all, "curl_slist_free_all")},
-                    missing))
-    return false;
+Status fill_curl_api(void* lib, CurlApi& a) {
+  HALLMARK_TRY(load_symbols(
+      lib, {symbol(a.global_init, "curl_global_init"), symbol(a.easy_init, "curl_easy_init"),
+            symbol(a.easy_setopt, "curl_easy_setopt"), symbol(a.easy_perform, "curl_easy_perform"),
+            symbol(a.easy_getinfo, "curl_easy_getinfo"), symbol(a.easy_cleanup, "curl_easy_cleanup"),
+            symbol(a.easy_reset, "curl_easy_reset"), symbol(a.easy_strerror, "curl_easy_strerror"),
+            symbol(a.slist_append, "curl_slist_append"), symbol(a.slist_free_all, "curl_slist_free_all")}));
   a.global_init(CURL_GLOBAL_DEFAULT);
-  return true;
+  return ok_status();
 }
 
 struct Exchange {
@@ -106,10 +104,10 @@ private:
 
 }  // namespace
 
-Result<HttpResponse> http_perform(const HttpRequest& r, bool* tls_plain) {
-  std::string why;
-  const CurlApi* api = library_api<CurlApi>("libcurl.so.4", "libcurl4", fill_curl_api, &why);
-  if (!api) return make_error("registry access needs libcurl: " + why);
+Result<HttpResponse> http_perform(const HttpRequest& r) {
+  auto loaded = library_api<CurlApi>("libcurl.so.4", "libcurl4", fill_curl_api);
+  if (!loaded) return make_error("registry access needs libcurl: " + loaded.message());
+  const CurlApi* api = *loaded;
   static thread_local ThreadHandle handle;
   CURL* c = handle.get(api);
   if (c == nullptr) return make_error("libcurl could not start a request");
@@ -150,7 +148,11 @@ Result<HttpResponse> http_perform(const HttpRequest& r, bool* tls_plain) {
   if (!x.sink_status.ok()) return x.sink_status.error();
   if (x.over_limit) return make_error(r.url + ": response larger than " + std::to_string(r.max_body) + " bytes");
   if (rc != CURLE_OK) {
-    if (tls_plain) *tls_plain = rc == CURLE_SSL_CONNECT_ERROR;
+    if (r.tls_probe_only && rc == CURLE_SSL_CONNECT_ERROR) {
+      HttpResponse plain;
+      plain.tls_plain = true;
+      return plain;
+    }
     std::string hint =
         rc == CURLE_PEER_FAILED_VERIFICATION
             ? " (the registry's certificate is not trusted: add its CA to the system store or set SSL_CERT_FILE)"

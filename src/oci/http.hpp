@@ -31,10 +31,13 @@ struct HttpResponse {
   std::map<std::string, std::string> headers;  // lowercase names
   std::string body;
   std::string effective_url;
+  // A tls_probe_only request whose TLS handshake met a server speaking plain HTTP: the probe's
+  // answer, not a failure (status 0, no body).
+  bool tls_plain = false;
 };
 
-// Transport failures (DNS, connect, TLS) are errors whose message says what failed; `tls_plain`
-// is set when the server spoke plain HTTP to our TLS handshake (a loopback registry without TLS).
-Result<HttpResponse> http_perform(const HttpRequest& request, bool* tls_plain = nullptr);
+// Transport failures (DNS, connect, TLS) are errors whose message says what failed, except the
+// one a TLS probe asks about: a server that speaks plain HTTP (HttpResponse::tls_plain).
+Result<HttpResponse> http_perform(const HttpRequest& request);
 
 }  // namespace hallmark::oci

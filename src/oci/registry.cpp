@@ -128,12 +128,12 @@ Status RegistryClient::choose_scheme() {
   probe.ca_file = env_get(options_.env, "SSL_CERT_FILE");
   probe.timeout_seconds = 30;
   probe.tls_probe_only = true;
-  bool tls_plain = false;
-  auto r = http_perform(probe, &tls_plain);
+  auto r = http_perform(probe);
+  const bool tls_plain = r.ok() && r->tls_plain;
   // Docker's rule: a registry that does not speak TLS is used over HTTP only when loopback or
   // named insecure. The probe does not check the certificate; every request after it does, and
   // a certificate that fails verification is never a reason to fall back.
-  if (r.ok()) scheme_ = "https";
+  if (r.ok() && !tls_plain) scheme_ = "https";
   else if (may_plain && tls_plain) scheme_ = "http";
   if (!scheme_.empty()) {
     std::lock_guard lock(mu);

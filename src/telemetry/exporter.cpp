@@ -98,30 +98,25 @@ struct CurlApi {
   decltype(&curl_multi_cleanup) multi_cleanup;
 };
 
-bool fill_curl_api(void* lib, CurlApi& a, std::string& missing) {
-  if (!load_symbols(lib,
-                    {symbol(a.global_init, "curl_global_init"), symbol(a.easy_init, "curl_easy_init"),
-                     symbol(a.easy_setopt, "curl_easy_setopt"), symbol(a.easy_getinfo, "curl_easy_getinfo"),
-                     symbol(a.easy_cleanup, "curl_easy_cleanup"), symbol(a.easy_strerror, "curl_easy_strerror"),
-                     symbol(a.slist_append, "curl_slist_append"), symbol(a.slist_free_all, "curl_slist_free_all"),
-                     symbol(a.multi_init, "curl_multi_init"), symbol(a.multi_add_handle, "curl_multi_add_handle"),
-                     symbol(a.multi_remove_handle, "curl_multi_remove_handle"),
-                     symbol(a.multi_perform, "curl_multi_perform"), symbol(a.multi_poll, "curl_multi_poll"),
-                     symbol(a.multi_info_read, "curl_multi_info_read"), symbol(a.multi_cleanup, "curl_multi_cleanup")},
-                    missing))
-    return false;
+Status fill_curl_api(void* lib, CurlApi& a) {
+  HALLMARK_TRY(load_symbols(
+      lib, {symbol(a.global_init, "curl_global_init"), symbol(a.easy_init, "curl_easy_init"),
+            symbol(a.easy_setopt, "curl_easy_setopt"), symbol(a.easy_getinfo, "curl_easy_getinfo"),
+            symbol(a.easy_cleanup, "curl_easy_cleanup"), symbol(a.easy_strerror, "curl_easy_strerror"),
+            symbol(a.slist_append, "curl_slist_append"), symbol(a.slist_free_all, "curl_slist_free_all"),
+            symbol(a.multi_init, "curl_multi_init"), symbol(a.multi_add_handle, "curl_multi_add_handle"),
+            symbol(a.multi_remove_handle, "curl_multi_remove_handle"), symbol(a.multi_perform, "curl_multi_perform"),
+            symbol(a.multi_poll, "curl_multi_poll"), symbol(a.multi_info_read, "curl_multi_info_read"),
+            symbol(a.multi_cleanup, "curl_multi_cleanup")}));
   a.global_init(CURL_GLOBAL_DEFAULT);
-  return true;
+  return ok_status();
 }
 
-// nullptr (and `why`) when libcurl cannot be loaded.
-const CurlApi* curl_api(std::string* why = nullptr) {
-  return library_api<CurlApi>("libcurl.so.4", "libcurl4", fill_curl_api, why);
-}
+Result<const CurlApi*> curl_api() { return library_api<CurlApi>("libcurl.so.4", "libcurl4", fill_curl_api); }
 
 std::string curl_error_text(CURLcode c) {
-  const CurlApi* api = curl_api();
-  return api != nullptr ? api->easy_strerror(c) : "libcurl unavailable";
+  auto api = curl_api();
+  return api ? (*api)->easy_strerror(c) : "libcurl unavailable";
 }
 
 std::string gzip(const std::string& in) {
@@ -173,7 +168,8 @@ struct Body {
 
 Attempt post_once(const std::string& url, const Body& body, const ExporterConfig& cfg, const ExportDeadline& deadline) {
   Attempt a;
-  const CurlApi* api = curl_api();
+  auto loaded = curl_api();
+  const CurlApi* api = loaded ? *loaded : nullptr;
   CURL* h = api != nullptr ? api->easy_init() : nullptr;
   if (!h) {
     a.curl = CURLE_FAILED_INIT;
@@ -562,7 +558,7 @@ void advance_done_mark(const fs::path& log, const PendingLog& pending, const std
 FlushStats flush_event_log(const fs::path& log, const ExporterConfig& cfg, const ExportDeadline& deadline,
                            Diagnostics& diag) {
   FlushStats stats;
-  if (std::string why; curl_api(&why) == nullptr) diag.warn("", "cannot export telemetry: " + why);
+  if (auto api = curl_api(); !api) diag.warn("", "cannot export telemetry: " + api.message());
   std::optional<PendingLog> pending = read_pending(log, diag);
   if (!pending) return stats;
   stats.lines = pending->before + pending->lines.size();

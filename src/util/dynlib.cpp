@@ -22,15 +22,12 @@ Result<void*> open_library(const char* soname, const char* package) {
   return h;
 }
 
-bool load_symbols(void* lib, std::initializer_list<Symbol> fns, std::string& missing) {
+Status load_symbols(void* lib, std::initializer_list<Symbol> fns) {
   for (const Symbol& s : fns) {
     *s.slot = ::dlsym(lib, s.name);
-    if (*s.slot == nullptr) {
-      missing = s.name;
-      return false;
-    }
+    if (*s.slot == nullptr) return make_error(s.name);
   }
-  return true;
+  return ok_status();
 }
 
 }  // namespace hallmark

@@ -16,13 +16,13 @@ namespace hallmark {
 // dlopen(soname) once per process; the error names the library and the Debian package.
 Result<void*> open_library(const char* soname, const char* package);
 
-// Sets each function pointer of `fns` from `lib` by name; false (and `missing` names the first
-// symbol not found) if any is absent.
+// Sets each function pointer of `fns` from `lib` by name; an error naming the first symbol not
+// found if any is absent.
 struct Symbol {
   void** slot;
   const char* name;
 };
-bool load_symbols(void* lib, std::initializer_list<Symbol> fns, std::string& missing);
+Status load_symbols(void* lib, std::initializer_list<Symbol> fns);
 
 // A Symbol for function pointer `fn` (any type) named `name`.
 template <class F>
@@ -30,12 +30,11 @@ Symbol symbol(F*& fn, const char* name) {
   return {reinterpret_cast<void**>(&fn), name};
 }
 
-// The function table `Api` of `soname`, loaded once per process: `fill(lib, api, missing)` sets
-// its pointers (load_symbols) and may initialise the library; false names the missing symbol.
-// nullptr when the library cannot be used, with the reason in `why` (if given) on every call.
+// The function table `Api` of `soname`, loaded once per process: `fill(lib, api)` sets its
+// pointers (load_symbols) and may initialise the library; its error names the missing symbol.
+// The same error on every call when the library cannot be used.
 template <class Api>
-const Api* library_api(const char* soname, const char* package, bool (*fill)(void* lib, Api& api, std::string& missing),
-                       std::string* why) {
+Result<const Api*> library_api(const char* soname, const char* package, Status (*fill)(void* lib, Api& api)) {
   static std::string error;
   static const Api* api = [&]() -> const Api* {
     auto lib = open_library(soname, package);
@@ -44,14 +43,13 @@ const Api* library_api(const char* soname, const char* package, bool (*fill)(voi
       return nullptr;
     }
     static Api table;
-    std::string missing;
-    if (!fill(*lib, table, missing)) {
-      error = std::string(soname) + " has no " + missing + " (install a newer " + package + ")";
+    if (Status filled = fill(*lib, table); !filled.ok()) {
+      error = std::string(soname) + " has no " + filled.message() + " (install a newer " + package + ")";
       return nullptr;
     }
     return &table;
   }();
-  if (api == nullptr && why != nullptr) *why = error;
+  if (api == nullptr) return make_error(error);
   return api;
 }
 

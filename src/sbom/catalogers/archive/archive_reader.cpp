@@ -185,26 +185,24 @@ struct ArchiveApi {
   decltype(&archive_read_open_filename) read_open_filename;
 };
 
-bool fill_archive_api(void* lib, ArchiveApi& a, std::string& missing) {
+Status fill_archive_api(void* lib, ArchiveApi& a) {
   return load_symbols(
-      lib,
-      {symbol(a.read_free, "archive_read_free"), symbol(a.read_new, "archive_read_new"),
-       symbol(a.read_support_filter_all, "archive_read_support_filter_all"),
-       symbol(a.read_support_format_all, "archive_read_support_format_all"),
-       symbol(a.read_next_header, "archive_read_next_header"), symbol(a.error_string, "archive_error_string"),
-       symbol(a.entry_filetype, "archive_entry_filetype"), symbol(a.entry_pathname, "archive_entry_pathname"),
-       symbol(a.entry_size_is_set, "archive_entry_size_is_set"), symbol(a.entry_size, "archive_entry_size"),
-       symbol(a.read_data, "archive_read_data"), symbol(a.read_open_memory, "archive_read_open_memory"),
-       symbol(a.read_open_filename, "archive_read_open_filename")},
-      missing);
+      lib, {symbol(a.read_free, "archive_read_free"), symbol(a.read_new, "archive_read_new"),
+            symbol(a.read_support_filter_all, "archive_read_support_filter_all"),
+            symbol(a.read_support_format_all, "archive_read_support_format_all"),
+            symbol(a.read_next_header, "archive_read_next_header"), symbol(a.error_string, "archive_error_string"),
+            symbol(a.entry_filetype, "archive_entry_filetype"), symbol(a.entry_pathname, "archive_entry_pathname"),
+            symbol(a.entry_size_is_set, "archive_entry_size_is_set"), symbol(a.entry_size, "archive_entry_size"),
+            symbol(a.read_data, "archive_read_data"), symbol(a.read_open_memory, "archive_read_open_memory"),
+            symbol(a.read_open_filename, "archive_read_open_filename")});
 }
 
-const ArchiveApi* archive_api(std::string* why = nullptr) {
-  return library_api<ArchiveApi>("libarchive.so.13", "libarchive13", fill_archive_api, why);
+Result<const ArchiveApi*> archive_api() {
+  return library_api<ArchiveApi>("libarchive.so.13", "libarchive13", fill_archive_api);
 }
 
 // Only reached once catalog_archive has loaded the library.
-const ArchiveApi& la() { return *archive_api(); }
+const ArchiveApi& la() { return **archive_api(); }
 
 struct ArchiveCloser {
   void operator()(archive* a) const { la().read_free(a); }
@@ -605,7 +603,7 @@ Error not_readable(const std::string& display_path, archive* a) {
 
 Result<ArchiveCatalog> catalog_archive(const std::filesystem::path& file, const std::string& display_path,
                                        const ArchiveOptions& options) {
-  if (std::string why; archive_api(&why) == nullptr) return make_error(display_path + ": " + why);
+  if (auto api = archive_api(); !api) return make_error(display_path + ": " + api.message());
   ArchivePtr a = new_reader();
   if (la().read_open_filename(a.get(), file.c_str(), 65536) != ARCHIVE_OK) return not_readable(display_path, a.get());
   auto digest = digest_file(file, DigestSet{});
@@ -629,7 +627,7 @@ std::optional<CatalogResult> archive_as_dependency(const Component& artifact, co
 
 Result<ArchiveCatalog> catalog_archive_bytes(std::string_view bytes, const std::string& display_path,
                                              const ArchiveOptions& options) {
-  if (std::string why; archive_api(&why) == nullptr) return make_error(display_path + ": " + why);
+  if (auto api = archive_api(); !api) return make_error(display_path + ": " + api.message());
   ArchivePtr a = new_reader();
   if (la().read_open_memory(a.get(), bytes.data(), bytes.size()) != ARCHIVE_OK)
     return not_readable(display_path, a.get());
