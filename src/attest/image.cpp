@@ -59,11 +59,11 @@ Result<ImageAttestOutcome> attest_image(const ImageAttestOptions& o, const std::
   if (a.output.empty()) a.output = output_name(r->ref);
   a.bundle = false;  // the .intoto.jsonl is what gets pushed; bundles are made from its envelopes
   if (a.sbom)
-    a.image_bom = [&o]() -> Result<sbom::Bom> {
+    a.image_bom = [&o](Diagnostics& found) -> Result<sbom::Bom> {
       sbom::ImageBomOptions io;
       io.reference = o.reference;
       io.source = o.source;
-      auto b = sbom::build_image_bom(io);
+      auto b = sbom::build_image_bom(io, found);
       if (!b) return b.error();
       return std::move(b->bom);
     };

@@ -20,11 +20,12 @@ json statement_for(json subjects, const std::string& bom_text) {
           {"predicate", json::parse(bom_text)}};
 }
 
-Status add_bom(const Result<sbom::Bom>& bom, const std::string& what, const fs::path& file, json subjects,
-               const EnvMap& env, SbomAttestations& out, Diagnostics& diag) {
+// `found`: what building the SBOM reported. A lockfile that does not parse leaves the SBOM short,
+// not the attestation wrong: a note each.
+Status add_bom(const Result<sbom::Bom>& bom, Diagnostics& found, const std::string& what, const fs::path& file,
+               json subjects, const EnvMap& env, SbomAttestations& out, Diagnostics& diag) {
+  for (const auto& w : found.take()) diag.note("sbom", to_line(w));
   if (!bom) return make_error("SBOM of " + what + ": " + bom.message());
-  // A lockfile that does not parse leaves the SBOM short, not the attestation wrong: a note.
-  for (const auto& w : bom->warnings) diag.note("sbom", to_line(w));
   sbom::WriterOptions wo;
   wo.source_date_epoch = env_get(env, "SOURCE_DATE_EPOCH");
   wo.deterministic_ids = !wo.source_date_epoch.empty();
@@ -40,19 +41,23 @@ Status add_sbom(const fs::path& input, const fs::path& file, json subjects, cons
   sbom::BomOptions bo;
   bo.paths = {input};
   bo.go_module_cache = sbom::go_module_cache_dir(env);
-  return add_bom(sbom::build_bom(bo), input.string(), file, std::move(subjects), env, out, diag);
+  Diagnostics found;
+  auto bom = sbom::build_bom(bo, found);
+  return add_bom(bom, found, input.string(), file, std::move(subjects), env, out, diag);
 }
 
 }  // namespace
 
 Result<SbomAttestations> make_sbom_attestations(const fs::path& workspace, const json& subjects,
                                                 const fs::path& out_prefix, const EnvMap& env, Diagnostics& diag,
-                                                const std::function<Result<sbom::Bom>()>& image_bom) {
+                                                const std::function<Result<sbom::Bom>(Diagnostics&)>& image_bom) {
   SbomAttestations out;
   if (image_bom) {
     fs::path file = out_prefix;
     file += ".image.cdx.json";
-    HALLMARK_TRY(add_bom(image_bom(), "the image", file, subjects, env, out, diag));
+    Diagnostics found;
+    auto bom = image_bom(found);
+    HALLMARK_TRY(add_bom(bom, found, "the image", file, subjects, env, out, diag));
     return out;
   }
   fs::path ws_file = out_prefix;

@@ -31,14 +31,15 @@ std::string printable(const std::string& s) {
   return out;
 }
 Result<sbom::Bom> image_bom(const std::string& ref, const std::string& platform,
-                            const std::vector<std::string>& insecure, bool include_dev, const Globals& g) {
+                            const std::vector<std::string>& insecure, bool include_dev, const Globals& g,
+                            Diagnostics& diag) {
   sbom::ImageBomOptions io;
   io.reference = ref;
   io.platform = platform;
   io.source.env = g.env;
   io.source.insecure_registries = insecure;
   io.include_dev = include_dev;
-  auto r = sbom::build_image_bom(io);
+  auto r = sbom::build_image_bom(io, diag);
   if (!r) return r.error();
   if (g.verbosity >= 2)
     say("sbom: " + ref + " is " + r->digest + " (manifest " + r->manifest_digest + ", " + std::to_string(r->layers) +
@@ -89,8 +90,9 @@ Runner setup_sbom(CLI::App& sub, Globals& g) {
       say_error("sbom: give either --image REF or PATHs, not both");
       return 2;
     }
-    auto bom =
-        o->image.empty() ? sbom::build_bom(options) : image_bom(o->image, o->platform, o->insecure, o->include_dev, g);
+    Diagnostics diag;
+    auto bom = o->image.empty() ? sbom::build_bom(options, diag)
+                                : image_bom(o->image, o->platform, o->insecure, o->include_dev, g, diag);
     if (!bom) {
       say_error("sbom: " + bom.message());
       return 2;
@@ -110,14 +112,13 @@ Runner setup_sbom(CLI::App& sub, Globals& g) {
       return 2;
     }
     if (g.verbosity >= 1)
-      for (const Diagnostic& wn : bom->warnings)
-        say("warning: " + printable((wn.subject.empty() ? "" : wn.subject + ": ") + wn.message));
+      for (const std::string& line : diag.lines()) say("warning: " + printable(line));
     if (g.verbosity >= 1 && !o->output.empty())
-      say("sbom: " + std::to_string(bom->components.size()) + " components, " + std::to_string(bom->warnings.size()) +
+      say("sbom: " + std::to_string(bom->components.size()) + " components, " + std::to_string(diag.size()) +
           " warnings -> " + o->output);
     emit_cli_metrics(g, {sbom_components_metric(bom->components.size(), o->format,
                                                 uint64_t(unix_nanos(std::chrono::system_clock::now())))});
-    return o->strict && !bom->warnings.empty() ? 1 : 0;
+    return o->strict && !diag.empty() ? 1 : 0;
   };
 }
 

@@ -64,7 +64,7 @@ void run_catalogers(const std::string& display, std::string_view content, const 
 struct Walker {
   const BomOptions& options;
   std::vector<CatalogResult>& results;
-  std::vector<Diagnostic>& warnings;
+  Diagnostics& warnings;
   std::vector<Component>& artifacts;
 
   bool excluded(const std::string& rel) const {
@@ -85,13 +85,13 @@ struct Walker {
     std::error_code ec;
     uint64_t size = fs::file_size(p, ec);
     if (!ec && size > options.max_file_bytes) {
-      warnings.push_back(
+      warnings.report(
           Diagnostic{display, "larger than " + std::to_string(options.max_file_bytes >> 20) + " MiB; not catalogued"});
       return;
     }
     auto content = read_file(p, options.max_file_bytes);
     if (!content.ok()) {
-      warnings.push_back(Diagnostic{display, "cannot read: " + content.message()});
+      warnings.report(Diagnostic{display, "cannot read: " + content.message()});
       return;
     }
     run_catalogers(display, *content, p.parent_path(), options.include_dev, options.go_module_cache, results);
@@ -102,11 +102,11 @@ struct Walker {
     ao.include_dev = options.include_dev;
     auto r = catalog_archive(p, display, ao);
     if (!r.ok()) {
-      warnings.push_back(Diagnostic{display, r.message()});
+      warnings.report(Diagnostic{display, r.message()});
       return;
     }
     for (CatalogResult& cr : r->results) results.push_back(std::move(cr));
-    for (Diagnostic& w : r->warnings) warnings.push_back(std::move(w));
+    for (Diagnostic& w : r->warnings) warnings.report(std::move(w));
     // Inside a tree, a jar or wheel is itself a dependency; an archive given alone is the root.
     if (in_tree)
       if (auto dep = archive_as_dependency(r->artifact, display)) results.push_back(std::move(*dep));
@@ -115,13 +115,13 @@ struct Walker {
 
   void dir(const fs::path& d, const std::string& rel, const std::string& display_base, int depth) {
     if (depth > 128) {
-      warnings.push_back(Diagnostic{join_rel(display_base, rel), "directory nesting deeper than 128; not walked"});
+      warnings.report(Diagnostic{join_rel(display_base, rel), "directory nesting deeper than 128; not walked"});
       return;
     }
     std::error_code ec;
     fs::directory_iterator it(d, fs::directory_options::skip_permission_denied, ec);
     if (ec) {
-      warnings.push_back(Diagnostic{join_rel(display_base, rel), "cannot list directory: " + ec.message()});
+      warnings.report(Diagnostic{join_rel(display_base, rel), "cannot list directory: " + ec.message()});
       return;
     }
     // Sorted so warnings and occurrences come out in a stable order.
@@ -183,15 +183,14 @@ struct MergedComponents {
 };
 
 // A cataloger's bom_ref is normally its purl; map whatever it used to the merged component's ref
-// so its edges follow. Moves the components and warnings out of `results`.
-MergedComponents merge_components(std::vector<CatalogResult>& results, const Component& root,
-                                  std::vector<Diagnostic>& warnings) {
+// so its edges follow. Moves the components out of `results` and reports their warnings.
+MergedComponents merge_components(std::vector<CatalogResult>& results, const Component& root, Diagnostics& diag) {
   const std::string root_purl = root.purl_type.empty() ? "" : make_purl(root);
   MergedComponents m;
   m.ref_maps.resize(results.size());
   for (size_t i = 0; i < results.size(); ++i) {
     CatalogResult& r = results[i];
-    for (Diagnostic& w : r.warnings) warnings.push_back(std::move(w));
+    for (Diagnostic& w : r.warnings) diag.report(std::move(w));
     auto absorb = [&](Component& c, bool project) {
       std::string purl = make_purl(c);
       std::string old_ref = c.bom_ref.empty() ? purl : c.bom_ref;
@@ -228,8 +227,7 @@ void drop_dev_only(MergedComponents& m) {
 // counted in one warning.
 std::map<std::string, std::set<std::string>> dependency_graph(const std::string& root_ref,
                                                               const std::vector<CatalogResult>& results,
-                                                              const MergedComponents& m,
-                                                              std::vector<Diagnostic>& warnings) {
+                                                              const MergedComponents& m, Diagnostics& diag) {
   std::map<std::string, std::set<std::string>> graph;
   graph[root_ref];
   for (auto& [purl, c] : m.by_purl) graph[purl];
@@ -262,10 +260,10 @@ std::map<std::string, std::set<std::string>> dependency_graph(const std::string&
     }
   }
   if (dangling)
-    warnings.push_back(Diagnostic{"", std::to_string(dangling) +
-                                          " dependency edge(s) point at no catalogued component "
-                                          "and were dropped (first: " +
-                                          first_dangling + ")"});
+    diag.report(Diagnostic{"", std::to_string(dangling) +
+                                   " dependency edge(s) point at no catalogued component "
+                                   "and were dropped (first: " +
+                                   first_dangling + ")"});
   return graph;
 }
 
@@ -286,16 +284,16 @@ CatalogResult catalog_file(const std::string& display_path, std::string_view con
   return all;
 }
 
-Bom merge_results(Component root, std::vector<CatalogResult> results, bool include_dev) {
+Bom merge_results(Component root, std::vector<CatalogResult> results, bool include_dev, Diagnostics& diag) {
   Bom bom;
   if (root.bom_ref.empty()) root.bom_ref = root.purl_type.empty() ? "root:" + root.name : make_purl(root);
-  MergedComponents merged = merge_components(results, root, bom.warnings);
+  MergedComponents merged = merge_components(results, root, diag);
   // Dev-only packages are left out unless asked for.
   if (!include_dev) drop_dev_only(merged);
   // bom-refs: the purl. Two components can only share one if the purl is the same, and those
   // were merged, so refs are unique; the root gets a distinct one if it collides.
   if (merged.by_purl.count(root.bom_ref)) root.bom_ref += "#root";
-  std::map<std::string, std::set<std::string>> graph = dependency_graph(root.bom_ref, results, merged, bom.warnings);
+  std::map<std::string, std::set<std::string>> graph = dependency_graph(root.bom_ref, results, merged, diag);
 
   bom.root = std::move(root);
   bom.components.reserve(merged.by_purl.size());
@@ -307,9 +305,9 @@ Bom merge_results(Component root, std::vector<CatalogResult> results, bool inclu
   return bom;
 }
 
-Result<Bom> build_bom(const BomOptions& options) {
+Result<Bom> build_bom(const BomOptions& options, Diagnostics& diag) {
   std::vector<CatalogResult> results;
-  std::vector<Diagnostic> warnings;
+  Diagnostics warnings;  // the walk's own, after the catalogers' (merge_results) as always
   std::vector<Component> artifacts;
   Walker walker{options, results, warnings, artifacts};
   std::vector<fs::path> paths = options.paths.empty() ? std::vector<fs::path>{"."} : options.paths;
@@ -328,7 +326,7 @@ Result<Bom> build_bom(const BomOptions& options) {
       for (const Cataloger& c : catalogers())
         if (c.matches(p.filename().string(), display)) any = true;
       if (!any && is_archive_name(p.filename().string())) walker.archive(p, display, /*in_tree=*/false);
-      else if (!any) warnings.push_back(Diagnostic{display, "no cataloger reads this kind of file"});
+      else if (!any) warnings.warn(display, "no cataloger reads this kind of file");
       else walker.file(p, display);
     } else {
       return make_error(p.string() + ": not a directory, regular file or archive");
@@ -341,8 +339,8 @@ Result<Bom> build_bom(const BomOptions& options) {
     fs::path base = fs::is_directory(paths[0]) ? paths[0] : paths[0].parent_path();
     root = detect_project(base.empty() ? fs::path(".") : base);
   }
-  Bom bom = merge_results(std::move(root), std::move(results), options.include_dev);
-  for (Diagnostic& w : warnings) bom.warnings.push_back(std::move(w));
+  Bom bom = merge_results(std::move(root), std::move(results), options.include_dev, diag);
+  diag.absorb(warnings);
   return bom;
 }
 

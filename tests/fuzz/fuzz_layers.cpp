@@ -73,6 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   o.limits.max_layer_bytes = uint64_t(64) << 20;  // a fuzzing input must not spend seconds
   o.max_file_bytes = uint64_t(8) << 20;
   o.max_held_bytes = uint64_t(16) << 20;
-  (void)hallmark::sbom::build_image_bom(o);
+  hallmark::Diagnostics found;
+  (void)hallmark::sbom::build_image_bom(o, found);
   return 0;
 }

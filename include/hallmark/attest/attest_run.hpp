@@ -41,7 +41,7 @@ struct AttestOptions {
   // place of the run's products (attest/image.hpp).
   std::string image_name, image_sha256;
   // With --sbom and an image subject: the image's own SBOM (attest/image.cpp builds it).
-  std::function<Result<sbom::Bom>()> image_bom;
+  std::function<Result<sbom::Bom>(Diagnostics&)> image_bom;
   bool allow_failed_steps = false;  // off: a run with a failed step is refused
   // The run's root span is appended to the event log (once per run) after every check passed
   // and before the log's chain head is signed; `env` configures its export. --no-telemetry

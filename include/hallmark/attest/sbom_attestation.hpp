@@ -34,6 +34,6 @@ struct SbomAttestations {
 Result<SbomAttestations> make_sbom_attestations(const std::filesystem::path& workspace, const nlohmann::json& subjects,
                                                 const std::filesystem::path& out_prefix, const EnvMap& env,
                                                 Diagnostics& diag,
-                                                const std::function<Result<sbom::Bom>()>& image_bom = {});
+                                                const std::function<Result<sbom::Bom>(Diagnostics&)>& image_bom = {});
 
 }  // namespace hallmark

@@ -12,6 +12,7 @@
 
 #include "hallmark/sbom/cataloger.hpp"
 #include "hallmark/sbom/component.hpp"
+#include "hallmark/util/diagnostics.hpp"
 #include "hallmark/util/result.hpp"
 
 #include <filesystem>
@@ -35,12 +36,14 @@ std::filesystem::path go_module_cache_dir(const EnvMap& env);
 
 // Errors only for a PATH that does not exist or cannot be read at all; everything else
 // (malformed manifests, unreadable files, symlinks) becomes a Bom warning.
-Result<Bom> build_bom(const BomOptions& options);
+// Findings (malformed lockfiles, unreadable files, limits) go into `diag`, the catalogers' first
+// (file by file), then the walk's own.
+Result<Bom> build_bom(const BomOptions& options, Diagnostics& diag);
 
 // The merge step alone, for tests and for callers that run catalogers themselves. `root` is
 // metadata.component (its bom_ref must be set). Projects whose purl equals the root's are folded
-// into the root.
-Bom merge_results(Component root, std::vector<CatalogResult> results, bool include_dev);
+// into the root. The results' warnings, and dropped dependency edges, go into `diag`.
+Bom merge_results(Component root, std::vector<CatalogResult> results, bool include_dev, Diagnostics& diag);
 
 // Runs every matching cataloger on one in-memory file. `dir` and read_sibling as in CatalogInput.
 CatalogResult catalog_file(const std::string& display_path, std::string_view content, const std::filesystem::path& dir,

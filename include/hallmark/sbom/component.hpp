@@ -41,7 +41,6 @@ struct Bom {
   std::vector<Component> components;  // deduplicated by purl, sorted by bom_ref
   // bom_ref -> bom_refs it depends on. The root's entry lists the direct dependencies.
   std::map<std::string, std::vector<std::string>> dependencies;
-  std::vector<Diagnostic> warnings;
 };
 
 }  // namespace hallmark::sbom

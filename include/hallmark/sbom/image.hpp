@@ -34,7 +34,8 @@ struct ImageBom {
   size_t files = 0;  // entries in the squashed tree
 };
 
-Result<ImageBom> build_image_bom(const ImageBomOptions& options);
+// Findings (suspicious layer entries, malformed lockfiles, limits) go into `diag`.
+Result<ImageBom> build_image_bom(const ImageBomOptions& options, Diagnostics& diag);
 
 // The image as metadata.component (exposed for attest, which names the same image).
 Component image_component(const oci::ImageRef& ref, const std::string& digest, const oci::ResolvedImage& image);

@@ -198,7 +198,7 @@ Component image_component(const oci::ImageRef& ref, const std::string& digest, c
   return root;
 }
 
-Result<ImageBom> build_image_bom(const ImageBomOptions& o) {
+Result<ImageBom> build_image_bom(const ImageBomOptions& o, Diagnostics& diag) {
   auto ref = oci::parse_image_ref(o.reference);
   if (!ref) return ref.error();
   auto platform = o.platform.empty() ? Result<oci::Platform>(oci::host_platform()) : oci::parse_platform(o.platform);
@@ -229,9 +229,9 @@ Result<ImageBom> build_image_bom(const ImageBomOptions& o) {
   out.manifest_digest = image->manifest.digest;
   out.layers = image->layers.size();
   out.files = tree->entries.size();
-  out.bom = merge_results(image_component(*ref, image->top_digest, *image), std::move(results), o.include_dev);
-  for (const auto& w : squashed.take()) out.bom.warnings.push_back(Diagnostic{ref->to_string(), to_line(w)});
-  for (auto& w : col.warnings) out.bom.warnings.push_back(std::move(w));
+  out.bom = merge_results(image_component(*ref, image->top_digest, *image), std::move(results), o.include_dev, diag);
+  for (const auto& w : squashed.take()) diag.warn(ref->to_string(), to_line(w));
+  for (auto& w : col.warnings) diag.report(std::move(w));
   return out;
 }
 

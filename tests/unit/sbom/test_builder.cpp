@@ -9,6 +9,7 @@
 
 using namespace sbomtest;
 using namespace hallmark::sbom;
+using hallmark::Diagnostics;
 
 namespace {
 Component lib(const std::string& name, const std::string& version, Scope scope, const std::string& where) {
@@ -47,7 +48,8 @@ TEST_CASE("sbom::merge_dedupes_and_scopes") {
   b.direct = {"pkg:npm/x@1.0.0", "pkg:npm/devonly@1.0.0"};
   b.edges["pkg:npm/devonly@1.0.0"] = {"pkg:npm/y@2.0.0"};
 
-  Bom bom = merge_results(root_component(), {a, b}, /*include_dev=*/false);
+  Diagnostics diag;
+  Bom bom = merge_results(root_component(), {a, b}, /*include_dev=*/false, diag);
   REQUIRE(bom.components.size() == 2);  // devonly dropped, x merged
   const Component& x = bom.components[0];
   CHECK(x.bom_ref == "pkg:npm/x@1.0.0");
@@ -58,10 +60,11 @@ TEST_CASE("sbom::merge_dedupes_and_scopes") {
   CHECK(bom.dependencies.at("pkg:npm/x@1.0.0") == std::vector<std::string>{"pkg:npm/y@2.0.0"});
   CHECK(bom.dependencies.count("pkg:npm/devonly@1.0.0") == 0);
   // The ghost edge is reported; the devonly edges (left out on purpose) are not.
-  REQUIRE(bom.warnings.size() == 1);
-  CHECK(bom.warnings[0].message.find("ghost") != std::string::npos);
+  REQUIRE(diag.size() == 1);
+  CHECK(diag.entries()[0].message.find("ghost") != std::string::npos);
 
-  Bom with_dev = merge_results(root_component(), {a, b}, true);
+  Diagnostics again;
+  Bom with_dev = merge_results(root_component(), {a, b}, true, again);
   CHECK(with_dev.components.size() == 3);
   CHECK(with_dev.dependencies.at("pkg:npm/devonly@1.0.0") == std::vector<std::string>{"pkg:npm/y@2.0.0"});
 }
@@ -73,13 +76,15 @@ TEST_CASE("sbom::merge_folds_the_project_into_the_root") {
   r.components = {lib("dep", "1.0.0", Scope::required, "uv.lock")};
   r.edges[self.bom_ref] = {"pkg:npm/dep@1.0.0"};
   r.direct = {"pkg:npm/dep@1.0.0"};
-  Bom bom = merge_results(root_component(), {r}, false);
+  Diagnostics diag;
+  Bom bom = merge_results(root_component(), {r}, false, diag);
   CHECK(bom.components.size() == 1);
   CHECK(bom.dependencies.at(bom.root.bom_ref) == std::vector<std::string>{"pkg:npm/dep@1.0.0"});
-  CHECK(bom.warnings.empty());
+  CHECK(diag.empty());
 }
 
 TEST_CASE("sbom::build_bom_walks_and_is_deterministic") {
+  Diagnostics diag;
   TempDir t;
   t.write("package.json", R"({"name": "@acme/web", "version": "2.0.0"})");
   t.write("svc/requirements.txt", "b==1\na==2\n");
@@ -89,7 +94,7 @@ TEST_CASE("sbom::build_bom_walks_and_is_deterministic") {
   BomOptions o;
   o.paths = {t.path};
   o.excludes = {"build/**", "build"};
-  auto bom = build_bom(o);
+  auto bom = build_bom(o, diag);
   REQUIRE(bom.ok());
   CHECK(bom->root.name == "web");
   CHECK(bom->root.group == "@acme");
@@ -97,18 +102,19 @@ TEST_CASE("sbom::build_bom_walks_and_is_deterministic") {
   REQUIRE(bom->components.size() == 2);
   CHECK(bom->components[0].name == "a");                               // sorted by bom-ref
   CHECK(bom->components[0].occurrences[0] == "svc/requirements.txt");  // relative to the PATH
+  CHECK(diag.lines() == std::vector<std::string>{});                   // nothing malformed here
 
   WriterOptions w;
   w.timestamp = "2020-01-01T00:00:00Z";
   w.deterministic_ids = true;
-  auto again = build_bom(o);
+  auto again = build_bom(o, diag);
   REQUIRE(again.ok());
   CHECK(write_cyclonedx_json(*bom, w) == write_cyclonedx_json(*again, w));
   CHECK(write_spdx_json(*bom, w) == write_spdx_json(*again, w));
 
   BomOptions missing;
   missing.paths = {t.path / "nope"};
-  auto err = build_bom(missing);
+  auto err = build_bom(missing, diag);
   REQUIRE_FALSE(err.ok());
   CHECK(err.message().find("nope") != std::string::npos);
 }
@@ -116,6 +122,7 @@ TEST_CASE("sbom::build_bom_walks_and_is_deterministic") {
 // The root component comes from the project manifest with its declared licence, and the same
 // package listed as a dependency gets the same purl (it is the root, not a second component).
 TEST_CASE("sbom::root_from_manifest_with_license") {
+  Diagnostics diag;
   {
     TempDir t;
     t.write("pom.xml", "<project><parent><groupId>org.acme</groupId><version>2.0</version></parent>"
@@ -123,7 +130,7 @@ TEST_CASE("sbom::root_from_manifest_with_license") {
                        "Version 2.0</name></license></licenses></project>");
     BomOptions o;
     o.paths = {t.path};
-    auto bom = build_bom(o);
+    auto bom = build_bom(o, diag);
     REQUIRE(bom.ok());
     CHECK(make_purl(bom->root) == "pkg:maven/org.acme/app@2.0");
     auto j = nlohmann::json::parse(write_cyclonedx_json(*bom, {}));
@@ -135,7 +142,7 @@ TEST_CASE("sbom::root_from_manifest_with_license") {
     t.write("requirements.txt", "zope-thing==1.0\nsix==1.16.0\n");
     BomOptions o;
     o.paths = {t.path};
-    auto bom = build_bom(o);
+    auto bom = build_bom(o, diag);
     REQUIRE(bom.ok());
     CHECK(make_purl(bom->root) == "pkg:pypi/zope-thing@1.0");
     CHECK(bom->components.size() == 1);  // six; zope-thing is the root itself
@@ -148,7 +155,7 @@ TEST_CASE("sbom::root_from_manifest_with_license") {
     t.write("Cargo.toml", "[package]\nname = \"tool\"\nversion = \"0.1.0\"\nlicense = \"MIT OR Apache-2.0\"\n");
     BomOptions o;
     o.paths = {t.path};
-    auto bom = build_bom(o);
+    auto bom = build_bom(o, diag);
     REQUIRE(bom.ok());
     auto j = nlohmann::json::parse(write_cyclonedx_json(*bom, {}));
     CHECK(j["metadata"]["component"]["licenses"][0]["expression"] == "MIT OR Apache-2.0");
