@@ -4,6 +4,7 @@
 #include "hallmark/util/hex.hpp"
 
 #include <nlohmann/json.hpp>
+#include <pugixml.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -391,6 +392,12 @@ std::optional<nlohmann::json> parse_json_object(const CatalogInput& in, ResultBu
     return std::nullopt;
   }
   return doc;
+}
+
+bool parse_xml(const CatalogInput& in, ResultBuilder& rb, pugi::xml_document& doc) {
+  auto parsed = doc.load_buffer(in.content.data(), in.content.size());
+  if (!parsed) rb.warn("offset " + std::to_string(parsed.offset) + ": " + parsed.description());
+  return bool(parsed);
 }
 
 }  // namespace hallmark::sbom::internal

@@ -18,6 +18,10 @@
 #include <unordered_map>
 #include <vector>
 
+namespace pugi {
+class xml_document;
+}
+
 namespace hallmark::sbom::internal {
 
 // A library component with bom_ref = its purl and the manifest path as its occurrence.
@@ -67,6 +71,10 @@ bool ends_with(std::string_view s, std::string_view suffix);
 
 }  // namespace hallmark::sbom::internal
 
+namespace pugi {
+class xml_document;
+}
+
 namespace hallmark::sbom::internal {
 // The distribution name at the start of a PEP 508 requirement ("requests[socks]>=2; ..." ->
 // "requests"); empty when there is none.
@@ -81,6 +89,10 @@ struct DeclaredPython {
 };
 DeclaredPython read_pyproject(const CatalogInput& in, const std::string& relative = "pyproject.toml");
 }  // namespace hallmark::sbom::internal
+
+namespace pugi {
+class xml_document;
+}
 
 namespace hallmark::sbom::internal {
 
@@ -124,5 +136,8 @@ private:
 // The whole manifest as a JSON object; nullopt (with a warning naming the file) when it is not
 // JSON or its top level is not an object.
 std::optional<nlohmann::json> parse_json_object(const CatalogInput& in, ResultBuilder& rb);
+
+// The manifest as XML into `doc`; false (with a warning naming the offset) when it does not parse.
+bool parse_xml(const CatalogInput& in, ResultBuilder& rb, pugi::xml_document& doc);
 
 }  // namespace hallmark::sbom::internal

@@ -11,11 +11,7 @@ namespace {
 void catalog_packages_config(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
   pugi::xml_document doc;
-  auto parsed = doc.load_buffer(in.content.data(), in.content.size());
-  if (!parsed) {
-    rb.warn("offset " + std::to_string(parsed.offset) + ": " + parsed.description());
-    return;
-  }
+  if (!parse_xml(in, rb, doc)) return;
   for (auto p : doc.child("packages").children("package")) {
     Component c;
     c.purl_type = "nuget";

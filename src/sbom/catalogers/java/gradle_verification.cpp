@@ -14,11 +14,7 @@ namespace {
 void catalog_gradle_verification(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
   pugi::xml_document doc;
-  auto parsed = doc.load_buffer(in.content.data(), in.content.size());
-  if (!parsed) {
-    rb.warn("offset " + std::to_string(parsed.offset) + ": " + parsed.description());
-    return;
-  }
+  if (!parse_xml(in, rb, doc)) return;
   pugi::xml_node comps = doc.child("verification-metadata").child("components");
   for (auto comp : comps.children("component")) {
     Component c;

@@ -135,11 +135,7 @@ struct MavenPom {
 void catalog_maven_pom(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
   pugi::xml_document doc;
-  auto parsed = doc.load_buffer(in.content.data(), in.content.size());
-  if (!parsed) {
-    rb.warn("offset " + std::to_string(parsed.offset) + ": " + parsed.description());
-    return;
-  }
+  if (!parse_xml(in, rb, doc)) return;
   pugi::xml_node project = doc.child("project");
   if (!project) {
     rb.warn("no <project> element");
