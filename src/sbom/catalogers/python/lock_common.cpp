@@ -39,4 +39,28 @@ std::optional<Component> locked_package(const toml::table& pkg, const CatalogInp
   return pypi_component(*name, *version, in);
 }
 
+std::optional<LockedPackages> read_locked_packages(const toml::table& doc, const CatalogInput& in, CatalogResult& out,
+                                                   const std::function<void(const toml::table&, Component&)>& scope) {
+  auto* packages = doc["package"].as_array();
+  if (!packages) return std::nullopt;
+  LockedPackages locked;
+  for (const toml::node& node : *packages) {
+    const toml::table* pkg = node.as_table();
+    if (!pkg) continue;
+    auto c = locked_package(*pkg, in, out);
+    if (!c) continue;
+    scope(*pkg, *c);
+    locked.by_name[c->name].push_back(c->bom_ref);  // already PEP 503-normalised
+    locked.tables.emplace_back(c->bom_ref, pkg);
+    out.components.push_back(std::move(*c));
+  }
+  return locked;
+}
+
+void link_by_name(CatalogResult& out, const NameIndex& by_name, const std::string& from, std::string_view name) {
+  auto it = by_name.find(pep503(name));
+  if (it == by_name.end()) return;
+  for (const std::string& to : it->second) add_edge(out, from, to);
+}
+
 }  // namespace hallmark::sbom::internal

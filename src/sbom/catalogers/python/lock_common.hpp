@@ -6,6 +6,8 @@
 
 #include <toml++/toml.h>
 
+#include <functional>
+
 namespace hallmark::sbom::internal {
 
 // Parses TOML, turning a syntax error into a warning with its line. nullopt on error.
@@ -18,6 +20,19 @@ std::optional<Component> locked_package(const toml::table& pkg, const CatalogInp
 // Index of components by PEP 503 name (several versions may share a name in uv/poetry locks
 // with markers).
 using NameIndex = std::map<std::string, std::vector<std::string>>;
+
+// The [[package]] tables of a poetry.lock or pdm.lock, each catalogued (locked_package), scoped by
+// `scope` (which reads the lock's own group fields), added to `out` and indexed by name.
+struct LockedPackages {
+  NameIndex by_name;
+  std::vector<std::pair<std::string, const toml::table*>> tables;  // bom_ref -> its [[package]]
+};
+// nullopt when the lock has no [[package]] array.
+std::optional<LockedPackages> read_locked_packages(const toml::table& doc, const CatalogInput& in, CatalogResult& out,
+                                                   const std::function<void(const toml::table&, Component&)>& scope);
+// An edge from `from` to every locked package named `name` (any spelling: PEP 503 applied); a
+// name not locked (an extra, a marker-excluded dependency) adds none.
+void link_by_name(CatalogResult& out, const NameIndex& by_name, const std::string& from, std::string_view name);
 
 // Root edges from the declared dependencies of pyproject.toml (or Pipfile); without one the
 // root's edges are unknown and none is invented.

@@ -10,39 +10,22 @@ namespace {
 void catalog_poetry(const CatalogInput& in, CatalogResult& out) {
   auto doc = parse_toml(in, out);
   if (!doc) return;
-  auto* packages = (*doc)["package"].as_array();
-  if (!packages) return;
-  NameIndex by_name;
-  std::vector<std::pair<std::string, const toml::table*>> deps_of;
-  for (const toml::node& node : *packages) {
-    const toml::table* pkg = node.as_table();
-    if (!pkg) continue;
-    auto locked = locked_package(*pkg, in, out);
-    if (!locked) continue;
-    Component c = std::move(*locked);
+  auto locked = read_locked_packages(*doc, in, out, [](const toml::table& pkg, Component& c) {
     bool main = false;
-    if (auto* groups = (*pkg)["groups"].as_array()) {
+    if (auto* groups = pkg["groups"].as_array()) {
       for (const toml::node& g : *groups)
         if (g.value<std::string>() == "main") main = true;
     } else {
-      main = (*pkg)["category"].value_or(std::string("main")) == "main";
+      main = pkg["category"].value_or(std::string("main")) == "main";
     }
     if (!main) c.scope = Scope::excluded;
-    else if ((*pkg)["optional"].value_or(false)) c.scope = Scope::optional;
-    by_name[c.name].push_back(c.bom_ref);  // already PEP 503-normalised
-    deps_of.emplace_back(c.bom_ref, (*pkg)["dependencies"].as_table());
-    out.components.push_back(std::move(c));
-  }
-  for (auto& [from, deps] : deps_of) {
-    if (!deps) continue;
-    for (auto& [dep, spec] : *deps) {
-      (void)spec;
-      auto it = by_name.find(pep503(dep.str()));
-      if (it == by_name.end()) continue;  // an extra or a marker-excluded dependency not locked
-      for (const std::string& to : it->second) add_edge(out, from, to);
-    }
-  }
-  attach_python_root(in, out, by_name, read_pyproject(in));
+    else if (pkg["optional"].value_or(false)) c.scope = Scope::optional;
+  });
+  if (!locked) return;
+  for (const auto& [from, pkg] : locked->tables)
+    if (auto* deps = (*pkg)["dependencies"].as_table())
+      for (const auto& [dep, spec] : *deps) link_by_name(out, locked->by_name, from, dep.str());
+  attach_python_root(in, out, locked->by_name, read_pyproject(in));
 }
 
 bool matches_poetry(std::string_view filename, std::string_view) { return filename == "poetry.lock"; }
