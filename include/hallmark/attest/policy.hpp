@@ -27,7 +27,7 @@ struct CheckResult {
   bool warning = false;  // passed, but could not be judged fully: printed as a WARNING line
   // What failed the check, one value each, for a caller that acts on every one (the purls that
   // policy.deniedComponents denied: one telemetry event each); `actual` is their text.
-  std::vector<std::string> offending;
+  std::vector<std::string> offending{};
 };
 
 struct Policy {
