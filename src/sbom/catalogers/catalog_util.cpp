@@ -394,4 +394,13 @@ std::optional<nlohmann::json> parse_json_object(const CatalogInput& in, ResultBu
   return doc;
 }
 
+std::optional<std::string> string_field(const nlohmann::json& o, const char* key, const std::string& where,
+                                        ResultBuilder& rb, std::string_view then) {
+  auto it = o.find(key);  // end() for a non-object too
+  if (it == o.end() || it->is_null()) return std::string{};
+  if (const auto* s = it->get_ptr<const std::string*>()) return *s;
+  rb.warn(where + "." + key + ": not a string; " + std::string(then));
+  return std::nullopt;
+}
+
 }  // namespace hallmark::sbom::internal

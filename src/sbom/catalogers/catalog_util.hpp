@@ -121,4 +121,12 @@ private:
 // JSON or its top level is not an object.
 std::optional<nlohmann::json> parse_json_object(const CatalogInput& in, ResultBuilder& rb);
 
+// The string field `key` of a JSON object, read without throwing (nlohmann's value(), get<> and
+// conversions to std::string throw on a value of another type, which would end the whole file).
+// Absent or null (or `o` not an object): "". Any other type: nullopt, and `rb` records
+// "<where>.<key>: not a string; <then>" ("skipped" when the entry goes, "ignored" when only the
+// field does), so the caller skips what it must and goes on with the next entry.
+std::optional<std::string> string_field(const nlohmann::json& o, const char* key, const std::string& where,
+                                        ResultBuilder& rb, std::string_view then = "skipped");
+
 }  // namespace hallmark::sbom::internal

@@ -71,6 +71,40 @@ TEST_CASE("sbom::dotnet_deps_json") {
   CHECK(internal::kDotnetDepsCataloger.matches("App.deps.json", "bin/App.deps.json"));
 }
 
+// Numbers and arrays where strings/objects belong: a warning naming the field, never an
+// exception or a crash, and the well-formed entries of the same file still catalogued.
+TEST_CASE("sbom::conan_lock_wrong_types") {
+  auto run = run_on_text(internal::kConanLockCataloger, "conan.lock",
+                         R"({"graph_lock":{"nodes":{"0":{"ref":"conanfile","requires":["1","2","3"]},
+    "1":{"ref":42},"2":{"ref":"zlib/1.3.1"},"3":[]}}})");
+  const auto& r = run.result;
+  CHECK(has_warning(r, "graph_lock.nodes.1.ref: not a string; skipped"));
+  CHECK(has_warning(r, "graph_lock.nodes.3: not an object; skipped"));
+  CHECK(r.warnings.size() == 2);
+  REQUIRE(r.components.size() == 1);
+  CHECK(r.components[0].name == "zlib");
+  CHECK(r.direct.size() == 1);
+}
+
+TEST_CASE("sbom::vcpkg_manifest_wrong_types") {
+  auto run = run_on_text(internal::kVcpkgManifestCataloger, "vcpkg.json",
+                         R"({"dependencies":[{"name":"a","host":"yes"},{"name":5},{"name":"c","features":[{"name":1}]},
+    "fmt",{"name":"zlib","features":["x",{"name":"y"}]}],"overrides":[{"name":7,"version":"1"},
+    {"name":"zlib","version":"1.3"}]})");
+  const auto& r = run.result;
+  CHECK(has_warning(r, "dependencies[0].host: not a boolean; skipped"));
+  CHECK(has_warning(r, "dependencies[1].name: not a string; skipped"));
+  CHECK(has_warning(r, "dependencies[2].features[0].name: not a string; skipped"));
+  CHECK(has_warning(r, "overrides[0].name: not a string; skipped"));
+  CHECK(r.warnings.size() == 4);
+  CHECK(r.components.size() == 2);
+  CHECK(find_component(r, "fmt", ""));
+  const Component* z = find_component(r, "zlib", "1.3");
+  REQUIRE(z);
+  CHECK(z->properties.at("hallmark:vcpkg.features") == "x,y");
+  CHECK(r.direct.size() == 2);
+}
+
 TEST_CASE("sbom::json_catalogers_survive_wrong_types") {
   // numbers and arrays where strings/objects belong: a warning, never an exception or a crash
   auto lock = run_on_text(
@@ -80,11 +114,6 @@ TEST_CASE("sbom::json_catalogers_survive_wrong_types") {
   auto deps = run_on_text(internal::kDotnetDepsCataloger, "x.deps.json",
                           R"({"libraries":{"A/1":{"type":"package","sha512":5}},"runtimeTarget":{"name":3}})");
   CHECK(!deps.result.warnings.empty());
-  auto conan = run_on_text(internal::kConanLockCataloger, "conan.lock", R"({"graph_lock":{"nodes":{"1":{"ref":42}}}})");
-  CHECK(!conan.result.warnings.empty());
-  auto vcpkg =
-      run_on_text(internal::kVcpkgManifestCataloger, "vcpkg.json", R"({"dependencies":[{"name":"a","host":"yes"}]})");
-  CHECK(!vcpkg.result.warnings.empty());
   auto swift = run_on_text(internal::kSwiftResolvedCataloger, "Package.resolved", R"({"pins":[{"location":5}]})");
   CHECK(!swift.result.warnings.empty());
   auto composer = run_on_text(internal::kComposerLockCataloger, "composer.lock",
