@@ -73,6 +73,41 @@ TEST_CASE("sbom::dotnet_deps_json") {
 
 // Numbers and arrays where strings/objects belong: a warning naming the field, never an
 // exception or a crash, and the well-formed entries of the same file still catalogued.
+TEST_CASE("sbom::nuget_lock_wrong_types") {
+  auto run = run_on_text(internal::kNugetLockCataloger, "packages.lock.json",
+                         R"({"dependencies":{"net8.0":{"A":{"type":7,"resolved":"1.0"},
+    "B":{"type":"Direct","resolved":[1]},"C":{"type":"Direct","resolved":"2.0","contentHash":5},
+    "D":{"type":"Transitive","resolved":"3.0"},"E":4},"net9.0":[]}})");
+  const auto& r = run.result;
+  CHECK(has_warning(r, "dependencies.net8.0.A.type: not a string; skipped"));
+  CHECK(has_warning(r, "dependencies.net8.0.B.resolved: not a string; skipped"));
+  CHECK(has_warning(r, "dependencies.net8.0.C.contentHash: not a string; ignored"));
+  CHECK(has_warning(r, "dependencies.net8.0.E: not an object; skipped"));
+  CHECK(has_warning(r, "dependencies.net9.0: not an object; skipped"));
+  CHECK(r.warnings.size() == 5);
+  for (const auto& w : r.warnings) CHECK(w.subject == "packages.lock.json");
+  CHECK(r.components.size() == 2);
+  const Component* c = find_component(r, "C", "2.0");
+  REQUIRE(c);
+  CHECK(c->hashes.empty());
+  CHECK(r.direct.size() == 1);
+  CHECK(find_component(r, "D", "3.0"));
+}
+
+TEST_CASE("sbom::dotnet_deps_wrong_types") {
+  auto run = run_on_text(internal::kDotnetDepsCataloger, "x.deps.json",
+                         R"({"libraries":{"A/1":{"type":"package","sha512":5},"B/2":{"type":["package"]},
+    "C/3":{"type":"package"}},"runtimeTarget":{"name":3}})");
+  const auto& r = run.result;
+  CHECK(has_warning(r, "runtimeTarget.name: not a string; ignored"));
+  CHECK(has_warning(r, "libraries.A/1.sha512: not a string; ignored"));
+  CHECK(has_warning(r, "libraries.B/2.type: not a string; skipped"));
+  CHECK(r.warnings.size() == 3);
+  CHECK(r.components.size() == 2);
+  CHECK(find_component(r, "A", "1"));
+  CHECK(find_component(r, "C", "3"));
+}
+
 TEST_CASE("sbom::conan_lock_wrong_types") {
   auto run = run_on_text(internal::kConanLockCataloger, "conan.lock",
                          R"({"graph_lock":{"nodes":{"0":{"ref":"conanfile","requires":["1","2","3"]},
@@ -107,13 +142,6 @@ TEST_CASE("sbom::vcpkg_manifest_wrong_types") {
 
 TEST_CASE("sbom::json_catalogers_survive_wrong_types") {
   // numbers and arrays where strings/objects belong: a warning, never an exception or a crash
-  auto lock = run_on_text(
-      internal::kNugetLockCataloger, "packages.lock.json",
-      R"({"dependencies":{"net8.0":{"A":{"type":7,"resolved":"1.0"},"B":{"type":"Direct","resolved":[1]}}}})");
-  CHECK(!lock.result.warnings.empty());
-  auto deps = run_on_text(internal::kDotnetDepsCataloger, "x.deps.json",
-                          R"({"libraries":{"A/1":{"type":"package","sha512":5}},"runtimeTarget":{"name":3}})");
-  CHECK(!deps.result.warnings.empty());
   auto swift = run_on_text(internal::kSwiftResolvedCataloger, "Package.resolved", R"({"pins":[{"location":5}]})");
   CHECK(!swift.result.warnings.empty());
   auto composer = run_on_text(internal::kComposerLockCataloger, "composer.lock",
