@@ -140,10 +140,32 @@ TEST_CASE("sbom::vcpkg_manifest_wrong_types") {
   CHECK(r.direct.size() == 2);
 }
 
+TEST_CASE("sbom::swift_resolved_wrong_types") {
+  auto run = run_on_text(internal::kSwiftResolvedCataloger, "Package.resolved",
+                         R"({"pins":[{"location":5},{"location":"https://github.com/a/b.git","state":{"version":1}},
+    {"location":"https://github.com/a/s.git","state":"x"},3,
+    {"location":"https://github.com/o/ok.git","state":{"version":"1.0.0","revision":"abc"}}],"version":2})");
+  const auto& r = run.result;
+  CHECK(has_warning(r, "pins[0].location: not a string; skipped"));
+  CHECK(has_warning(r, "pins[1].state.version: not a string; skipped"));
+  CHECK(has_warning(r, "pins[2].state: not an object; skipped"));
+  CHECK(has_warning(r, "pins[3]: not an object; skipped"));
+  CHECK(r.warnings.size() == 4);
+  REQUIRE(r.components.size() == 1);
+  CHECK(r.components[0].name == "ok");
+  CHECK(r.components[0].version == "1.0.0");
+  // v1 writes "version": null for a pin on a branch: the stated revision, no warning.
+  auto v1 = run_on_text(internal::kSwiftResolvedCataloger, "Package.resolved",
+                        R"({"object":{"pins":[{"package":"x","repositoryURL":"https://github.com/o/x.git",
+    "state":{"branch":"main","revision":"0123abc","version":null}}]},"version":1})");
+  CHECK(v1.result.warnings.empty());
+  REQUIRE(v1.result.components.size() == 1);
+  CHECK(v1.result.components[0].version == "0123abc");
+  CHECK(v1.result.components[0].properties.at("hallmark:swift.branch") == "main");
+}
+
 TEST_CASE("sbom::json_catalogers_survive_wrong_types") {
   // numbers and arrays where strings/objects belong: a warning, never an exception or a crash
-  auto swift = run_on_text(internal::kSwiftResolvedCataloger, "Package.resolved", R"({"pins":[{"location":5}]})");
-  CHECK(!swift.result.warnings.empty());
   auto composer = run_on_text(internal::kComposerLockCataloger, "composer.lock",
                               R"({"packages":[{"name":"a/b","version":"1","source":{"type":3}}]})");
   CHECK(composer.result.warnings.size() <= 1);
