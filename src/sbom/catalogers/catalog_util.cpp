@@ -400,4 +400,13 @@ bool parse_xml(const CatalogInput& in, ResultBuilder& rb, pugi::xml_document& do
   return bool(parsed);
 }
 
+std::optional<std::string> string_field(const nlohmann::json& o, const char* key, const std::string& where,
+                                        ResultBuilder& rb, std::string_view then) {
+  auto it = o.find(key);  // end() for a non-object too
+  if (it == o.end() || it->is_null()) return std::string{};
+  if (const auto* s = it->get_ptr<const std::string*>()) return *s;
+  rb.warn(where + "." + key + ": not a string; " + std::string(then));
+  return std::nullopt;
+}
+
 }  // namespace hallmark::sbom::internal

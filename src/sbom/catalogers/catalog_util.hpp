@@ -140,4 +140,12 @@ std::optional<nlohmann::json> parse_json_object(const CatalogInput& in, ResultBu
 // The manifest as XML into `doc`; false (with a warning naming the offset) when it does not parse.
 bool parse_xml(const CatalogInput& in, ResultBuilder& rb, pugi::xml_document& doc);
 
+// The string field `key` of a JSON object, read without throwing (nlohmann's value(), get<> and
+// conversions to std::string throw on a value of another type, which would end the whole file).
+// Absent or null (or `o` not an object): "". Any other type: nullopt, and `rb` records
+// "<where>.<key>: not a string; <then>" ("skipped" when the entry goes, "ignored" when only the
+// field does), so the caller skips what it must and goes on with the next entry.
+std::optional<std::string> string_field(const nlohmann::json& o, const char* key, const std::string& where,
+                                        ResultBuilder& rb, std::string_view then = "skipped");
+
 }  // namespace hallmark::sbom::internal

@@ -149,4 +149,10 @@ const Component* find_component(const CatalogResult& r, const std::string& name,
   return nullptr;
 }
 
+bool has_warning(const CatalogResult& r, const std::string& text) {
+  for (const auto& w : r.warnings)
+    if (w.message.find(text) != std::string::npos) return true;
+  return false;
+}
+
 }  // namespace eco_test

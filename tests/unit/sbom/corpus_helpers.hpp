@@ -38,5 +38,7 @@ void check_no_dangling(const hallmark::sbom::CatalogResult& r);
 
 const hallmark::sbom::Component* find_component(const hallmark::sbom::CatalogResult& r, const std::string& name,
                                                 const std::string& version = "*");
+// True when one of r's warnings contains `text` (a field path such as "pins[0].location").
+bool has_warning(const hallmark::sbom::CatalogResult& r, const std::string& text);
 
 }  // namespace eco_test

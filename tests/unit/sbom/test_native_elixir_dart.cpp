@@ -155,3 +155,44 @@ TEST_CASE("sbom::podfile_lock") {
   auto bad = run_on_text(internal::kPodfileLockCataloger, "Podfile.lock", "PODS: 3\n");
   CHECK(bad.result.warnings.size() == 1);
 }
+
+TEST_CASE("sbom::podfile_lock_wrong_types") {
+  // Sequences and maps where yaml-cpp's as<std::string>() would throw: a warning naming each,
+  // the well-formed pods still catalogued.
+  std::string lock =
+      "PODS:\n  - Alamofire (5.6.1)\n  - [x]\n  - Firebase/Core (10.0.0):\n    - {a: 1}\n"
+      "  - FirebaseAnalytics (10.0.0)\n  - ? [k]\n    : [v]\n\n"
+      "DEPENDENCIES:\n  - Alamofire (~> 5.6)\n  - [y]\n\n"
+      "SPEC CHECKSUMS:\n  Alamofire: [1]\n  FirebaseAnalytics: 87bd8c952f9a4454320fce00d9cc3de57bcadaf5\n";
+  auto run = run_on_text(internal::kPodfileLockCataloger, "Podfile.lock", lock);
+  const auto& r = run.result;
+  CHECK(has_warning(r, "PODS[1]: neither a string nor a one-key map; skipped"));
+  CHECK(has_warning(r, "PODS[2].Firebase/Core[0]: not a string; skipped"));
+  CHECK(has_warning(r, "PODS[4]: the pod is not a string; skipped"));
+  CHECK(has_warning(r, "DEPENDENCIES[1]: not a string; skipped"));
+  CHECK(has_warning(r, "SPEC CHECKSUMS: line 15: not a scalar; skipped"));
+  CHECK(r.warnings.size() == 5);
+  CHECK(r.components.size() == 2);
+  REQUIRE(find_component(r, "Alamofire", "5.6.1"));
+  CHECK(find_component(r, "FirebaseAnalytics", "10.0.0")->properties.count("hallmark:cocoapods.podspec.sha1") == 1);
+  CHECK(r.direct.size() == 1);
+}
+
+TEST_CASE("sbom::pubspec_lock_wrong_types") {
+  std::string lock = "packages:\n"
+                     "  a:\n    dependency: \"direct main\"\n    source: hosted\n    version: [1]\n"
+                     "  b:\n    dependency: {x: 1}\n    source: hosted\n    version: \"1.0.0\"\n"
+                     "  c:\n    dependency: \"direct main\"\n    source: hosted\n    version: \"2.0.0\"\n"
+                     "  d: 5\n"
+                     "  ? [e]\n  : {version: \"1\"}\n";
+  auto run = run_on_text(internal::kPubspecLockCataloger, "pubspec.lock", lock);
+  const auto& r = run.result;
+  CHECK(has_warning(r, "packages.a.version: not a scalar; skipped"));
+  CHECK(has_warning(r, "packages.b.dependency: not a scalar; skipped"));
+  CHECK(has_warning(r, "packages.d: not a map; skipped"));
+  CHECK(has_warning(r, "a name that is not a scalar; skipped"));
+  CHECK(r.warnings.size() == 4);
+  REQUIRE(r.components.size() == 1);
+  CHECK(r.components[0].name == "c");
+  CHECK(r.direct.size() == 1);
+}

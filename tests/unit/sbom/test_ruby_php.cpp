@@ -88,3 +88,19 @@ TEST_CASE("sbom::composer_lock_shasum_and_malformed") {
   CHECK(bad.result.components.empty());
   CHECK(bad.result.warnings.size() == 1);
 }
+
+TEST_CASE("sbom::composer_lock_wrong_types") {
+  auto run = run_on_text(internal::kComposerLockCataloger, "composer.lock",
+                         R"({"packages":[{"name":"a/b","version":"1","source":{"type":3}},{"name":["x"],"version":"1"},
+    {"name":"c/d","version":2},7,{"name":"e/f","version":"3","source":{"type":"git","reference":false}}]})");
+  const auto& r = run.result;
+  CHECK(has_warning(r, "packages[0].source.type: not a string; ignored"));
+  CHECK(has_warning(r, "packages[1].name: not a string; skipped"));
+  CHECK(has_warning(r, "packages[2].version: not a string; skipped"));
+  CHECK(has_warning(r, "packages[3]: not an object; skipped"));
+  CHECK(has_warning(r, "packages[4].source.reference: not a string; ignored"));
+  CHECK(r.warnings.size() == 5);
+  CHECK(r.components.size() == 2);
+  CHECK(find_component(r, "b", "1"));
+  CHECK(find_component(r, "f", "3"));
+}

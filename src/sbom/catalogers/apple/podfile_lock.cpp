@@ -38,47 +38,78 @@ void catalog_podfile_lock(const CatalogInput& in, CatalogResult& out) {
     rb.warn("no PODS list");
     return;
   }
-  try {
-    std::map<std::string, std::string> checksums;
-    if (auto sc = doc["SPEC CHECKSUMS"]; sc && sc.IsMap())
-      for (const auto& kv : sc) checksums[kv.first.as<std::string>()] = kv.second.as<std::string>();
-    std::map<std::string, std::string> ref_of;  // full name (with subspec) -> ref
-    std::vector<std::pair<std::string, std::vector<std::string>>> deps;
-    for (const auto& item : doc["PODS"]) {
-      std::string spec;
-      std::vector<std::string> item_deps;
-      if (item.IsScalar()) {
-        spec = item.as<std::string>();
-      } else if (item.IsMap() && item.size() == 1) {
-        auto kv = *item.begin();
-        spec = kv.first.as<std::string>();
-        if (kv.second.IsSequence())
-          for (const auto& d : kv.second) item_deps.push_back(pod_name(d.as<std::string>()));
-      } else {
-        rb.warn("PODS: an entry is neither a string nor a one-key map");
+  // yaml-cpp's as<std::string>() throws on a map or a sequence: every value is checked to be a
+  // scalar first, and an entry that is not is skipped with a warning naming it.
+  auto where = [](const char* list, size_t i) { return std::string(list) + "[" + std::to_string(i) + "]"; };
+  std::map<std::string, std::string> checksums;
+  if (auto sc = doc["SPEC CHECKSUMS"]; sc && sc.IsMap())
+    for (const auto& kv : sc) {
+      if (!kv.first.IsScalar() || !kv.second.IsScalar()) {
+        rb.warn("SPEC CHECKSUMS: line " + std::to_string(kv.first.Mark().line + 1) + ": not a scalar; skipped");
         continue;
       }
-      std::string full = pod_name(spec), version = pod_version(spec);
-      Component c;
-      c.purl_type = "cocoapods";
-      size_t slash = full.find('/');
-      c.name = full.substr(0, slash);
-      if (slash != std::string::npos) c.subpath = full.substr(slash + 1);
-      c.version = version;
-      if (auto it = checksums.find(c.name); it != checksums.end())
-        c.properties["hallmark:cocoapods.podspec.sha1"] = it->second;
-      std::string ref = rb.add(std::move(c));
-      ref_of[full] = ref;
-      deps.emplace_back(ref, std::move(item_deps));
+      checksums[kv.first.Scalar()] = kv.second.Scalar();
     }
-    for (const auto& [ref, ds] : deps)
-      for (const auto& d : ds)
-        if (auto t = ref_of.find(d); t != ref_of.end()) rb.edge(ref, t->second);
-    if (auto dl = doc["DEPENDENCIES"]; dl && dl.IsSequence())
-      for (const auto& d : dl)
-        if (auto t = ref_of.find(pod_name(d.as<std::string>())); t != ref_of.end()) rb.direct(t->second);
-  } catch (const YAML::Exception& e) {
-    rb.warn("line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  std::map<std::string, std::string> ref_of;  // full name (with subspec) -> ref
+  std::vector<std::pair<std::string, std::vector<std::string>>> deps;
+  size_t i = 0;
+  for (const auto& item : doc["PODS"]) {
+    std::string at = where("PODS", i++);
+    std::string spec;
+    std::vector<std::string> item_deps;
+    if (item.IsScalar()) {
+      spec = item.Scalar();
+    } else if (item.IsMap() && item.size() == 1) {
+      auto kv = *item.begin();
+      if (!kv.first.IsScalar()) {
+        rb.warn(at + ": the pod is not a string; skipped");
+        continue;
+      }
+      spec = kv.first.Scalar();
+      if (kv.second.IsSequence()) {
+        size_t j = 0;
+        bool bad = false;
+        for (const auto& d : kv.second) {
+          if (!d.IsScalar()) {
+            rb.warn(at + "." + pod_name(spec) + "[" + std::to_string(j) + "]: not a string; skipped");
+            bad = true;
+            break;
+          }
+          item_deps.push_back(pod_name(d.Scalar()));
+          ++j;
+        }
+        if (bad) continue;
+      }
+    } else {
+      rb.warn(at + ": neither a string nor a one-key map; skipped");
+      continue;
+    }
+    std::string full = pod_name(spec), version = pod_version(spec);
+    Component c;
+    c.purl_type = "cocoapods";
+    size_t slash = full.find('/');
+    c.name = full.substr(0, slash);
+    if (slash != std::string::npos) c.subpath = full.substr(slash + 1);
+    c.version = version;
+    if (auto it = checksums.find(c.name); it != checksums.end())
+      c.properties["hallmark:cocoapods.podspec.sha1"] = it->second;
+    std::string ref = rb.add(std::move(c));
+    ref_of[full] = ref;
+    deps.emplace_back(ref, std::move(item_deps));
+  }
+  for (const auto& [ref, ds] : deps)
+    for (const auto& d : ds)
+      if (auto t = ref_of.find(d); t != ref_of.end()) rb.edge(ref, t->second);
+  if (auto dl = doc["DEPENDENCIES"]; dl && dl.IsSequence()) {
+    size_t j = 0;
+    for (const auto& d : dl) {
+      std::string at = where("DEPENDENCIES", j++);
+      if (!d.IsScalar()) {
+        rb.warn(at + ": not a string; skipped");
+        continue;
+      }
+      if (auto t = ref_of.find(pod_name(d.Scalar())); t != ref_of.end()) rb.direct(t->second);
+    }
   }
 }
 

@@ -12,38 +12,52 @@ namespace {
 
 using nlohmann::json;
 
-void catalog_swift_resolved_unguarded(const CatalogInput& in, CatalogResult& out) {
+// Fields are read without throwing: a pin whose location, version or revision is not a string
+// is skipped with a warning naming the field, and the other pins are still catalogued.
+void catalog_swift_resolved(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
-  json doc;
-  try {
-    doc = json::parse(in.content);
-  } catch (const json::exception& e) {
-    rb.warn(std::string("not JSON: ") + e.what());
-    return;
-  }
+  auto parsed = parse_json_object(in, rb);
+  if (!parsed) return;
+  const json& doc = *parsed;
   const json* pins = nullptr;
-  if (doc.is_object() && doc.contains("pins") && doc["pins"].is_array()) pins = &doc["pins"];
-  else if (doc.is_object() && doc.contains("object") && doc["object"].is_object() && doc["object"].contains("pins") &&
-           doc["object"]["pins"].is_array())
-    pins = &doc["object"]["pins"];
+  if (auto p = doc.find("pins"); p != doc.end() && p->is_array()) pins = &*p;
+  else if (auto o = doc.find("object"); o != doc.end() && o->is_object())
+    if (auto p1 = o->find("pins"); p1 != o->end() && p1->is_array()) pins = &*p1;
   if (!pins) {
     rb.warn("no pins array (neither v1 object.pins nor v2/v3 pins)");
     return;
   }
-  size_t i = 0;
-  for (const auto& pin : *pins) {
-    ++i;
-    if (!pin.is_object()) continue;
-    std::string url = pin.value("location", pin.value("repositoryURL", ""));
-    json state = pin.value("state", json::object());
-    std::string version = state.is_object() ? state.value("version", "") : "";
-    std::string revision = state.is_object() ? state.value("revision", "") : "";
-    if (url.empty()) {
-      rb.warn("pins[" + std::to_string(i - 1) + "]: no location/repositoryURL");
+  for (size_t i = 0; i < pins->size(); ++i) {
+    const json& pin = (*pins)[i];
+    std::string where = "pins[" + std::to_string(i) + "]";
+    if (!pin.is_object()) {
+      rb.warn(where + ": not an object; skipped");
+      continue;
+    }
+    // v2/v3 say "location", v1 "repositoryURL".
+    auto url = string_field(pin, pin.contains("location") ? "location" : "repositoryURL", where, rb);
+    if (!url) continue;
+    const json* state = nullptr;
+    if (auto s = pin.find("state"); s != pin.end() && !s->is_null()) {
+      if (!s->is_object()) {
+        rb.warn(where + ".state: not an object; skipped");
+        continue;
+      }
+      state = &*s;
+    }
+    std::optional<std::string> version, revision;
+    if (state) {
+      version = string_field(*state, "version", where + ".state", rb);
+      if (!version) continue;
+      revision = string_field(*state, "revision", where + ".state", rb);
+      if (!revision) continue;
+    }
+    if (url->empty()) {
+      rb.warn(where + ": no location/repositoryURL");
       continue;
     }
     // https://github.com/apple/swift-nio.git -> github.com/apple, swift-nio
-    std::string path = url;
+    std::string path = *url;
     if (size_t scheme = path.find("://"); scheme != std::string::npos) path = path.substr(scheme + 3);
     else if (size_t at = path.find('@'); at != std::string::npos) {  // git@host:owner/repo
       path = path.substr(at + 1);
@@ -56,21 +70,14 @@ void catalog_swift_resolved_unguarded(const CatalogInput& in, CatalogResult& out
     size_t slash = path.find_last_of('/');
     c.group = slash == std::string::npos ? std::string{} : path.substr(0, slash);
     c.name = slash == std::string::npos ? path : path.substr(slash + 1);
-    c.version = !version.empty() ? version : revision;
-    if (!revision.empty()) c.properties["hallmark:swift.revision"] = revision;
-    if (state.is_object() && state.contains("branch") && state["branch"].is_string())
-      c.properties["hallmark:swift.branch"] = state["branch"];
+    std::string v = version.value_or(""), rev = revision.value_or("");
+    c.version = !v.empty() ? v : rev;
+    if (!rev.empty()) c.properties["hallmark:swift.revision"] = rev;
+    if (state) {
+      if (auto b = state->find("branch"); b != state->end() && b->is_string())
+        c.properties["hallmark:swift.branch"] = b->get<std::string>();
+    }
     rb.add(std::move(c));  // the file states neither edges nor which pins are direct
-  }
-}
-
-// A field of an unexpected JSON type (a number where a string belongs...) makes nlohmann
-// throw: a warning naming the file, with what was catalogued before it kept.
-void catalog_swift_resolved(const CatalogInput& in, CatalogResult& out) {
-  try {
-    catalog_swift_resolved_unguarded(in, out);
-  } catch (const nlohmann::json::exception& e) {
-    out.warnings.push_back({in.path, std::string("unexpected JSON shape: ") + e.what()});
   }
 }
 

@@ -45,7 +45,15 @@ bool parse_conan_ref(std::string_view ref, Component& c) {
   return true;
 }
 
-void catalog_conan_lock_unguarded(const CatalogInput& in, CatalogResult& out) {
+// A node id in requires lists: a string, or (leniently) the JSON text of another value, so a
+// numeric 1 still names node "1".
+std::string node_id(const json& t) {
+  return t.is_string() ? t.get<std::string>() : t.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Fields are read without throwing: a node whose ref is not a string is skipped with a warning
+// naming the field, and the other nodes are still catalogued.
+void catalog_conan_lock(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
   auto parsed = parse_json_object(in, rb);
   if (!parsed) return;
@@ -65,7 +73,7 @@ void catalog_conan_lock_unguarded(const CatalogInput& in, CatalogResult& out) {
         auto r = node.find(k);
         if (r == node.end() || !r->is_array()) continue;
         for (const auto& t : *r) {
-          std::string tid = t.is_string() ? t.get<std::string>() : t.dump();
+          std::string tid = node_id(t);
           bool b = std::string_view(k) == "build_requires";
           auto [it, fresh] = build_only.emplace(tid, b);
           if (!fresh && !b) it->second = false;
@@ -73,11 +81,17 @@ void catalog_conan_lock_unguarded(const CatalogInput& in, CatalogResult& out) {
       }
     }
     for (const auto& [id, node] : nodes->items()) {
-      if (id == "0" || !node.is_object()) continue;
-      std::string ref = node.value("ref", "");
+      if (id == "0") continue;
+      std::string where = "graph_lock.nodes." + id;
+      if (!node.is_object()) {
+        rb.warn(where + ": not an object; skipped");
+        continue;
+      }
+      auto ref = string_field(node, "ref", where, rb);
+      if (!ref) continue;
       Component c;
-      if (!parse_conan_ref(ref, c)) {
-        rb.warn("graph_lock.nodes." + id + ": unreadable ref \"" + ref + "\"");
+      if (!parse_conan_ref(*ref, c)) {
+        rb.warn(where + ": unreadable ref \"" + *ref + "\"");
         continue;
       }
       if (build_only[id]) {
@@ -92,7 +106,7 @@ void catalog_conan_lock_unguarded(const CatalogInput& in, CatalogResult& out) {
         auto r = node.find(k);
         if (r == node.end() || !r->is_array()) continue;
         for (const auto& t : *r) {
-          std::string tid = t.is_string() ? t.get<std::string>() : t.dump();
+          std::string tid = node_id(t);
           auto to = ref_of.find(tid);
           if (to == ref_of.end()) continue;
           if (id == "0") rb.direct(to->second);
@@ -120,16 +134,6 @@ void catalog_conan_lock_unguarded(const CatalogInput& in, CatalogResult& out) {
       c.properties["hallmark:conan.list"] = k;
       rb.add(std::move(c));
     }
-  }
-}
-
-// A field of an unexpected JSON type (a number where a string belongs...) makes nlohmann
-// throw: a warning naming the file, with what was catalogued before it kept.
-void catalog_conan_lock(const CatalogInput& in, CatalogResult& out) {
-  try {
-    catalog_conan_lock_unguarded(in, out);
-  } catch (const nlohmann::json::exception& e) {
-    out.warnings.push_back({in.path, std::string("unexpected JSON shape: ") + e.what()});
   }
 }
 

@@ -15,29 +15,36 @@ namespace {
 
 using nlohmann::json;
 
-void catalog_nuget_lock_unguarded(const CatalogInput& in, CatalogResult& out) {
+// Fields are read without throwing: a package whose type or resolved version is not a string
+// is skipped with a warning naming the field (a contentHash of another type only loses the
+// hash), and the other packages are still catalogued.
+void catalog_nuget_lock(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
-  json doc;
-  try {
-    doc = json::parse(in.content);
-  } catch (const json::exception& e) {
-    rb.warn(std::string("not JSON: ") + e.what());
-    return;
-  }
+  auto parsed = parse_json_object(in, rb);
+  if (!parsed) return;
+  const json& doc = *parsed;
   auto deps = doc.find("dependencies");
-  if (!doc.is_object() || deps == doc.end() || !deps->is_object()) {
+  if (deps == doc.end() || !deps->is_object()) {
     rb.warn("no \"dependencies\" object");
     return;
   }
   for (const auto& [framework, entries] : deps->items()) {
-    if (!entries.is_object()) continue;
+    if (!entries.is_object()) {
+      rb.warn("dependencies." + framework + ": not an object; skipped");
+      continue;
+    }
     std::map<std::string, std::string> ref_of;  // lower-case id -> ref (NuGet ids are case-insensitive)
     std::vector<std::pair<std::string, const json*>> nodes;
     for (const auto& [id, e] : entries.items()) {
-      if (!e.is_object()) continue;
-      std::string type = e.value("type", "");
+      std::string where = "dependencies." + framework + "." + id;
+      if (!e.is_object()) {
+        rb.warn(where + ": not an object; skipped");
+        continue;
+      }
+      auto type = string_field(e, "type", where, rb);
+      if (!type) continue;
       std::string ref;
-      if (type == "Project") {
+      if (*type == "Project") {
         Component p;
         p.type = "application";
         p.name = id;
@@ -45,23 +52,25 @@ void catalog_nuget_lock_unguarded(const CatalogInput& in, CatalogResult& out) {
         p.properties["hallmark:nuget.project-reference"] = "true";
         ref = rb.add_project(std::move(p));
       } else {
-        std::string resolved = e.value("resolved", "");
-        if (resolved.empty()) {
-          rb.warn("dependencies." + framework + "." + id + ": no \"resolved\" version");
+        auto resolved = string_field(e, "resolved", where, rb);
+        if (!resolved) continue;
+        if (resolved->empty()) {
+          rb.warn(where + ": no \"resolved\" version");
           continue;
         }
         Component c;
         c.purl_type = "nuget";
         c.name = id;
-        c.version = resolved;
-        std::string hex = base64_to_hex(e.value("contentHash", ""));
+        c.version = *resolved;
+        auto content_hash = string_field(e, "contentHash", where, rb, "ignored");
+        std::string hex = base64_to_hex(content_hash.value_or(""));
         if (hex.size() == 128) c.hashes.push_back({"SHA-512", hex});
         c.properties["hallmark:nuget.framework"] = framework;
         ref = rb.add(std::move(c));
       }
       ref_of[to_lower(id)] = ref;
       nodes.emplace_back(ref, &e);
-      if (type == "Direct" || type == "Project") rb.direct(ref);
+      if (*type == "Direct" || *type == "Project") rb.direct(ref);
     }
     for (const auto& [ref, e] : nodes) {
       auto d = e->find("dependencies");
@@ -72,60 +81,50 @@ void catalog_nuget_lock_unguarded(const CatalogInput& in, CatalogResult& out) {
   }
 }
 
-// A field of an unexpected JSON type (a number where a string belongs...) makes nlohmann
-// throw: a warning naming the file, with what was catalogued before it kept.
-void catalog_nuget_lock(const CatalogInput& in, CatalogResult& out) {
-  try {
-    catalog_nuget_lock_unguarded(in, out);
-  } catch (const nlohmann::json::exception& e) {
-    out.warnings.push_back({in.path, std::string("unexpected JSON shape: ") + e.what()});
-  }
-}
-
 bool matches_nuget_lock(std::string_view filename, std::string_view) { return filename == "packages.lock.json"; }
 
 // *.deps.json (the .NET host's dependency manifest next to a built app): libraries of type
 // "package" are NuGet packages (sha512 "sha512-<base64>"), "project" ones are the app's projects.
-void catalog_dotnet_deps_unguarded(const CatalogInput& in, CatalogResult& out) {
+// Fields are read without throwing, as in packages.lock.json above.
+void catalog_dotnet_deps(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
-  json doc;
-  try {
-    doc = json::parse(in.content);
-  } catch (const json::exception& e) {
-    rb.warn(std::string("not JSON: ") + e.what());
-    return;
-  }
+  auto parsed = parse_json_object(in, rb);
+  if (!parsed) return;
+  const json& doc = *parsed;
   auto libs = doc.find("libraries");
-  if (!doc.is_object() || libs == doc.end() || !libs->is_object()) {
+  if (libs == doc.end() || !libs->is_object()) {
     rb.warn("no \"libraries\" object");
     return;
   }
   std::string root_target;
-  if (auto rt = doc.find("runtimeTarget"); rt != doc.end() && rt->is_object()) root_target = rt->value("name", "");
+  if (auto rt = doc.find("runtimeTarget"); rt != doc.end() && rt->is_object())
+    root_target = string_field(*rt, "name", "runtimeTarget", rb, "ignored").value_or("");
   std::map<std::string, std::string> ref_of;  // "Name/Version" -> ref
   std::map<std::string, std::string> ref_by_name;
   for (const auto& [key, lib] : libs->items()) {
+    std::string where = "libraries." + key;
     size_t slash = key.find('/');
     if (slash == std::string::npos || !lib.is_object()) {
-      rb.warn("libraries." + key + ": expected \"Name/Version\"");
+      rb.warn(where + ": expected \"Name/Version\"");
       continue;
     }
     std::string name = key.substr(0, slash), version = key.substr(slash + 1);
-    std::string type = lib.value("type", "");
+    auto type = string_field(lib, "type", where, rb);
+    if (!type) continue;
     std::string ref;
-    if (type == "project") {
+    if (*type == "project") {
       Component p;
       p.type = "application";
       p.name = name;
       p.version = version;
       p.bom_ref = "project:" + to_lower(name);
       ref = rb.add_project(std::move(p));
-    } else if (type == "package") {
+    } else if (*type == "package") {
       Component c;
       c.purl_type = "nuget";
       c.name = name;
       c.version = version;
-      std::string sha = lib.value("sha512", "");
+      std::string sha = string_field(lib, "sha512", where, rb, "ignored").value_or("");
       if (sha.rfind("sha512-", 0) == 0) {
         std::string hex = base64_to_hex(sha.substr(7));
         if (hex.size() == 128) c.hashes.push_back({"SHA-512", hex});
@@ -153,16 +152,6 @@ void catalog_dotnet_deps_unguarded(const CatalogInput& in, CatalogResult& out) {
         else if (auto t2 = ref_by_name.find(to_lower(dep)); t2 != ref_by_name.end()) rb.edge(from->second, t2->second);
       }
     }
-  }
-}
-
-// A field of an unexpected JSON type (a number where a string belongs...) makes nlohmann
-// throw: a warning naming the file, with what was catalogued before it kept.
-void catalog_dotnet_deps(const CatalogInput& in, CatalogResult& out) {
-  try {
-    catalog_dotnet_deps_unguarded(in, out);
-  } catch (const nlohmann::json::exception& e) {
-    out.warnings.push_back({in.path, std::string("unexpected JSON shape: ") + e.what()});
   }
 }
 

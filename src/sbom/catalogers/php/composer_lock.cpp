@@ -14,7 +14,10 @@ namespace {
 
 using nlohmann::json;
 
-void catalog_composer_lock_unguarded(const CatalogInput& in, CatalogResult& out) {
+// Fields are read without throwing: a package whose name or version is missing or not a string
+// is skipped with a warning naming the field (a source of another shape only loses its
+// reference), and the other packages are still catalogued.
+void catalog_composer_lock(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
   auto parsed = parse_json_object(in, rb);
   if (!parsed) return;
@@ -26,25 +29,32 @@ void catalog_composer_lock_unguarded(const CatalogInput& in, CatalogResult& out)
     if (dev && !in.include_dev) continue;
     auto it = doc.find(key);
     if (it == doc.end() || !it->is_array()) continue;
-    size_t i = 0;
-    for (const auto& p : *it) {
-      ++i;
-      if (!p.is_object() || !p.contains("name") || !p["name"].is_string() || !p.contains("version") ||
-          !p["version"].is_string()) {
-        rb.warn(std::string(key) + "[" + std::to_string(i - 1) + "]: missing name or version");
+    for (size_t i = 0; i < it->size(); ++i) {
+      const json& p = (*it)[i];
+      std::string where = std::string(key) + "[" + std::to_string(i) + "]";
+      if (!p.is_object()) {
+        rb.warn(where + ": not an object; skipped");
         continue;
       }
-      std::string full = p["name"];
+      auto present = [&p](const char* k) { return p.contains(k) && !p[k].is_null(); };
+      if (!present("name") || !present("version")) {
+        rb.warn(where + ": missing name or version");
+        continue;
+      }
+      auto full = string_field(p, "name", where, rb);
+      if (!full) continue;
+      auto version = string_field(p, "version", where, rb);
+      if (!version) continue;
       Component c;
       c.purl_type = "composer";
-      size_t slash = full.find('/');
+      size_t slash = full->find('/');
       if (slash != std::string::npos) {
-        c.group = full.substr(0, slash);
-        c.name = full.substr(slash + 1);
+        c.group = full->substr(0, slash);
+        c.name = full->substr(slash + 1);
       } else {
-        c.name = full;
+        c.name = *full;
       }
-      c.version = p["version"];
+      c.version = *version;
       if (dev) c.scope = Scope::excluded;
       if (auto d = p.find("dist"); d != p.end() && d->is_object()) {
         auto s = d->find("shasum");
@@ -53,12 +63,15 @@ void catalog_composer_lock_unguarded(const CatalogInput& in, CatalogResult& out)
       }
       if (auto l = p.find("license"); l != p.end() && l->is_array())
         for (const auto& x : *l)
-          if (x.is_string()) c.licenses.push_back(x);
-      if (auto s = p.find("source"); s != p.end() && s->is_object() && s->value("type", "") == "git") {
-        c.properties["hallmark:composer.source.reference"] = s->value("reference", "");
+          if (x.is_string()) c.licenses.push_back(x.get<std::string>());
+      if (auto s = p.find("source"); s != p.end() && s->is_object()) {
+        auto type = string_field(*s, "type", where + ".source", rb, "ignored");
+        if (type == "git")
+          c.properties["hallmark:composer.source.reference"] =
+              string_field(*s, "reference", where + ".source", rb, "ignored").value_or("");
       }
       std::string ref = rb.add(std::move(c));
-      ref_of[full] = ref;
+      ref_of[*full] = ref;
       if (auto r = p.find("replace"); r != p.end() && r->is_object())
         for (const auto& [name, _] : r->items()) ref_of.emplace(name, ref);
       pkgs.emplace_back(ref, &p);
@@ -77,27 +90,19 @@ void catalog_composer_lock_unguarded(const CatalogInput& in, CatalogResult& out)
   if (!in.read_sibling) return;
   auto manifest = in.read_sibling("composer.json");
   if (!manifest) return;
+  json m;
   try {
-    json m = json::parse(*manifest);
-    for (const char* key : {"require", "require-dev"}) {
-      if (std::string_view(key) == "require-dev" && !in.include_dev) continue;
-      auto r = m.find(key);
-      if (r == m.end() || !r->is_object()) continue;
-      for (const auto& [name, _] : r->items())
-        if (auto t = ref_of.find(name); t != ref_of.end()) rb.direct(t->second);
-    }
+    m = json::parse(*manifest);
   } catch (const json::exception& e) {
     out.warnings.push_back({in.path, std::string("composer.json beside it is not JSON: ") + e.what()});
+    return;
   }
-}
-
-// A field of an unexpected JSON type (a number where a string belongs...) makes nlohmann
-// throw: a warning naming the file, with what was catalogued before it kept.
-void catalog_composer_lock(const CatalogInput& in, CatalogResult& out) {
-  try {
-    catalog_composer_lock_unguarded(in, out);
-  } catch (const nlohmann::json::exception& e) {
-    out.warnings.push_back({in.path, std::string("unexpected JSON shape: ") + e.what()});
+  for (const char* key : {"require", "require-dev"}) {
+    if (std::string_view(key) == "require-dev" && !in.include_dev) continue;
+    auto r = m.find(key);  // end() when the manifest is not an object
+    if (r == m.end() || !r->is_object()) continue;
+    for (const auto& [name, _] : r->items())
+      if (auto t = ref_of.find(name); t != ref_of.end()) rb.direct(t->second);
   }
 }
 
