@@ -21,6 +21,51 @@ std::string pod_version(std::string_view s) {
   return std::string(s.substr(open + 2, s.size() - open - 3));
 }
 
+// SPEC CHECKSUMS: pod name -> the podspec's SHA-1; an entry that is not two scalars is skipped.
+std::map<std::string, std::string> spec_checksums(const YAML::Node& doc, ResultBuilder& rb) {
+  std::map<std::string, std::string> checksums;
+  if (auto sc = doc["SPEC CHECKSUMS"]; sc && sc.IsMap())
+    for (const auto& kv : sc) {
+      if (!kv.first.IsScalar() || !kv.second.IsScalar()) {
+        rb.warn("SPEC CHECKSUMS: line " + std::to_string(kv.first.Mark().line + 1) + ": not a scalar; skipped");
+        continue;
+      }
+      checksums[kv.first.Scalar()] = kv.second.Scalar();
+    }
+  return checksums;
+}
+
+// One PODS entry: "Name (1.2.3)", or a one-key map of it to its dependencies. False (with a
+// warning naming `at`) when it is neither, or a part of it is not a string: the entry is skipped.
+bool read_pod(const YAML::Node& item, const std::string& at, ResultBuilder& rb, std::string& spec,
+              std::vector<std::string>& deps) {
+  if (item.IsScalar()) {
+    spec = item.Scalar();
+    return true;
+  }
+  if (!item.IsMap() || item.size() != 1) {
+    rb.warn(at + ": neither a string nor a one-key map; skipped");
+    return false;
+  }
+  auto kv = *item.begin();
+  if (!kv.first.IsScalar()) {
+    rb.warn(at + ": the pod is not a string; skipped");
+    return false;
+  }
+  spec = kv.first.Scalar();
+  if (!kv.second.IsSequence()) return true;
+  size_t j = 0;
+  for (const auto& d : kv.second) {
+    if (!d.IsScalar()) {
+      rb.warn(at + "." + pod_name(spec) + "[" + std::to_string(j) + "]: not a string; skipped");
+      return false;
+    }
+    deps.push_back(pod_name(d.Scalar()));
+    ++j;
+  }
+  return true;
+}
+
 void catalog_podfile_lock(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
   if (yaml_too_deep(in.content)) {
@@ -41,15 +86,7 @@ void catalog_podfile_lock(const CatalogInput& in, CatalogResult& out) {
   // yaml-cpp's as<std::string>() throws on a map or a sequence: every value is checked to be a
   // scalar first, and an entry that is not is skipped with a warning naming it.
   auto where = [](const char* list, size_t i) { return std::string(list) + "[" + std::to_string(i) + "]"; };
-  std::map<std::string, std::string> checksums;
-  if (auto sc = doc["SPEC CHECKSUMS"]; sc && sc.IsMap())
-    for (const auto& kv : sc) {
-      if (!kv.first.IsScalar() || !kv.second.IsScalar()) {
-        rb.warn("SPEC CHECKSUMS: line " + std::to_string(kv.first.Mark().line + 1) + ": not a scalar; skipped");
-        continue;
-      }
-      checksums[kv.first.Scalar()] = kv.second.Scalar();
-    }
+  const std::map<std::string, std::string> checksums = spec_checksums(doc, rb);
   std::map<std::string, std::string> ref_of;  // full name (with subspec) -> ref
   std::vector<std::pair<std::string, std::vector<std::string>>> deps;
   size_t i = 0;
@@ -57,33 +94,7 @@ void catalog_podfile_lock(const CatalogInput& in, CatalogResult& out) {
     std::string at = where("PODS", i++);
     std::string spec;
     std::vector<std::string> item_deps;
-    if (item.IsScalar()) {
-      spec = item.Scalar();
-    } else if (item.IsMap() && item.size() == 1) {
-      auto kv = *item.begin();
-      if (!kv.first.IsScalar()) {
-        rb.warn(at + ": the pod is not a string; skipped");
-        continue;
-      }
-      spec = kv.first.Scalar();
-      if (kv.second.IsSequence()) {
-        size_t j = 0;
-        bool bad = false;
-        for (const auto& d : kv.second) {
-          if (!d.IsScalar()) {
-            rb.warn(at + "." + pod_name(spec) + "[" + std::to_string(j) + "]: not a string; skipped");
-            bad = true;
-            break;
-          }
-          item_deps.push_back(pod_name(d.Scalar()));
-          ++j;
-        }
-        if (bad) continue;
-      }
-    } else {
-      rb.warn(at + ": neither a string nor a one-key map; skipped");
-      continue;
-    }
+    if (!read_pod(item, at, rb, spec, item_deps)) continue;
     std::string full = pod_name(spec), version = pod_version(spec);
     Component c;
     c.purl_type = "cocoapods";

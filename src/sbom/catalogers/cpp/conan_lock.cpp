@@ -51,72 +51,68 @@ std::string node_id(const json& t) {
   return t.is_string() ? t.get<std::string>() : t.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-// Fields are read without throwing: a node whose ref is not a string is skipped with a warning
-// naming the field, and the other nodes are still catalogued.
-void catalog_conan_lock(const CatalogInput& in, CatalogResult& out) {
-  ResultBuilder rb(in, out);
-  auto parsed = parse_json_object(in, rb);
-  if (!parsed) return;
-  const json& doc = *parsed;
-  if (auto gl = doc.find("graph_lock"); gl != doc.end() && gl->is_object()) {
-    auto nodes = gl->find("nodes");
-    if (nodes == gl->end() || !nodes->is_object()) {
-      rb.warn("graph_lock without nodes");
-      return;
-    }
-    // Build requirements reachable only through build_requires are dev-only.
-    std::map<std::string, std::string> ref_of;
-    std::map<std::string, bool> build_only;
-    for (const auto& [id, node] : nodes->items()) {
-      if (!node.is_object()) continue;
-      for (const char* k : {"requires", "build_requires"}) {
-        auto r = node.find(k);
-        if (r == node.end() || !r->is_array()) continue;
-        for (const auto& t : *r) {
-          std::string tid = node_id(t);
-          bool b = std::string_view(k) == "build_requires";
-          auto [it, fresh] = build_only.emplace(tid, b);
-          if (!fresh && !b) it->second = false;
-        }
-      }
-    }
-    for (const auto& [id, node] : nodes->items()) {
-      if (id == "0") continue;
-      std::string where = "graph_lock.nodes." + id;
-      if (!node.is_object()) {
-        rb.warn(where + ": not an object; skipped");
-        continue;
-      }
-      auto ref = string_field(node, "ref", where, rb);
-      if (!ref) continue;
-      Component c;
-      if (!parse_conan_ref(*ref, c)) {
-        rb.warn(where + ": unreadable ref \"" + *ref + "\"");
-        continue;
-      }
-      if (build_only[id]) {
-        if (!in.include_dev) continue;
-        c.scope = Scope::excluded;
-      }
-      ref_of[id] = rb.add(std::move(c));
-    }
-    for (const auto& [id, node] : nodes->items()) {
-      if (!node.is_object()) continue;
-      for (const char* k : {"requires", "build_requires"}) {
-        auto r = node.find(k);
-        if (r == node.end() || !r->is_array()) continue;
-        for (const auto& t : *r) {
-          std::string tid = node_id(t);
-          auto to = ref_of.find(tid);
-          if (to == ref_of.end()) continue;
-          if (id == "0") rb.direct(to->second);
-          else if (auto from = ref_of.find(id); from != ref_of.end()) rb.edge(from->second, to->second);
-        }
-      }
-    }
+// Conan 1.x graph_lock: nodes by id, "0" the consumer. Fields are read without throwing: a node whose ref is not a
+// string is skipped with a warning naming the field, and the other nodes are still catalogued.
+void catalog_graph_lock(const json& gl, const CatalogInput& in, ResultBuilder& rb) {
+  auto nodes = gl.find("nodes");
+  if (nodes == gl.end() || !nodes->is_object()) {
+    rb.warn("graph_lock without nodes");
     return;
   }
-  // Flat lists: the lock states no graph and not which are direct.
+  // Build requirements reachable only through build_requires are dev-only.
+  std::map<std::string, std::string> ref_of;
+  std::map<std::string, bool> build_only;
+  for (const auto& [id, node] : nodes->items()) {
+    if (!node.is_object()) continue;
+    for (const char* k : {"requires", "build_requires"}) {
+      auto r = node.find(k);
+      if (r == node.end() || !r->is_array()) continue;
+      for (const auto& t : *r) {
+        std::string tid = node_id(t);
+        bool b = std::string_view(k) == "build_requires";
+        auto [it, fresh] = build_only.emplace(tid, b);
+        if (!fresh && !b) it->second = false;
+      }
+    }
+  }
+  for (const auto& [id, node] : nodes->items()) {
+    if (id == "0") continue;
+    std::string where = "graph_lock.nodes." + id;
+    if (!node.is_object()) {
+      rb.warn(where + ": not an object; skipped");
+      continue;
+    }
+    auto ref = string_field(node, "ref", where, rb);
+    if (!ref) continue;
+    Component c;
+    if (!parse_conan_ref(*ref, c)) {
+      rb.warn(where + ": unreadable ref \"" + *ref + "\"");
+      continue;
+    }
+    if (build_only[id]) {
+      if (!in.include_dev) continue;
+      c.scope = Scope::excluded;
+    }
+    ref_of[id] = rb.add(std::move(c));
+  }
+  for (const auto& [id, node] : nodes->items()) {
+    if (!node.is_object()) continue;
+    for (const char* k : {"requires", "build_requires"}) {
+      auto r = node.find(k);
+      if (r == node.end() || !r->is_array()) continue;
+      for (const auto& t : *r) {
+        std::string tid = node_id(t);
+        auto to = ref_of.find(tid);
+        if (to == ref_of.end()) continue;
+        if (id == "0") rb.direct(to->second);
+        else if (auto from = ref_of.find(id); from != ref_of.end()) rb.edge(from->second, to->second);
+      }
+    }
+  }
+}
+
+// Conan 2 flat lists: the lock states no graph and not which are direct.
+void catalog_flat_lists(const json& doc, const CatalogInput& in, ResultBuilder& rb) {
   for (const char* k : {"requires", "build_requires", "python_requires"}) {
     auto r = doc.find(k);
     if (r == doc.end() || !r->is_array()) continue;
@@ -135,6 +131,15 @@ void catalog_conan_lock(const CatalogInput& in, CatalogResult& out) {
       rb.add(std::move(c));
     }
   }
+}
+
+void catalog_conan_lock(const CatalogInput& in, CatalogResult& out) {
+  ResultBuilder rb(in, out);
+  auto parsed = parse_json_object(in, rb);
+  if (!parsed) return;
+  const json& doc = *parsed;
+  if (auto gl = doc.find("graph_lock"); gl != doc.end() && gl->is_object()) catalog_graph_lock(*gl, in, rb);
+  else catalog_flat_lists(doc, in, rb);
 }
 
 bool matches_conan_lock(std::string_view filename, std::string_view) { return filename == "conan.lock"; }
