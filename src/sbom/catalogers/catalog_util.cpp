@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cctype>
@@ -398,6 +399,20 @@ bool parse_xml(const CatalogInput& in, ResultBuilder& rb, pugi::xml_document& do
   auto parsed = doc.load_buffer(in.content.data(), in.content.size());
   if (!parsed) rb.warn("offset " + std::to_string(parsed.offset) + ": " + parsed.description());
   return bool(parsed);
+}
+
+bool parse_yaml(const CatalogInput& in, ResultBuilder& rb, YAML::Node& doc) {
+  if (yaml_too_deep(in.content)) {
+    rb.warn("nested too deeply to be a lockfile; not read");
+    return false;
+  }
+  try {
+    doc = YAML::Load(std::string(in.content));
+  } catch (const YAML::Exception& e) {
+    rb.warn("line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    return false;
+  }
+  return true;
 }
 
 std::optional<std::string> string_field(const nlohmann::json& o, const char* key, const std::string& where,

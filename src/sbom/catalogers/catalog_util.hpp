@@ -21,6 +21,9 @@
 namespace pugi {
 class xml_document;
 }
+namespace YAML {
+class Node;
+}
 
 namespace hallmark::sbom::internal {
 
@@ -74,6 +77,9 @@ bool ends_with(std::string_view s, std::string_view suffix);
 namespace pugi {
 class xml_document;
 }
+namespace YAML {
+class Node;
+}
 
 namespace hallmark::sbom::internal {
 // The distribution name at the start of a PEP 508 requirement ("requests[socks]>=2; ..." ->
@@ -92,6 +98,9 @@ DeclaredPython read_pyproject(const CatalogInput& in, const std::string& relativ
 
 namespace pugi {
 class xml_document;
+}
+namespace YAML {
+class Node;
 }
 
 namespace hallmark::sbom::internal {
@@ -139,6 +148,10 @@ std::optional<nlohmann::json> parse_json_object(const CatalogInput& in, ResultBu
 
 // The manifest as XML into `doc`; false (with a warning naming the offset) when it does not parse.
 bool parse_xml(const CatalogInput& in, ResultBuilder& rb, pugi::xml_document& doc);
+
+// The manifest as YAML into `doc`, after the depth guard (yaml-cpp recurses without limit); false
+// (with a warning naming the line) when it is nested too deeply or does not parse.
+bool parse_yaml(const CatalogInput& in, ResultBuilder& rb, YAML::Node& doc);
 
 // The string field `key` of a JSON object, read without throwing (nlohmann's value(), get<> and
 // conversions to std::string throw on a value of another type, which would end the whole file).

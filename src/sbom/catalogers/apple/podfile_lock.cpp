@@ -68,17 +68,8 @@ bool read_pod(const YAML::Node& item, const std::string& at, ResultBuilder& rb, 
 
 void catalog_podfile_lock(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
-  if (yaml_too_deep(in.content)) {
-    rb.warn("nested too deeply to be a lockfile; not read");
-    return;
-  }
   YAML::Node doc;
-  try {
-    doc = YAML::Load(std::string(in.content));
-  } catch (const YAML::Exception& e) {
-    rb.warn("line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
-    return;
-  }
+  if (!parse_yaml(in, rb, doc)) return;
   if (!doc.IsMap() || !doc["PODS"] || !doc["PODS"].IsSequence()) {
     rb.warn("no PODS list");
     return;

@@ -51,6 +51,20 @@ std::string node_id(const json& t) {
   return t.is_string() ? t.get<std::string>() : t.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+// Every (node id, required node id, through build_requires?) of a graph_lock's nodes.
+template <class F>
+void for_each_require(const json& nodes, F&& f) {
+  for (const auto& [id, node] : nodes.items()) {
+    if (!node.is_object()) continue;
+    for (const char* k : {"requires", "build_requires"}) {
+      auto r = node.find(k);
+      if (r == node.end() || !r->is_array()) continue;
+      const bool build = std::string_view(k) == "build_requires";
+      for (const auto& t : *r) f(id, node_id(t), build);
+    }
+  }
+}
+
 // Conan 1.x graph_lock: nodes by id, "0" the consumer. Fields are read without throwing: a node whose ref is not a
 // string is skipped with a warning naming the field, and the other nodes are still catalogued.
 void catalog_graph_lock(const json& gl, const CatalogInput& in, ResultBuilder& rb) {
@@ -62,19 +76,10 @@ void catalog_graph_lock(const json& gl, const CatalogInput& in, ResultBuilder& r
   // Build requirements reachable only through build_requires are dev-only.
   std::map<std::string, std::string> ref_of;
   std::map<std::string, bool> build_only;
-  for (const auto& [id, node] : nodes->items()) {
-    if (!node.is_object()) continue;
-    for (const char* k : {"requires", "build_requires"}) {
-      auto r = node.find(k);
-      if (r == node.end() || !r->is_array()) continue;
-      for (const auto& t : *r) {
-        std::string tid = node_id(t);
-        bool b = std::string_view(k) == "build_requires";
-        auto [it, fresh] = build_only.emplace(tid, b);
-        if (!fresh && !b) it->second = false;
-      }
-    }
-  }
+  for_each_require(*nodes, [&](const std::string&, const std::string& tid, bool build) {
+    auto [it, fresh] = build_only.emplace(tid, build);
+    if (!fresh && !build) it->second = false;
+  });
   for (const auto& [id, node] : nodes->items()) {
     if (id == "0") continue;
     std::string where = "graph_lock.nodes." + id;
@@ -95,20 +100,12 @@ void catalog_graph_lock(const json& gl, const CatalogInput& in, ResultBuilder& r
     }
     ref_of[id] = rb.add(std::move(c));
   }
-  for (const auto& [id, node] : nodes->items()) {
-    if (!node.is_object()) continue;
-    for (const char* k : {"requires", "build_requires"}) {
-      auto r = node.find(k);
-      if (r == node.end() || !r->is_array()) continue;
-      for (const auto& t : *r) {
-        std::string tid = node_id(t);
-        auto to = ref_of.find(tid);
-        if (to == ref_of.end()) continue;
-        if (id == "0") rb.direct(to->second);
-        else if (auto from = ref_of.find(id); from != ref_of.end()) rb.edge(from->second, to->second);
-      }
-    }
-  }
+  for_each_require(*nodes, [&](const std::string& id, const std::string& tid, bool) {
+    auto to = ref_of.find(tid);
+    if (to == ref_of.end()) return;
+    if (id == "0") rb.direct(to->second);
+    else if (auto from = ref_of.find(id); from != ref_of.end()) rb.edge(from->second, to->second);
+  });
 }
 
 // Conan 2 flat lists: the lock states no graph and not which are direct.

@@ -23,17 +23,8 @@ std::string scalar(const YAML::Node& n, const char* key) {
 // catalogued.
 void catalog_pubspec_lock(const CatalogInput& in, CatalogResult& out) {
   ResultBuilder rb(in, out);
-  if (yaml_too_deep(in.content)) {
-    rb.warn("nested too deeply to be a lockfile; not read");
-    return;
-  }
   YAML::Node doc;
-  try {
-    doc = YAML::Load(std::string(in.content));
-  } catch (const YAML::Exception& e) {
-    rb.warn("line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
-    return;
-  }
+  if (!parse_yaml(in, rb, doc)) return;
   YAML::Node pkgs = doc.IsMap() ? doc["packages"] : YAML::Node();
   if (!pkgs || !pkgs.IsMap()) {
     rb.warn("no packages: map");
