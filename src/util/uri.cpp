@@ -22,14 +22,12 @@ bool is_scp_style(std::string_view s) {
   return colon != std::string_view::npos && colon > 0 && s.find('/') > colon && !has_scheme(s);
 }
 
-// RFC 3986 allows only unreserved, reserved and '%' characters in a URI; anything else a remote
-// URL may hold (a space, non-ASCII) is percent-encoded, byte by byte.
-std::string encode_disallowed(std::string_view s) {
+// Every byte of `s` that `keep` refuses, as %XX (upper-case hex, RFC 3986 §2.1).
+template <class Keep>
+std::string percent_encode(std::string_view s, std::string out, Keep keep) {
   static const char* kHex = "0123456789ABCDEF";
-  static const std::string_view kAllowed = "-._~:/?#[]@!$&'()*+,;=%";
-  std::string out;
   for (unsigned char c : s) {
-    if (c < 0x80 && (std::isalnum(c) || kAllowed.find(char(c)) != std::string_view::npos)) {
+    if (keep(c)) {
       out += static_cast<char>(c);
     } else {
       out += '%';
@@ -40,21 +38,21 @@ std::string encode_disallowed(std::string_view s) {
   return out;
 }
 
+// RFC 3986 allows only unreserved, reserved and '%' characters in a URI; anything else a remote
+// URL may hold (a space, non-ASCII) is percent-encoded, byte by byte.
+std::string encode_disallowed(std::string_view s) {
+  static const std::string_view kAllowed = "-._~:/?#[]@!$&'()*+,;=%";
+  return percent_encode(s, {}, [](unsigned char c) {
+    return c < 0x80 && (std::isalnum(c) || kAllowed.find(char(c)) != std::string_view::npos);
+  });
+}
+
 }  // namespace
 
 std::string file_uri(std::string_view path) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out = "file://";
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+  return percent_encode(path, "file://", [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+  });
 }
 
 std::string remote_uri(std::string_view remote, std::string_view base_dir) {
