@@ -29,13 +29,12 @@ struct AttestCliOptions {
 };
 
 // The run just closed goes into the evidence store; the CI step's status never depends on it.
-void ingest_attested(const AttestCliOptions& o, const AttestOptions& a, const AttestOutcome& out,
-                     const std::string& pass, const Globals& g) {
+void ingest_attested(const AttestCliOptions& o, const AttestOptions& a, const AttestOutcome& out, const Globals& g) {
   IngestOptions in;
   in.paths = {a.record_dir, out.output};
   in.paths.insert(in.paths.end(), out.sbom_files.begin(), out.sbom_files.end());
   in.data_dir = env_get(g.env, "HALLMARK_DATA_DIR");
-  if (auto key = load_signing_key(a.key, pass)) in.keys.push_back(key->public_key());
+  if (auto key = load_signing_key(a.key, a.passphrase)) in.keys.push_back(key->public_key());
   auto r = ingest_into_configured_store(o.store, g.env, in);
   if (!r)
     say("warning: evidence store: " + r.message() +
@@ -109,16 +108,15 @@ void add_attest_options(CLI::App& sub, AttestCliOptions& o) {
 
 // The library's options from the flags; an error is a usage error (exit 2), found before
 // anything is read or signed.
-Result<AttestOptions> prepare_attest(const AttestCliOptions& o, const Globals& g, std::string& pass) {
+Result<AttestOptions> prepare_attest(const AttestCliOptions& o, const Globals& g) {
   if (o.key.empty() != o.attest.statement_only)
     return make_error(o.attest.statement_only ? "--statement-only signs nothing: drop --key"
                                               : "attest needs --key PRIVATE.pem (or --statement-only -o FILE)");
   auto passphrase = key_passphrase(g.env, o.password_file);
   if (!passphrase) return passphrase.error();
-  pass = *passphrase;
   AttestOptions a = o.attest;
   a.key = o.key;
-  a.passphrase = pass;
+  a.passphrase = *passphrase;
   a.output = o.output;
   a.record_dir = RecordDir::locate(std::filesystem::current_path(), o.record_dir_flag, g.env);
   for (const auto& s : o.sboms) a.sboms.push_back({std::filesystem::path(s).filename().string(), s, ""});
@@ -157,8 +155,7 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
   auto o = std::make_shared<AttestCliOptions>();
   add_attest_options(sub, *o);
   return [o, &g] {
-    std::string pass;
-    auto a = prepare_attest(*o, g, pass);
+    auto a = prepare_attest(*o, g);
     if (!a) {
       say_error(a.message());
       return 2;
@@ -171,7 +168,7 @@ Runner setup_attest(CLI::App& sub, Globals& g) {
       return 2;
     }
     if (int refused = report_attest(*a, *out, diag, g); refused != 0) return refused;
-    ingest_attested(*o, *a, *out, pass, g);
+    ingest_attested(*o, *a, *out, g);
     return 0;
   };
 }
