@@ -1,19 +1,9 @@
 #include "hallmark/util/diagnostics.hpp"
 
 #include <algorithm>
-#include <tuple>
 #include <utility>
 
 namespace hallmark {
-
-const char* to_string(Severity s) {
-  switch (s) {
-  case Severity::note: return "note";
-  case Severity::warning: return "warning";
-  case Severity::error: return "error";
-  }
-  return "warning";
-}
 
 std::string to_line(const Diagnostic& d) { return d.subject.empty() ? d.message : d.subject + ": " + d.message; }
 
@@ -60,13 +50,6 @@ size_t Diagnostics::size() const {
 size_t Diagnostics::count(Severity s) const {
   std::lock_guard lock(m_);
   return std::count_if(items_.begin(), items_.end(), [s](const Diagnostic& d) { return d.severity == s; });
-}
-
-void Diagnostics::sort_by_subject() {
-  std::lock_guard lock(m_);
-  auto key = [](const Diagnostic& d) { return std::tie(d.subject, d.message); };
-  std::stable_sort(items_.begin(), items_.end(),
-                   [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
 }
 
 }  // namespace hallmark

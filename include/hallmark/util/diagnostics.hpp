@@ -17,7 +17,6 @@ enum class Severity {
   warning,  // something is missing or degraded in what hallmark produced
   error,    // hallmark's own failure: the record is missing or incomplete (125 under --strict)
 };
-const char* to_string(Severity s);
 
 struct Diagnostic {
   std::string subject;  // what it is about: a file, a URL, a variable, a phase; may be empty
@@ -31,7 +30,7 @@ struct Diagnostic {
 std::string to_line(const Diagnostic& d);
 
 // Safe to report into from several threads (the walk's hashing pool, the exporter thread).
-// Entries keep the order they were reported in; sort_by_subject() gives records a stable order.
+// Entries keep the order they were reported in.
 class Diagnostics {
 public:
   Diagnostics() = default;
@@ -59,8 +58,6 @@ public:
   bool empty() const { return size() == 0; }
   size_t count(Severity s) const;
   bool has_errors() const { return count(Severity::error) != 0; }
-  // Stable by subject, then message.
-  void sort_by_subject();
 
 private:
   mutable std::mutex m_;

@@ -19,7 +19,6 @@ TEST_CASE("diagnostics::lines_keep_report_order_and_name_the_subject") {
   CHECK(d.count(Severity::warning) == 1);
   CHECK(d.count(Severity::note) == 1);
   CHECK(d.has_errors());
-  CHECK(std::string(to_string(Severity::error)) == "error");
 }
 
 TEST_CASE("diagnostics::report_once_take_and_absorb") {
@@ -34,12 +33,11 @@ TEST_CASE("diagnostics::report_once_take_and_absorb") {
   d.absorb(other);
   CHECK(other.empty());
   CHECK(d.size() == 4);
-  d.sort_by_subject();
   auto all = d.take();
   CHECK(d.empty());
   REQUIRE(all.size() == 4);
-  CHECK(all[2].subject == "a");
-  CHECK(all[3].subject == "b");
+  CHECK(all[2].subject == "b");  // absorbed in other's order, after d's own
+  CHECK(all[3].subject == "a");
   CHECK_FALSE(Diagnostics().has_errors());
 }
 
